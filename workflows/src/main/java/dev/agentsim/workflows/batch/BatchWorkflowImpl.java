@@ -1,0 +1,214 @@
+package dev.agentsim.workflows.batch;
+
+import dev.agentsim.workflows.BatchStatus;
+import dev.agentsim.workflows.ErrorCategory;
+import dev.agentsim.workflows.StopReason;
+import dev.agentsim.workflows.TerminationReason;
+import dev.agentsim.workflows.Verdict;
+import dev.agentsim.workflows.run.ConversationWorkflow;
+import dev.agentsim.workflows.run.RunInput;
+import dev.agentsim.workflows.run.RunOutcome;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.api.enums.v1.ParentClosePolicy;
+import io.temporal.common.RetryOptions;
+import io.temporal.common.SearchAttributes;
+import io.temporal.failure.TemporalFailure;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.ChildWorkflowOptions;
+import io.temporal.workflow.Promise;
+import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowInit;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * A sliding window over the batch's runs, after Temporal's {@code batch/slidingwindow} sample:
+ * children are abandoned on parent close and report back by signal, so the batch can
+ * continue-as-new while they run.
+ */
+public class BatchWorkflowImpl implements BatchWorkflow {
+
+  /** Continue-as-new well before Temporal's 51,200-event history limit, even if not suggested. */
+  static final int HISTORY_EVENTS_BEFORE_CONTINUE_AS_NEW = 10_000;
+
+  /** How long a stopping batch waits for its cancelled runs to record their partial transcripts. */
+  private static final Duration STOP_GRACE = Duration.ofMinutes(2);
+
+  private final BatchActivities activities = Workflow.newActivityStub(BatchActivities.class,
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofSeconds(30))
+          .setRetryOptions(RetryOptions.newBuilder().setMaximumInterval(Duration.ofSeconds(30)).build())
+          .build());
+
+  private final BatchInput input;
+  private final Set<Integer> inFlight = new TreeSet<>();
+  private BatchStatus status;
+  private int nextSequence;
+  private RunCounts counts;
+  private long deadlineMillis;
+  private BatchStatus stopStatus;
+  private StopReason stopReason;
+
+  @WorkflowInit
+  public BatchWorkflowImpl(BatchInput input) {
+    this.input = input;
+    BatchState state = input.state();
+    if (state == null) {
+      status = BatchStatus.PENDING;
+      counts = RunCounts.ZERO;
+    } else {
+      status = BatchStatus.RUNNING;
+      nextSequence = state.nextSequence();
+      inFlight.addAll(state.inFlight());
+      counts = state.counts();
+      deadlineMillis = state.deadlineMillis();
+    }
+  }
+
+  @Override
+  public BatchStatus run(BatchInput ignored) {
+    if (input.state() == null) {
+      if (input.timeoutSeconds() > 0) {
+        deadlineMillis = Workflow.currentTimeMillis() + input.timeoutSeconds() * 1000;
+      }
+      activities.batchStarted(input.batchId());
+      status = BatchStatus.RUNNING;
+      Workflow.upsertTypedSearchAttributes(SimulationSearchAttributes.STATUS.valueSet(status.wire()));
+    }
+    if (deadlineMillis > 0) {
+      Duration left = Duration.ofMillis(Math.max(0, deadlineMillis - Workflow.currentTimeMillis()));
+      Workflow.newTimer(left).thenApply(fired -> {
+        requestStop(BatchStatus.FAILED, StopReason.TIMEOUT);
+        return null;
+      });
+    }
+    showDetails();
+
+    while (true) {
+      if (stopStatus != null) {
+        return stop();
+      }
+      if (nextSequence >= input.runs() && inFlight.isEmpty()) {
+        return finish(BatchStatus.COMPLETED, null);
+      }
+      if (shouldContinueAsNew()) {
+        Workflow.await(Workflow::isEveryHandlerFinished);
+        Workflow.continueAsNew(input.withState(
+            new BatchState(nextSequence, List.copyOf(inFlight), counts, deadlineMillis)));
+      }
+      if (canStartMore()) {
+        startRun(nextSequence++);
+        continue;
+      }
+      Workflow.await(() -> stopStatus != null || canStartMore()
+          || (nextSequence >= input.runs() && inFlight.isEmpty()));
+    }
+  }
+
+  @Override
+  public void cancel(String reason) {
+    requestStop(BatchStatus.STOPPED, StopReason.USER_CANCELLED);
+  }
+
+  @Override
+  public void runFinished(RunOutcome outcome) {
+    if (!inFlight.remove(outcome.sequence())) {
+      return; // a report delivered twice
+    }
+    counts = counts.plus(outcome);
+    if (input.stopOnFailure() && outcome.failed()) {
+      requestStop(BatchStatus.FAILED, StopReason.STOP_ON_FAILURE);
+    }
+    showDetails();
+  }
+
+  @Override
+  public BatchProgress progress() {
+    return new BatchProgress(status, input.runs(), counts, inFlight.size(), nextSequence);
+  }
+
+  private boolean canStartMore() {
+    return nextSequence < input.runs() && inFlight.size() < input.concurrency();
+  }
+
+  private boolean shouldContinueAsNew() {
+    return Workflow.getInfo().isContinueAsNewSuggested()
+        || Workflow.getInfo().getHistoryLength() > HISTORY_EVENTS_BEFORE_CONTINUE_AS_NEW;
+  }
+
+  private void requestStop(BatchStatus status, StopReason reason) {
+    if (stopStatus == null && !this.status.isFinal()) {
+      stopStatus = status;
+      stopReason = reason;
+    }
+  }
+
+  private void startRun(int sequence) {
+    String batchId = input.batchId();
+    ChildWorkflowOptions options = ChildWorkflowOptions.newBuilder()
+        .setWorkflowId(BatchWorkflow.runWorkflowId(batchId, sequence))
+        .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
+        .setTypedSearchAttributes(SearchAttributes.newBuilder()
+            .set(SimulationSearchAttributes.PROJECT, input.projectId())
+            .set(SimulationSearchAttributes.BATCH, batchId)
+            .set(SimulationSearchAttributes.SCENARIO, input.scenarioId())
+            .build())
+        .setStaticSummary("Run " + (sequence + 1) + " of " + input.runs() + " in batch " + batchId)
+        .build();
+    ConversationWorkflow child = Workflow.newChildWorkflowStub(ConversationWorkflow.class, options);
+    RunInput runInput = new RunInput(Workflow.getInfo().getWorkflowId(), batchId, runId(batchId, sequence),
+        sequence, input.projectId(), input.scenarioId(), input.agentId(), input.modelId(),
+        input.runSettings());
+    // In flight before it starts: a quick run may report back while we wait for the start.
+    inFlight.add(sequence);
+    Async.function(child::run, runInput);
+    try {
+      // Waiting for the start makes ABANDON hold before any continue-as-new.
+      Workflow.getWorkflowExecution(child).get();
+    } catch (TemporalFailure e) {
+      runFinished(new RunOutcome(sequence, Verdict.ERROR, TerminationReason.USER_ERROR, ErrorCategory.UNKNOWN));
+    }
+  }
+
+  /** Run ids are derived, so the batch can hand them out deterministically and idempotently. */
+  static String runId(String batchId, int sequence) {
+    return UUID.nameUUIDFromBytes((batchId + "/" + sequence).getBytes(StandardCharsets.UTF_8)).toString();
+  }
+
+  private BatchStatus stop() {
+    List<Promise<Void>> cancellations = new ArrayList<>();
+    for (int sequence : inFlight) {
+      String id = BatchWorkflow.runWorkflowId(input.batchId(), sequence);
+      cancellations.add(Async.procedure(Workflow.newUntypedExternalWorkflowStub(id)::cancel));
+    }
+    for (Promise<Void> cancellation : cancellations) {
+      try {
+        cancellation.get();
+      } catch (TemporalFailure e) {
+        // the run finished on its own meanwhile
+      }
+    }
+    Workflow.await(STOP_GRACE, inFlight::isEmpty);
+    return finish(stopStatus, stopReason);
+  }
+
+  private BatchStatus finish(BatchStatus finalStatus, StopReason reason) {
+    activities.batchFinished(input.batchId(), finalStatus, reason);
+    status = finalStatus;
+    Workflow.upsertTypedSearchAttributes(SimulationSearchAttributes.STATUS.valueSet(status.wire()));
+    showDetails();
+    return status;
+  }
+
+  private void showDetails() {
+    Workflow.setCurrentDetails(String.format(
+        "**%s**%s  %n%d of %d runs finished, %d in flight: %d passed, %d failed, %d errors, %d stopped",
+        status.wire(), stopReason == null ? "" : " (" + stopReason + ")", counts.finished(), input.runs(),
+        inFlight.size(), counts.succeeded(), counts.failed(), counts.errored(), counts.stopped()));
+  }
+}

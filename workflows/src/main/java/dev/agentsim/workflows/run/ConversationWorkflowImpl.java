@@ -1,0 +1,240 @@
+package dev.agentsim.workflows.run;
+
+import dev.agentsim.workflows.ErrorCategory;
+import dev.agentsim.workflows.RetrySettings;
+import dev.agentsim.workflows.TerminationReason;
+import dev.agentsim.workflows.Verdict;
+import dev.agentsim.workflows.batch.BatchActivities;
+import dev.agentsim.workflows.run.RunActivities.Conclusion;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.TimeoutFailure;
+import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+
+/**
+ * The turn loop. Each turn is two activities, one per remote party, so each is retried on its
+ * own; the transcript lives in the store, never in workflow history.
+ */
+public class ConversationWorkflowImpl implements ConversationWorkflow {
+
+  private static final ActivityOptions STORE_OPTIONS = ActivityOptions.newBuilder()
+      .setStartToCloseTimeout(Duration.ofSeconds(30))
+      .setRetryOptions(RetryOptions.newBuilder().setMaximumInterval(Duration.ofSeconds(30)).build())
+      .build();
+
+  /** A batch that is gone for good (finished, or stopped) must not keep its runs retrying. */
+  private static final ActivityOptions REPORT_OPTIONS = ActivityOptions.newBuilder()
+      .setStartToCloseTimeout(Duration.ofSeconds(10))
+      .setRetryOptions(RetryOptions.newBuilder()
+          .setInitialInterval(Duration.ofMillis(200))
+          .setMaximumInterval(Duration.ofSeconds(5))
+          .setMaximumAttempts(20)
+          .build())
+      .build();
+
+  private RunInput input;
+  private boolean timedOut;
+
+  @Override
+  public RunOutcome run(RunInput input) {
+    this.input = input;
+    RunActivities store = Workflow.newActivityStub(RunActivities.class, STORE_OPTIONS);
+    RunOutcome outcome;
+    try {
+      store.startRun(input);
+      outcome = conclude(converse(), store);
+    } catch (ActivityFailure | CanceledFailure e) {
+      if (!CancellationScope.current().isCancelRequested()) {
+        throw e;
+      }
+      // The batch stopped this run: record what happened so far, whatever cancelled us.
+      outcome = new RunOutcome(input.sequence(), null, TerminationReason.CANCELLED, ErrorCategory.NONE);
+      Conclusion stopped = new Conclusion(input, TerminationReason.CANCELLED, ErrorCategory.NONE, null, null);
+      Workflow.newDetachedCancellationScope(() -> store.recordStopped(stopped)).run();
+    }
+    RunOutcome reported = outcome;
+    Workflow.newDetachedCancellationScope(() -> report(reported)).run();
+    return outcome;
+  }
+
+  /** Runs the turn loop, bounded by the run's timeout when it has one. */
+  private Conclusion converse() {
+    long timeout = input.settings().runTimeoutSeconds();
+    if (timeout <= 0) {
+      return turnLoop();
+    }
+    Conclusion[] result = new Conclusion[1];
+    CancellationScope loop = Workflow.newCancellationScope(() -> {
+      result[0] = turnLoop();
+    });
+    Workflow.newTimer(Duration.ofSeconds(timeout)).thenApply(fired -> {
+      timedOut = true;
+      loop.cancel();
+      return null;
+    });
+    try {
+      loop.run();
+      return result[0];
+    } catch (ActivityFailure | CanceledFailure e) {
+      if (!timedOut || CancellationScope.current().isCancelRequested()) {
+        throw e;
+      }
+      return conclusion(TerminationReason.TIMEOUT);
+    }
+  }
+
+  private Conclusion turnLoop() {
+    RunSettings settings = input.settings();
+    ActivityOptions remote = remoteOptions();
+    SimulatedUserActivities user = Workflow.newActivityStub(SimulatedUserActivities.class, remote);
+    AgentActivities agent = Workflow.newActivityStub(AgentActivities.class, remote);
+
+    int sequence = 0;
+    int exchanges = 0;
+    if (settings.agentSpeaksFirst()) {
+      TurnResult greeting;
+      try {
+        greeting = agent.agentTurn(new TurnRequest(input, sequence, exchanges));
+      } catch (ActivityFailure e) {
+        return failure(TerminationReason.AGENT_ERROR, ErrorCategory.AI_AGENT_ERROR, ErrorCategory.AI_AGENT_TIMEOUT, e);
+      }
+      sequence = greeting.nextSequence();
+      if (greeting.ended()) {
+        return conclusion(TerminationReason.AGENT_STOP);
+      }
+    }
+    while (true) {
+      if (exchanges >= settings.maxTurns()) {
+        return conclusion(TerminationReason.MAX_TURNS);
+      }
+      if (sequence >= settings.maxEvents()) {
+        return conclusion(TerminationReason.MAX_EVENTS);
+      }
+      TurnResult said;
+      try {
+        said = user.userTurn(new TurnRequest(input, sequence, exchanges));
+      } catch (ActivityFailure e) {
+        return failure(TerminationReason.USER_ERROR, ErrorCategory.LLM_PROVIDER_ERROR, ErrorCategory.LLM_PROVIDER_ERROR, e);
+      }
+      sequence = said.nextSequence();
+      if (said.ended()) {
+        return conclusion(TerminationReason.USER_STOP);
+      }
+      exchanges++;
+      if (sequence >= settings.maxEvents()) {
+        return conclusion(TerminationReason.MAX_EVENTS);
+      }
+      TurnResult answered;
+      try {
+        answered = agent.agentTurn(new TurnRequest(input, sequence, exchanges));
+      } catch (ActivityFailure e) {
+        return failure(TerminationReason.AGENT_ERROR, ErrorCategory.AI_AGENT_ERROR, ErrorCategory.AI_AGENT_TIMEOUT, e);
+      }
+      sequence = answered.nextSequence();
+      if (answered.ended()) {
+        return conclusion(TerminationReason.AGENT_STOP);
+      }
+      Workflow.setCurrentDetails("turn " + exchanges + " of at most " + settings.maxTurns());
+    }
+  }
+
+  private RunOutcome conclude(Conclusion conclusion, RunActivities store) {
+    if (conclusion.category() != ErrorCategory.NONE) {
+      store.recordError(conclusion);
+      return outcome(Verdict.ERROR, conclusion);
+    }
+    // The judge may call the LLM: retried like the other remote calls.
+    RunActivities judge = Workflow.newActivityStub(RunActivities.class, remoteOptions());
+    try {
+      return outcome(judge.evaluate(conclusion), conclusion);
+    } catch (ActivityFailure e) {
+      rethrowIfCancelled(e);
+      Conclusion failed = new Conclusion(input, conclusion.reason(), ErrorCategory.LLM_PROVIDER_ERROR,
+          "The success criteria could not be judged: " + message(e), technicalDetails(e));
+      store.recordError(failed);
+      return outcome(Verdict.ERROR, failed);
+    }
+  }
+
+  /** Options for activities that call a remote party, whose retries the scenario's batch sets. */
+  private ActivityOptions remoteOptions() {
+    RetrySettings retry = input.settings().retry();
+    return ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(Duration.ofSeconds(retry.attemptTimeoutSeconds()))
+        .setRetryOptions(RetryOptions.newBuilder()
+            .setMaximumAttempts(retry.maxAttempts())
+            .setInitialInterval(Duration.ofMillis(retry.initialIntervalMillis()))
+            .setBackoffCoefficient(2)
+            .build())
+        .build();
+  }
+
+  private void report(RunOutcome outcome) {
+    if (input.batchWorkflowId() == null) {
+      return;
+    }
+    try {
+      Workflow.newActivityStub(BatchActivities.class, REPORT_OPTIONS).reportRun(input.batchWorkflowId(), outcome);
+    } catch (ActivityFailure e) {
+      // The batch has finished without us (stopped and gave up waiting); nothing is waiting for this.
+    }
+  }
+
+  private RunOutcome outcome(Verdict verdict, Conclusion conclusion) {
+    return new RunOutcome(input.sequence(), verdict, conclusion.reason(), conclusion.category());
+  }
+
+  private Conclusion conclusion(TerminationReason reason) {
+    return new Conclusion(input, reason, ErrorCategory.NONE, null, null);
+  }
+
+  /**
+   * Classifies a remote party's final failure: activities name the category as the failure
+   * type; a Temporal timeout means the party never answered in time.
+   */
+  private Conclusion failure(TerminationReason reason, ErrorCategory fallback, ErrorCategory onTimeout,
+      ActivityFailure e) {
+    rethrowIfCancelled(e);
+    ErrorCategory category = fallback;
+    if (e.getCause() instanceof ApplicationFailure application) {
+      category = categoryOf(application.getType(), fallback);
+    } else if (e.getCause() instanceof TimeoutFailure) {
+      category = onTimeout;
+    }
+    return new Conclusion(input, reason, category, message(e), technicalDetails(e));
+  }
+
+  private static ErrorCategory categoryOf(String type, ErrorCategory fallback) {
+    for (ErrorCategory category : ErrorCategory.values()) {
+      if (category.name().equals(type)) {
+        return category;
+      }
+    }
+    return fallback;
+  }
+
+  private void rethrowIfCancelled(ActivityFailure e) {
+    if (e.getCause() instanceof CanceledFailure) {
+      throw e;
+    }
+  }
+
+  private static String message(ActivityFailure e) {
+    Throwable cause = e.getCause();
+    if (cause instanceof ApplicationFailure application) {
+      return application.getOriginalMessage();
+    }
+    return cause == null ? e.getMessage() : cause.getMessage();
+  }
+
+  private static String technicalDetails(ActivityFailure e) {
+    Throwable cause = e.getCause() == null ? e : e.getCause();
+    String details = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+    return e.getActivityType() + " after retries: " + details;
+  }
+}

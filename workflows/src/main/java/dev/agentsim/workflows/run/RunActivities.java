@@ -1,0 +1,45 @@
+package dev.agentsim.workflows.run;
+
+import dev.agentsim.workflows.ErrorCategory;
+import dev.agentsim.workflows.TerminationReason;
+import dev.agentsim.workflows.Verdict;
+import io.temporal.activity.ActivityInterface;
+import io.temporal.activity.ActivityMethod;
+
+/** The run's record in the store, and its judgement. */
+@ActivityInterface
+public interface RunActivities {
+
+  /** Records the run as running; idempotent. */
+  @ActivityMethod
+  void startRun(RunInput input);
+
+  /**
+   * Judges the finished conversation against the scenario's success criteria, stores the
+   * verdict and metrics, and marks the run completed. An LLM judge that cannot be reached
+   * throws an {@code ApplicationFailure} of type {@code LLM_PROVIDER_ERROR}.
+   */
+  @ActivityMethod
+  Verdict evaluate(Conclusion conclusion);
+
+  /** Marks the run completed with verdict ERROR without judging it. */
+  @ActivityMethod
+  void recordError(Conclusion conclusion);
+
+  /** Marks the run stopped by its batch; its partial transcript stays. */
+  @ActivityMethod
+  void recordStopped(Conclusion conclusion);
+
+  /**
+   * How the conversation ended.
+   *
+   * @param errorMessage what went wrong, for runs that end in ERROR
+   */
+  record Conclusion(
+      RunInput run,
+      TerminationReason reason,
+      ErrorCategory category,
+      String errorMessage,
+      String technicalDetails) {}
+
+}
