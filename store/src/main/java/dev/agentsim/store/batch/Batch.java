@@ -1,0 +1,39 @@
+package dev.agentsim.store.batch;
+
+import dev.agentsim.workflows.BatchStatus;
+import dev.agentsim.workflows.StopReason;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A batch as stored, with its runs tallied.
+ *
+ * @param runConfig the schedule request's run configuration, as the client sent it
+ */
+public record Batch(
+    UUID id,
+    String projectId,
+    UUID scenarioId,
+    UUID agentId,
+    UUID modelId,
+    String name,
+    int runs,
+    BatchStatus status,
+    StopReason stopReason,
+    String endPointType,
+    Map<String, Object> runConfig,
+    String createdBy,
+    Instant createdAt,
+    Instant startedAt,
+    Instant completedAt,
+    Tally tally) {
+
+  /** Runs by outcome; a run is finished once judged or stopped. */
+  public record Tally(int succeeded, int failed, int errored, int stopped, int running) {
+
+    public int finished() {
+      return succeeded + failed + errored + stopped;
+    }
+  }
+}

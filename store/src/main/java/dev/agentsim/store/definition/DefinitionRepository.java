@@ -1,0 +1,115 @@
+package dev.agentsim.store.definition;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Agents, models and scenarios, each a JSON document scoped to a project. */
+@Repository
+public class DefinitionRepository {
+
+  private final JdbcClient jdbc;
+  private final JsonMapper json;
+
+  public DefinitionRepository(JdbcClient jdbc, JsonMapper json) {
+    this.jdbc = jdbc;
+    this.json = json;
+  }
+
+  public <T extends Named> Stored<T> insert(String projectId, Kind kind, T spec) {
+    return insert(UUID.randomUUID(), projectId, kind, spec);
+  }
+
+  /** Inserts with a chosen id; used for the built-in demo objects. */
+  public <T extends Named> Stored<T> insert(UUID id, String projectId, Kind kind, T spec) {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    jdbc.sql("""
+            insert into definitions (id, project_id, kind, name, body, created_at, updated_at)
+            values (:id, :project, :kind, :name, :body::jsonb, :now, :now)""")
+        .param("id", id)
+        .param("project", projectId)
+        .param("kind", kind.name())
+        .param("name", spec.name())
+        .param("body", json.writeValueAsString(spec))
+        .param("now", Timestamp.from(now))
+        .update();
+    return new Stored<>(id, projectId, spec, now, now);
+  }
+
+  public <T> Optional<Stored<T>> find(String projectId, Kind kind, UUID id, Class<T> type) {
+    return jdbc.sql("select * from definitions where id = :id and project_id = :project and kind = :kind")
+        .param("id", id)
+        .param("project", projectId)
+        .param("kind", kind.name())
+        .query((rs, n) -> map(rs, type))
+        .optional();
+  }
+
+  /** Finds by id alone: activities act on ids that were checked against the project when scheduled. */
+  public <T> T get(Kind kind, UUID id, Class<T> type) {
+    return jdbc.sql("select * from definitions where id = :id and kind = :kind")
+        .param("id", id)
+        .param("kind", kind.name())
+        .query((rs, n) -> map(rs, type))
+        .optional()
+        .orElseThrow(() -> new IllegalStateException(kind + " " + id + " no longer exists"))
+        .spec();
+  }
+
+  public <T> List<Stored<T>> list(String projectId, Kind kind, Class<T> type, int limit, int skip) {
+    return jdbc.sql("""
+            select * from definitions where project_id = :project and kind = :kind
+            order by created_at, id limit :limit offset :skip""")
+        .param("project", projectId)
+        .param("kind", kind.name())
+        .param("limit", limit)
+        .param("skip", skip)
+        .query((rs, n) -> map(rs, type))
+        .list();
+  }
+
+  public <T extends Named> Optional<Stored<T>> update(String projectId, Kind kind, UUID id, T spec) {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    int updated = jdbc.sql("""
+            update definitions set name = :name, body = :body::jsonb, updated_at = :now
+            where id = :id and project_id = :project and kind = :kind""")
+        .param("id", id)
+        .param("project", projectId)
+        .param("kind", kind.name())
+        .param("name", spec.name())
+        .param("body", json.writeValueAsString(spec))
+        .param("now", Timestamp.from(now))
+        .update();
+    if (updated == 0) {
+      return Optional.empty();
+    }
+    @SuppressWarnings("unchecked")
+    Class<T> type = (Class<T>) spec.getClass();
+    return find(projectId, kind, id, type);
+  }
+
+  public boolean delete(String projectId, Kind kind, UUID id) {
+    return jdbc.sql("delete from definitions where id = :id and project_id = :project and kind = :kind")
+        .param("id", id)
+        .param("project", projectId)
+        .param("kind", kind.name())
+        .update() > 0;
+  }
+
+  private <T> Stored<T> map(ResultSet rs, Class<T> type) throws SQLException {
+    return new Stored<>(
+        rs.getObject("id", UUID.class),
+        rs.getString("project_id"),
+        json.readValue(rs.getString("body"), type),
+        rs.getTimestamp("created_at").toInstant(),
+        rs.getTimestamp("updated_at").toInstant());
+  }
+}

@@ -1,0 +1,6 @@
+package dev.agentsim.store.definition;
+
+/** The kinds of user-defined objects a project holds. */
+public enum Kind {
+  AGENT, MODEL, SCENARIO
+}

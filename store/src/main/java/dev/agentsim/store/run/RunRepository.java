@@ -1,0 +1,199 @@
+package dev.agentsim.store.run;
+
+import dev.agentsim.store.Rows;
+import dev.agentsim.store.definition.ScenarioSpec.Criterion;
+import dev.agentsim.workflows.ErrorCategory;
+import dev.agentsim.workflows.TerminationReason;
+import dev.agentsim.workflows.Verdict;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Runs and their turns. Every write is idempotent, because activities that write are retried.
+ */
+@Repository
+public class RunRepository {
+
+  private static final TypeReference<List<CriterionResult>> RESULTS = new TypeReference<>() {};
+  private static final TypeReference<List<Criterion>> CRITERIA = new TypeReference<>() {};
+  private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {};
+
+  private final JdbcClient jdbc;
+  private final JsonMapper json;
+
+  public RunRepository(JdbcClient jdbc, JsonMapper json) {
+    this.jdbc = jdbc;
+    this.json = json;
+  }
+
+  public void start(UUID runId, UUID batchId, int sequence, List<Criterion> criteria, int maxTurns) {
+    jdbc.sql("""
+            insert into runs (id, batch_id, sequence, status, success_criteria, max_turns, created_at)
+            values (:id, :batch, :sequence, 'RUNNING', :criteria::jsonb, :maxTurns, :now)
+            on conflict (id) do nothing""")
+        .param("id", runId)
+        .param("batch", batchId)
+        .param("sequence", sequence)
+        .param("criteria", json.writeValueAsString(criteria))
+        .param("maxTurns", maxTurns)
+        .param("now", Timestamp.from(Instant.now()))
+        .update();
+  }
+
+  /** Stores one message; a retried activity that stores it again changes nothing. */
+  public void addTurn(UUID runId, Turn turn) {
+    jdbc.sql("""
+            insert into turns (run_id, sequence, role, text, data, latency_ms, created_at)
+            values (:run, :sequence, :role, :text, :data::jsonb, :latency, :createdAt)
+            on conflict (run_id, sequence) do nothing""")
+        .param("run", runId)
+        .param("sequence", turn.sequence())
+        .param("role", turn.role())
+        .param("text", turn.text())
+        .param("data", turn.data() == null ? null : json.writeValueAsString(turn.data()))
+        .param("latency", turn.latencyMs())
+        .param("createdAt", Timestamp.from(turn.createdAt()))
+        .update();
+  }
+
+  public List<Turn> turns(UUID runId) {
+    return jdbc.sql("select * from turns where run_id = :run order by sequence")
+        .param("run", runId)
+        .query((rs, n) -> turn(rs))
+        .list();
+  }
+
+  public void complete(UUID runId, Verdict verdict, TerminationReason reason, ErrorCategory category,
+      String errorMessage, String technicalDetails, List<CriterionResult> results) {
+    jdbc.sql("""
+            update runs set status = 'COMPLETED', verdict = :verdict, termination_reason = :reason,
+                   error_category = :category, error_message = :message, technical_details = :details,
+                   results = :results::jsonb, completed_at = coalesce(completed_at, :now)
+            where id = :id and status = 'RUNNING'""")
+        .param("id", runId)
+        .param("verdict", verdict.name())
+        .param("reason", reason.name())
+        .param("category", category.name())
+        .param("message", errorMessage)
+        .param("details", technicalDetails)
+        .param("results", json.writeValueAsString(results))
+        .param("now", Timestamp.from(Instant.now()))
+        .update();
+  }
+
+  /** Marks a run stopped by its batch; what it said so far stays. */
+  public void stop(UUID runId) {
+    jdbc.sql("""
+            update runs set status = 'STOPPED', termination_reason = 'CANCELLED', is_batch_stopped = true,
+                   completed_at = coalesce(completed_at, :now)
+            where id = :id and status = 'RUNNING'""")
+        .param("id", runId)
+        .param("now", Timestamp.from(Instant.now()))
+        .update();
+  }
+
+  public Optional<Run> find(UUID batchId, UUID runId) {
+    return jdbc.sql("select * from runs where id = :id and batch_id = :batch")
+        .param("id", runId)
+        .param("batch", batchId)
+        .query((rs, n) -> run(rs))
+        .optional()
+        .map(run -> withTurns(List.of(run)).get(0));
+  }
+
+  /**
+   * One page of a batch's runs with their turns.
+   *
+   * @param status a verdict (SUCCESS, FAILED, ERROR) or lifecycle (RUNNING, COMPLETED, STOPPED); null for all
+   */
+  public List<Run> page(UUID batchId, String status, RunSort sort, boolean ascending, int limit, int skip) {
+    return withTurns(jdbc.sql("select * from runs where batch_id = :batch" + statusClause(status)
+            + " order by " + sort.column() + (ascending ? " asc" : " desc") + " nulls last, sequence"
+            + (ascending ? " asc" : " desc") + " limit :limit offset :skip")
+        .param("batch", batchId)
+        .param("status", status)
+        .param("limit", limit)
+        .param("skip", skip)
+        .query((rs, n) -> run(rs))
+        .list());
+  }
+
+  public int count(UUID batchId, String status) {
+    return jdbc.sql("select count(*) from runs where batch_id = :batch" + statusClause(status))
+        .param("batch", batchId)
+        .param("status", status)
+        .query(Integer.class)
+        .single();
+  }
+
+  private static String statusClause(String status) {
+    return status == null ? "" : " and (verdict = :status or status = :status)";
+  }
+
+  /** Loads the turns of many runs in one query. */
+  private List<Run> withTurns(List<Run> runs) {
+    if (runs.isEmpty()) {
+      return runs;
+    }
+    Map<UUID, List<Turn>> byRun = new LinkedHashMap<>();
+    runs.forEach(run -> byRun.put(run.id(), new ArrayList<>()));
+    Collection<UUID> ids = byRun.keySet();
+    jdbc.sql("select * from turns where run_id in (:ids) order by run_id, sequence")
+        .param("ids", ids)
+        .query(rs -> {
+          byRun.get(rs.getObject("run_id", UUID.class)).add(turn(rs));
+        });
+    return runs.stream()
+        .map(run -> new Run(run.id(), run.batchId(), run.sequence(), run.status(), run.verdict(),
+            run.terminationReason(), run.errorCategory(), run.errorMessage(), run.technicalDetails(),
+            run.results(), run.successCriteria(), run.maxTurns(), run.batchStopped(), run.createdAt(),
+            run.completedAt(), byRun.get(run.id())))
+        .toList();
+  }
+
+  private Run run(ResultSet rs) throws SQLException {
+    String results = rs.getString("results");
+    return new Run(
+        rs.getObject("id", UUID.class),
+        rs.getObject("batch_id", UUID.class),
+        rs.getInt("sequence"),
+        RunStatus.valueOf(rs.getString("status")),
+        Rows.enumValue(rs, "verdict", Verdict.class),
+        Rows.enumValue(rs, "termination_reason", TerminationReason.class),
+        Rows.enumValue(rs, "error_category", ErrorCategory.class),
+        rs.getString("error_message"),
+        rs.getString("technical_details"),
+        results == null ? List.of() : json.readValue(results, RESULTS),
+        json.readValue(rs.getString("success_criteria"), CRITERIA),
+        rs.getInt("max_turns"),
+        rs.getBoolean("is_batch_stopped"),
+        Rows.instant(rs, "created_at"),
+        Rows.instant(rs, "completed_at"),
+        List.of());
+  }
+
+  private Turn turn(ResultSet rs) throws SQLException {
+    String data = rs.getString("data");
+    Integer latency = rs.getObject("latency_ms", Integer.class);
+    return new Turn(
+        rs.getInt("sequence"),
+        rs.getString("role"),
+        rs.getString("text"),
+        data == null ? null : json.readValue(data, OBJECT),
+        latency,
+        Rows.instant(rs, "created_at"));
+  }
+}
