@@ -1,0 +1,128 @@
+package dev.agentsim.api.batch;
+
+import dev.agentsim.api.error.NotFound;
+import dev.agentsim.store.batch.Batch;
+import dev.agentsim.store.batch.BatchRepository;
+import dev.agentsim.store.definition.AgentSpec;
+import dev.agentsim.store.definition.DefinitionRepository;
+import dev.agentsim.store.definition.Kind;
+import dev.agentsim.store.definition.ModelSpec;
+import dev.agentsim.store.definition.ScenarioSpec;
+import dev.agentsim.store.definition.Stored;
+import dev.agentsim.workflows.BatchStatus;
+import dev.agentsim.workflows.RetrySettings;
+import dev.agentsim.workflows.TaskQueues;
+import dev.agentsim.workflows.batch.BatchInput;
+import dev.agentsim.workflows.batch.BatchWorkflow;
+import dev.agentsim.workflows.batch.SimulationSearchAttributes;
+import dev.agentsim.workflows.run.RunSettings;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.common.SearchAttributes;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Service;
+
+/** Starts, reads and stops batches, whichever API dialect asks. */
+@Service
+public class BatchScheduler {
+
+  private final DefinitionRepository definitions;
+  private final BatchRepository batches;
+  private final WorkflowClient temporal;
+  private final RetrySettings retry;
+  private final long runTimeoutSeconds;
+
+  public BatchScheduler(DefinitionRepository definitions, BatchRepository batches, WorkflowClient temporal,
+      @Value("${simulator.retry.max-attempts:4}") int maxAttempts,
+      @Value("${simulator.retry.initial-interval-ms:1000}") long initialIntervalMs,
+      @Value("${simulator.retry.attempt-timeout-seconds:120}") long attemptTimeoutSeconds,
+      @Value("${simulator.run-timeout-seconds:1800}") long runTimeoutSeconds) {
+    this.definitions = definitions;
+    this.batches = batches;
+    this.temporal = temporal;
+    this.retry = new RetrySettings(maxAttempts, initialIntervalMs, attemptTimeoutSeconds);
+    this.runTimeoutSeconds = runTimeoutSeconds;
+  }
+
+  /**
+   * Records the batch and starts its workflow. A batch whose workflow cannot start is removed
+   * again, so a failed request leaves nothing behind.
+   *
+   * @throws NotFound when the scenario, agent or model is not in the project
+   */
+  public Batch schedule(ScheduleRequest request) {
+    Stored<ScenarioSpec> scenario = definitions
+        .find(request.projectId(), Kind.SCENARIO, request.scenarioId(), ScenarioSpec.class)
+        .orElseThrow(() -> new NotFound("Scenario " + request.scenarioId() + " not found"));
+    Stored<AgentSpec> agent = definitions
+        .find(request.projectId(), Kind.AGENT, request.agentId(), AgentSpec.class)
+        .orElseThrow(() -> new NotFound("Agent " + request.agentId() + " not found"));
+    definitions.find(request.projectId(), Kind.MODEL, request.modelId(), ModelSpec.class)
+        .orElseThrow(() -> new NotFound("Model " + request.modelId() + " not found"));
+
+    UUID batchId = UUID.randomUUID();
+    Batch batch = batches.insert(batchId, request.projectId(), request.scenarioId(), request.agentId(),
+        request.modelId(), request.name(), request.runs(), request.endPointType(), request.runConfig(),
+        request.createdBy());
+    ScenarioSpec spec = scenario.spec();
+    RunSettings settings = new RunSettings(spec.agentSpeaksFirst(), spec.maxTurnsOrDefault(),
+        request.maxEvents() == null ? ScheduleRequest.DEFAULT_MAX_EVENTS : request.maxEvents(),
+        runTimeoutSeconds, request.session(), retry);
+    BatchInput input = new BatchInput(batchId.toString(), request.projectId(), request.scenarioId().toString(),
+        request.agentId().toString(), request.modelId().toString(), request.runs(), request.concurrency(),
+        request.stopOnFailure(), request.timeoutSeconds(), settings, null);
+    WorkflowOptions options = WorkflowOptions.newBuilder()
+        .setWorkflowId(BatchWorkflow.workflowId(batchId.toString()))
+        .setTaskQueue(TaskQueues.SIMULATION)
+        .setTypedSearchAttributes(SearchAttributes.newBuilder()
+            .set(SimulationSearchAttributes.PROJECT, request.projectId())
+            .set(SimulationSearchAttributes.BATCH, batchId.toString())
+            .set(SimulationSearchAttributes.SCENARIO, request.scenarioId().toString())
+            .set(SimulationSearchAttributes.STATUS, BatchStatus.PENDING.wire())
+            .build())
+        .setStaticSummary(String.format("%s: %d runs of \"%s\" against \"%s\"",
+            request.name(), request.runs(), spec.name(), agent.spec().name()))
+        .setStaticDetails(String.format("""
+            **Project** %s  
+            **Scenario** %s (%s), persona %s  
+            **Agent** %s (%s)  
+            **Model** %s  
+            **Runs** %d, %d at a time, stop on failure: %s, timeout: %s""",
+            request.projectId(), spec.name(), request.scenarioId(), spec.persona().name(),
+            agent.spec().name(), request.agentId(), request.modelId(), request.runs(), request.concurrency(),
+            request.stopOnFailure(), request.timeoutSeconds() > 0 ? request.timeoutSeconds() + " s" : "none"))
+        .build();
+    try {
+      WorkflowClient.start(temporal.newWorkflowStub(BatchWorkflow.class, options)::run, input);
+    } catch (RuntimeException e) {
+      batches.delete(batchId);
+      throw e;
+    }
+    return batch;
+  }
+
+  public Optional<Batch> find(String projectId, UUID batchId) {
+    return batches.find(projectId, batchId);
+  }
+
+  /**
+   * Asks a batch to stop. Its workflow cancels the runs in flight; the batch reads
+   * {@code stopped} once they have recorded their partial transcripts.
+   *
+   * @return the batch as it is now, or empty when it does not exist
+   */
+  public Optional<Batch> stop(String projectId, UUID batchId, String reason) {
+    Optional<Batch> batch = batches.find(projectId, batchId);
+    if (batch.isPresent() && !batch.get().status().isFinal()) {
+      try {
+        temporal.newWorkflowStub(BatchWorkflow.class, BatchWorkflow.workflowId(batchId.toString())).cancel(reason);
+      } catch (WorkflowNotFoundException e) {
+        // finished between the read and the signal
+      }
+    }
+    return batch;
+  }
+}

@@ -1,0 +1,34 @@
+package dev.agentsim.api.batch;
+
+import dev.agentsim.workflows.run.RunSettings.Session;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A validated request for a batch, in the project's own terms, whichever dialect it came in.
+ *
+ * @param timeoutSeconds limit of the whole batch; 0 for none
+ * @param maxEvents messages per run before it ends; null for the default
+ * @param runConfig the dialect's run configuration as the client sent it, kept for reading back
+ */
+public record ScheduleRequest(
+    String projectId,
+    UUID scenarioId,
+    UUID agentId,
+    UUID modelId,
+    String name,
+    int runs,
+    int concurrency,
+    boolean stopOnFailure,
+    long timeoutSeconds,
+    Integer maxEvents,
+    String endPointType,
+    Session session,
+    Map<String, Object> runConfig,
+    String createdBy) {
+
+  public static final int DEFAULT_CONCURRENCY = 10;
+  public static final int MAX_CONCURRENCY = 500;
+  public static final int MAX_RUNS = 10_000;
+  public static final int DEFAULT_MAX_EVENTS = 500;
+}

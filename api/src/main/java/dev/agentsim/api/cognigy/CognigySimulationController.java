@@ -1,0 +1,192 @@
+package dev.agentsim.api.cognigy;
+
+import dev.agentsim.api.batch.BatchScheduler;
+import dev.agentsim.api.cognigy.CognigyViews.BatchView;
+import dev.agentsim.api.cognigy.CognigyViews.RunView;
+import dev.agentsim.api.error.FieldError;
+import dev.agentsim.api.error.NotFound;
+import dev.agentsim.store.batch.Batch;
+import dev.agentsim.store.run.RunRepository;
+import dev.agentsim.store.run.RunSort;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The Cognigy Simulator API: schedule a batch of a scenario ("simulation"), read its runs, and
+ * the companions it lacks: read and stop a batch.
+ */
+@RestController
+public class CognigySimulationController {
+
+  private final BatchScheduler scheduler;
+  private final RunRepository runs;
+
+  public CognigySimulationController(BatchScheduler scheduler, RunRepository runs) {
+    this.scheduler = scheduler;
+    this.runs = runs;
+  }
+
+  @PostMapping("/simulations/{simulationReference}/schedule")
+  public ResponseEntity<BatchView> schedule(@RequestParam String projectId, @PathVariable String simulationReference,
+      @RequestBody(required = false) Map<String, Object> body) {
+    Batch batch = scheduler.schedule(CognigyScheduleParser.parse(projectId, simulationReference, body));
+    return ResponseEntity.status(HttpStatus.CREATED).body(CognigyViews.batch(batch));
+  }
+
+  @GetMapping("/simulations/{simulationReference}/batches/{batchReference}")
+  public BatchView batch(@RequestParam String projectId, @PathVariable String simulationReference,
+      @PathVariable String batchReference) {
+    return CognigyViews.batch(find(projectId, simulationReference, batchReference));
+  }
+
+  @PostMapping("/simulations/{simulationReference}/batches/{batchReference}/stop")
+  public ResponseEntity<BatchView> stop(@RequestParam String projectId, @PathVariable String simulationReference,
+      @PathVariable String batchReference) {
+    Batch batch = find(projectId, simulationReference, batchReference);
+    scheduler.stop(projectId, batch.id(), "stopped through the API");
+    return ResponseEntity.accepted().body(CognigyViews.batch(batch));
+  }
+
+  @GetMapping("/simulations/{simulationReference}/batches/{batchReference}/runs")
+  public Map<String, Object> runs(@RequestParam String projectId, @PathVariable String simulationReference,
+      @PathVariable String batchReference,
+      @RequestParam(required = false) String filter,
+      @RequestParam(required = false) String limit,
+      @RequestParam(required = false) String skip,
+      @RequestParam(required = false) String sort,
+      @RequestParam(required = false) String next,
+      @RequestParam(required = false) String previous,
+      @RequestParam(required = false) String endPointType) {
+    Batch batch = find(projectId, simulationReference, batchReference);
+    int pageSize = integer("limit", limit, 20, 1, 100);
+    int offset = integer("skip", skip, 0, 0, Integer.MAX_VALUE);
+    if (next != null) {
+      offset = cursor("next", next);
+    } else if (previous != null) {
+      offset = cursor("previous", previous);
+    }
+    String status = statusFilter(filter);
+    SortOrder order = SortOrder.parse(sort);
+    List<RunView> data = (endPointType != null && !endPointType.equals(batch.endPointType()))
+        ? List.of()
+        : runs.page(batch.id(), status, order.field(), order.ascending(), pageSize, offset).stream()
+            .map(run -> CognigyViews.run(batch, run))
+            .toList();
+    int total = (endPointType != null && !endPointType.equals(batch.endPointType()))
+        ? 0 : runs.count(batch.id(), status);
+    boolean hasNext = offset + pageSize < total;
+    boolean hasPrevious = offset > 0;
+    Map<String, Object> pagination = new LinkedHashMap<>();
+    pagination.put("limit", pageSize);
+    pagination.put("skip", offset);
+    pagination.put("total", total);
+    pagination.put("hasNext", hasNext);
+    pagination.put("hasPrevious", hasPrevious);
+    pagination.put("next", hasNext ? encodeCursor(offset + pageSize) : null);
+    pagination.put("previous", hasPrevious ? encodeCursor(Math.max(0, offset - pageSize)) : null);
+    Map<String, Object> page = new LinkedHashMap<>();
+    page.put("data", data);
+    page.put("pagination", pagination);
+    return page;
+  }
+
+  @GetMapping("/simulations/{simulationReference}/batches/{batchReference}/runs/{runReference}")
+  public RunView run(@RequestParam String projectId, @PathVariable String simulationReference,
+      @PathVariable String batchReference, @PathVariable String runReference) {
+    Batch batch = find(projectId, simulationReference, batchReference);
+    UUID runId = CognigyScheduleParser.uuid(runReference)
+        .orElseThrow(() -> new NotFound("Simulation run " + runReference + " not found"));
+    return runs.find(batch.id(), runId)
+        .map(run -> CognigyViews.run(batch, run))
+        .orElseThrow(() -> new NotFound("Simulation run " + runReference + " not found"));
+  }
+
+  private Batch find(String projectId, String simulationReference, String batchReference) {
+    NotFound notFound = new NotFound("Simulation run batch " + batchReference + " not found");
+    UUID batchId = CognigyScheduleParser.uuid(batchReference).orElseThrow(() -> notFound);
+    Batch batch = scheduler.find(projectId, batchId).orElseThrow(() -> notFound);
+    if (!batch.scenarioId().toString().equals(simulationReference)) {
+      throw notFound;
+    }
+    return batch;
+  }
+
+  /** {@code SUCCESS}, {@code status:FAILED}, {@code status=running}: a verdict or a lifecycle status. */
+  private static String statusFilter(String filter) {
+    if (filter == null || filter.isBlank()) {
+      return null;
+    }
+    String value = filter.trim().replaceFirst("^status\\s*[:=]\\s*", "").toUpperCase(Locale.ROOT);
+    if (!List.of("SUCCESS", "FAILED", "ERROR", "RUNNING", "COMPLETED", "STOPPED").contains(value)) {
+      throw new FieldError("filter", "INVALID_VALUE",
+          "filter must name a status: SUCCESS, FAILED, ERROR, running, completed or stopped");
+    }
+    return value;
+  }
+
+  private static int integer(String field, String value, int fallback, int min, int max) {
+    if (value == null) {
+      return fallback;
+    }
+    int number;
+    try {
+      number = Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new FieldError(field, "INVALID_TYPE", field + " must be an integer");
+    }
+    if (number < min || number > max) {
+      throw new FieldError(field, "OUT_OF_RANGE", field + " must be between " + min + " and " + max);
+    }
+    return number;
+  }
+
+  private static String encodeCursor(int offset) {
+    return Base64.getUrlEncoder().withoutPadding()
+        .encodeToString(("skip:" + offset).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static int cursor(String field, String cursor) {
+    try {
+      String decoded = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+      if (decoded.startsWith("skip:")) {
+        int offset = Integer.parseInt(decoded.substring(5));
+        if (offset >= 0) {
+          return offset;
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      // falls through to the error below
+    }
+    throw new FieldError(field, "INVALID_CURSOR", field + " is not a cursor this API returned");
+  }
+
+  /** {@code field:asc} or {@code field:desc}; newest first by default. */
+  record SortOrder(RunSort field, boolean ascending) {
+
+    static SortOrder parse(String sort) {
+      if (sort == null || sort.isBlank()) {
+        return new SortOrder(RunSort.CREATED_AT, false);
+      }
+      String[] parts = sort.trim().split(":");
+      RunSort field = RunSort.ofField(parts[0]).orElseThrow(() -> new FieldError("sort", "INVALID_VALUE",
+          "sort must be one of createdAt, sequence, completedAt, status, followed by :asc or :desc"));
+      if (parts.length > 2 || (parts.length == 2 && !parts[1].equals("asc") && !parts[1].equals("desc"))) {
+        throw new FieldError("sort", "INVALID_VALUE", "sort direction must be asc or desc");
+      }
+      return new SortOrder(field, parts.length == 2 ? parts[1].equals("asc") : true);
+    }
+  }
+}
