@@ -1,0 +1,14 @@
+package dev.agentsim.worker.embedded;
+
+import org.springframework.context.annotation.Condition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+
+/** Embedded mode for the database: no {@code spring.datasource.url} is configured. */
+public class EmbeddedDatabase implements Condition {
+
+  @Override
+  public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+    return !context.getEnvironment().containsProperty("spring.datasource.url");
+  }
+}

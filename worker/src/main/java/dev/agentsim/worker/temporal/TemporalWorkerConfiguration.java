@@ -1,0 +1,61 @@
+package dev.agentsim.worker.temporal;
+
+import dev.agentsim.workflows.batch.SimulationSearchAttributes;
+import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.common.SearchAttributeKey;
+import io.temporal.spring.boot.TemporalOptionsCustomizer;
+import io.temporal.spring.boot.WorkerOptionsCustomizer;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.WorkerFactoryOptions;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+public class TemporalWorkerConfiguration {
+
+  private static final boolean VIRTUAL_THREADS = Runtime.version().feature() >= 21;
+
+  /**
+   * Virtual threads for activities on Java 21+; and, when {@code simulator.worker.sticky-queues}
+   * is false, no sticky queues: needed when several workers share a standalone test server, where
+   * a workflow cached on a killed worker would otherwise never move. Keep them on a real cluster.
+   */
+  @Bean
+  WorkerOptionsCustomizer simulatorWorkerOptions(
+      @Value("${simulator.worker.sticky-queues:true}") boolean stickyQueues) {
+    return (builder, workerName, taskQueue) -> {
+      if (VIRTUAL_THREADS) {
+        builder.setUsingVirtualThreads(true);
+      }
+      if (!stickyQueues) {
+        builder.setStickyQueueScheduleToStartTimeout(Duration.ZERO);
+      }
+      return builder;
+    };
+  }
+
+  /** Virtual threads for workflow code on Java 21+. */
+  @Bean
+  TemporalOptionsCustomizer<WorkerFactoryOptions.Builder> simulatorWorkerFactoryOptions() {
+    return builder -> VIRTUAL_THREADS ? builder.setUsingVirtualWorkflowThreads(true) : builder;
+  }
+
+  /**
+   * The in-process test server knows no custom search attributes until told; a real cluster gets
+   * them from its setup (see docker-compose.yml).
+   */
+  @Bean
+  SmartInitializingSingleton registerSearchAttributes(ObjectProvider<TestWorkflowEnvironment> testServer) {
+    return () -> testServer.ifAvailable(environment -> {
+      for (SearchAttributeKey<String> key : List.of(SimulationSearchAttributes.PROJECT,
+          SimulationSearchAttributes.BATCH, SimulationSearchAttributes.SCENARIO, SimulationSearchAttributes.STATUS)) {
+        environment.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+      }
+    });
+  }
+}
