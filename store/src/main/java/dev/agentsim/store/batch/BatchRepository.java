@@ -24,8 +24,8 @@ public class BatchRepository {
              count(r.id) filter (where r.verdict = 'SUCCESS') as succeeded,
              count(r.id) filter (where r.verdict = 'FAILED') as failed,
              count(r.id) filter (where r.verdict = 'ERROR') as errored,
-             count(r.id) filter (where r.status = 'stopped') as stopped,
-             count(r.id) filter (where r.status = 'running') as running
+             count(r.id) filter (where r.status = 'STOPPED') as stopped,
+             count(r.id) filter (where r.status = 'RUNNING') as running
       from batches b left join runs r on r.batch_id = b.id
       """;
 

@@ -1,0 +1,52 @@
+package dev.agentsim.activities;
+
+import dev.agentsim.workflows.ErrorCategory;
+import io.temporal.failure.ApplicationFailure;
+import java.time.Duration;
+import java.util.UUID;
+
+/**
+ * Builds the {@link ApplicationFailure}s activities throw. The failure's type is an
+ * {@link ErrorCategory} name, which is how the workflow classifies it; its message is meant for
+ * the people reading the run's result, the technical detail travels in its cause.
+ */
+public final class Failures {
+
+  private Failures() {}
+
+  /** A failure Temporal retries according to the activity's retry policy. */
+  public static ApplicationFailure retryable(ErrorCategory category, String message, Throwable cause) {
+    return ApplicationFailure.newFailureWithCause(message, category.name(), cause);
+  }
+
+  /** A retryable failure whose next attempt waits {@code delay}, e.g. as a {@code Retry-After} asks. */
+  public static ApplicationFailure retryable(ErrorCategory category, String message, Throwable cause,
+      Duration delay) {
+    if (delay == null) {
+      return retryable(category, message, cause);
+    }
+    return ApplicationFailure.newFailureWithCauseAndDelay(message, category.name(), cause, delay);
+  }
+
+  /** A failure no retry can fix: bad configuration, a rejected request, a reply that cannot be read. */
+  public static ApplicationFailure nonRetryable(ErrorCategory category, String message, Throwable cause) {
+    return ApplicationFailure.newNonRetryableFailureWithCause(message, category.name(), cause);
+  }
+
+  /** Parses an id from workflow input; a malformed id is a bug no retry fixes. */
+  public static UUID uuid(String id, String what) {
+    try {
+      return UUID.fromString(id);
+    } catch (RuntimeException e) {
+      throw nonRetryable(ErrorCategory.UNKNOWN, "The " + what + " id '" + id + "' is not a UUID", e);
+    }
+  }
+
+  /** Shortens text (a response body, say) for technical details. */
+  public static String abbreviate(String text, int max) {
+    if (text == null) {
+      return "";
+    }
+    return text.length() <= max ? text : text.substring(0, max) + "… (" + text.length() + " chars)";
+  }
+}

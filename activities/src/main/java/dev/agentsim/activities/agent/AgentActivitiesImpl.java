@@ -1,0 +1,98 @@
+package dev.agentsim.activities.agent;
+
+import dev.agentsim.activities.FailureDetail;
+import dev.agentsim.activities.Failures;
+import dev.agentsim.store.definition.AgentSpec;
+import dev.agentsim.store.definition.DefinitionRepository;
+import dev.agentsim.store.definition.Kind;
+import dev.agentsim.store.run.RunRepository;
+import dev.agentsim.store.run.Turn;
+import dev.agentsim.workflows.ErrorCategory;
+import dev.agentsim.workflows.run.AgentActivities;
+import dev.agentsim.workflows.run.RunInput;
+import dev.agentsim.workflows.run.RunSettings.Session;
+import dev.agentsim.workflows.run.TurnRequest;
+import dev.agentsim.workflows.run.TurnResult;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+
+/**
+ * The agent under test: sends the simulated user's latest message and stores what the agent said.
+ *
+ * <p>Each message of the reply becomes one agent turn, numbered from the request's sequence. The
+ * first of them carries the measured latency and the reply's data. A reply without any message
+ * (no text, an empty text list) is stored as one agent turn with empty text, so the transcript
+ * shows that the agent answered, when, and with which data. Turns are upserts by sequence, so a
+ * retried attempt stores nothing twice.
+ */
+@Component("agentActivities")
+public class AgentActivitiesImpl implements AgentActivities {
+
+  private final DefinitionRepository definitions;
+  private final RunRepository runs;
+  private final HttpAgentConnector http;
+
+  public AgentActivitiesImpl(DefinitionRepository definitions, RunRepository runs, HttpAgentConnector http) {
+    this.definitions = definitions;
+    this.runs = runs;
+    this.http = http;
+  }
+
+  @Override
+  public TurnResult agentTurn(TurnRequest request) {
+    RunInput run = request.run();
+    UUID runId = Failures.uuid(run.runId(), "run");
+    AgentSpec agent = agent(run);
+    String text = lastUserText(runs.turns(runId));
+    AgentReply reply = http.send(agent.config(), message(run, request, text));
+
+    List<String> texts = reply.texts().isEmpty() ? List.of("") : reply.texts();
+    Instant now = Instant.now();
+    for (int i = 0; i < texts.size(); i++) {
+      boolean first = i == 0;
+      runs.addTurn(runId, new Turn(request.sequence() + i, Turn.AGENT, texts.get(i),
+          first ? reply.data() : null, first ? (int) Math.min(Integer.MAX_VALUE, reply.latencyMs()) : null, now));
+    }
+    return new TurnResult(request.sequence() + texts.size(), reply.ended());
+  }
+
+  private AgentSpec agent(RunInput run) {
+    UUID agentId = Failures.uuid(run.agentId(), "agent");
+    AgentSpec agent;
+    try {
+      agent = definitions.get(Kind.AGENT, agentId, AgentSpec.class);
+    } catch (IllegalStateException e) {
+      throw Failures.nonRetryable(ErrorCategory.AI_AGENT_ERROR, "The agent no longer exists", e);
+    }
+    if (!"http".equals(agent.type()) || agent.config() == null) {
+      throw Failures.nonRetryable(ErrorCategory.AI_AGENT_ERROR,
+          "Agents of type '" + agent.type() + "' are not supported", new FailureDetail("agent " + agentId));
+    }
+    return agent;
+  }
+
+  /** The simulated user's latest message; null when there is none yet (the agent speaks first). */
+  static String lastUserText(List<Turn> turns) {
+    for (int i = turns.size() - 1; i >= 0; i--) {
+      if (Turn.USER.equals(turns.get(i).role())) {
+        return turns.get(i).text();
+      }
+    }
+    return null;
+  }
+
+  private static AgentMessage message(RunInput run, TurnRequest request, String text) {
+    Session session = run.settings() == null ? null : run.settings().session();
+    String userId = session == null || session.userId() == null || session.userId().isBlank()
+        ? "agentsim-" + run.runId()
+        : session.userId();
+    Map<String, Object> data = session == null || session.data() == null ? Map.of() : session.data();
+    return new AgentMessage(run.runId(), userId, text, data, request.exchange(),
+        session == null ? null : session.entrypoint(),
+        session == null ? null : session.locale(),
+        run.runId() + ":" + request.sequence());
+  }
+}

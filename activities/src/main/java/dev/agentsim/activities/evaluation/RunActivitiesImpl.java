@@ -1,0 +1,75 @@
+package dev.agentsim.activities.evaluation;
+
+import dev.agentsim.activities.Failures;
+import dev.agentsim.store.definition.DefinitionRepository;
+import dev.agentsim.store.definition.Kind;
+import dev.agentsim.store.definition.ScenarioSpec;
+import dev.agentsim.store.run.CriterionResult;
+import dev.agentsim.store.run.Run;
+import dev.agentsim.store.run.RunRepository;
+import dev.agentsim.store.run.RunStatus;
+import dev.agentsim.workflows.ErrorCategory;
+import dev.agentsim.workflows.Verdict;
+import dev.agentsim.workflows.run.RunActivities;
+import dev.agentsim.workflows.run.RunInput;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+
+/**
+ * The run's record and its judgement. The criteria judged are those the run recorded when it
+ * started, so editing the scenario during a batch does not change how its runs are judged.
+ */
+@Component("runActivities")
+public class RunActivitiesImpl implements RunActivities {
+
+  private final DefinitionRepository definitions;
+  private final RunRepository runs;
+  private final CriteriaEvaluator evaluator;
+
+  public RunActivitiesImpl(DefinitionRepository definitions, RunRepository runs, CriteriaEvaluator evaluator) {
+    this.definitions = definitions;
+    this.runs = runs;
+    this.evaluator = evaluator;
+  }
+
+  @Override
+  public void startRun(RunInput input) {
+    ScenarioSpec scenario;
+    try {
+      scenario = definitions.get(Kind.SCENARIO, Failures.uuid(input.scenarioId(), "scenario"), ScenarioSpec.class);
+    } catch (IllegalStateException e) {
+      throw Failures.nonRetryable(ErrorCategory.UNKNOWN, "The scenario no longer exists", e);
+    }
+    runs.start(Failures.uuid(input.runId(), "run"), Failures.uuid(input.batchId(), "batch"), input.sequence(),
+        scenario.criteria(), input.settings().maxTurns());
+  }
+
+  @Override
+  public Verdict evaluate(Conclusion conclusion) {
+    RunInput input = conclusion.run();
+    UUID runId = Failures.uuid(input.runId(), "run");
+    Run run = runs.find(Failures.uuid(input.batchId(), "batch"), runId)
+        .orElseThrow(() -> Failures.nonRetryable(ErrorCategory.UNKNOWN, "The run was not found", null));
+    if (run.status() == RunStatus.COMPLETED && run.verdict() != null) {
+      return run.verdict(); // judged by an earlier attempt
+    }
+    List<CriterionResult> results = evaluator.evaluate(run.successCriteria(),
+        new Transcript(run.turns(), conclusion.reason()), input.modelId());
+    Verdict verdict = results.stream().allMatch(CriterionResult::passed) ? Verdict.SUCCESS : Verdict.FAILED;
+    runs.complete(runId, verdict, conclusion.reason(), ErrorCategory.NONE, null, null, results);
+    return verdict;
+  }
+
+  @Override
+  public void recordError(Conclusion conclusion) {
+    ErrorCategory category = conclusion.category() == null ? ErrorCategory.UNKNOWN : conclusion.category();
+    runs.complete(Failures.uuid(conclusion.run().runId(), "run"), Verdict.ERROR, conclusion.reason(), category,
+        conclusion.errorMessage(), conclusion.technicalDetails(), List.of());
+  }
+
+  @Override
+  public void recordStopped(Conclusion conclusion) {
+    runs.stop(Failures.uuid(conclusion.run().runId(), "run"));
+  }
+}

@@ -1,0 +1,108 @@
+package dev.agentsim.activities.llm;
+
+import dev.agentsim.activities.Failures;
+import dev.agentsim.workflows.ErrorCategory;
+import dev.langchain4j.exception.AuthenticationException;
+import dev.langchain4j.exception.HttpException;
+import dev.langchain4j.exception.InternalServerException;
+import dev.langchain4j.exception.InvalidRequestException;
+import dev.langchain4j.exception.ModelNotFoundException;
+import dev.langchain4j.exception.NonRetriableException;
+import dev.langchain4j.exception.RateLimitException;
+import dev.langchain4j.exception.TimeoutException;
+import dev.langchain4j.exception.UnresolvedModelServerException;
+import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+
+/**
+ * Classifies what LangChain4j throws into {@code LLM_PROVIDER_ERROR} failures: retryable for
+ * timeouts, 5xx, 408, 429 and connection errors; not retryable for 400, 401, 403, 404 and other
+ * 4xx, and for replies that are not an OpenAI-compatible JSON answer.
+ *
+ * <p>LangChain4j 1.19's {@code DefaultExceptionMapper} turns an {@link HttpException} into
+ * {@link InternalServerException} (5xx), {@link AuthenticationException} (401, 403),
+ * {@link ModelNotFoundException} (404), {@link TimeoutException} (408), {@link RateLimitException}
+ * (429) or {@link InvalidRequestException} (other 4xx), keeping the {@code HttpException} as cause;
+ * its JDK HTTP client throws {@link TimeoutException} on a timeout and a bare
+ * {@code RuntimeException} around the {@code IOException} when the connection fails.
+ */
+final class LlmFailures {
+
+  private static final ErrorCategory CATEGORY = ErrorCategory.LLM_PROVIDER_ERROR;
+
+  private LlmFailures() {}
+
+  static ApplicationFailure classify(RuntimeException e, Duration timeout) {
+    Integer status = statusOf(e);
+    String withStatus = status == null ? "" : " (HTTP " + status + ")";
+    if (e instanceof TimeoutException || has(e, HttpTimeoutException.class) || (status != null && status == 408)) {
+      return Failures.retryable(CATEGORY, "The model did not answer within " + seconds(timeout), e);
+    }
+    if (e instanceof RateLimitException || (status != null && status == 429)) {
+      return Failures.retryable(CATEGORY, "The model provider is rate limiting requests" + withStatus, e);
+    }
+    if (e instanceof InternalServerException || (status != null && status >= 500)) {
+      return Failures.retryable(CATEGORY, "The model provider answered HTTP " + (status == null ? "5xx" : status), e);
+    }
+    if (e instanceof AuthenticationException || (status != null && (status == 401 || status == 403))) {
+      return Failures.nonRetryable(CATEGORY,
+          "The model provider rejected the credentials" + withStatus + ": check the model's API key", e);
+    }
+    if (e instanceof ModelNotFoundException || (status != null && status == 404)) {
+      return Failures.nonRetryable(CATEGORY,
+          "The model provider does not know this model or endpoint" + withStatus + ": check the base URL and model name",
+          e);
+    }
+    if (e instanceof InvalidRequestException || (status != null && status >= 400 && status < 500)) {
+      return Failures.nonRetryable(CATEGORY, "The model provider rejected the request" + withStatus, e);
+    }
+    // Before IOException: Jackson 2's parse errors are IOExceptions.
+    if (fromJson(e)) {
+      return Failures.nonRetryable(CATEGORY, "The model provider's reply is not a valid chat completion", e);
+    }
+    if (e instanceof UnresolvedModelServerException || has(e, IOException.class)) {
+      // A DNS failure or a refused connection may pass: retried, as any connection error.
+      return Failures.retryable(CATEGORY, "The model provider could not be reached", e);
+    }
+    if (e instanceof NonRetriableException) {
+      return Failures.nonRetryable(CATEGORY, "The model call failed", e);
+    }
+    // RetriableException, and anything unexpected: another attempt may do better, attempts are bounded.
+    return Failures.retryable(CATEGORY, "The model call failed", e);
+  }
+
+  private static Integer statusOf(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof HttpException http) {
+        return http.statusCode();
+      }
+    }
+    return null;
+  }
+
+  private static boolean has(Throwable e, Class<? extends Throwable> type) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A Jackson 2 parse error (LangChain4j's OpenAI client reads replies with Jackson 2). */
+  private static boolean fromJson(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t.getClass().getName().startsWith("com.fasterxml.jackson.")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String seconds(Duration timeout) {
+    long millis = timeout.toMillis();
+    return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
+  }
+}

@@ -1,0 +1,327 @@
+package dev.agentsim.activities;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.agentsim.activities.agent.AgentActivitiesImpl;
+import dev.agentsim.activities.agent.HttpAgentConnector;
+import dev.agentsim.activities.batch.BatchActivitiesImpl;
+import dev.agentsim.activities.evaluation.CriteriaEvaluator;
+import dev.agentsim.activities.evaluation.LlmJudge;
+import dev.agentsim.activities.evaluation.RunActivitiesImpl;
+import dev.agentsim.activities.llm.LlmClient;
+import dev.agentsim.activities.user.SimulatedUserActivitiesImpl;
+import dev.agentsim.store.batch.BatchRepository;
+import dev.agentsim.store.definition.AgentSpec;
+import dev.agentsim.store.definition.DefinitionRepository;
+import dev.agentsim.store.definition.HttpAgentConfig;
+import dev.agentsim.store.definition.Kind;
+import dev.agentsim.store.definition.ModelSpec;
+import dev.agentsim.store.definition.ScenarioSpec;
+import dev.agentsim.store.definition.ScenarioSpec.Criterion;
+import dev.agentsim.store.definition.ScenarioSpec.Persona;
+import dev.agentsim.store.run.Run;
+import dev.agentsim.store.run.RunRepository;
+import dev.agentsim.store.run.Turn;
+import dev.agentsim.workflows.RetrySettings;
+import dev.agentsim.workflows.TaskQueues;
+import dev.agentsim.workflows.batch.BatchWorkflowImpl;
+import dev.agentsim.workflows.batch.SimulationSearchAttributes;
+import dev.agentsim.workflows.run.ConversationWorkflow;
+import dev.agentsim.workflows.run.ConversationWorkflowImpl;
+import dev.agentsim.workflows.run.RunInput;
+import dev.agentsim.workflows.run.RunOutcome;
+import dev.agentsim.workflows.run.RunSettings;
+import dev.agentsim.workflows.run.RunSettings.Session;
+import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.testing.TestEnvironmentOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Shared fixtures: a real PostgreSQL with the store's schema, the store's repositories, the real
+ * activity implementations wired by hand, WireMock playing the agent and an OpenAI-compatible
+ * LLM, and a Temporal test environment running the real workflows.
+ */
+public final class ActivitiesTestSupport {
+
+  public static final String PROJECT = "project-test";
+  public static final String AGENT_PATH = "/agent";
+  public static final String CHAT_PATH = "/v1/chat/completions";
+  /** Small, so retries take milliseconds: 3 attempts, 10 ms apart at first, 5 s per attempt. */
+  public static final RetrySettings FAST_RETRY = new RetrySettings(3, 10, 5);
+  public static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private ActivitiesTestSupport() {}
+
+  // --- WireMock -------------------------------------------------------------------------------
+
+  /** A WireMock server on a free port, reset before each test; register it as a static extension. */
+  public static WireMockExtension wireMock() {
+    return WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+  }
+
+  public static MappingBuilder agentCall() {
+    return post(urlPathEqualTo(AGENT_PATH));
+  }
+
+  public static MappingBuilder chatCompletions() {
+    return post(urlPathEqualTo(CHAT_PATH));
+  }
+
+  /** The default contract's reply: {@code {"text": ..., "data": ..., "ended": ...}}. */
+  public static ResponseDefinitionBuilder agentReply(String text, boolean ended) {
+    return json(JSON.writeValueAsString(Map.of("text", text, "data", Map.of("intent", "answer"), "ended", ended)));
+  }
+
+  public static ResponseDefinitionBuilder json(String body) {
+    return aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(body);
+  }
+
+  /** A chat completion as OpenAI returns it, usage included. */
+  public static ResponseDefinitionBuilder completion(String content) {
+    return completion(content, 57, 12);
+  }
+
+  public static ResponseDefinitionBuilder completion(String content, int promptTokens, int completionTokens) {
+    String body = """
+        {
+          "id": "chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG",
+          "object": "chat.completion",
+          "created": 1741570283,
+          "model": "gpt-4o-mini-2024-07-18",
+          "choices": [
+            {
+              "index": 0,
+              "message": {
+                "role": "assistant",
+                "content": %s,
+                "refusal": null,
+                "annotations": []
+              },
+              "logprobs": null,
+              "finish_reason": "stop"
+            }
+          ],
+          "usage": {
+            "prompt_tokens": %d,
+            "completion_tokens": %d,
+            "total_tokens": %d,
+            "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
+            "completion_tokens_details": {"reasoning_tokens": 0, "audio_tokens": 0,
+              "accepted_prediction_tokens": 0, "rejected_prediction_tokens": 0}
+          },
+          "service_tier": "default",
+          "system_fingerprint": "fp_06737a9306"
+        }
+        """.formatted(JSON.writeValueAsString(content), promptTokens, completionTokens,
+        promptTokens + completionTokens);
+    return json(body).withHeader("x-request-id", "req_" + UUID.randomUUID());
+  }
+
+  /** An OpenAI error body with the given status, as the API sends for bad keys, unknown models, overload. */
+  public static ResponseDefinitionBuilder openAiError(int status, String type, String message) {
+    return aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody("""
+        {"error": {"message": %s, "type": "%s", "param": null, "code": null}}
+        """.formatted(JSON.writeValueAsString(message), type));
+  }
+
+  /** The chat messages a logged chat-completions request sent, as {role, content} maps. */
+  public static List<Map<String, Object>> chatMessages(LoggedRequest request) {
+    Map<String, Object> body = JSON.readValue(request.getBodyAsString(), new TypeReference<Map<String, Object>>() {});
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> messages = (List<Map<String, Object>>) body.get("messages");
+    return messages;
+  }
+
+  // --- Definitions ----------------------------------------------------------------------------
+
+  public static HttpAgentConfig agentConfig(String baseUrl, int timeoutMs) {
+    return new HttpAgentConfig(baseUrl + AGENT_PATH, null, Map.of("Authorization", "Bearer agent-secret"), timeoutMs,
+        null, null, null, null);
+  }
+
+  public static ScenarioSpec scripted(List<Criterion> criteria, String... lines) {
+    return new ScenarioSpec("Scripted", new Persona("Sam", "A customer"), "Say the lines", criteria, 10, "user",
+        List.of(lines));
+  }
+
+  public static ScenarioSpec simulated(List<Criterion> criteria) {
+    return new ScenarioSpec("Refund", new Persona("Dana Whitfield", "A busy nurse, direct and a bit impatient"),
+        "Get a refund for order 1234, which arrived broken.", criteria, 10, "user", null);
+  }
+
+  public static Criterion criterion(String type, Map<String, Object> params) {
+    return new Criterion(type, params);
+  }
+
+  public static RunSettings settings(boolean agentSpeaksFirst, int maxTurns, RetrySettings retry) {
+    return new RunSettings(agentSpeaksFirst, maxTurns, 100, 0,
+        new Session("user-42", "main", "en-US", Map.of("plan", "gold")), retry);
+  }
+
+  // --- PostgreSQL, store and activities -------------------------------------------------------
+
+  /**
+   * Embedded PostgreSQL with the store's Flyway schema, started once per test class. Register
+   * with {@code @RegisterExtension static final Database DB = new Database();}.
+   */
+  public static final class Database implements BeforeAllCallback, AfterAllCallback {
+
+    private EmbeddedPostgres postgres;
+    public DataSource dataSource;
+    public DefinitionRepository definitions;
+    public RunRepository runs;
+    public BatchRepository batches;
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws IOException {
+      postgres = EmbeddedPostgres.start();
+      dataSource = postgres.getPostgresDatabase();
+      Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+      JdbcClient jdbc = JdbcClient.create(dataSource);
+      definitions = new DefinitionRepository(jdbc, JSON);
+      runs = new RunRepository(jdbc, JSON);
+      batches = new BatchRepository(jdbc, JSON);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws IOException {
+      if (postgres != null) {
+        postgres.close();
+      }
+    }
+
+    public UUID agent(HttpAgentConfig config) {
+      return definitions.insert(PROJECT, Kind.AGENT, new AgentSpec("Support bot", "http", config)).id();
+    }
+
+    /** An OpenAI-compatible model at {@code baseUrl} (WireMock's, plus {@code /v1}). */
+    public UUID model(String baseUrl) {
+      return definitions.insert(PROJECT, Kind.MODEL,
+          new ModelSpec("Test model", "openai", baseUrl + "/v1", "gpt-4o-mini", "sk-test-key", 0.7)).id();
+    }
+
+    public UUID scenario(ScenarioSpec spec) {
+      return definitions.insert(PROJECT, Kind.SCENARIO, spec).id();
+    }
+
+    /** A new batch of one run in the store (not started) and the run's workflow input. */
+    public RunInput newRun(UUID scenarioId, UUID agentId, UUID modelId, RunSettings settings) {
+      UUID batchId = UUID.randomUUID();
+      batches.insert(batchId, PROJECT, scenarioId, agentId, modelId, "Test batch", 1, "http", Map.of(), "test");
+      return new RunInput(null, batchId.toString(), UUID.randomUUID().toString(), 0, PROJECT, scenarioId.toString(),
+          agentId.toString(), modelId.toString(), settings);
+    }
+
+    /** The run as {@code startRun} records it. */
+    public RunInput startedRun(UUID scenarioId, UUID agentId, UUID modelId, RunSettings settings) {
+      RunInput input = newRun(scenarioId, agentId, modelId, settings);
+      ScenarioSpec scenario = definitions.get(Kind.SCENARIO, scenarioId, ScenarioSpec.class);
+      runs.start(UUID.fromString(input.runId()), UUID.fromString(input.batchId()), input.sequence(),
+          scenario.criteria(), settings.maxTurns());
+      return input;
+    }
+
+    public void say(RunInput run, int sequence, String role, String text) {
+      runs.addTurn(UUID.fromString(run.runId()), new Turn(sequence, role, text, null, null, Instant.now()));
+    }
+
+    public List<Turn> turns(RunInput run) {
+      return runs.turns(UUID.fromString(run.runId()));
+    }
+
+    public Run stored(RunInput run) {
+      return runs.find(UUID.fromString(run.batchId()), UUID.fromString(run.runId())).orElseThrow();
+    }
+
+    /** The real activity implementations over this database, wired as Spring would. */
+    public Activities activities(Duration llmTimeout) {
+      LlmClient llm = new LlmClient(llmTimeout);
+      RunActivitiesImpl run = new RunActivitiesImpl(definitions, runs,
+          new CriteriaEvaluator(definitions, new LlmJudge(llm, JSON)));
+      return new Activities(
+          new AgentActivitiesImpl(definitions, runs, new HttpAgentConnector(JSON)),
+          new SimulatedUserActivitiesImpl(definitions, runs, llm),
+          run);
+    }
+  }
+
+  public record Activities(AgentActivitiesImpl agent, SimulatedUserActivitiesImpl user, RunActivitiesImpl run) {}
+
+  // --- Temporal -------------------------------------------------------------------------------
+
+  /**
+   * A Temporal test server in real time (no time skipping: the activities do real HTTP) with one
+   * worker on the simulation task queue running the real workflows and activities.
+   */
+  public static final class Temporal implements AutoCloseable {
+
+    public final TestWorkflowEnvironment env;
+    public final Worker worker;
+
+    private Temporal(TestWorkflowEnvironment env, Worker worker) {
+      this.env = env;
+      this.worker = worker;
+    }
+
+    public static Temporal start(Database db, Activities activities) {
+      return start(db, activities, env -> { });
+    }
+
+    /** @param more registers more workers before the environment starts */
+    public static Temporal start(Database db, Activities activities, Consumer<TestWorkflowEnvironment> more) {
+      TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(
+          TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
+      for (String name : List.of(SimulationSearchAttributes.PROJECT.getName(), SimulationSearchAttributes.BATCH.getName(),
+          SimulationSearchAttributes.SCENARIO.getName(), SimulationSearchAttributes.STATUS.getName())) {
+        env.registerSearchAttribute(name, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+      }
+      Worker worker = env.newWorker(TaskQueues.SIMULATION);
+      worker.registerWorkflowImplementationTypes(ConversationWorkflowImpl.class, BatchWorkflowImpl.class);
+      worker.registerActivitiesImplementations(activities.agent(), activities.user(), activities.run(),
+          new BatchActivitiesImpl(db.batches, env.getWorkflowClient()));
+      more.accept(env);
+      env.start();
+      return new Temporal(env, worker);
+    }
+
+    /** Runs one conversation workflow to its end. */
+    public RunOutcome converse(RunInput input) {
+      return env.getWorkflowClient().newWorkflowStub(ConversationWorkflow.class, WorkflowOptions.newBuilder()
+              .setTaskQueue(TaskQueues.SIMULATION)
+              .setWorkflowId("run-" + input.runId())
+              .setWorkflowExecutionTimeout(Duration.ofMinutes(1))
+              .build())
+          .run(input);
+    }
+
+    @Override
+    public void close() {
+      env.close();
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package dev.agentsim.activities;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
+
+import dev.agentsim.store.batch.BatchRepository;
+import dev.agentsim.store.definition.DefinitionRepository;
+import dev.agentsim.store.run.RunRepository;
+import dev.agentsim.workflows.batch.BatchActivities;
+import dev.agentsim.workflows.run.AgentActivities;
+import dev.agentsim.workflows.run.RunActivities;
+import dev.agentsim.workflows.run.SimulatedUserActivities;
+import dev.agentsim.activities.llm.LlmClient;
+import io.temporal.client.WorkflowClient;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.ComponentScan;
+import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The activity beans come up by component scan, under the names the worker registers. */
+class ActivitiesWiringTest {
+
+  @Configuration
+  @ComponentScan("dev.agentsim.activities")
+  static class Scan {}
+
+  @Test
+  void activityBeansAreNamedAndWired() {
+    new ApplicationContextRunner()
+        .withUserConfiguration(Scan.class)
+        .withBean(DefinitionRepository.class, () -> mock(DefinitionRepository.class))
+        .withBean(RunRepository.class, () -> mock(RunRepository.class))
+        .withBean(BatchRepository.class, () -> mock(BatchRepository.class))
+        .withBean(WorkflowClient.class, () -> mock(WorkflowClient.class))
+        .withBean(JsonMapper.class, () -> JsonMapper.builder().build())
+        .withPropertyValues("simulator.llm.timeout=45s")
+        .run(context -> {
+          assertThat(context).hasNotFailed();
+          assertThat(context.getBean("agentActivities")).isInstanceOf(AgentActivities.class);
+          assertThat(context.getBean("simulatedUserActivities")).isInstanceOf(SimulatedUserActivities.class);
+          assertThat(context.getBean("runActivities")).isInstanceOf(RunActivities.class);
+          assertThat(context.getBean("batchActivities")).isInstanceOf(BatchActivities.class);
+          assertThat(context.getBean(LlmClient.class)).extracting("timeout").isEqualTo(Duration.ofSeconds(45));
+        });
+  }
+}

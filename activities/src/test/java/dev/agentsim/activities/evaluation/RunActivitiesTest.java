@@ -1,0 +1,273 @@
+package dev.agentsim.activities.evaluation;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static dev.agentsim.activities.ActivitiesTestSupport.CHAT_PATH;
+import static dev.agentsim.activities.ActivitiesTestSupport.FAST_RETRY;
+import static dev.agentsim.activities.ActivitiesTestSupport.agentConfig;
+import static dev.agentsim.activities.ActivitiesTestSupport.chatCompletions;
+import static dev.agentsim.activities.ActivitiesTestSupport.chatMessages;
+import static dev.agentsim.activities.ActivitiesTestSupport.completion;
+import static dev.agentsim.activities.ActivitiesTestSupport.criterion;
+import static dev.agentsim.activities.ActivitiesTestSupport.openAiError;
+import static dev.agentsim.activities.ActivitiesTestSupport.settings;
+import static dev.agentsim.activities.ActivitiesTestSupport.simulated;
+import static dev.agentsim.activities.ActivitiesTestSupport.wireMock;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.agentsim.activities.ActivitiesTestSupport.Database;
+import dev.agentsim.store.definition.ScenarioSpec.Criterion;
+import dev.agentsim.store.run.CriterionResult;
+import dev.agentsim.store.run.Run;
+import dev.agentsim.store.run.RunStatus;
+import dev.agentsim.store.run.Turn;
+import dev.agentsim.workflows.ErrorCategory;
+import dev.agentsim.workflows.TerminationReason;
+import dev.agentsim.workflows.Verdict;
+import dev.agentsim.workflows.run.RunActivities.Conclusion;
+import dev.agentsim.workflows.run.RunInput;
+import io.temporal.failure.ApplicationFailure;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Judging a stored conversation against each kind of criterion, and recording errors and stops. */
+class RunActivitiesTest {
+
+  @RegisterExtension
+  static final Database DB = new Database();
+
+  /** The judge's model. */
+  @RegisterExtension
+  static final WireMockExtension LLM = wireMock();
+
+  private static RunActivitiesImpl activities;
+  private static UUID agentId;
+  private static UUID modelId;
+
+  @BeforeAll
+  static void wire() {
+    activities = DB.activities(Duration.ofSeconds(5)).run();
+    agentId = DB.agent(agentConfig("http://localhost:1", 1_000));
+    modelId = DB.model(LLM.baseUrl());
+  }
+
+  /** A started run of a scenario with these criteria, and a refund conversation in the store. */
+  private RunInput conversation(Criterion... criteria) {
+    RunInput run = DB.newRun(DB.scenario(simulated(List.of(criteria))), agentId, modelId, settings(false, 5, FAST_RETRY));
+    activities.startRun(run);
+    activities.startRun(run); // idempotent
+    DB.say(run, 0, Turn.USER, "Hi, order 1234 arrived broken. I'd like my money back.");
+    DB.say(run, 1, Turn.AGENT, "I'm sorry to hear that. I have issued a REFUND of $25.");
+    DB.say(run, 2, Turn.USER, "Thanks, that's all.");
+    DB.say(run, 3, Turn.AGENT, "You're welcome! Reference: RF-20931.");
+    return run;
+  }
+
+  private static Conclusion ended(RunInput run, TerminationReason reason) {
+    return new Conclusion(run, reason, ErrorCategory.NONE, null, null);
+  }
+
+  /** Judges one criterion and returns its stored result. */
+  private CriterionResult judge(Criterion criterion, TerminationReason reason) {
+    RunInput run = conversation(criterion);
+    Verdict verdict = activities.evaluate(ended(run, reason));
+    Run stored = DB.stored(run);
+    assertThat(stored.status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(stored.verdict()).isEqualTo(verdict);
+    assertThat(stored.terminationReason()).isEqualTo(reason);
+    assertThat(stored.errorCategory()).isEqualTo(ErrorCategory.NONE);
+    assertThat(stored.results()).hasSize(1);
+    CriterionResult result = stored.results().get(0);
+    assertThat(verdict).isEqualTo(result.passed() ? Verdict.SUCCESS : Verdict.FAILED);
+    assertThat(result.type()).isEqualTo(criterion.type());
+    assertThat(result.params()).isEqualTo(criterion.params());
+    return result;
+  }
+
+  private CriterionResult judge(Criterion criterion) {
+    return judge(criterion, TerminationReason.USER_STOP);
+  }
+
+  @Test
+  void noCriteriaIsASuccess() {
+    RunInput run = conversation();
+
+    assertThat(activities.evaluate(ended(run, TerminationReason.MAX_TURNS))).isEqualTo(Verdict.SUCCESS);
+    assertThat(DB.stored(run).results()).isEmpty();
+  }
+
+  @Test
+  void contains() {
+    CriterionResult anyCase = judge(criterion("contains", Map.of("value", "refund")));
+    assertThat(anyCase.passed()).isTrue();
+    assertThat(anyCase.reason()).isEqualTo(
+        "An agent message contains \"refund\": \"I'm sorry to hear that. I have issued a REFUND of $25.\"");
+
+    assertThat(judge(criterion("contains", Map.of("value", "refund", "caseSensitive", true))).passed()).isFalse();
+    CriterionResult byUser = judge(criterion("contains", Map.of("value", "money back", "role", "user")));
+    assertThat(byUser.passed()).isTrue();
+    CriterionResult missing = judge(criterion("contains", Map.of("value", "voucher", "role", "any")));
+    assertThat(missing.passed()).isFalse();
+    assertThat(missing.reason()).isEqualTo("No message contains \"voucher\"");
+    assertThat(judge(criterion("contains", Map.of())).reason()).contains("no params.value");
+  }
+
+  @Test
+  void notContains() {
+    CriterionResult clean = judge(criterion("not_contains", Map.of("value", "sorry", "role", "user")));
+    assertThat(clean.passed()).isTrue();
+    assertThat(clean.reason()).isEqualTo("No user message contains \"sorry\"");
+
+    CriterionResult apology = judge(criterion("not_contains", Map.of("value", "SORRY")));
+    assertThat(apology.passed()).isFalse();
+    assertThat(apology.reason()).startsWith("An agent message contains \"SORRY\"");
+  }
+
+  @Test
+  void regex() {
+    CriterionResult reference = judge(criterion("regex", Map.of("pattern", "RF-\\d{5}")));
+    assertThat(reference.passed()).isTrue();
+    assertThat(reference.reason()).isEqualTo("An agent message matches /RF-\\d{5}/: \"RF-20931\"");
+
+    assertThat(judge(criterion("regex", Map.of("pattern", "order \\d+", "role", "agent"))).passed()).isFalse();
+    assertThat(judge(criterion("regex", Map.of("pattern", "ORDER \\d+", "role", "user"))).passed()).isTrue();
+  }
+
+  @Test
+  void invalidRegexFailsTheCriterionWithAReason() {
+    CriterionResult result = judge(criterion("regex", Map.of("pattern", "refund(")));
+
+    assertThat(result.passed()).isFalse();
+    assertThat(result.reason()).startsWith("The pattern /refund(/ is not a valid regular expression: Unclosed group");
+  }
+
+  @Test
+  void maxTurns() {
+    CriterionResult within = judge(criterion("max_turns", Map.of("max", 2)));
+    assertThat(within.passed()).isTrue();
+    assertThat(within.reason()).isEqualTo("The simulated user sent 2 messages; at most 2 allowed");
+
+    assertThat(judge(criterion("max_turns", Map.of("max", 1))).passed()).isFalse();
+    assertThat(judge(criterion("max_turns", Map.of("max", "three"))).reason()).contains("whole number params.max");
+  }
+
+  @Test
+  void conversationEnded() {
+    CriterionResult byUser = judge(criterion("conversation_ended", Map.of()), TerminationReason.USER_STOP);
+    assertThat(byUser.passed()).isTrue();
+    assertThat(byUser.reason()).isEqualTo("The conversation ended: the simulated user ended it (USER_STOP)");
+
+    assertThat(judge(criterion("conversation_ended", Map.of()), TerminationReason.AGENT_STOP).passed()).isTrue();
+    CriterionResult cutOff = judge(criterion("conversation_ended", Map.of()), TerminationReason.MAX_TURNS);
+    assertThat(cutOff.passed()).isFalse();
+    assertThat(cutOff.reason()).isEqualTo("The conversation did not end by itself: it stopped with MAX_TURNS");
+  }
+
+  @Test
+  void unknownTypeFailsTheCriterion() {
+    assertThat(judge(criterion("sentiment", Map.of())).reason()).isEqualTo("Unknown criterion type \"sentiment\"");
+  }
+
+  @Test
+  void llmJudgePasses() {
+    LLM.stubFor(chatCompletions().willReturn(completion("""
+        ```json
+        {"passed": true, "reason": "The agent issued a refund of $25 and gave reference RF-20931."}
+        ```""", 310, 25)));
+
+    CriterionResult result = judge(criterion("text", Map.of("text", "The agent issues a refund")));
+
+    assertThat(result.passed()).isTrue();
+    assertThat(result.reason()).isEqualTo("The agent issued a refund of $25 and gave reference RF-20931.");
+    List<Map<String, Object>> messages = chatMessages(
+        LLM.findAll(postRequestedFor(urlPathEqualTo(CHAT_PATH))).get(0));
+    assertThat(messages).extracting(message -> message.get("role")).containsExactly("system", "user");
+    assertThat((String) messages.get(1).get("content")).contains(
+        "Criterion:\nThe agent issues a refund",
+        "[1] User: Hi, order 1234 arrived broken. I'd like my money back.",
+        "[4] Agent: You're welcome! Reference: RF-20931.",
+        "the simulated user ended it");
+  }
+
+  @Test
+  void llmJudgeFails() {
+    LLM.stubFor(chatCompletions().willReturn(completion(
+        "Verdict: {\"passed\": false, \"reason\": \"The agent never asked for the order number.\"}")));
+
+    CriterionResult result = judge(criterion("text", Map.of("description", "The agent asks for the order number")));
+
+    assertThat(result.passed()).isFalse();
+    assertThat(result.reason()).isEqualTo("The agent never asked for the order number.");
+  }
+
+  @Test
+  void judgeThatCannotBeReachedIsAProviderError() {
+    RunInput run = conversation(criterion("text", Map.of("text", "The agent is polite")),
+        criterion("contains", Map.of("value", "refund")));
+    LLM.stubFor(chatCompletions().willReturn(openAiError(503, "server_error", "The engine is currently overloaded")));
+
+    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,
+        () -> activities.evaluate(ended(run, TerminationReason.USER_STOP)));
+
+    assertThat(failure.getType()).isEqualTo("LLM_PROVIDER_ERROR");
+    assertThat(failure.isNonRetryable()).isFalse();
+    assertThat(DB.stored(run).status()).isEqualTo(RunStatus.RUNNING);
+  }
+
+  @Test
+  void aJudgedRunIsNotJudgedAgain() {
+    RunInput run = conversation(criterion("text", Map.of("text", "The agent issues a refund")));
+    LLM.stubFor(chatCompletions().willReturn(completion("{\"passed\": true, \"reason\": \"Refund issued.\"}")));
+
+    assertThat(activities.evaluate(ended(run, TerminationReason.USER_STOP))).isEqualTo(Verdict.SUCCESS);
+    assertThat(activities.evaluate(ended(run, TerminationReason.USER_STOP))).isEqualTo(Verdict.SUCCESS);
+    assertThat(LLM.findAll(postRequestedFor(urlPathEqualTo(CHAT_PATH)))).hasSize(1);
+  }
+
+  @Test
+  void mixedResultsFail() {
+    RunInput run = conversation(criterion("contains", Map.of("value", "refund")),
+        criterion("max_turns", Map.of("max", 1)));
+
+    assertThat(activities.evaluate(ended(run, TerminationReason.USER_STOP))).isEqualTo(Verdict.FAILED);
+    assertThat(DB.stored(run).results()).extracting(CriterionResult::passed).containsExactly(true, false);
+  }
+
+  @Test
+  void recordsAnError() {
+    RunInput run = conversation(criterion("contains", Map.of("value", "refund")));
+
+    activities.recordError(new Conclusion(run, TerminationReason.AGENT_ERROR, ErrorCategory.AI_AGENT_TIMEOUT,
+        "The agent did not answer within 300 ms", "AgentTurn after retries: ..."));
+
+    Run stored = DB.stored(run);
+    assertThat(stored.status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(stored.verdict()).isEqualTo(Verdict.ERROR);
+    assertThat(stored.terminationReason()).isEqualTo(TerminationReason.AGENT_ERROR);
+    assertThat(stored.errorCategory()).isEqualTo(ErrorCategory.AI_AGENT_TIMEOUT);
+    assertThat(stored.errorMessage()).isEqualTo("The agent did not answer within 300 ms");
+    assertThat(stored.technicalDetails()).isEqualTo("AgentTurn after retries: ...");
+    assertThat(stored.results()).isEmpty();
+    assertThat(stored.turns()).hasSize(4);
+  }
+
+  @Test
+  void recordsAStop() {
+    RunInput run = conversation();
+
+    activities.recordStopped(new Conclusion(run, TerminationReason.CANCELLED, ErrorCategory.NONE, null, null));
+
+    Run stored = DB.stored(run);
+    assertThat(stored.status()).isEqualTo(RunStatus.STOPPED);
+    assertThat(stored.terminationReason()).isEqualTo(TerminationReason.CANCELLED);
+    assertThat(stored.batchStopped()).isTrue();
+    assertThat(stored.turns()).hasSize(4);
+  }
+}
