@@ -3,7 +3,6 @@ package dev.agentsim.workflows.batch;
 import dev.agentsim.workflows.BatchStatus;
 import dev.agentsim.workflows.ErrorCategory;
 import dev.agentsim.workflows.StopReason;
-import dev.agentsim.workflows.TerminationReason;
 import dev.agentsim.workflows.Verdict;
 import dev.agentsim.workflows.run.ConversationWorkflow;
 import dev.agentsim.workflows.run.RunInput;
@@ -171,7 +170,7 @@ public class BatchWorkflowImpl implements BatchWorkflow {
       // Waiting for the start makes ABANDON hold before any continue-as-new.
       Workflow.getWorkflowExecution(child).get();
     } catch (TemporalFailure e) {
-      runFinished(new RunOutcome(sequence, Verdict.ERROR, TerminationReason.USER_ERROR, ErrorCategory.UNKNOWN));
+      runFinished(new RunOutcome(sequence, Verdict.ERROR, null, ErrorCategory.UNKNOWN));
     }
   }
 

@@ -50,6 +50,9 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
       outcome = conclude(converse(), store);
     } catch (ActivityFailure | CanceledFailure e) {
       if (!CancellationScope.current().isCancelRequested()) {
+        // The run cannot even be recorded (its scenario is gone, say). The batch must still hear
+        // of it, or it would wait for this run forever; the run itself fails, visibly.
+        report(new RunOutcome(input.sequence(), Verdict.ERROR, null, ErrorCategory.UNKNOWN));
         throw e;
       }
       // The batch stopped this run: record what happened so far, whatever cancelled us.
@@ -232,9 +235,15 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
     return cause == null ? e.getMessage() : cause.getMessage();
   }
 
+  /** The activity, and the failure with its own cause, where activities put the HTTP detail. */
   private static String technicalDetails(ActivityFailure e) {
     Throwable cause = e.getCause() == null ? e : e.getCause();
-    String details = cause.getClass().getSimpleName() + ": " + cause.getMessage();
-    return e.getActivityType() + " after retries: " + details;
+    String details = cause instanceof ApplicationFailure application ? application.getOriginalMessage() : cause.getMessage();
+    if (cause.getCause() != null) {
+      Throwable detail = cause.getCause();
+      details += " (" + (detail instanceof ApplicationFailure application ? application.getOriginalMessage()
+          : detail.getMessage()) + ")";
+    }
+    return e.getActivityType() + " failed after retries: " + details;
   }
 }

@@ -1,0 +1,142 @@
+package dev.agentsim.workflows.batch;
+
+import static dev.agentsim.workflows.SimulationTesting.batch;
+import static dev.agentsim.workflows.SimulationTesting.runSettings;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agentsim.workflows.BatchStatus;
+import dev.agentsim.workflows.FakeActivities;
+import dev.agentsim.workflows.SimulationTesting;
+import dev.agentsim.workflows.Verdict;
+import dev.agentsim.workflows.run.ConversationWorkflowImpl;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowStub;
+import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.TestWorkflowExtension;
+import io.temporal.testing.WorkflowReplayer;
+import io.temporal.worker.Worker;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Determinism: histories the batch workflow writes today replay against today's code, and the
+ * histories recorded under {@code src/test/resources/histories/} keep replaying after every
+ * change (guard incompatible changes with {@code Workflow.getVersion}).
+ *
+ * <p>To re-record the stored histories after a deliberate, versioned change:
+ * {@code ./mvnw -pl workflows test -Dtest=BatchReplayTest -DrecordHistories=true}.
+ */
+@Timeout(60)
+class BatchReplayTest {
+
+  /** A batch of three runs, two at a time, one judged FAILED; recorded with this very code. */
+  static final String RECORDED_BATCH = "histories/batch-3-runs.json";
+  /** A batch of three runs, two at a time, stopped by the cancel signal while two were in flight. */
+  static final String RECORDED_CANCELLED_BATCH = "histories/batch-cancelled.json";
+
+  @RegisterExtension
+  static final TestWorkflowExtension temporal = SimulationTesting.extension();
+
+  private WorkflowClient client;
+  private String taskQueue;
+  private FakeActivities fakes;
+
+  @BeforeEach
+  void setUp(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+    this.client = client;
+    this.taskQueue = worker.getTaskQueue();
+    this.fakes = new FakeActivities(client);
+    worker.registerActivitiesImplementations(fakes);
+    env.start();
+  }
+
+  @AfterEach
+  void releaseHangingActivities() {
+    fakes.release();
+  }
+
+  @Test
+  void completedBatchAndItsRunsReplay() throws Exception {
+    BatchInput input = runSmallBatch();
+
+    WorkflowExecutionHistory batchHistory = client.fetchHistory(BatchWorkflow.workflowId(input.batchId()));
+    assertThat(batchHistory.getEvents()).extracting(event -> event.getEventType())
+        .contains(EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED,
+            EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED);
+    WorkflowReplayer.replayWorkflowExecution(batchHistory, BatchWorkflowImpl.class);
+
+    for (int sequence = 0; sequence < 3; sequence++) {
+      WorkflowExecutionHistory runHistory = client.fetchHistory(BatchWorkflow.runWorkflowId(input.batchId(), sequence));
+      WorkflowReplayer.replayWorkflowExecution(runHistory, ConversationWorkflowImpl.class);
+    }
+  }
+
+  @Test
+  void cancelledBatchAndItsStoppedRunsReplay() throws Exception {
+    BatchInput input = runCancelledBatch();
+
+    WorkflowReplayer.replayWorkflowExecution(client.fetchHistory(BatchWorkflow.workflowId(input.batchId())),
+        BatchWorkflowImpl.class);
+    for (int sequence = 0; sequence < 2; sequence++) {
+      WorkflowReplayer.replayWorkflowExecution(
+          client.fetchHistory(BatchWorkflow.runWorkflowId(input.batchId(), sequence)), ConversationWorkflowImpl.class);
+    }
+  }
+
+  @Test
+  void recordedBatchHistoryReplays() throws Exception {
+    WorkflowReplayer.replayWorkflowExecutionFromResource(RECORDED_BATCH, BatchWorkflowImpl.class);
+  }
+
+  @Test
+  void recordedCancelledBatchHistoryReplays() throws Exception {
+    WorkflowReplayer.replayWorkflowExecutionFromResource(RECORDED_CANCELLED_BATCH, BatchWorkflowImpl.class);
+  }
+
+  /** Not a test: re-records the stored histories, on demand only. */
+  @Test
+  @EnabledIfSystemProperty(named = "recordHistories", matches = "true")
+  void recordHistories() throws Exception {
+    BatchInput completed = runSmallBatch();
+    save(RECORDED_BATCH, client.fetchHistory(BatchWorkflow.workflowId(completed.batchId())));
+    BatchInput cancelled = runCancelledBatch();
+    save(RECORDED_CANCELLED_BATCH, client.fetchHistory(BatchWorkflow.workflowId(cancelled.batchId())));
+  }
+
+  private BatchInput runSmallBatch() throws Exception {
+    fakes.judge(conclusion -> conclusion.run().sequence() == 1 ? Verdict.FAILED : Verdict.SUCCESS);
+    BatchInput input = batch(3, 2, false, 3_600, runSettings(2));
+    BatchWorkflow batch = SimulationTesting.startBatch(client, taskQueue, input);
+    BatchStatus status = WorkflowStub.fromTyped(batch).getResult(30, TimeUnit.SECONDS, BatchStatus.class);
+    assertThat(status).isEqualTo(BatchStatus.COMPLETED);
+    return input;
+  }
+
+  private BatchInput runCancelledBatch() throws Exception {
+    fakes.agent(fakes::hang);
+    BatchInput input = batch(3, 2, true, 0, runSettings(2));
+    BatchWorkflow batch = SimulationTesting.startBatch(client, taskQueue, input);
+    FakeActivities.waitUntil("two runs in flight", () -> fakes.hanging() == 2);
+    batch.cancel("user");
+    BatchStatus status = WorkflowStub.fromTyped(batch).getResult(30, TimeUnit.SECONDS, BatchStatus.class);
+    assertThat(status).isEqualTo(BatchStatus.STOPPED);
+    return input;
+  }
+
+  private static void save(String resource, WorkflowExecutionHistory history) throws Exception {
+    Path file = Path.of("src/test/resources").resolve(resource);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, history.toJson(true), StandardCharsets.UTF_8);
+    System.out.println("Recorded " + history.getEvents().size() + " events to " + file.toAbsolutePath());
+  }
+}

@@ -1,0 +1,279 @@
+package dev.agentsim.workflows.run;
+
+import static dev.agentsim.workflows.SimulationTesting.FAST_RETRY;
+import static dev.agentsim.workflows.SimulationTesting.runSettings;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import dev.agentsim.workflows.ErrorCategory;
+import dev.agentsim.workflows.FakeActivities;
+import dev.agentsim.workflows.FakeActivities.Party;
+import dev.agentsim.workflows.FakeActivities.TurnCall;
+import dev.agentsim.workflows.RetrySettings;
+import dev.agentsim.workflows.SimulationTesting;
+import dev.agentsim.workflows.TerminationReason;
+import dev.agentsim.workflows.Verdict;
+import dev.agentsim.workflows.run.RunActivities.Conclusion;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowStub;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.TestWorkflowExtension;
+import io.temporal.worker.Worker;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The turn loop on its own: how a conversation ends and how its failures are classified. */
+@Timeout(60)
+class ConversationWorkflowTest {
+
+  @RegisterExtension
+  static final TestWorkflowExtension temporal = SimulationTesting.extension();
+
+  private WorkflowClient client;
+  private String taskQueue;
+  private FakeActivities fakes;
+
+  @BeforeEach
+  void setUp(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+    this.client = client;
+    this.taskQueue = worker.getTaskQueue();
+    this.fakes = new FakeActivities(client);
+    worker.registerActivitiesImplementations(fakes);
+    env.start();
+  }
+
+  @AfterEach
+  void releaseHangingActivities() {
+    fakes.release();
+  }
+
+  private RunOutcome converse(RunSettings settings) {
+    RunInput input = SimulationTesting.run(settings);
+    ConversationWorkflow run = SimulationTesting.newConversation(client, taskQueue, input);
+    WorkflowClient.start(run::run, input);
+    try {
+      return WorkflowStub.fromTyped(run).getResult(30, TimeUnit.SECONDS, RunOutcome.class);
+    } catch (TimeoutException e) {
+      throw new AssertionError("the conversation did not finish", e);
+    }
+  }
+
+  private static RunSettings settings(boolean agentSpeaksFirst, int maxTurns, int maxEvents, long timeoutSeconds,
+      RetrySettings retry) {
+    RunSettings base = runSettings(maxTurns);
+    return new RunSettings(agentSpeaksFirst, maxTurns, maxEvents, timeoutSeconds, base.session(), retry);
+  }
+
+  @Test
+  void maxTurnsReachedIsJudged() {
+    fakes.judge(conclusion -> Verdict.FAILED);
+
+    RunOutcome outcome = converse(runSettings(3));
+
+    assertThat(outcome.reason()).isEqualTo(TerminationReason.MAX_TURNS);
+    assertThat(outcome.verdict()).isEqualTo(Verdict.FAILED);
+    assertThat(outcome.category()).isEqualTo(ErrorCategory.NONE);
+    assertThat(fakes.turns()).extracting(TurnCall::party, TurnCall::sequence, TurnCall::exchange)
+        .containsExactly(
+            tuple(Party.USER, 0, 0),
+            tuple(Party.AGENT, 1, 1),
+            tuple(Party.USER, 2, 1),
+            tuple(Party.AGENT, 3, 2),
+            tuple(Party.USER, 4, 2),
+            tuple(Party.AGENT, 5, 3));
+    assertThat(fakes.startedRuns()).containsExactly(0);
+    assertThat(fakes.evaluated()).singleElement()
+        .extracting(Conclusion::reason, Conclusion::category)
+        .containsExactly(TerminationReason.MAX_TURNS, ErrorCategory.NONE);
+    assertThat(fakes.recordedErrors()).isEmpty();
+    assertThat(fakes.recordedStopped()).isEmpty();
+  }
+
+  @Test
+  void agentEndingTheConversationIsAgentStop() {
+    fakes.agent(request -> request.exchange() == 2 ? FakeActivities.hangUp(request) : FakeActivities.speak(request));
+
+    RunOutcome outcome = converse(runSettings(10));
+
+    assertThat(outcome.reason()).isEqualTo(TerminationReason.AGENT_STOP);
+    assertThat(outcome.reason().endsConversation()).isTrue();
+    assertThat(outcome.verdict()).isEqualTo(Verdict.SUCCESS);
+    assertThat(fakes.turns(Party.AGENT)).hasSize(2);
+    assertThat(fakes.turns(Party.USER)).hasSize(2);
+    assertThat(fakes.evaluated()).singleElement().extracting(Conclusion::reason)
+        .isEqualTo(TerminationReason.AGENT_STOP);
+  }
+
+  @Test
+  void userEndingTheConversationIsUserStop() {
+    fakes.user(request -> request.exchange() == 1 ? FakeActivities.hangUp(request) : FakeActivities.speak(request));
+
+    RunOutcome outcome = converse(runSettings(10));
+
+    assertThat(outcome.reason()).isEqualTo(TerminationReason.USER_STOP);
+    assertThat(outcome.verdict()).isEqualTo(Verdict.SUCCESS);
+    // The user's closing message gets no answer.
+    assertThat(fakes.turns(Party.USER)).hasSize(2);
+    assertThat(fakes.turns(Party.AGENT)).hasSize(1);
+    assertThat(fakes.evaluated()).singleElement().extracting(Conclusion::reason)
+        .isEqualTo(TerminationReason.USER_STOP);
+  }
+
+  @Test
+  void maxEventsCountsEveryMessage() {
+    RunOutcome outcome = converse(settings(false, 10, 5, 0, FAST_RETRY));
+
+    assertThat(outcome.reason()).isEqualTo(TerminationReason.MAX_EVENTS);
+    assertThat(outcome.verdict()).isEqualTo(Verdict.SUCCESS);
+    // user 0, agent 1, user 2, agent 3, user 4: five messages, then no agent answer.
+    assertThat(fakes.turns()).extracting(TurnCall::sequence).containsExactly(0, 1, 2, 3, 4);
+    assertThat(fakes.turns()).last().extracting(TurnCall::party).isEqualTo(Party.USER);
+    assertThat(fakes.evaluated()).singleElement().extracting(Conclusion::reason)
+        .isEqualTo(TerminationReason.MAX_EVENTS);
+  }
+
+  @Test
+  void agentSpeaksFirstOpensWithTheAgentAtSequenceZero() {
+    RunOutcome outcome = converse(settings(true, 2, 100, 0, FAST_RETRY));
+
+    assertThat(outcome.reason()).isEqualTo(TerminationReason.MAX_TURNS);
+    assertThat(fakes.turns()).extracting(TurnCall::party, TurnCall::sequence, TurnCall::exchange)
+        .containsExactly(
+            tuple(Party.AGENT, 0, 0),
+            tuple(Party.USER, 1, 0),
+            tuple(Party.AGENT, 2, 1),
+            tuple(Party.USER, 3, 1),
+            tuple(Party.AGENT, 4, 2));
+  }
+
+  @Test
+  void agentGreetingThatEndsTheConversationIsAgentStop() {
+    fakes.agent(FakeActivities::hangUp);
+
+    RunOutcome outcome = converse(settings(true, 2, 100, 0, FAST_RETRY));
+
+    assertThat(outcome.reason()).isEqualTo(TerminationReason.AGENT_STOP);
+    assertThat(fakes.turns()).extracting(TurnCall::party).containsExactly(Party.AGENT);
+  }
+
+  @Test
+  void agentErrorAfterRetriesIsAnErrorVerdict() {
+    fakes.agent(FakeActivities.failing(ErrorCategory.AI_AGENT_ERROR));
+
+    RunOutcome outcome = converse(runSettings(5));
+
+    assertThat(outcome.verdict()).isEqualTo(Verdict.ERROR);
+    assertThat(outcome.category()).isEqualTo(ErrorCategory.AI_AGENT_ERROR);
+    assertThat(outcome.reason()).isEqualTo(TerminationReason.AGENT_ERROR);
+    // FAST_RETRY allows two attempts, then the run gives up on the agent.
+    assertThat(fakes.turns(Party.AGENT)).extracting(TurnCall::attempt).containsExactly(1, 2);
+    assertThat(fakes.recordedErrors()).singleElement().satisfies(error -> {
+      assertThat(error.reason()).isEqualTo(TerminationReason.AGENT_ERROR);
+      assertThat(error.category()).isEqualTo(ErrorCategory.AI_AGENT_ERROR);
+      assertThat(error.errorMessage()).contains("simulated AI_AGENT_ERROR");
+      assertThat(error.technicalDetails()).contains("AgentTurn");
+    });
+    assertThat(fakes.evaluated()).as("an errored run is not judged").isEmpty();
+  }
+
+  @Test
+  void agentThatNeverAnswersInTimeIsAnAgentTimeout() {
+    fakes.agent(fakes::hang);
+
+    RunOutcome outcome = converse(settings(false, 5, 100, 0, new RetrySettings(2, 10, 1)));
+
+    assertThat(outcome.verdict()).isEqualTo(Verdict.ERROR);
+    assertThat(outcome.category()).isEqualTo(ErrorCategory.AI_AGENT_TIMEOUT);
+    assertThat(outcome.reason()).isEqualTo(TerminationReason.AGENT_ERROR);
+    assertThat(fakes.turns(Party.AGENT)).extracting(TurnCall::attempt).containsExactly(1, 2);
+    assertThat(fakes.recordedErrors()).singleElement().extracting(Conclusion::category)
+        .isEqualTo(ErrorCategory.AI_AGENT_TIMEOUT);
+  }
+
+  @Test
+  void simulatedUserLlmFailureIsAnLlmProviderError() {
+    fakes.user(FakeActivities.failing(ErrorCategory.LLM_PROVIDER_ERROR));
+
+    RunOutcome outcome = converse(runSettings(5));
+
+    assertThat(outcome.verdict()).isEqualTo(Verdict.ERROR);
+    assertThat(outcome.category()).isEqualTo(ErrorCategory.LLM_PROVIDER_ERROR);
+    assertThat(outcome.reason()).isEqualTo(TerminationReason.USER_ERROR);
+    assertThat(fakes.turns(Party.USER)).hasSize(2);
+    assertThat(fakes.turns(Party.AGENT)).isEmpty();
+    assertThat(fakes.recordedErrors()).singleElement().extracting(Conclusion::category)
+        .isEqualTo(ErrorCategory.LLM_PROVIDER_ERROR);
+    assertThat(fakes.evaluated()).isEmpty();
+  }
+
+  @Test
+  void judgeThatCannotBeReachedIsAnLlmProviderError() {
+    fakes.judge(conclusion -> {
+      throw ApplicationFailure.newFailure("judge down", "LLM_PROVIDER_ERROR");
+    });
+
+    RunOutcome outcome = converse(runSettings(1));
+
+    assertThat(outcome.verdict()).isEqualTo(Verdict.ERROR);
+    assertThat(outcome.category()).isEqualTo(ErrorCategory.LLM_PROVIDER_ERROR);
+    // The conversation itself ended normally; only its judgement failed.
+    assertThat(outcome.reason()).isEqualTo(TerminationReason.MAX_TURNS);
+    assertThat(fakes.evaluated()).hasSize(2);
+    assertThat(fakes.recordedErrors()).singleElement().satisfies(error -> {
+      assertThat(error.category()).isEqualTo(ErrorCategory.LLM_PROVIDER_ERROR);
+      assertThat(error.errorMessage()).contains("judge down");
+    });
+  }
+
+  @Test
+  void runTimeoutEndsTheConversationAndJudgesIt() {
+    // The agent answers the first message, then never again.
+    fakes.agent(request -> request.exchange() == 1 ? FakeActivities.speak(request) : fakes.hang(request));
+
+    RunOutcome outcome = converse(settings(false, 10, 100, 2, new RetrySettings(2, 10, 60)));
+
+    assertThat(outcome.reason()).isEqualTo(TerminationReason.TIMEOUT);
+    assertThat(outcome.verdict()).isEqualTo(Verdict.SUCCESS);
+    assertThat(outcome.category()).isEqualTo(ErrorCategory.NONE);
+    assertThat(fakes.turns(Party.AGENT)).hasSize(2);
+    assertThat(fakes.evaluated()).singleElement().extracting(Conclusion::reason)
+        .isEqualTo(TerminationReason.TIMEOUT);
+    assertThat(fakes.recordedErrors()).isEmpty();
+    assertThat(fakes.recordedStopped()).isEmpty();
+  }
+
+  @Test
+  void cancelledRunIsRecordedAsStoppedWithItsPartialTranscript() {
+    fakes.agent(request -> request.exchange() == 1 ? FakeActivities.speak(request) : fakes.hang(request));
+    RunInput input = SimulationTesting.run(runSettings(5));
+    ConversationWorkflow run = SimulationTesting.newConversation(client, taskQueue, input);
+    WorkflowClient.start(run::run, input);
+    FakeActivities.waitUntil("the agent's second turn", () -> fakes.hanging() == 1);
+
+    WorkflowStub stub = WorkflowStub.fromTyped(run);
+    stub.cancel();
+
+    // Temporal closes a workflow whose cancellation was requested as cancelled, whatever it
+    // returns; the batch learns the outcome from the run's report, not from this result.
+    assertThatThrownBy(() -> stub.getResult(RunOutcome.class))
+        .isInstanceOf(WorkflowFailedException.class)
+        .hasCauseInstanceOf(CanceledFailure.class);
+    assertThat(fakes.recordedStopped()).singleElement().satisfies(stopped -> {
+      assertThat(stopped.reason()).isEqualTo(TerminationReason.CANCELLED);
+      assertThat(stopped.category()).isEqualTo(ErrorCategory.NONE);
+      assertThat(stopped.run().runId()).isEqualTo(input.runId());
+    });
+    assertThat(fakes.turns(Party.AGENT)).hasSize(2);
+    assertThat(fakes.evaluated()).as("a stopped run is not judged").isEmpty();
+    assertThat(fakes.recordedErrors()).isEmpty();
+  }
+}
