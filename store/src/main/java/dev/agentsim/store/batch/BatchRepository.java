@@ -90,6 +90,28 @@ public class BatchRepository {
         .update();
   }
 
+  /**
+   * Fails every batch that has not finished, and stops its running runs: for an engine whose
+   * workflows did not survive a restart.
+   *
+   * @return how many batches were failed
+   */
+  public int failUnfinished() {
+    Timestamp now = Timestamp.from(Instant.now());
+    jdbc.sql("""
+            update runs set status = 'STOPPED', termination_reason = 'CANCELLED', is_batch_stopped = true,
+                   completed_at = coalesce(completed_at, :now)
+            where status = 'RUNNING'
+              and batch_id in (select id from batches where status in ('PENDING', 'RUNNING'))""")
+        .param("now", now)
+        .update();
+    return jdbc.sql("""
+            update batches set status = 'FAILED', stop_reason = 'ERROR', completed_at = :now
+            where status in ('PENDING', 'RUNNING')""")
+        .param("now", now)
+        .update();
+  }
+
   /** Removes a batch whose workflow could not be started, so nothing stays half-created. */
   public void delete(UUID id) {
     jdbc.sql("delete from batches where id = :id").param("id", id).update();
