@@ -1,8 +1,11 @@
 package dev.agentsim.activities;
 
+import dev.agentsim.store.definition.DefinitionRepository;
+import dev.agentsim.store.definition.Kind;
 import dev.agentsim.workflows.ErrorCategory;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.UUID;
 
 /**
@@ -39,6 +42,20 @@ public final class Failures {
       return UUID.fromString(id);
     } catch (RuntimeException e) {
       throw nonRetryable(ErrorCategory.UNKNOWN, "The " + what + " id '" + id + "' is not a UUID", e);
+    }
+  }
+
+  /**
+   * Reads an agent, model or scenario a run refers to. One deleted since its batch was scheduled
+   * will not come back, so its absence is not retried.
+   */
+  public static <T> T definition(DefinitionRepository definitions, Kind kind, String id, Class<T> type,
+      ErrorCategory category) {
+    String what = kind.name().toLowerCase(Locale.ROOT);
+    try {
+      return definitions.get(kind, uuid(id, what), type);
+    } catch (IllegalStateException e) {
+      throw nonRetryable(category, "The " + what + " no longer exists", e);
     }
   }
 

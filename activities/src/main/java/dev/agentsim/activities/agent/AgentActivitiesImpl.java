@@ -60,16 +60,11 @@ public class AgentActivitiesImpl implements AgentActivities {
   }
 
   private AgentSpec agent(RunInput run) {
-    UUID agentId = Failures.uuid(run.agentId(), "agent");
-    AgentSpec agent;
-    try {
-      agent = definitions.get(Kind.AGENT, agentId, AgentSpec.class);
-    } catch (IllegalStateException e) {
-      throw Failures.nonRetryable(ErrorCategory.AI_AGENT_ERROR, "The agent no longer exists", e);
-    }
+    AgentSpec agent = Failures.definition(definitions, Kind.AGENT, run.agentId(), AgentSpec.class,
+        ErrorCategory.AI_AGENT_ERROR);
     if (!"http".equals(agent.type()) || agent.config() == null) {
       throw Failures.nonRetryable(ErrorCategory.AI_AGENT_ERROR,
-          "Agents of type '" + agent.type() + "' are not supported", new FailureDetail("agent " + agentId));
+          "Agents of type '" + agent.type() + "' are not supported", new FailureDetail("agent " + run.agentId()));
     }
     return agent;
   }

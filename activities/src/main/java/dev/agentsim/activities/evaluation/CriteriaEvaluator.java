@@ -49,11 +49,6 @@ public class CriteriaEvaluator {
   }
 
   private ModelSpec model(String modelId) {
-    UUID id = Failures.uuid(modelId, "model");
-    try {
-      return definitions.get(Kind.MODEL, id, ModelSpec.class);
-    } catch (IllegalStateException e) {
-      throw Failures.nonRetryable(ErrorCategory.LLM_PROVIDER_ERROR, "The judge's model no longer exists", e);
-    }
+    return Failures.definition(definitions, Kind.MODEL, modelId, ModelSpec.class, ErrorCategory.LLM_PROVIDER_ERROR);
   }
 }

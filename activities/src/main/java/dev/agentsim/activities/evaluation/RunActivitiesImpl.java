@@ -35,12 +35,8 @@ public class RunActivitiesImpl implements RunActivities {
 
   @Override
   public void startRun(RunInput input) {
-    ScenarioSpec scenario;
-    try {
-      scenario = definitions.get(Kind.SCENARIO, Failures.uuid(input.scenarioId(), "scenario"), ScenarioSpec.class);
-    } catch (IllegalStateException e) {
-      throw Failures.nonRetryable(ErrorCategory.UNKNOWN, "The scenario no longer exists", e);
-    }
+    ScenarioSpec scenario = Failures.definition(definitions, Kind.SCENARIO, input.scenarioId(), ScenarioSpec.class,
+        ErrorCategory.UNKNOWN);
     runs.start(Failures.uuid(input.runId(), "run"), Failures.uuid(input.batchId(), "batch"), input.sequence(),
         scenario.criteria(), input.settings().maxTurns());
   }

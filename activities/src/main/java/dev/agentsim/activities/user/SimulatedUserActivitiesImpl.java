@@ -16,7 +16,6 @@ import dev.agentsim.workflows.run.TurnRequest;
 import dev.agentsim.workflows.run.TurnResult;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
@@ -47,7 +46,7 @@ public class SimulatedUserActivitiesImpl implements SimulatedUserActivities {
   public TurnResult userTurn(TurnRequest request) {
     RunInput run = request.run();
     UUID runId = Failures.uuid(run.runId(), "run");
-    ScenarioSpec scenario = definition(Kind.SCENARIO, run.scenarioId(), ScenarioSpec.class, ErrorCategory.UNKNOWN);
+    ScenarioSpec scenario = Failures.definition(definitions, Kind.SCENARIO, run.scenarioId(), ScenarioSpec.class, ErrorCategory.UNKNOWN);
     return scenario.scripted() ? scripted(scenario, runId, request) : simulated(scenario, run, runId, request);
   }
 
@@ -62,7 +61,7 @@ public class SimulatedUserActivitiesImpl implements SimulatedUserActivities {
 
   private TurnResult simulated(ScenarioSpec scenario, RunInput run, UUID runId, TurnRequest request) {
     UUID modelId = Failures.uuid(run.modelId(), "model");
-    ModelSpec model = definition(Kind.MODEL, run.modelId(), ModelSpec.class, ErrorCategory.LLM_PROVIDER_ERROR);
+    ModelSpec model = Failures.definition(definitions, Kind.MODEL, run.modelId(), ModelSpec.class, ErrorCategory.LLM_PROVIDER_ERROR);
     LlmReply answer = llm.chat(modelId, model, UserPrompt.messages(scenario, runs.turns(runId)));
     UserPrompt.Reply reply = UserPrompt.parse(answer.text());
     if (reply.text().isBlank()) {
@@ -80,14 +79,5 @@ public class SimulatedUserActivitiesImpl implements SimulatedUserActivities {
   private void store(UUID runId, int sequence, String text, Map<String, Object> data) {
     runs.addTurn(runId, new Turn(sequence, Turn.USER, text, data == null || data.isEmpty() ? null : data, null,
         Instant.now()));
-  }
-
-  private <T> T definition(Kind kind, String id, Class<T> type, ErrorCategory category) {
-    String what = kind.name().toLowerCase(Locale.ROOT);
-    try {
-      return definitions.get(kind, Failures.uuid(id, what), type);
-    } catch (IllegalStateException e) {
-      throw Failures.nonRetryable(category, "The " + what + " no longer exists", e);
-    }
   }
 }

@@ -80,13 +80,13 @@ public class CognigySimulationController {
     }
     String status = statusFilter(filter);
     SortOrder order = SortOrder.parse(sort);
-    List<RunView> data = (endPointType != null && !endPointType.equals(batch.endPointType()))
-        ? List.of()
+    // A batch runs on one endpoint type: its runs match the filter all together or not at all.
+    boolean otherEndpoint = endPointType != null && !endPointType.equals(batch.endPointType());
+    List<RunView> data = otherEndpoint ? List.of()
         : runs.page(batch.id(), status, order.field(), order.ascending(), pageSize, offset).stream()
             .map(run -> CognigyViews.run(batch, run))
             .toList();
-    int total = (endPointType != null && !endPointType.equals(batch.endPointType()))
-        ? 0 : runs.count(batch.id(), status);
+    int total = otherEndpoint ? 0 : runs.count(batch.id(), status);
     boolean hasNext = offset + pageSize < total;
     boolean hasPrevious = offset > 0;
     Map<String, Object> pagination = new LinkedHashMap<>();
