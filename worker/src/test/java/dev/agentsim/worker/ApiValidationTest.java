@@ -80,6 +80,10 @@ class ApiValidationTest extends EmbeddedAppTest {
 
   @Test
   void nativeApiManagesObjectsAndNeverReturnsSecrets() {
+    Http.Response created = http.post("/v1/agents?projectId=" + PROJECT, Map.of(
+        "name", "located", "type", "http", "config", Map.of("url", "http://localhost/agent")));
+    assertThat(http.get(created.location()).body()).isEqualTo(created.body());
+
     String agent = createAgent("/agent");
     Http.Response read = http.get("/v1/agents/" + agent + "?projectId=" + PROJECT);
     assertThat(read.status()).isEqualTo(200);

@@ -13,7 +13,7 @@ import tools.jackson.databind.json.JsonMapper;
 /** A plain JSON client for the application under test, over real HTTP. */
 final class Http {
 
-  record Response(int status, String contentType, Map<String, Object> body) {
+  record Response(int status, String contentType, String location, Map<String, Object> body) {
 
     @SuppressWarnings("unchecked")
     Map<String, Object> object(String key) {
@@ -34,8 +34,9 @@ final class Http {
     this.base = "http://localhost:" + port;
   }
 
+  /** A path on the application, or an absolute URL it returned. */
   Response get(String path) {
-    return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+    return send(HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path : base + path)).GET());
   }
 
   Response post(String path, Object body) {
@@ -59,7 +60,8 @@ final class Http {
       HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
       Map<String, Object> body = response.body().isBlank() ? Map.of()
           : JSON.readValue(response.body(), new TypeReference<Map<String, Object>>() {});
-      return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), body);
+      return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+          response.headers().firstValue("Location").orElse(null), body);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     } catch (InterruptedException e) {

@@ -110,19 +110,16 @@ public class BatchScheduler {
 
   /**
    * Asks a batch to stop. Its workflow cancels the runs in flight; the batch reads
-   * {@code stopped} once they have recorded their partial transcripts.
-   *
-   * @return the batch as it is now, or empty when it does not exist
+   * {@code stopped} once they have recorded their partial transcripts. A finished batch stays as it is.
    */
-  public Optional<Batch> stop(String projectId, UUID batchId, String reason) {
-    Optional<Batch> batch = batches.find(projectId, batchId);
-    if (batch.isPresent() && !batch.get().status().isFinal()) {
-      try {
-        temporal.newWorkflowStub(BatchWorkflow.class, BatchWorkflow.workflowId(batchId.toString())).cancel(reason);
-      } catch (WorkflowNotFoundException e) {
-        // finished between the read and the signal
-      }
+  public void stop(Batch batch, String reason) {
+    if (batch.status().isFinal()) {
+      return;
     }
-    return batch;
+    try {
+      temporal.newWorkflowStub(BatchWorkflow.class, BatchWorkflow.workflowId(batch.id().toString())).cancel(reason);
+    } catch (WorkflowNotFoundException e) {
+      // finished between the read and the signal
+    }
   }
 }

@@ -56,7 +56,7 @@ public class CognigySimulationController {
   public ResponseEntity<BatchView> stop(@RequestParam String projectId, @PathVariable String simulationReference,
       @PathVariable String batchReference) {
     Batch batch = find(projectId, simulationReference, batchReference);
-    scheduler.stop(projectId, batch.id(), "stopped through the API");
+    scheduler.stop(batch, "stopped through the API");
     return ResponseEntity.accepted().body(CognigyViews.batch(batch));
   }
 

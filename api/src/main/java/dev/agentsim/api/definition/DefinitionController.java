@@ -21,6 +21,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -47,7 +48,9 @@ public abstract class DefinitionController<T extends Named> {
   @PostMapping
   public ResponseEntity<Map<String, Object>> create(@RequestParam String projectId, @Valid @RequestBody T spec) {
     Stored<T> stored = repository.insert(projectId, kind, spec);
-    return ResponseEntity.created(URI.create(stored.id().toString())).body(view(stored));
+    URI location = ServletUriComponentsBuilder.fromCurrentRequestUri().path("/{id}")
+        .queryParam("projectId", projectId).buildAndExpand(stored.id()).toUri();
+    return ResponseEntity.created(location).body(view(stored));
   }
 
   @GetMapping("/{id}")
