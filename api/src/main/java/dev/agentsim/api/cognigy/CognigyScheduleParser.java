@@ -51,7 +51,8 @@ final class CognigyScheduleParser {
 
     UUID scenarioId = uuid(simulationReference)
         .orElseThrow(() -> new NotFound("Simulation " + simulationReference + " not found"));
-    Session session = new Session(userId == null ? "simulator-user" : userId, entrypoint, locale,
+    // Without a userId each run gets its own (agentsim-<runId>), as distinct simulated users would.
+    Session session = new Session(userId, entrypoint, locale,
         data == null ? Map.of() : data);
     return new ScheduleRequest(projectId, scenarioId, agentId, modelId, name, runs, concurrency,
         stopOnFailure, timeoutSeconds, maxEvents, (String) endPointType, session, runConfig, "api");
