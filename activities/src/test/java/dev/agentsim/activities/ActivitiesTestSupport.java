@@ -27,6 +27,7 @@ import dev.agentsim.store.definition.ScenarioSpec;
 import dev.agentsim.store.definition.ScenarioSpec.Criterion;
 import dev.agentsim.store.definition.ScenarioSpec.Persona;
 import dev.agentsim.store.run.Run;
+import dev.agentsim.store.llm.LlmCallRepository;
 import dev.agentsim.store.run.RunRepository;
 import dev.agentsim.store.run.Turn;
 import dev.agentsim.workflows.RetrySettings;
@@ -195,6 +196,7 @@ public final class ActivitiesTestSupport {
     public DataSource dataSource;
     public DefinitionRepository definitions;
     public RunRepository runs;
+    public LlmCallRepository llmCalls;
     public BatchRepository batches;
 
     @Override
@@ -205,6 +207,7 @@ public final class ActivitiesTestSupport {
       JdbcClient jdbc = JdbcClient.create(dataSource);
       definitions = new DefinitionRepository(jdbc, JSON);
       runs = new RunRepository(jdbc, JSON);
+      llmCalls = new LlmCallRepository(jdbc);
       batches = new BatchRepository(jdbc, JSON);
     }
 
@@ -260,7 +263,7 @@ public final class ActivitiesTestSupport {
 
     /** The real activity implementations over this database, wired as Spring would. */
     public Activities activities(Duration llmTimeout) {
-      LlmClient llm = new LlmClient(llmTimeout);
+      LlmClient llm = new LlmClient(llmCalls, llmTimeout);
       RunActivitiesImpl run = new RunActivitiesImpl(definitions, runs,
           new CriteriaEvaluator(definitions, new LlmJudge(llm, JSON)));
       return new Activities(

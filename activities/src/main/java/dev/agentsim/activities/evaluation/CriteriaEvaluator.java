@@ -25,7 +25,7 @@ public class CriteriaEvaluator {
   }
 
   /** @param modelId the run's model, asked by {@code text} criteria */
-  List<CriterionResult> evaluate(List<Criterion> criteria, Transcript transcript, String modelId) {
+  List<CriterionResult> evaluate(UUID runId, List<Criterion> criteria, Transcript transcript, String modelId) {
     List<CriterionResult> results = new ArrayList<>(criteria.size());
     ModelSpec model = null;
     for (Criterion criterion : criteria) {
@@ -40,7 +40,7 @@ public class CriteriaEvaluator {
           if (model == null) {
             model = model(modelId);
           }
-          yield judge.judge(criterion, transcript, UUID.fromString(modelId), model);
+          yield judge.judge(runId, criterion, transcript, UUID.fromString(modelId), model);
         }
         default -> RuleCriteria.failed(criterion, "Unknown criterion type \"" + type + "\"");
       });

@@ -5,6 +5,7 @@ import dev.agentsim.activities.Failures;
 import dev.agentsim.activities.llm.LlmClient;
 import dev.agentsim.activities.llm.LlmReply;
 import dev.agentsim.store.definition.ModelSpec;
+import dev.agentsim.store.llm.LlmRole;
 import dev.agentsim.store.definition.ScenarioSpec.Criterion;
 import dev.agentsim.store.run.CriterionResult;
 import dev.agentsim.workflows.ErrorCategory;
@@ -54,7 +55,7 @@ public class LlmJudge {
     this.json = json;
   }
 
-  CriterionResult judge(Criterion criterion, Transcript transcript, UUID modelId, ModelSpec model) {
+  CriterionResult judge(UUID runId, Criterion criterion, Transcript transcript, UUID modelId, ModelSpec model) {
     Map<String, Object> params = RuleCriteria.params(criterion);
     String text = RuleCriteria.string(params.get("text"));
     if (text == null || text.isBlank()) {
@@ -65,7 +66,7 @@ public class LlmJudge {
     }
     String question = "Criterion:\n" + text.strip() + "\n\nTranscript:\n" + transcript.render()
         + "\nThe conversation ended with: " + describe(transcript.reason()) + "\n";
-    LlmReply reply = llm.chat(modelId, model, List.of(SystemMessage.from(SYSTEM_PROMPT), UserMessage.from(question)));
+    LlmReply reply = llm.chat(runId, LlmRole.JUDGE, modelId, model, List.of(SystemMessage.from(SYSTEM_PROMPT), UserMessage.from(question)));
     Answer answer = parse(reply.text()).orElseThrow(() -> Failures.retryable(ErrorCategory.LLM_PROVIDER_ERROR,
         "The judge's answer could not be read", new FailureDetail("judge answered: "
             + Failures.abbreviate(reply.text(), 500))));

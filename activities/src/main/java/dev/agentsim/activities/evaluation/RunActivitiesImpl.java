@@ -50,7 +50,7 @@ public class RunActivitiesImpl implements RunActivities {
     if (run.status() == RunStatus.COMPLETED && run.verdict() != null) {
       return run.verdict(); // judged by an earlier attempt
     }
-    List<CriterionResult> results = evaluator.evaluate(run.successCriteria(),
+    List<CriterionResult> results = evaluator.evaluate(runId, run.successCriteria(),
         new Transcript(run.turns(), conclusion.reason()), input.modelId());
     Verdict verdict = results.stream().allMatch(CriterionResult::passed) ? Verdict.SUCCESS : Verdict.FAILED;
     runs.complete(runId, verdict, conclusion.reason(), ErrorCategory.NONE, null, null, results);

@@ -1,6 +1,9 @@
 package dev.agentsim.activities.llm;
 
 import dev.agentsim.store.definition.ModelSpec;
+import dev.agentsim.store.llm.LlmCall;
+import dev.agentsim.store.llm.LlmCallRepository;
+import dev.agentsim.store.llm.LlmRole;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.model.chat.ChatModel;
@@ -8,6 +11,7 @@ import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.output.TokenUsage;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -32,6 +36,7 @@ public class LlmClient {
   static final String NO_API_KEY = "none";
   private static final int MAX_CACHED_MODELS = 256;
 
+  private final LlmCallRepository calls;
   private final Duration timeout;
   private final Map<CacheKey, ChatModel> models = new ConcurrentHashMap<>();
 
@@ -40,26 +45,32 @@ public class LlmClient {
    *     {@code 2m}, {@code PT90S}; a bare number is milliseconds
    */
   @Autowired
-  public LlmClient(@Value("${simulator.llm.timeout:60s}") String timeout) {
-    this(DurationStyle.detectAndParse(timeout));
+  public LlmClient(LlmCallRepository calls, @Value("${simulator.llm.timeout:60s}") String timeout) {
+    this(calls, DurationStyle.detectAndParse(timeout));
   }
 
-  public LlmClient(Duration timeout) {
+  public LlmClient(LlmCallRepository calls, Duration timeout) {
+    this.calls = calls;
     this.timeout = timeout;
   }
 
-  public LlmReply chat(UUID modelId, ModelSpec spec, List<ChatMessage> messages) {
+  /** Asks the model, and records the call's tokens, latency and cost against the run in the given role. */
+  public LlmReply chat(UUID runId, LlmRole role, UUID modelId, ModelSpec spec, List<ChatMessage> messages) {
     ChatResponse response;
+    long started = System.nanoTime();
     try {
       response = model(modelId, spec).chat(messages);
     } catch (RuntimeException e) {
       throw LlmFailures.classify(e, timeout);
     }
+    long latencyMs = (System.nanoTime() - started) / 1_000_000;
     AiMessage message = response.aiMessage();
     String text = message == null || message.text() == null ? "" : message.text();
     TokenUsage usage = response.tokenUsage();
-    return new LlmReply(text, usage == null ? null : usage.inputTokenCount(),
-        usage == null ? null : usage.outputTokenCount());
+    Integer input = usage == null ? null : usage.inputTokenCount();
+    Integer output = usage == null ? null : usage.outputTokenCount();
+    calls.record(new LlmCall(runId, role, modelId, input, output, latencyMs, spec.cost(input, output), Instant.now()));
+    return new LlmReply(text, input, output);
   }
 
   private ChatModel model(UUID modelId, ModelSpec spec) {

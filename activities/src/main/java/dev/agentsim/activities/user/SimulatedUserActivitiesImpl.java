@@ -7,6 +7,7 @@ import dev.agentsim.store.definition.DefinitionRepository;
 import dev.agentsim.store.definition.Kind;
 import dev.agentsim.store.definition.ModelSpec;
 import dev.agentsim.store.definition.ScenarioSpec;
+import dev.agentsim.store.llm.LlmRole;
 import dev.agentsim.store.run.RunRepository;
 import dev.agentsim.store.run.Turn;
 import dev.agentsim.workflows.ErrorCategory;
@@ -62,7 +63,7 @@ public class SimulatedUserActivitiesImpl implements SimulatedUserActivities {
   private TurnResult simulated(ScenarioSpec scenario, RunInput run, UUID runId, TurnRequest request) {
     UUID modelId = Failures.uuid(run.modelId(), "model");
     ModelSpec model = Failures.definition(definitions, Kind.MODEL, run.modelId(), ModelSpec.class, ErrorCategory.LLM_PROVIDER_ERROR);
-    LlmReply answer = llm.chat(modelId, model, UserPrompt.messages(scenario, runs.turns(runId)));
+    LlmReply answer = llm.chat(runId, LlmRole.USER, modelId, model, UserPrompt.messages(scenario, runs.turns(runId)));
     UserPrompt.Reply reply = UserPrompt.parse(answer.text());
     if (reply.text().isBlank()) {
       if (reply.missionOver()) {

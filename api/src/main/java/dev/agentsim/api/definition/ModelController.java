@@ -18,15 +18,11 @@ public class ModelController extends DefinitionController<ModelSpec> {
 
   @Override
   protected ModelSpec redact(ModelSpec spec) {
-    return withApiKey(spec, null);
+    return spec.withApiKey(null);
   }
 
   @Override
   protected ModelSpec keepSecrets(ModelSpec stored, ModelSpec update) {
-    return update.apiKey() == null ? withApiKey(update, stored.apiKey()) : update;
-  }
-
-  private static ModelSpec withApiKey(ModelSpec spec, String apiKey) {
-    return new ModelSpec(spec.name(), spec.provider(), spec.baseUrl(), spec.model(), apiKey, spec.temperature());
+    return update.apiKey() == null ? update.withApiKey(stored.apiKey()) : update;
   }
 }

@@ -2,6 +2,8 @@ package dev.agentsim.store.definition;
 
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -9,20 +11,56 @@ import jakarta.validation.constraints.Pattern;
 /**
  * An LLM configuration, for the simulated user and the judge.
  *
- * @param baseUrl an OpenAI-compatible endpoint; OpenAI's own when absent
+ * @param provider {@code openai} (any OpenAI-compatible server), {@code azure-openai},
+ *     {@code anthropic} or {@code ollama}
+ * @param baseUrl the provider's endpoint; its public default when absent (Azure: the resource endpoint)
+ * @param model the model name (Azure: the deployment name)
  * @param apiKey a secret: stored, never returned
+ * @param seed asks the provider for reproducible sampling, where it honours one
+ * @param timeoutMs limit of one call; the service default when absent
+ * @param maxTokens limit of one answer
+ * @param maxConcurrency calls to this model in flight at once, across all batches of a worker
+ * @param inputPricePerMillion price of a million prompt tokens, in any currency, for cost reports
+ * @param outputPricePerMillion price of a million completion tokens
  */
 public record ModelSpec(
     @NotBlank String name,
-    @NotNull @Pattern(regexp = "openai", message = "must be one of: openai") String provider,
+    @NotNull @Pattern(regexp = "openai|azure-openai|anthropic|ollama",
+        message = "must be one of: openai, azure-openai, anthropic, ollama") String provider,
     @Pattern(regexp = "https?://.+", message = "must be an http or https URL") String baseUrl,
     @NotBlank String model,
     String apiKey,
-    @DecimalMin("0.0") @DecimalMax("2.0") Double temperature) implements Named {
+    @DecimalMin("0.0") @DecimalMax("2.0") Double temperature,
+    Long seed,
+    @Min(1) @Max(600_000) Integer timeoutMs,
+    @Min(1) @Max(1_000_000) Integer maxTokens,
+    @Min(1) @Max(10_000) Integer maxConcurrency,
+    @DecimalMin("0.0") Double inputPricePerMillion,
+    @DecimalMin("0.0") Double outputPricePerMillion) implements Named {
 
   public static final String OPENAI_BASE_URL = "https://api.openai.com/v1";
 
+  /** The common fields; the others take their defaults. */
+  public ModelSpec(String name, String provider, String baseUrl, String model, String apiKey, Double temperature) {
+    this(name, provider, baseUrl, model, apiKey, temperature, null, null, null, null, null, null);
+  }
+
   public String baseUrlOrDefault() {
     return baseUrl == null ? OPENAI_BASE_URL : baseUrl;
+  }
+
+  public ModelSpec withApiKey(String key) {
+    return new ModelSpec(name, provider, baseUrl, model, key, temperature, seed, timeoutMs, maxTokens,
+        maxConcurrency, inputPricePerMillion, outputPricePerMillion);
+  }
+
+  /** The cost of one call, or null when the model has no prices. */
+  public Double cost(Integer inputTokens, Integer outputTokens) {
+    if (inputPricePerMillion == null && outputPricePerMillion == null) {
+      return null;
+    }
+    double input = inputPricePerMillion == null || inputTokens == null ? 0 : inputTokens * inputPricePerMillion;
+    double output = outputPricePerMillion == null || outputTokens == null ? 0 : outputTokens * outputPricePerMillion;
+    return (input + output) / 1_000_000;
   }
 }
