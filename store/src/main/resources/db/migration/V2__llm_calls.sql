@@ -11,3 +11,7 @@ create table llm_calls (
     created_at         timestamptz not null
 );
 create index llm_calls_run on llm_calls (run_id);
+
+-- How the simulated user was instructed, and how it ended the conversation.
+alter table runs add column user_prompt_version text;
+alter table runs add column user_end_signal text;

@@ -94,6 +94,26 @@ public class RunRepository {
         .update();
   }
 
+  /** Records which version of the simulated user's instructions the run used. */
+  public void recordUserPromptVersion(UUID runId, String version) {
+    jdbc.sql("update runs set user_prompt_version = :version where id = :id")
+        .param("id", runId)
+        .param("version", version)
+        .update();
+  }
+
+  /**
+   * Records how the simulated user ended the conversation.
+   *
+   * @param signal e.g. {@code DONE}, {@code IMPOSSIBLE}, {@code TRANSFER}
+   */
+  public void recordUserEndSignal(UUID runId, String signal) {
+    jdbc.sql("update runs set user_end_signal = :signal where id = :id")
+        .param("id", runId)
+        .param("signal", signal)
+        .update();
+  }
+
   /** Marks a run stopped by its batch; what it said so far stays. */
   public void stop(UUID runId) {
     jdbc.sql("""
