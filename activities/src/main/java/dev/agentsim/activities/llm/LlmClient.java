@@ -6,10 +6,11 @@ import dev.agentsim.store.llm.LlmCallRepository;
 import dev.agentsim.store.llm.LlmRole;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.response.ChatResponse;
-import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.output.TokenUsage;
+import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -22,8 +23,10 @@ import org.springframework.boot.convert.DurationStyle;
 import org.springframework.stereotype.Component;
 
 /**
- * Chat completions on any OpenAI-compatible server, through LangChain4j. Models are built once
- * per model id and spec; a changed spec (new key, new URL) builds a new one.
+ * Chat with the model a spec names, through LangChain4j: any OpenAI-compatible server, Azure
+ * OpenAI, Anthropic or Ollama (see {@link ChatModels}). Models are built once per model id and
+ * spec; a changed spec (new key, new URL) builds a new one. At most the model's
+ * {@code maxConcurrency} calls are in flight at once in this process ({@link ModelSlots}).
  *
  * <p>LangChain4j does not retry ({@code maxRetries(0)}): Temporal retries the activity. Failures
  * are thrown as {@code ApplicationFailure}s of type {@code LLM_PROVIDER_ERROR}, see
@@ -32,48 +35,81 @@ import org.springframework.stereotype.Component;
 @Component
 public class LlmClient {
 
-  /** Sent when a model has no key: local OpenAI-compatible servers need none but the client wants one. */
-  static final String NO_API_KEY = "none";
+  static final String TEST_PROMPT = "This is a connection test. Reply with the single word: OK";
   private static final int MAX_CACHED_MODELS = 256;
+  private static final Duration DEFAULT_SLOT_WAIT = Duration.ofSeconds(30);
 
   private final LlmCallRepository calls;
   private final Duration timeout;
+  private final ModelSlots slots;
   private final Map<CacheKey, ChatModel> models = new ConcurrentHashMap<>();
 
   /**
-   * @param timeout per call to the model, property {@code simulator.llm.timeout}: {@code 60s},
-   *     {@code 2m}, {@code PT90S}; a bare number is milliseconds
+   * @param timeout per call to a model whose spec sets no {@code timeoutMs}, property
+   *     {@code simulator.llm.timeout}: {@code 60s}, {@code 2m}, {@code PT90S}; a bare number is milliseconds
+   * @param slotWait how long a call waits for one of its model's {@code maxConcurrency} slots before
+   *     it fails retryably, property {@code simulator.llm.slot-wait}
    */
   @Autowired
-  public LlmClient(LlmCallRepository calls, @Value("${simulator.llm.timeout:60s}") String timeout) {
-    this(calls, DurationStyle.detectAndParse(timeout));
+  public LlmClient(LlmCallRepository calls, @Value("${simulator.llm.timeout:60s}") String timeout,
+      @Value("${simulator.llm.slot-wait:30s}") String slotWait) {
+    this(calls, DurationStyle.detectAndParse(timeout), DurationStyle.detectAndParse(slotWait));
   }
 
   public LlmClient(LlmCallRepository calls, Duration timeout) {
+    this(calls, timeout, DEFAULT_SLOT_WAIT);
+  }
+
+  public LlmClient(LlmCallRepository calls, Duration timeout, Duration slotWait) {
     this.calls = calls;
     this.timeout = timeout;
+    this.slots = new ModelSlots(slotWait);
   }
 
   /** Asks the model, and records the call's tokens, latency and cost against the run in the given role. */
   public LlmReply chat(UUID runId, LlmRole role, UUID modelId, ModelSpec spec, List<ChatMessage> messages) {
-    ChatResponse response;
-    long started = System.nanoTime();
-    try {
-      response = model(modelId, spec).chat(messages);
-    } catch (RuntimeException e) {
-      throw LlmFailures.classify(e, timeout);
-    }
-    long latencyMs = (System.nanoTime() - started) / 1_000_000;
-    AiMessage message = response.aiMessage();
-    String text = message == null || message.text() == null ? "" : message.text();
-    TokenUsage usage = response.tokenUsage();
-    Integer input = usage == null ? null : usage.inputTokenCount();
-    Integer output = usage == null ? null : usage.outputTokenCount();
-    calls.record(new LlmCall(runId, role, modelId, input, output, latencyMs, spec.cost(input, output), Instant.now()));
-    return new LlmReply(text, input, output);
+    Answer answer = ask(modelId, spec, messages);
+    LlmReply reply = answer.reply();
+    calls.record(new LlmCall(runId, role, modelId, reply.inputTokens(), reply.outputTokens(), answer.latencyMs(),
+        spec.cost(reply.inputTokens(), reply.outputTokens()), Instant.now()));
+    return reply;
   }
 
-  private ChatModel model(UUID modelId, ModelSpec spec) {
+  /**
+   * Sends the model one tiny prompt to see whether its configuration works. Not part of a run:
+   * nothing is recorded, and a failure is reported, not thrown.
+   */
+  public ModelCheck check(UUID modelId, ModelSpec spec) {
+    long started = System.nanoTime();
+    try {
+      LlmReply reply = ask(modelId, spec, List.of(UserMessage.from(TEST_PROMPT))).reply();
+      return new ModelCheck(true, millisSince(started), reply.text(), null, null, null);
+    } catch (ApplicationFailure failure) {
+      return new ModelCheck(false, millisSince(started), null, failure.getOriginalMessage(), failure.getType(),
+          failure.getCause() == null ? null : failure.getCause().getMessage());
+    }
+  }
+
+  private Answer ask(UUID modelId, ModelSpec spec, List<ChatMessage> messages) {
+    Duration callTimeout = spec.timeoutMs() == null ? timeout : Duration.ofMillis(spec.timeoutMs());
+    ChatModel model = model(modelId, spec, callTimeout);
+    try (ModelSlots.Slot slot = slots.acquire(modelId, spec.maxConcurrency())) {
+      long started = System.nanoTime();
+      ChatResponse response;
+      try {
+        response = model.chat(messages);
+      } catch (RuntimeException e) {
+        throw LlmFailures.classify(e, callTimeout, spec.apiKey());
+      }
+      AiMessage message = response.aiMessage();
+      String text = message == null || message.text() == null ? "" : message.text();
+      TokenUsage usage = response.tokenUsage();
+      return new Answer(new LlmReply(text, usage == null ? null : usage.inputTokenCount(),
+          usage == null ? null : usage.outputTokenCount()), millisSince(started));
+    }
+  }
+
+  private ChatModel model(UUID modelId, ModelSpec spec, Duration callTimeout) {
     CacheKey key = new CacheKey(modelId, spec);
     ChatModel model = models.get(key);
     if (model != null) {
@@ -84,22 +120,18 @@ public class LlmClient {
     if (models.size() >= MAX_CACHED_MODELS) {
       models.clear();
     }
-    return models.computeIfAbsent(key, k -> build(spec));
+    try {
+      return models.computeIfAbsent(key, k -> ChatModels.build(spec, callTimeout));
+    } catch (IllegalArgumentException e) {
+      throw LlmFailures.misconfigured(e, spec.apiKey());
+    }
   }
 
-  private ChatModel build(ModelSpec spec) {
-    String apiKey = spec.apiKey() == null || spec.apiKey().isBlank() ? NO_API_KEY : spec.apiKey();
-    return OpenAiChatModel.builder()
-        .baseUrl(spec.baseUrlOrDefault())
-        .apiKey(apiKey)
-        .modelName(spec.model())
-        .temperature(spec.temperature())
-        .timeout(timeout)
-        .maxRetries(0)
-        .logRequests(false)
-        .logResponses(false)
-        .build();
+  private static long millisSince(long nanos) {
+    return (System.nanoTime() - nanos) / 1_000_000;
   }
+
+  private record Answer(LlmReply reply, long latencyMs) {}
 
   private record CacheKey(UUID modelId, ModelSpec spec) {}
 }

@@ -1,6 +1,8 @@
 package dev.agentsim.activities.llm;
 
+import dev.agentsim.activities.FailureDetail;
 import dev.agentsim.activities.Failures;
+import dev.agentsim.activities.llm.ProviderHttpClient.ProviderHttpException;
 import dev.agentsim.workflows.ErrorCategory;
 import dev.langchain4j.exception.AuthenticationException;
 import dev.langchain4j.exception.HttpException;
@@ -27,50 +29,106 @@ import java.time.Duration;
  * (429) or {@link InvalidRequestException} (other 4xx), keeping the {@code HttpException} as cause;
  * its JDK HTTP client throws {@link TimeoutException} on a timeout and a bare
  * {@code RuntimeException} around the {@code IOException} when the connection fails.
+ *
+ * <p>A 429 or 5xx waits as long as the provider's {@code Retry-After} asks (kept by
+ * {@link ProviderHttpClient}). The failure's cause, its technical detail, carries the status and
+ * the provider's own message, with the model's key blanked out should the provider echo it; the
+ * LangChain4j exception itself is not passed on, since its message is the raw response body.
  */
 final class LlmFailures {
 
   private static final ErrorCategory CATEGORY = ErrorCategory.LLM_PROVIDER_ERROR;
+  private static final int BODY_IN_DETAILS = 1_000;
 
   private LlmFailures() {}
 
-  static ApplicationFailure classify(RuntimeException e, Duration timeout) {
+  static ApplicationFailure classify(RuntimeException e, Duration timeout, String apiKey) {
     Integer status = statusOf(e);
     String withStatus = status == null ? "" : " (HTTP " + status + ")";
+    FailureDetail detail = detail(e, status, apiKey);
+    Duration retryAfter = retryAfterOf(e);
     if (e instanceof TimeoutException || has(e, HttpTimeoutException.class) || (status != null && status == 408)) {
-      return Failures.retryable(CATEGORY, "The model did not answer within " + seconds(timeout), e);
+      return Failures.retryable(CATEGORY, "The model did not answer within " + seconds(timeout), detail);
     }
     if (e instanceof RateLimitException || (status != null && status == 429)) {
-      return Failures.retryable(CATEGORY, "The model provider is rate limiting requests" + withStatus, e);
+      return Failures.retryable(CATEGORY, "The model provider is rate limiting requests" + withStatus, detail,
+          retryAfter);
     }
     if (e instanceof InternalServerException || (status != null && status >= 500)) {
-      return Failures.retryable(CATEGORY, "The model provider answered HTTP " + (status == null ? "5xx" : status), e);
+      return Failures.retryable(CATEGORY, "The model provider answered HTTP " + (status == null ? "5xx" : status),
+          detail, retryAfter);
     }
     if (e instanceof AuthenticationException || (status != null && (status == 401 || status == 403))) {
       return Failures.nonRetryable(CATEGORY,
-          "The model provider rejected the credentials" + withStatus + ": check the model's API key", e);
+          "The model provider rejected the credentials" + withStatus + ": check the model's API key", detail);
     }
     if (e instanceof ModelNotFoundException || (status != null && status == 404)) {
       return Failures.nonRetryable(CATEGORY,
           "The model provider does not know this model or endpoint" + withStatus + ": check the base URL and model name",
-          e);
+          detail);
     }
     if (e instanceof InvalidRequestException || (status != null && status >= 400 && status < 500)) {
-      return Failures.nonRetryable(CATEGORY, "The model provider rejected the request" + withStatus, e);
+      return Failures.nonRetryable(CATEGORY, "The model provider rejected the request" + withStatus, detail);
     }
     // Before IOException: Jackson 2's parse errors are IOExceptions.
     if (fromJson(e)) {
-      return Failures.nonRetryable(CATEGORY, "The model provider's reply is not a valid chat completion", e);
+      return Failures.nonRetryable(CATEGORY, "The model provider's reply is not a valid chat completion", detail);
     }
     if (e instanceof UnresolvedModelServerException || has(e, IOException.class)) {
       // A DNS failure or a refused connection may pass: retried, as any connection error.
-      return Failures.retryable(CATEGORY, "The model provider could not be reached", e);
+      return Failures.retryable(CATEGORY, "The model provider could not be reached", detail);
     }
     if (e instanceof NonRetriableException) {
-      return Failures.nonRetryable(CATEGORY, "The model call failed", e);
+      return Failures.nonRetryable(CATEGORY, "The model call failed", detail);
     }
     // RetriableException, and anything unexpected: another attempt may do better, attempts are bounded.
-    return Failures.retryable(CATEGORY, "The model call failed", e);
+    return Failures.retryable(CATEGORY, "The model call failed", detail);
+  }
+
+  /** A spec the provider's client refuses to build from: no call can succeed until it is changed. */
+  static ApplicationFailure misconfigured(IllegalArgumentException e, String apiKey) {
+    return Failures.nonRetryable(CATEGORY, "The model is not configured correctly: " + scrub(e.getMessage(), apiKey),
+        null);
+  }
+
+  /** The provider's answer for an HTTP error, else the innermost exception: what went wrong, without the key. */
+  private static FailureDetail detail(RuntimeException e, Integer status, String apiKey) {
+    String text;
+    if (status != null) {
+      text = "HTTP " + status + ": " + Failures.abbreviate(messageOf(e, HttpException.class), BODY_IN_DETAILS);
+    } else {
+      Throwable root = e;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      text = root == e ? String.valueOf(e) : e.getClass().getSimpleName() + ": " + root;
+    }
+    return new FailureDetail(scrub(text, apiKey));
+  }
+
+  private static String scrub(String text, String apiKey) {
+    if (text == null || apiKey == null || apiKey.isBlank()) {
+      return text;
+    }
+    return text.replace(apiKey, "***");
+  }
+
+  private static String messageOf(Throwable e, Class<? extends Throwable> type) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (type.isInstance(t)) {
+        return t.getMessage();
+      }
+    }
+    return e.getMessage();
+  }
+
+  private static Duration retryAfterOf(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof ProviderHttpException http) {
+        return http.retryAfter();
+      }
+    }
+    return null;
   }
 
   private static Integer statusOf(Throwable e) {

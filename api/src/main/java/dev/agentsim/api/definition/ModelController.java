@@ -1,9 +1,16 @@
 package dev.agentsim.api.definition;
 
+import dev.agentsim.api.error.NotFound;
 import dev.agentsim.store.definition.DefinitionRepository;
 import dev.agentsim.store.definition.Kind;
 import dev.agentsim.store.definition.ModelSpec;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -12,8 +19,35 @@ import tools.jackson.databind.json.JsonMapper;
 @RequestMapping("/v1/models")
 public class ModelController extends DefinitionController<ModelSpec> {
 
-  public ModelController(DefinitionRepository repository, JsonMapper json) {
+  private final DefinitionRepository repository;
+  private final ModelTester tester;
+
+  public ModelController(DefinitionRepository repository, JsonMapper json, ModelTester tester) {
     super(repository, json, Kind.MODEL, ModelSpec.class);
+    this.repository = repository;
+    this.tester = tester;
+  }
+
+  /**
+   * Sends the model one tiny prompt. A provider failure is the answer, not an error of this call:
+   * 200 with {@code ok: false} and the provider's message.
+   */
+  @PostMapping("/{id}/test")
+  public Map<String, Object> test(@RequestParam String projectId, @PathVariable UUID id) {
+    ModelSpec spec = repository.find(projectId, Kind.MODEL, id, ModelSpec.class)
+        .orElseThrow(() -> new NotFound("Model " + id + " not found")).spec();
+    ModelTester.Result result = tester.test(id, spec);
+    Map<String, Object> view = new LinkedHashMap<>();
+    view.put("ok", result.ok());
+    view.put("latencyMs", result.latencyMs());
+    if (result.ok()) {
+      view.put("reply", result.reply());
+    } else {
+      view.put("error", result.error());
+      view.put("category", result.category());
+      view.put("technicalDetails", result.technicalDetails());
+    }
+    return view;
   }
 
   @Override

@@ -1,0 +1,155 @@
+package dev.agentsim.activities.llm;
+
+import dev.langchain4j.exception.HttpException;
+import dev.langchain4j.exception.TimeoutException;
+import dev.langchain4j.http.client.HttpClient;
+import dev.langchain4j.http.client.HttpClientBuilder;
+import dev.langchain4j.http.client.HttpRequest;
+import dev.langchain4j.http.client.SuccessfulHttpResponse;
+import dev.langchain4j.http.client.sse.ServerSentEventListener;
+import dev.langchain4j.http.client.sse.ServerSentEventParser;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * The HTTP client under every provider's LangChain4j model. It does what LangChain4j's JDK client
+ * does for a plain request, and also keeps the {@code Retry-After} of an error response, which
+ * LangChain4j's {@link HttpException} drops: see {@link ProviderHttpException}. Chat calls only:
+ * the simulator does not stream.
+ */
+final class ProviderHttpClient implements HttpClient {
+
+  private static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(15);
+  private static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
+
+  private final java.net.http.HttpClient http;
+  private final Duration readTimeout;
+
+  private ProviderHttpClient(Builder builder) {
+    this.http = java.net.http.HttpClient.newBuilder()
+        .connectTimeout(builder.connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : builder.connectTimeout)
+        .build();
+    this.readTimeout = builder.readTimeout == null ? DEFAULT_READ_TIMEOUT : builder.readTimeout;
+  }
+
+  static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public SuccessfulHttpResponse execute(HttpRequest request) {
+    java.net.http.HttpRequest.Builder jdk = java.net.http.HttpRequest.newBuilder(URI.create(request.url()))
+        .timeout(readTimeout)
+        .method(request.method().name(), request.body() == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+            : java.net.http.HttpRequest.BodyPublishers.ofString(request.body()));
+    request.headers().forEach((name, values) -> values.forEach(value -> jdk.header(name, value)));
+    HttpResponse<String> response;
+    try {
+      response = http.send(jdk.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (HttpTimeoutException e) {
+      throw new TimeoutException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while waiting for the model", e);
+    }
+    if (response.statusCode() < 200 || response.statusCode() >= 300) {
+      throw new ProviderHttpException(response.statusCode(), response.body(), retryAfter(response.headers()));
+    }
+    return SuccessfulHttpResponse.builder()
+        .statusCode(response.statusCode())
+        .headers(response.headers().map())
+        .body(response.body())
+        .build();
+  }
+
+  @Override
+  public void execute(HttpRequest request, ServerSentEventParser parser, ServerSentEventListener listener) {
+    throw new UnsupportedOperationException("The simulator's model calls do not stream");
+  }
+
+  /** {@code Retry-After} in seconds or as an HTTP date, capped; null when absent or unreadable. */
+  static Duration retryAfter(HttpHeaders headers) {
+    String value = headers.firstValue("Retry-After").map(String::trim).orElse(null);
+    if (value == null) {
+      return null;
+    }
+    Duration delay;
+    try {
+      delay = Duration.ofSeconds(Long.parseLong(value));
+    } catch (NumberFormatException notSeconds) {
+      try {
+        delay = Duration.between(Instant.now(), ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME));
+      } catch (RuntimeException notADate) {
+        return null;
+      }
+    }
+    if (delay.isNegative() || delay.isZero()) {
+      return null;
+    }
+    return delay.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : delay;
+  }
+
+  /** LangChain4j's models set the timeouts they were given. */
+  static final class Builder implements HttpClientBuilder {
+
+    private Duration connectTimeout;
+    private Duration readTimeout;
+
+    @Override
+    public Duration connectTimeout() {
+      return connectTimeout;
+    }
+
+    @Override
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = timeout;
+      return this;
+    }
+
+    @Override
+    public Duration readTimeout() {
+      return readTimeout;
+    }
+
+    @Override
+    public Builder readTimeout(Duration timeout) {
+      this.readTimeout = timeout;
+      return this;
+    }
+
+    @Override
+    public HttpClient build() {
+      return new ProviderHttpClient(this);
+    }
+  }
+
+  /**
+   * An error response, as LangChain4j expects it (its models map the status to their exception
+   * types and keep this as the cause), with the delay the provider asked for.
+   */
+  static final class ProviderHttpException extends HttpException {
+
+    private final transient Duration retryAfter;
+
+    ProviderHttpException(int statusCode, String body, Duration retryAfter) {
+      super(statusCode, body);
+      this.retryAfter = retryAfter;
+    }
+
+    /** Null when the provider named none. */
+    Duration retryAfter() {
+      return retryAfter;
+    }
+  }
+}
