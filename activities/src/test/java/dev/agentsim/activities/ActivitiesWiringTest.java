@@ -5,6 +5,7 @@ import static org.mockito.Mockito.mock;
 
 import dev.agentsim.store.batch.BatchRepository;
 import dev.agentsim.store.definition.DefinitionRepository;
+import dev.agentsim.store.llm.LlmCallRepository;
 import dev.agentsim.store.run.RunRepository;
 import dev.agentsim.workflows.batch.BatchActivities;
 import dev.agentsim.workflows.run.AgentActivities;
@@ -33,6 +34,7 @@ class ActivitiesWiringTest {
         .withBean(DefinitionRepository.class, () -> mock(DefinitionRepository.class))
         .withBean(RunRepository.class, () -> mock(RunRepository.class))
         .withBean(BatchRepository.class, () -> mock(BatchRepository.class))
+        .withBean(LlmCallRepository.class, () -> mock(LlmCallRepository.class))
         .withBean(WorkflowClient.class, () -> mock(WorkflowClient.class))
         .withBean(JsonMapper.class, () -> JsonMapper.builder().build())
         .withPropertyValues("simulator.llm.timeout=45s")
