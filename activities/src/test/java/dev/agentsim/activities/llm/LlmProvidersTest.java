@@ -224,12 +224,57 @@ class LlmProvidersTest {
     assertThat(LLM.getAllServeEvents()).hasSize(1);
   }
 
+  @Test
+  void theModelsOwnTimeoutLimitsTheCall() {
+    LLM.stubFor(chatCompletions().willReturn(completion("Too late.").withFixedDelay(2_000)));
+    ModelSpec spec = new ModelSpec("Impatient", "openai", LLM.baseUrl() + "/v1", "gpt-4o-mini", "sk-test", 0.7,
+        null, 300, null, null, null, null);
+
+    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,
+        () -> llm.chat(runId, LlmRole.USER, model(spec), spec, PERSONA_TURN));
+
+    assertThat(failure.getOriginalMessage()).isEqualTo("The model did not answer within 300 ms");
+    assertThat(failure.isNonRetryable()).isFalse();
+    assertThat(recordedCalls()).isEmpty();
+  }
+
+  @Test
+  void checkAnswersOutsideAnyRunAndRecordsNothing() {
+    LLM.stubFor(chatCompletions().willReturn(completion("OK")));
+    ModelSpec spec = new ModelSpec("OpenAI", "openai", LLM.baseUrl() + "/v1", "gpt-4o-mini", "sk-test", 0.0);
+    long recordedBefore = allRecordedCalls();
+
+    ModelCheck check = llm.check(model(spec), spec);
+
+    assertThat(check.ok()).isTrue();
+    assertThat(check.reply()).isEqualTo("OK");
+    assertThat(check.error()).isNull();
+    assertThat(allRecordedCalls()).isEqualTo(recordedBefore);
+  }
+
+  @Test
+  void checkReportsAModelThatCannotBeBuilt() {
+    ModelSpec spec = new ModelSpec("Azure", "azure-openai", null, "my-deployment", "azure-key", 0.2);
+
+    ModelCheck check = llm.check(model(spec), spec);
+
+    assertThat(check.ok()).isFalse();
+    assertThat(check.category()).isEqualTo("LLM_PROVIDER_ERROR");
+    assertThat(check.error()).startsWith("The model is not configured correctly: an azure-openai model needs its "
+        + "resource endpoint as baseUrl");
+    assertThat(LLM.getAllServeEvents()).isEmpty();
+  }
+
   private static UUID model(ModelSpec spec) {
     return DB.definitions.insert(PROJECT, Kind.MODEL, spec).id();
   }
 
   private static Map<String, Object> body(LoggedRequest request) {
     return JSON.readValue(request.getBodyAsString(), new TypeReference<Map<String, Object>>() {});
+  }
+
+  private static long allRecordedCalls() {
+    return JdbcClient.create(DB.dataSource).sql("select count(*) from llm_calls").query(Long.class).single();
   }
 
   private List<Map<String, Object>> recordedCalls() {
