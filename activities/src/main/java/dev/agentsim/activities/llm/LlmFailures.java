@@ -21,14 +21,14 @@ import java.time.Duration;
 /**
  * Classifies what LangChain4j throws into {@code LLM_PROVIDER_ERROR} failures: retryable for
  * timeouts, 5xx, 408, 429 and connection errors; not retryable for 400, 401, 403, 404 and other
- * 4xx, and for replies that are not an OpenAI-compatible JSON answer.
+ * 4xx, and for replies that are not the provider's JSON answer.
  *
  * <p>LangChain4j 1.19's {@code DefaultExceptionMapper} turns an {@link HttpException} into
  * {@link InternalServerException} (5xx), {@link AuthenticationException} (401, 403),
  * {@link ModelNotFoundException} (404), {@link TimeoutException} (408), {@link RateLimitException}
  * (429) or {@link InvalidRequestException} (other 4xx), keeping the {@code HttpException} as cause;
- * its JDK HTTP client throws {@link TimeoutException} on a timeout and a bare
- * {@code RuntimeException} around the {@code IOException} when the connection fails.
+ * {@link ProviderHttpClient} throws {@link TimeoutException} on a timeout and an
+ * {@code UncheckedIOException} when the connection fails.
  *
  * <p>A 429 or 5xx waits as long as the provider's {@code Retry-After} asks (kept by
  * {@link ProviderHttpClient}). The failure's cause, its technical detail, carries the status and
