@@ -5,8 +5,10 @@ import static org.mockito.Mockito.mock;
 
 import dev.agentsim.store.batch.BatchRepository;
 import dev.agentsim.store.definition.DefinitionRepository;
+import dev.agentsim.store.llm.LlmCallRepository;
 import dev.agentsim.store.run.RunRepository;
 import dev.agentsim.workflows.batch.BatchActivities;
+import dev.agentsim.workflows.rejudge.RejudgeActivities;
 import dev.agentsim.workflows.run.AgentActivities;
 import dev.agentsim.workflows.run.RunActivities;
 import dev.agentsim.workflows.run.SimulatedUserActivities;
@@ -33,6 +35,7 @@ class ActivitiesWiringTest {
         .withBean(DefinitionRepository.class, () -> mock(DefinitionRepository.class))
         .withBean(RunRepository.class, () -> mock(RunRepository.class))
         .withBean(BatchRepository.class, () -> mock(BatchRepository.class))
+        .withBean(LlmCallRepository.class, () -> mock(LlmCallRepository.class))
         .withBean(WorkflowClient.class, () -> mock(WorkflowClient.class))
         .withBean(JsonMapper.class, () -> JsonMapper.builder().build())
         .withPropertyValues("simulator.llm.timeout=45s")
@@ -42,6 +45,7 @@ class ActivitiesWiringTest {
           assertThat(context.getBean("simulatedUserActivities")).isInstanceOf(SimulatedUserActivities.class);
           assertThat(context.getBean("runActivities")).isInstanceOf(RunActivities.class);
           assertThat(context.getBean("batchActivities")).isInstanceOf(BatchActivities.class);
+          assertThat(context.getBean("rejudgeActivities")).isInstanceOf(RejudgeActivities.class);
           assertThat(context.getBean(LlmClient.class)).extracting("timeout").isEqualTo(Duration.ofSeconds(45));
         });
   }
