@@ -8,6 +8,7 @@ import dev.agentsim.store.definition.DefinitionRepository;
 import dev.agentsim.store.llm.LlmCallRepository;
 import dev.agentsim.store.run.RunRepository;
 import dev.agentsim.workflows.batch.BatchActivities;
+import dev.agentsim.workflows.rejudge.RejudgeActivities;
 import dev.agentsim.workflows.run.AgentActivities;
 import dev.agentsim.workflows.run.RunActivities;
 import dev.agentsim.workflows.run.SimulatedUserActivities;
@@ -44,6 +45,7 @@ class ActivitiesWiringTest {
           assertThat(context.getBean("simulatedUserActivities")).isInstanceOf(SimulatedUserActivities.class);
           assertThat(context.getBean("runActivities")).isInstanceOf(RunActivities.class);
           assertThat(context.getBean("batchActivities")).isInstanceOf(BatchActivities.class);
+          assertThat(context.getBean("rejudgeActivities")).isInstanceOf(RejudgeActivities.class);
           assertThat(context.getBean(LlmClient.class)).extracting("timeout").isEqualTo(Duration.ofSeconds(45));
         });
   }

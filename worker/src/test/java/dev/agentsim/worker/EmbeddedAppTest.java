@@ -31,6 +31,9 @@ abstract class EmbeddedAppTest {
   static final String PROJECT = "e2e";
   /** What the judge is asked about; the fake LLM answers as a judge when it sees it. */
   static final String JUDGED_CRITERION = "The agent confirms the order with an order number";
+  /** What the request for the simulated user's experience says; the fake LLM answers with a summary then. */
+  static final String EXPERIENCE_QUESTION = "how the user experienced it";
+  static final String SUMMARY = "Sam ordered a pizza margherita. The agent confirmed it with order number 7.";
 
   static final WireMockServer fakes = new WireMockServer(options().dynamicPort());
 
@@ -58,7 +61,12 @@ abstract class EmbeddedAppTest {
     fakes.stubFor(post(urlEqualTo("/v1/chat/completions")).atPriority(1)
         .withRequestBody(containing(JUDGED_CRITERION))
         .willReturn(okJson(chatCompletion(
-            "{\\\"passed\\\": true, \\\"reason\\\": \\\"The agent gave order number 7.\\\"}"))));
+            "{\\\"passed\\\": true, \\\"reason\\\": \\\"The agent gave order number 7 [2].\\\", "
+                + "\\\"turns\\\": [2], \\\"confidence\\\": 0.9}"))));
+    fakes.stubFor(post(urlEqualTo("/v1/chat/completions")).atPriority(1)
+        .withRequestBody(containing(EXPERIENCE_QUESTION))
+        .willReturn(okJson(chatCompletion(
+            "{\\\"sentiment\\\": \\\"positive\\\", \\\"summary\\\": \\\"" + SUMMARY + "\\\"}"))));
   }
 
   static String chatCompletion(String escapedContent) {

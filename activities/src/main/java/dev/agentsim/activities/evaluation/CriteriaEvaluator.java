@@ -4,15 +4,20 @@ import dev.agentsim.activities.Failures;
 import dev.agentsim.store.definition.DefinitionRepository;
 import dev.agentsim.store.definition.Kind;
 import dev.agentsim.store.definition.ModelSpec;
+import dev.agentsim.store.definition.ScenarioSpec;
 import dev.agentsim.store.definition.ScenarioSpec.Criterion;
 import dev.agentsim.store.run.CriterionResult;
+import dev.agentsim.store.run.Evaluation;
 import dev.agentsim.workflows.ErrorCategory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 
-/** Judges each success criterion; an unknown type fails with a reason rather than throwing. */
+/**
+ * Judges a finished conversation: each success criterion (an unknown type fails with a reason
+ * rather than throwing), and, when the run used a model at all, the simulated user's experience.
+ */
 @Component
 public class CriteriaEvaluator {
 
@@ -24,8 +29,24 @@ public class CriteriaEvaluator {
     this.judge = judge;
   }
 
-  /** @param modelId the run's model, asked by {@code text} criteria */
-  List<CriterionResult> evaluate(UUID runId, List<Criterion> criteria, Transcript transcript, String modelId) {
+  /**
+   * @param modelId the run's model, asked by {@code text} criteria and for the sentiment and summary
+   * @param llmPersona an LLM played the simulated user. A run that asked no model (a script, and
+   *     criteria judged by rule) gets no sentiment and summary: it stays deterministic and offline.
+   */
+  Evaluation evaluate(UUID runId, List<Criterion> criteria, Transcript transcript, String modelId,
+      boolean llmPersona) {
+    List<CriterionResult> results = criteria(runId, criteria, transcript, modelId);
+    boolean judgedByModel = criteria.stream().anyMatch(criterion -> "text".equals(criterion.type()));
+    if (!llmPersona && !judgedByModel) {
+      return Evaluation.judged(results, null, null);
+    }
+    LlmJudge.Experience experience = judge.summarize(runId, transcript, UUID.fromString(modelId), model(modelId));
+    return Evaluation.judged(results, experience.sentiment(), experience.summary());
+  }
+
+  private List<CriterionResult> criteria(UUID runId, List<Criterion> criteria, Transcript transcript,
+      String modelId) {
     List<CriterionResult> results = new ArrayList<>(criteria.size());
     ModelSpec model = null;
     for (Criterion criterion : criteria) {
@@ -46,6 +67,16 @@ public class CriteriaEvaluator {
       });
     }
     return results;
+  }
+
+  /**
+   * Whether an LLM plays the scenario's simulated user: the scenario has no script. A scenario
+   * deleted since is taken for a script, so its rule-only runs stay judged without a model.
+   */
+  boolean llmPersona(String projectId, UUID scenarioId) {
+    return definitions.find(projectId, Kind.SCENARIO, scenarioId, ScenarioSpec.class)
+        .map(scenario -> !scenario.spec().scripted())
+        .orElse(false);
   }
 
   private ModelSpec model(String modelId) {

@@ -4,7 +4,7 @@ import dev.agentsim.activities.Failures;
 import dev.agentsim.store.definition.DefinitionRepository;
 import dev.agentsim.store.definition.Kind;
 import dev.agentsim.store.definition.ScenarioSpec;
-import dev.agentsim.store.run.CriterionResult;
+import dev.agentsim.store.run.Evaluation;
 import dev.agentsim.store.run.Run;
 import dev.agentsim.store.run.RunRepository;
 import dev.agentsim.store.run.RunStatus;
@@ -12,7 +12,6 @@ import dev.agentsim.workflows.ErrorCategory;
 import dev.agentsim.workflows.Verdict;
 import dev.agentsim.workflows.run.RunActivities;
 import dev.agentsim.workflows.run.RunInput;
-import java.util.List;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 
@@ -50,18 +49,18 @@ public class RunActivitiesImpl implements RunActivities {
     if (run.status() == RunStatus.COMPLETED && run.verdict() != null) {
       return run.verdict(); // judged by an earlier attempt
     }
-    List<CriterionResult> results = evaluator.evaluate(runId, run.successCriteria(),
-        new Transcript(run.turns(), conclusion.reason()), input.modelId());
-    Verdict verdict = results.stream().allMatch(CriterionResult::passed) ? Verdict.SUCCESS : Verdict.FAILED;
-    runs.complete(runId, verdict, conclusion.reason(), ErrorCategory.NONE, null, null, results);
-    return verdict;
+    Evaluation evaluation = evaluator.evaluate(runId, run.successCriteria(),
+        new Transcript(run.turns(), conclusion.reason()), input.modelId(),
+        evaluator.llmPersona(input.projectId(), Failures.uuid(input.scenarioId(), "scenario")));
+    runs.complete(runId, conclusion.reason(), evaluation);
+    return evaluation.verdict();
   }
 
   @Override
   public void recordError(Conclusion conclusion) {
     ErrorCategory category = conclusion.category() == null ? ErrorCategory.UNKNOWN : conclusion.category();
-    runs.complete(Failures.uuid(conclusion.run().runId(), "run"), Verdict.ERROR, conclusion.reason(), category,
-        conclusion.errorMessage(), conclusion.technicalDetails(), List.of());
+    runs.complete(Failures.uuid(conclusion.run().runId(), "run"), conclusion.reason(),
+        Evaluation.error(category, conclusion.errorMessage(), conclusion.technicalDetails()));
   }
 
   @Override

@@ -15,17 +15,28 @@ record Transcript(List<Turn> turns, TerminationReason reason) {
     return turns.stream().filter(turn -> role.equals(turn.role())).toList();
   }
 
-  /** One message a line, numbered, for the judge. */
+  /**
+   * A message's number as the judge sees it and the run's {@code turns[]} show it: its 1-based
+   * sequence, so a reason that cites "[3]" points at the third message of the run view.
+   */
+  static int number(Turn turn) {
+    return turn.sequence() + 1;
+  }
+
+  List<Integer> numbers() {
+    return turns.stream().map(Transcript::number).toList();
+  }
+
+  /** One message a line, numbered, for the model. */
   String render() {
     if (turns.isEmpty()) {
       return "(no messages)";
     }
     StringBuilder text = new StringBuilder();
-    int n = 1;
     for (Turn turn : turns) {
       String who = Turn.USER.equals(turn.role()) ? "User" : "Agent";
       String said = turn.text() == null || turn.text().isBlank() ? "(no text)" : turn.text();
-      text.append('[').append(n++).append("] ").append(who).append(": ").append(said).append('\n');
+      text.append('[').append(number(turn)).append("] ").append(who).append(": ").append(said).append('\n');
     }
     return text.toString();
   }

@@ -10,16 +10,24 @@ import static dev.agentsim.activities.ActivitiesTestSupport.chatMessages;
 import static dev.agentsim.activities.ActivitiesTestSupport.completion;
 import static dev.agentsim.activities.ActivitiesTestSupport.criterion;
 import static dev.agentsim.activities.ActivitiesTestSupport.openAiError;
+import static dev.agentsim.activities.ActivitiesTestSupport.scripted;
 import static dev.agentsim.activities.ActivitiesTestSupport.settings;
 import static dev.agentsim.activities.ActivitiesTestSupport.simulated;
 import static dev.agentsim.activities.ActivitiesTestSupport.wireMock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.tuple;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.agentsim.activities.ActivitiesTestSupport.Database;
+import dev.agentsim.store.definition.ScenarioSpec;
 import dev.agentsim.store.definition.ScenarioSpec.Criterion;
+import dev.agentsim.store.llm.LlmRole;
+import dev.agentsim.store.llm.Usage;
 import dev.agentsim.store.run.CriterionResult;
+import dev.agentsim.store.run.Evaluation;
 import dev.agentsim.store.run.Run;
 import dev.agentsim.store.run.RunStatus;
 import dev.agentsim.store.run.Turn;
@@ -36,8 +44,13 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** Judging a stored conversation against each kind of criterion, and recording errors and stops. */
+/**
+ * Judging a stored conversation against each kind of criterion, the simulated user's experience,
+ * and recording errors and stops.
+ */
 class RunActivitiesTest {
 
   @RegisterExtension
@@ -58,9 +71,18 @@ class RunActivitiesTest {
     modelId = DB.model(LLM.baseUrl());
   }
 
-  /** A started run of a scenario with these criteria, and a refund conversation in the store. */
+  /** A started run of a scripted scenario with these criteria, and a refund conversation in the store. */
   private RunInput conversation(Criterion... criteria) {
-    RunInput run = DB.newRun(DB.scenario(simulated(List.of(criteria))), agentId, modelId, settings(false, 5, FAST_RETRY));
+    return conversation(scripted(List.of(criteria), "Hi, order 1234 arrived broken."));
+  }
+
+  /** The same conversation, the simulated user played by an LLM. */
+  private RunInput personaConversation(Criterion... criteria) {
+    return conversation(simulated(List.of(criteria)));
+  }
+
+  private RunInput conversation(ScenarioSpec scenario) {
+    RunInput run = DB.newRun(DB.scenario(scenario), agentId, modelId, settings(false, 5, FAST_RETRY));
     activities.startRun(run);
     activities.startRun(run); // idempotent
     DB.say(run, 0, Turn.USER, "Hi, order 1234 arrived broken. I'd like my money back.");
@@ -175,36 +197,90 @@ class RunActivitiesTest {
     assertThat(judge(criterion("sentiment", Map.of())).reason()).isEqualTo("Unknown criterion type \"sentiment\"");
   }
 
+  /** The judge's model answers a {@code text} criterion with this. */
+  static void judgeAnswers(String content) {
+    LLM.stubFor(chatCompletions().withRequestBody(containing("impartial evaluator"))
+        .willReturn(completion(content, 310, 25)));
+  }
+
+  /** The model answers the request for the user's experience with this. */
+  static void summaryAnswers(String content) {
+    LLM.stubFor(chatCompletions().withRequestBody(containing("how the user experienced it"))
+        .willReturn(completion(content, 280, 40)));
+  }
+
+  static final String SUMMARY = """
+      {"sentiment": "positive", "summary": "Dana asked for a refund for a broken order. The agent issued it at once \
+      and gave a reference. She left satisfied."}""";
+
+  private static List<LoggedRequest> chatRequests(String containing) {
+    return LLM.findAll(postRequestedFor(urlPathEqualTo(CHAT_PATH)).withRequestBody(containing(containing)));
+  }
+
   @Test
-  void llmJudgePasses() {
-    LLM.stubFor(chatCompletions().willReturn(completion("""
+  void llmJudgePassesCitingTurnsWithConfidence() {
+    judgeAnswers("""
         ```json
-        {"passed": true, "reason": "The agent issued a refund of $25 and gave reference RF-20931."}
-        ```""", 310, 25)));
+        {"passed": true, "reason": "The agent issued a refund of $25 [2] and gave reference RF-20931 [4].",
+         "turns": [2, 4], "confidence": 0.92}
+        ```""");
+    summaryAnswers(SUMMARY);
 
     CriterionResult result = judge(criterion("text", Map.of("text", "The agent issues a refund")));
 
     assertThat(result.passed()).isTrue();
-    assertThat(result.reason()).isEqualTo("The agent issued a refund of $25 and gave reference RF-20931.");
-    List<Map<String, Object>> messages = chatMessages(
-        LLM.findAll(postRequestedFor(urlPathEqualTo(CHAT_PATH))).get(0));
+    assertThat(result.reason()).isEqualTo("The agent issued a refund of $25 [2] and gave reference RF-20931 [4].");
+    assertThat(result.turns()).containsExactly(2, 4);
+    assertThat(result.confidence()).isEqualTo(0.92);
+    List<Map<String, Object>> messages = chatMessages(chatRequests("impartial evaluator").get(0));
     assertThat(messages).extracting(message -> message.get("role")).containsExactly("system", "user");
-    assertThat((String) messages.get(1).get("content")).contains(
+    String question = (String) messages.get(1).get("content");
+    assertThat(question).contains(
         "Criterion:\nThe agent issues a refund",
         "[1] User: Hi, order 1234 arrived broken. I'd like my money back.",
         "[4] Agent: You're welcome! Reference: RF-20931.",
         "the simulated user ended it");
+    // The judge sees the transcript and the criterion, not what the simulated user was told.
+    assertThat(question).doesNotContain("Dana", "Say the lines", "Get a refund for order 1234");
   }
 
   @Test
   void llmJudgeFails() {
-    LLM.stubFor(chatCompletions().willReturn(completion(
-        "Verdict: {\"passed\": false, \"reason\": \"The agent never asked for the order number.\"}")));
+    judgeAnswers("""
+        Verdict: {"passed": false, "reason": "The agent never asked for the order number; see [2].", \
+        "turns": [2], "confidence": 0.7}""");
+    summaryAnswers(SUMMARY);
 
     CriterionResult result = judge(criterion("text", Map.of("description", "The agent asks for the order number")));
 
     assertThat(result.passed()).isFalse();
-    assertThat(result.reason()).isEqualTo("The agent never asked for the order number.");
+    assertThat(result.reason()).isEqualTo("The agent never asked for the order number; see [2].");
+    assertThat(result.turns()).containsExactly(2);
+    assertThat(result.confidence()).isEqualTo(0.7);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "Yes, the criterion is met.",
+      "{\"passed\": \"maybe\", \"reason\": \"Unclear.\", \"confidence\": 0.5}",
+      "{\"passed\": true, \"reason\": \"Refund issued [2].\", \"turns\": [2]}",
+      "{\"passed\": true, \"reason\": \"Refund issued [2].\", \"turns\": [2], \"confidence\": 1.7}",
+      "{\"passed\": true, \"reason\": \"Refund issued [9].\", \"turns\": [9], \"confidence\": 0.9}",
+      "{\"passed\": true, \"reason\": \"  \", \"confidence\": 0.9}",
+      "{\"passed\": true, \"reason\": \"Refund",
+      ""})
+  void judgeAnswerThatCannotBeReadIsARetryableProviderError(String answer) {
+    RunInput run = conversation(criterion("text", Map.of("text", "The agent issues a refund")));
+    judgeAnswers(answer);
+    summaryAnswers(SUMMARY);
+
+    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,
+        () -> activities.evaluate(ended(run, TerminationReason.USER_STOP)));
+
+    assertThat(failure.getType()).isEqualTo("LLM_PROVIDER_ERROR");
+    assertThat(failure.isNonRetryable()).isFalse();
+    assertThat(failure.getOriginalMessage()).isEqualTo("The model's judge answer could not be read");
+    assertThat(DB.stored(run).status()).isEqualTo(RunStatus.RUNNING);
   }
 
   @Test
@@ -222,13 +298,73 @@ class RunActivitiesTest {
   }
 
   @Test
+  void anLlmPersonaRunGetsTheModelsSentimentAndSummary() {
+    summaryAnswers(SUMMARY);
+    RunInput run = personaConversation(criterion("contains", Map.of("value", "refund")));
+
+    assertThat(activities.evaluate(ended(run, TerminationReason.USER_STOP))).isEqualTo(Verdict.SUCCESS);
+
+    Run stored = DB.stored(run);
+    assertThat(stored.sentiment()).isEqualTo("positive");
+    assertThat(stored.summary()).isEqualTo("Dana asked for a refund for a broken order. The agent issued it at once "
+        + "and gave a reference. She left satisfied.");
+    assertThat(stored.evaluation()).isEqualTo(1);
+    assertThat(DB.runs.evaluations(UUID.fromString(run.runId())))
+        .extracting(Evaluation::verdict, Evaluation::sentiment)
+        .containsExactly(tuple(Verdict.SUCCESS, "positive"));
+    List<LoggedRequest> asked = LLM.findAll(postRequestedFor(urlPathEqualTo(CHAT_PATH)));
+    assertThat(asked).hasSize(1);
+    assertThat((String) chatMessages(asked.get(0)).get(1).get("content"))
+        .contains("[2] Agent: I'm sorry to hear that. I have issued a REFUND of $25.");
+    assertThat(DB.llmCalls.usageOfRuns(List.of(UUID.fromString(run.runId()))).get(UUID.fromString(run.runId()))
+        .of(LlmRole.SUMMARY)).isEqualTo(new Usage.Tokens(280, 40, 1, null));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "The user seemed happy.",
+      "{\"sentiment\": \"ecstatic\", \"summary\": \"Refund issued.\"}",
+      "{\"sentiment\": \"positive\"}"})
+  void summaryThatCannotBeReadIsARetryableProviderError(String answer) {
+    summaryAnswers(answer);
+    RunInput run = personaConversation(criterion("contains", Map.of("value", "refund")));
+
+    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,
+        () -> activities.evaluate(ended(run, TerminationReason.USER_STOP)));
+
+    assertThat(failure.getType()).isEqualTo("LLM_PROVIDER_ERROR");
+    assertThat(failure.isNonRetryable()).isFalse();
+    assertThat(DB.stored(run).status()).isEqualTo(RunStatus.RUNNING);
+  }
+
+  @Test
+  void aScriptedRuleOnlyRunAsksNoModel() {
+    RunInput run = conversation(criterion("contains", Map.of("value", "refund")),
+        criterion("max_turns", Map.of("max", 5)));
+
+    assertThat(activities.evaluate(ended(run, TerminationReason.USER_STOP))).isEqualTo(Verdict.SUCCESS);
+
+    Run stored = DB.stored(run);
+    assertThat(stored.sentiment()).isNull();
+    assertThat(stored.summary()).isNull();
+    assertThat(stored.results()).allSatisfy(result -> {
+      assertThat(result.confidence()).isNull();
+      assertThat(result.turns()).isNull();
+    });
+    assertThat(LLM.findAll(postRequestedFor(urlPathEqualTo(CHAT_PATH)))).isEmpty();
+  }
+
+  @Test
   void aJudgedRunIsNotJudgedAgain() {
     RunInput run = conversation(criterion("text", Map.of("text", "The agent issues a refund")));
-    LLM.stubFor(chatCompletions().willReturn(completion("{\"passed\": true, \"reason\": \"Refund issued.\"}")));
+    judgeAnswers("{\"passed\": true, \"reason\": \"Refund issued [2].\", \"turns\": [2], \"confidence\": 1}");
+    summaryAnswers(SUMMARY);
 
     assertThat(activities.evaluate(ended(run, TerminationReason.USER_STOP))).isEqualTo(Verdict.SUCCESS);
     assertThat(activities.evaluate(ended(run, TerminationReason.USER_STOP))).isEqualTo(Verdict.SUCCESS);
-    assertThat(LLM.findAll(postRequestedFor(urlPathEqualTo(CHAT_PATH)))).hasSize(1);
+    assertThat(chatRequests("impartial evaluator")).hasSize(1);
+    assertThat(chatRequests("how the user experienced it")).hasSize(1);
+    assertThat(DB.runs.evaluations(UUID.fromString(run.runId()))).hasSize(1);
   }
 
   @Test

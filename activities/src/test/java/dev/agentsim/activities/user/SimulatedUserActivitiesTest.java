@@ -1,6 +1,8 @@
 package dev.agentsim.activities.user;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.notContaining;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
@@ -43,6 +45,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -85,8 +88,19 @@ class SimulatedUserActivitiesTest {
     return DB.newRun(DB.scenario(simulated(List.of())), agentId, modelId, settings(false, 5, RETRY));
   }
 
+  /** The simulated user's calls to the model. */
   private static List<LoggedRequest> llmRequests() {
-    return SERVER.findAll(postRequestedFor(urlPathEqualTo(CHAT_PATH)));
+    return SERVER.findAll(postRequestedFor(urlPathEqualTo(CHAT_PATH))
+        .withRequestBody(notContaining(EXPERIENCE_QUESTION)));
+  }
+
+  private static final String EXPERIENCE_QUESTION = "how the user experienced it";
+
+  /** A run with an LLM persona ends with the model reading the user's experience: a sentiment and summary. */
+  @BeforeEach
+  void modelReadsTheExperience() {
+    SERVER.stubFor(chatCompletions().atPriority(1).withRequestBody(containing(EXPERIENCE_QUESTION))
+        .willReturn(completion("{\"sentiment\": \"positive\", \"summary\": \"The user got what they came for.\"}")));
   }
 
   private static List<LoggedRequest> agentRequests() {

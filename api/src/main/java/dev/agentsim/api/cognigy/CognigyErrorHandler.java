@@ -1,5 +1,6 @@
 package dev.agentsim.api.cognigy;
 
+import dev.agentsim.api.error.Conflict;
 import dev.agentsim.api.error.FieldError;
 import dev.agentsim.api.error.NotFound;
 import dev.agentsim.api.error.TraceIds;
@@ -24,7 +25,7 @@ public class CognigyErrorHandler {
   /** The 400 body; {@code field} is required there. */
   record ValidationError(String error, String field, String code, String traceId) {}
 
-  /** The 401/403/404/500 body. */
+  /** The 401/403/404/409/500 body. */
   record Error(String error, String code, String traceId) {}
 
   @ExceptionHandler(FieldError.class)
@@ -46,6 +47,11 @@ public class CognigyErrorHandler {
   @ExceptionHandler(NotFound.class)
   ResponseEntity<Error> notFound(NotFound e) {
     return ResponseEntity.status(HttpStatus.NOT_FOUND).body(new Error(e.getMessage(), "NOT_FOUND", TraceIds.current()));
+  }
+
+  @ExceptionHandler(Conflict.class)
+  ResponseEntity<Error> conflict(Conflict e) {
+    return ResponseEntity.status(HttpStatus.CONFLICT).body(new Error(e.getMessage(), e.code(), TraceIds.current()));
   }
 
   @ExceptionHandler(Exception.class)

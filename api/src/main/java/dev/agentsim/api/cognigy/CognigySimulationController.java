@@ -1,11 +1,16 @@
 package dev.agentsim.api.cognigy;
 
 import dev.agentsim.api.batch.BatchScheduler;
+import dev.agentsim.api.batch.Rejudge;
 import dev.agentsim.api.cognigy.CognigyViews.BatchView;
 import dev.agentsim.api.cognigy.CognigyViews.RunView;
 import dev.agentsim.api.error.FieldError;
 import dev.agentsim.api.error.NotFound;
 import dev.agentsim.store.batch.Batch;
+import dev.agentsim.store.batch.BatchRepository;
+import dev.agentsim.store.llm.LlmCallRepository;
+import dev.agentsim.store.llm.Usage;
+import dev.agentsim.store.run.Run;
 import dev.agentsim.store.run.RunRepository;
 import dev.agentsim.store.run.RunSort;
 import java.nio.charset.StandardCharsets;
@@ -26,30 +31,37 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The Cognigy Simulator API: schedule a batch of a scenario ("simulation"), read its runs, and
- * the companions it lacks: read and stop a batch.
+ * the companions it lacks: read, stop and rejudge a batch.
  */
 @RestController
 public class CognigySimulationController {
 
   private final BatchScheduler scheduler;
+  private final Rejudge rejudge;
+  private final BatchRepository batches;
   private final RunRepository runs;
+  private final LlmCallRepository llmCalls;
 
-  public CognigySimulationController(BatchScheduler scheduler, RunRepository runs) {
+  public CognigySimulationController(BatchScheduler scheduler, Rejudge rejudge, BatchRepository batches,
+      RunRepository runs, LlmCallRepository llmCalls) {
     this.scheduler = scheduler;
+    this.rejudge = rejudge;
+    this.batches = batches;
     this.runs = runs;
+    this.llmCalls = llmCalls;
   }
 
   @PostMapping("/simulations/{simulationReference}/schedule")
   public ResponseEntity<BatchView> schedule(@RequestParam String projectId, @PathVariable String simulationReference,
       @RequestBody(required = false) Map<String, Object> body) {
     Batch batch = scheduler.schedule(CognigyScheduleParser.parse(projectId, simulationReference, body));
-    return ResponseEntity.status(HttpStatus.CREATED).body(CognigyViews.batch(batch));
+    return ResponseEntity.status(HttpStatus.CREATED).body(view(batch));
   }
 
   @GetMapping("/simulations/{simulationReference}/batches/{batchReference}")
   public BatchView batch(@RequestParam String projectId, @PathVariable String simulationReference,
       @PathVariable String batchReference) {
-    return CognigyViews.batch(find(projectId, simulationReference, batchReference));
+    return view(find(projectId, simulationReference, batchReference));
   }
 
   @PostMapping("/simulations/{simulationReference}/batches/{batchReference}/stop")
@@ -57,7 +69,18 @@ public class CognigySimulationController {
       @PathVariable String batchReference) {
     Batch batch = find(projectId, simulationReference, batchReference);
     scheduler.stop(batch, "stopped through the API");
-    return ResponseEntity.accepted().body(CognigyViews.batch(batch));
+    return ResponseEntity.accepted().body(view(batch));
+  }
+
+  /**
+   * Judges the stored transcripts of a finished batch again with the scenario's current criteria:
+   * a new evaluation of the same runs. 409 while the batch runs or is being rejudged.
+   */
+  @PostMapping("/simulations/{simulationReference}/batches/{batchReference}/rejudge")
+  public ResponseEntity<BatchView> rejudge(@RequestParam String projectId, @PathVariable String simulationReference,
+      @PathVariable String batchReference) {
+    Batch batch = rejudge.start(find(projectId, simulationReference, batchReference));
+    return ResponseEntity.accepted().body(view(batch));
   }
 
   @GetMapping("/simulations/{simulationReference}/batches/{batchReference}/runs")
@@ -82,10 +105,12 @@ public class CognigySimulationController {
     SortOrder order = SortOrder.parse(sort);
     // A batch runs on one endpoint type: its runs match the filter all together or not at all.
     boolean otherEndpoint = endPointType != null && !endPointType.equals(batch.endPointType());
-    List<RunView> data = otherEndpoint ? List.of()
-        : runs.page(batch.id(), status, order.field(), order.ascending(), pageSize, offset).stream()
-            .map(run -> CognigyViews.run(batch, run))
-            .toList();
+    List<Run> page = otherEndpoint ? List.of()
+        : runs.page(batch.id(), status, order.field(), order.ascending(), pageSize, offset);
+    Map<UUID, Usage> usage = llmCalls.usageOfRuns(page.stream().map(Run::id).toList());
+    List<RunView> data = page.stream()
+        .map(run -> CognigyViews.run(batch, run, usage.getOrDefault(run.id(), Usage.NONE)))
+        .toList();
     int total = otherEndpoint ? 0 : runs.count(batch.id(), status);
     boolean hasNext = offset + pageSize < total;
     boolean hasPrevious = offset > 0;
@@ -97,10 +122,10 @@ public class CognigySimulationController {
     pagination.put("hasPrevious", hasPrevious);
     pagination.put("next", hasNext ? encodeCursor(offset + pageSize) : null);
     pagination.put("previous", hasPrevious ? encodeCursor(Math.max(0, offset - pageSize)) : null);
-    Map<String, Object> page = new LinkedHashMap<>();
-    page.put("data", data);
-    page.put("pagination", pagination);
-    return page;
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("data", data);
+    body.put("pagination", pagination);
+    return body;
   }
 
   @GetMapping("/simulations/{simulationReference}/batches/{batchReference}/runs/{runReference}")
@@ -110,8 +135,13 @@ public class CognigySimulationController {
     UUID runId = CognigyScheduleParser.uuid(runReference)
         .orElseThrow(() -> new NotFound("Simulation run " + runReference + " not found"));
     return runs.find(batch.id(), runId)
-        .map(run -> CognigyViews.run(batch, run))
+        .map(run -> CognigyViews.run(batch, run, llmCalls.usageOfRuns(List.of(run.id()))
+            .getOrDefault(run.id(), Usage.NONE)))
         .orElseThrow(() -> new NotFound("Simulation run " + runReference + " not found"));
+  }
+
+  private BatchView view(Batch batch) {
+    return CognigyViews.batch(batch, batches.errorsByCategory(batch.id()), llmCalls.usageOfBatch(batch.id()));
   }
 
   private Batch find(String projectId, String simulationReference, String batchReference) {

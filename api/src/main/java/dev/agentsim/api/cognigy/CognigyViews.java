@@ -1,7 +1,9 @@
 package dev.agentsim.api.cognigy;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.agentsim.api.batch.UsageView;
 import dev.agentsim.store.batch.Batch;
+import dev.agentsim.store.llm.Usage;
 import dev.agentsim.store.run.CriterionResult;
 import dev.agentsim.store.run.Run;
 import dev.agentsim.store.run.RunStatus;
@@ -25,7 +27,9 @@ final class CognigyViews {
 
   /**
    * A batch. {@code completedRuns} counts every finished run, {@code failedRuns} those judged
-   * FAILED or ERROR; the remaining fields are extensions.
+   * FAILED or ERROR; the remaining fields are extensions: {@code errorsByCategory} counts the ERROR
+   * runs by {@code errorInfo.category}, {@code usage} the LLM tokens and cost of all runs,
+   * {@code evaluation} is the latest evaluation's number (1, and one more per rejudge).
    */
   record BatchView(
       String id,
@@ -44,7 +48,11 @@ final class CognigyViews {
       int succeededRuns,
       int erroredRuns,
       int stoppedRuns,
-      int runningRuns) {}
+      int runningRuns,
+      Map<String, Integer> errorsByCategory,
+      Map<String, UsageView> usage,
+      int evaluation,
+      boolean rejudging) {}
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record RunView(
@@ -66,7 +74,10 @@ final class CognigyViews {
       long duration,
       String expiresAt,
       String status,
-      String terminationReason) {}
+      String terminationReason,
+      Integer evaluation,
+      String userPromptVersion,
+      String userEndSignal) {}
 
   record TurnView(String id, int sequence, String text, Map<String, Object> data, long createdAt) {}
 
@@ -82,23 +93,27 @@ final class CognigyViews {
       boolean isBatchStopped,
       boolean isConversationEnded,
       ErrorInfo errorInfo,
-      String status) {}
+      String status,
+      Map<String, UsageView> usage) {}
 
   record SuccessRate(double percentage, int numerator, int denominator) {}
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record ErrorInfo(String category, String message, String technicalDetails) {}
 
-  static BatchView batch(Batch batch) {
+  static BatchView batch(Batch batch, Map<ErrorCategory, Integer> errors, Usage usage) {
     Batch.Tally tally = batch.tally();
+    Map<String, Integer> errorsByCategory = new LinkedHashMap<>();
+    errors.forEach((category, runs) -> errorsByCategory.put(category.name(), runs));
     return new BatchView(batch.id().toString(), batch.id().toString(), batch.scenarioId().toString(),
         batch.projectId(), batch.name(), batch.status().wire(), batch.runs(), tally.finished(),
         tally.failed() + tally.errored(), batch.createdAt().toEpochMilli(), millis(batch.startedAt()),
         millis(batch.completedAt()), batch.stopReason() == null ? null : batch.stopReason().name(),
-        tally.succeeded(), tally.errored(), tally.stopped(), tally.running());
+        tally.succeeded(), tally.errored(), tally.stopped(), tally.running(), errorsByCategory,
+        UsageView.of(usage), batch.evaluation(), batch.rejudging());
   }
 
-  static RunView run(Batch batch, Run run) {
+  static RunView run(Batch batch, Run run, Usage usage) {
     List<TurnView> turns = run.turns().stream()
         .map(turn -> new TurnView(run.id() + ":" + (turn.sequence() + 1), turn.sequence() + 1, turn.text(),
             turnData(turn), turn.createdAt().toEpochMilli()))
@@ -110,27 +125,33 @@ final class CognigyViews {
         run.successCriteria().stream()
             .map(c -> new CriterionView(c.type(), c.params() == null ? Map.of() : c.params()))
             .toList(),
-        metrics(run), run.createdAt().toEpochMilli(), batch.createdBy(),
+        metrics(run, usage), run.createdAt().toEpochMilli(), batch.createdBy(),
         Duration.between(run.createdAt(), end).toMillis(), run.createdAt().plus(RETENTION).toString(),
-        run.status().wire(), run.terminationReason() == null ? null : run.terminationReason().name());
+        run.status().wire(), run.terminationReason() == null ? null : run.terminationReason().name(),
+        run.evaluation(), run.userPromptVersion(), run.userEndSignal());
   }
 
-  private static Metrics metrics(Run run) {
+  /**
+   * The run's metrics. {@code sentiment} and {@code summary} are the model's reading of the
+   * simulated user's experience; a run no model read gets a summary of what happened instead.
+   */
+  private static Metrics metrics(Run run, Usage usage) {
     int passed = (int) run.results().stream().filter(CriterionResult::passed).count();
     int total = run.results().size();
     double percentage = total == 0 ? (run.verdict() == Verdict.SUCCESS ? 100.0 : 0.0) : 100.0 * passed / total;
     ErrorCategory category = run.errorCategory() == null ? ErrorCategory.NONE : run.errorCategory();
     return new Metrics(
-        null,
+        run.sentiment(),
         run.verdict() == Verdict.SUCCESS,
         run.results(),
         new SuccessRate(percentage, passed, total),
-        summary(run, passed, total),
+        run.summary() != null ? run.summary() : summary(run, passed, total),
         run.batchStopped(),
         run.terminationReason() != null && run.terminationReason().endsConversation(),
         run.status() == RunStatus.RUNNING ? null
             : new ErrorInfo(category.name(), run.errorMessage(), run.technicalDetails()),
-        run.verdict() == null ? null : run.verdict().name());
+        run.verdict() == null ? null : run.verdict().name(),
+        UsageView.of(usage));
   }
 
   private static String summary(Run run, int passed, int total) {

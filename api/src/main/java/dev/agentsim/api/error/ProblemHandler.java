@@ -1,5 +1,6 @@
 package dev.agentsim.api.error;
 
+import dev.agentsim.api.batch.BatchController;
 import dev.agentsim.api.definition.DefinitionController;
 import java.net.URI;
 import java.util.List;
@@ -19,7 +20,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
 /** RFC 7807 problem details, with a trace id, for the native management API. */
-@RestControllerAdvice(basePackageClasses = DefinitionController.class)
+@RestControllerAdvice(basePackageClasses = {DefinitionController.class, BatchController.class})
 @Order(Ordered.HIGHEST_PRECEDENCE)
 public class ProblemHandler {
 
@@ -62,6 +63,11 @@ public class ProblemHandler {
   @ExceptionHandler(NotFound.class)
   ResponseEntity<ProblemDetail> notFound(NotFound e) {
     return problem(HttpStatus.NOT_FOUND, e.getMessage(), null, "NOT_FOUND");
+  }
+
+  @ExceptionHandler(Conflict.class)
+  ResponseEntity<ProblemDetail> conflict(Conflict e) {
+    return problem(HttpStatus.CONFLICT, e.getMessage(), null, e.code());
   }
 
   @ExceptionHandler(Exception.class)

@@ -10,6 +10,8 @@ import java.util.UUID;
  * A batch as stored, with its runs tallied.
  *
  * @param runConfig the schedule request's run configuration, as the client sent it
+ * @param evaluation the latest evaluation of its runs: 1, and one more for each rejudge
+ * @param rejudging a rejudge is under way
  */
 public record Batch(
     UUID id,
@@ -27,7 +29,9 @@ public record Batch(
     Instant createdAt,
     Instant startedAt,
     Instant completedAt,
-    Tally tally) {
+    Tally tally,
+    int evaluation,
+    boolean rejudging) {
 
   /** Runs by outcome; a run is finished once judged or stopped. */
   public record Tally(int succeeded, int failed, int errored, int stopped, int running) {

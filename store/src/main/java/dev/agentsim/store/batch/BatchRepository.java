@@ -1,6 +1,8 @@
 package dev.agentsim.store.batch;
 
 import dev.agentsim.store.Rows;
+import dev.agentsim.store.definition.ScenarioSpec.Criterion;
+import dev.agentsim.workflows.ErrorCategory;
 import dev.agentsim.workflows.BatchStatus;
 import dev.agentsim.workflows.StopReason;
 import java.sql.ResultSet;
@@ -8,9 +10,13 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import tools.jackson.core.type.TypeReference;
@@ -19,13 +25,17 @@ import tools.jackson.databind.json.JsonMapper;
 @Repository
 public class BatchRepository {
 
+  private static final TypeReference<List<Criterion>> CRITERIA = new TypeReference<>() {};
+
   private static final String SELECT = """
       select b.*,
              count(r.id) filter (where r.verdict = 'SUCCESS') as succeeded,
              count(r.id) filter (where r.verdict = 'FAILED') as failed,
              count(r.id) filter (where r.verdict = 'ERROR') as errored,
              count(r.id) filter (where r.status = 'STOPPED') as stopped,
-             count(r.id) filter (where r.status = 'RUNNING') as running
+             count(r.id) filter (where r.status = 'RUNNING') as running,
+             coalesce((select max(j.number) from rejudges j where j.batch_id = b.id), 1) as evaluation,
+             exists (select 1 from rejudges j where j.batch_id = b.id and j.status = 'RUNNING') as rejudging
       from batches b left join runs r on r.batch_id = b.id
       """;
 
@@ -59,13 +69,21 @@ public class BatchRepository {
         .param("now", Timestamp.from(now))
         .update();
     return new Batch(id, projectId, scenarioId, agentId, modelId, name, runs, BatchStatus.PENDING, null,
-        endPointType, runConfig, createdBy, now, null, null, new Batch.Tally(0, 0, 0, 0, 0));
+        endPointType, runConfig, createdBy, now, null, null, new Batch.Tally(0, 0, 0, 0, 0), 1, false);
   }
 
   public Optional<Batch> find(String projectId, UUID id) {
     return jdbc.sql(SELECT + " where b.id = :id and b.project_id = :project group by b.id")
         .param("id", id)
         .param("project", projectId)
+        .query(this::map)
+        .optional();
+  }
+
+  /** A batch whatever its project, for the engine, which knows it by id. */
+  public Optional<Batch> find(UUID id) {
+    return jdbc.sql(SELECT + " where b.id = :id group by b.id")
+        .param("id", id)
         .query(this::map)
         .optional();
   }
@@ -91,8 +109,8 @@ public class BatchRepository {
   }
 
   /**
-   * Fails every batch that has not finished, and stops its running runs: for an engine whose
-   * workflows did not survive a restart.
+   * Fails every batch that has not finished, and stops its running runs, and fails every rejudge
+   * under way: for an engine whose workflows did not survive a restart.
    *
    * @return how many batches were failed
    */
@@ -105,10 +123,83 @@ public class BatchRepository {
               and batch_id in (select id from batches where status in ('PENDING', 'RUNNING'))""")
         .param("now", now)
         .update();
+    jdbc.sql("update rejudges set status = 'FAILED', completed_at = :now where status = 'RUNNING'")
+        .param("now", now)
+        .update();
     return jdbc.sql("""
             update batches set status = 'FAILED', stop_reason = 'ERROR', completed_at = :now
             where status in ('PENDING', 'RUNNING')""")
         .param("now", now)
+        .update();
+  }
+
+  /** How many of the batch's runs ended in ERROR, by error category. */
+  public Map<ErrorCategory, Integer> errorsByCategory(UUID batchId) {
+    Map<ErrorCategory, Integer> errors = new EnumMap<>(ErrorCategory.class);
+    jdbc.sql("""
+            select error_category, count(*) as runs from runs
+            where batch_id = :batch and verdict = 'ERROR' group by error_category""")
+        .param("batch", batchId)
+        .query(rs -> {
+          ErrorCategory category = Rows.enumValue(rs, "error_category", ErrorCategory.class);
+          errors.merge(category == null ? ErrorCategory.UNKNOWN : category, rs.getInt("runs"), Integer::sum);
+        });
+    return errors;
+  }
+
+  /**
+   * Starts evaluation number n+1 of a finished batch's runs with these criteria, unless the batch
+   * is not finished or another rejudge is under way.
+   *
+   * @return the new evaluation's number; empty when the batch cannot be rejudged now
+   */
+  public OptionalInt startRejudge(UUID batchId, List<Criterion> criteria) {
+    try {
+      return jdbc.sql("""
+              insert into rejudges (batch_id, number, criteria, status, created_at)
+              select b.id, coalesce((select max(j.number) from rejudges j where j.batch_id = b.id), 1) + 1,
+                     :criteria::jsonb, 'RUNNING', :now
+              from batches b
+              where b.id = :id and b.status in ('COMPLETED', 'FAILED', 'STOPPED')
+                and not exists (select 1 from rejudges j where j.batch_id = b.id and j.status = 'RUNNING')
+              returning number""")
+          .param("id", batchId)
+          .param("criteria", json.writeValueAsString(criteria))
+          .param("now", Timestamp.from(Instant.now()))
+          .query(Integer.class)
+          .optional()
+          .map(OptionalInt::of)
+          .orElse(OptionalInt.empty());
+    } catch (DuplicateKeyException e) {
+      return OptionalInt.empty(); // another request started the same evaluation at the same moment
+    }
+  }
+
+  /** The criteria an evaluation judges with. */
+  public List<Criterion> rejudgeCriteria(UUID batchId, int number) {
+    return json.readValue(jdbc.sql("select criteria from rejudges where batch_id = :id and number = :number")
+        .param("id", batchId)
+        .param("number", number)
+        .query(String.class)
+        .single(), CRITERIA);
+  }
+
+  /** Marks a rejudge done; repeating it changes nothing. */
+  public void finishRejudge(UUID batchId, int number) {
+    jdbc.sql("""
+            update rejudges set status = 'COMPLETED', completed_at = :now
+            where batch_id = :id and number = :number and status = 'RUNNING'""")
+        .param("id", batchId)
+        .param("number", number)
+        .param("now", Timestamp.from(Instant.now()))
+        .update();
+  }
+
+  /** Forgets a rejudge whose workflow could not be started. */
+  public void deleteRejudge(UUID batchId, int number) {
+    jdbc.sql("delete from rejudges where batch_id = :id and number = :number")
+        .param("id", batchId)
+        .param("number", number)
         .update();
   }
 
@@ -135,7 +226,9 @@ public class BatchRepository {
         Rows.instant(rs, "started_at"),
         Rows.instant(rs, "completed_at"),
         new Batch.Tally(rs.getInt("succeeded"), rs.getInt("failed"), rs.getInt("errored"),
-            rs.getInt("stopped"), rs.getInt("running")));
+            rs.getInt("stopped"), rs.getInt("running")),
+        rs.getInt("evaluation"),
+        rs.getBoolean("rejudging"));
   }
 
 }

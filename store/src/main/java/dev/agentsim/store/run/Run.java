@@ -8,7 +8,16 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** A run as stored: its lifecycle, its verdict once judged, and its transcript. */
+/**
+ * A run as stored: its lifecycle, its latest evaluation once judged, and its transcript.
+ *
+ * @param successCriteria the criteria the run started with; a rejudged run's results may answer newer ones
+ * @param sentiment the simulated user's experience as the model read it; null when no model read the run
+ * @param evaluation which evaluation the verdict and results come from: 1 when the run ended, more
+ *     after rejudging; null while running
+ * @param userPromptVersion the version of the simulated user's instructions, for an LLM persona
+ * @param userEndSignal how the simulated user ended the conversation, e.g. {@code DONE}
+ */
 public record Run(
     UUID id,
     UUID batchId,
@@ -25,4 +34,16 @@ public record Run(
     boolean batchStopped,
     Instant createdAt,
     Instant completedAt,
-    List<Turn> turns) {}
+    String sentiment,
+    String summary,
+    Integer evaluation,
+    String userPromptVersion,
+    String userEndSignal,
+    List<Turn> turns) {
+
+  public Run withTurns(List<Turn> turns) {
+    return new Run(id, batchId, sequence, status, verdict, terminationReason, errorCategory, errorMessage,
+        technicalDetails, results, successCriteria, maxTurns, batchStopped, createdAt, completedAt, sentiment,
+        summary, evaluation, userPromptVersion, userEndSignal, turns);
+  }
+}

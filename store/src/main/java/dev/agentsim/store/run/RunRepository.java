@@ -76,23 +76,99 @@ public class RunRepository {
         .list();
   }
 
-  public void complete(UUID runId, Verdict verdict, TerminationReason reason, ErrorCategory category,
-      String errorMessage, String technicalDetails, List<CriterionResult> results) {
+  /**
+   * Records a finished run's first evaluation, and the evaluation in the run's history; a run
+   * already completed or stopped stays as it is.
+   */
+  public void complete(UUID runId, TerminationReason reason, Evaluation evaluation) {
     jdbc.sql("""
-            update runs set status = 'COMPLETED', verdict = :verdict, termination_reason = :reason,
-                   error_category = :category, error_message = :message, technical_details = :details,
-                   results = :results::jsonb, completed_at = coalesce(completed_at, :now)
-            where id = :id and status = 'RUNNING'""")
+            with completed as (
+              update runs set status = 'COMPLETED', verdict = :verdict, termination_reason = :reason,
+                     error_category = :category, error_message = :message, technical_details = :details,
+                     results = :results::jsonb, sentiment = :sentiment, summary = :summary, evaluation = 1,
+                     completed_at = coalesce(completed_at, :now)
+              where id = :id and status = 'RUNNING'
+              returning id)
+            insert into evaluations (run_id, number, verdict, error_category, error_message, technical_details,
+                                     results, sentiment, summary, created_at)
+            select id, 1, :verdict::text, :category::text, :message::text, :details::text, :results::jsonb,
+                   :sentiment::text, :summary::text, :now
+            from completed""")
         .param("id", runId)
-        .param("verdict", verdict.name())
         .param("reason", reason.name())
-        .param("category", category.name())
-        .param("message", errorMessage)
-        .param("details", technicalDetails)
-        .param("results", json.writeValueAsString(results))
-        .param("now", Timestamp.from(Instant.now()))
+        .params(evaluationParams(evaluation))
         .update();
   }
+
+  /**
+   * Records evaluation {@code number} of a completed run and makes it the run's latest; its
+   * transcript and termination reason stay. Recording the same evaluation twice changes nothing.
+   */
+  public void reevaluate(UUID runId, int number, Evaluation evaluation) {
+    jdbc.sql("""
+            with saved as (
+              insert into evaluations (run_id, number, verdict, error_category, error_message, technical_details,
+                                       results, sentiment, summary, created_at)
+              values (:id, :number, :verdict, :category, :message, :details, :results::jsonb, :sentiment, :summary, :now)
+              on conflict (run_id, number) do nothing
+              returning run_id)
+            update runs set verdict = :verdict, error_category = :category, error_message = :message,
+                   technical_details = :details, results = :results::jsonb, sentiment = :sentiment,
+                   summary = :summary, evaluation = :number
+            where id in (select run_id from saved) and coalesce(evaluation, 0) < :number""")
+        .param("id", runId)
+        .param("number", number)
+        .params(evaluationParams(evaluation))
+        .update();
+  }
+
+  private Map<String, Object> evaluationParams(Evaluation evaluation) {
+    Map<String, Object> params = new LinkedHashMap<>();
+    params.put("verdict", evaluation.verdict().name());
+    params.put("category", evaluation.category().name());
+    params.put("message", evaluation.errorMessage());
+    params.put("details", evaluation.technicalDetails());
+    params.put("results", json.writeValueAsString(evaluation.results()));
+    params.put("sentiment", evaluation.sentiment());
+    params.put("summary", evaluation.summary());
+    params.put("now", Timestamp.from(Instant.now()));
+    return params;
+  }
+
+  /** A run's evaluations, oldest first. */
+  public List<Evaluation> evaluations(UUID runId) {
+    return jdbc.sql("select * from evaluations where run_id = :run order by number")
+        .param("run", runId)
+        .query((rs, n) -> new Evaluation(
+            Verdict.valueOf(rs.getString("verdict")),
+            Rows.enumValue(rs, "error_category", ErrorCategory.class),
+            rs.getString("error_message"),
+            rs.getString("technical_details"),
+            json.readValue(rs.getString("results"), RESULTS),
+            rs.getString("sentiment"),
+            rs.getString("summary")))
+        .list();
+  }
+
+  /**
+   * The runs of a batch a rejudge evaluates again, in sequence order after {@code afterSequence}:
+   * those judged, and those whose judge failed. A run stopped by its batch was never judged; one
+   * whose agent or simulated user failed has a transcript that cannot be judged fairly.
+   */
+  public List<RunRef> rejudgeable(UUID batchId, int afterSequence, int limit) {
+    return jdbc.sql("""
+            select id, sequence from runs
+            where batch_id = :batch and sequence > :after and status = 'COMPLETED' and verdict is not null
+              and not (verdict = 'ERROR' and termination_reason in ('AGENT_ERROR', 'USER_ERROR'))
+            order by sequence limit :limit""")
+        .param("batch", batchId)
+        .param("after", afterSequence)
+        .param("limit", limit)
+        .query((rs, n) -> new RunRef(rs.getObject("id", UUID.class), rs.getInt("sequence")))
+        .list();
+  }
+
+  public record RunRef(UUID id, int sequence) {}
 
   /** Records which version of the simulated user's instructions the run used. */
   public void recordUserPromptVersion(UUID runId, String version) {
@@ -176,12 +252,7 @@ public class RunRepository {
         .query(rs -> {
           byRun.get(rs.getObject("run_id", UUID.class)).add(turn(rs));
         });
-    return runs.stream()
-        .map(run -> new Run(run.id(), run.batchId(), run.sequence(), run.status(), run.verdict(),
-            run.terminationReason(), run.errorCategory(), run.errorMessage(), run.technicalDetails(),
-            run.results(), run.successCriteria(), run.maxTurns(), run.batchStopped(), run.createdAt(),
-            run.completedAt(), byRun.get(run.id())))
-        .toList();
+    return runs.stream().map(run -> run.withTurns(byRun.get(run.id()))).toList();
   }
 
   private Run run(ResultSet rs) throws SQLException {
@@ -202,6 +273,11 @@ public class RunRepository {
         rs.getBoolean("is_batch_stopped"),
         Rows.instant(rs, "created_at"),
         Rows.instant(rs, "completed_at"),
+        rs.getString("sentiment"),
+        rs.getString("summary"),
+        rs.getObject("evaluation", Integer.class),
+        rs.getString("user_prompt_version"),
+        rs.getString("user_end_signal"),
         List.of());
   }
 

@@ -1,0 +1,97 @@
+package dev.agentsim.workflows.rejudge;
+
+import dev.agentsim.workflows.RetrySettings;
+import dev.agentsim.workflows.rejudge.RejudgeActivities.RunToRejudge;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.Promise;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Judges a batch's runs page by page, at most {@code concurrency} at a time, each in its own
+ * activity so each has its own retries. Between pages it continues as new when its history grows
+ * long, so a batch of any size fits.
+ */
+public class RejudgeWorkflowImpl implements RejudgeWorkflow {
+
+  static final int PAGE_SIZE = 100;
+
+  private static final ActivityOptions STORE_OPTIONS = ActivityOptions.newBuilder()
+      .setStartToCloseTimeout(Duration.ofSeconds(30))
+      .setRetryOptions(RetryOptions.newBuilder().setMaximumInterval(Duration.ofSeconds(30)).build())
+      .build();
+
+  private int judged;
+
+  @Override
+  public void run(RejudgeInput input) {
+    RejudgeActivities store = Workflow.newActivityStub(RejudgeActivities.class, STORE_OPTIONS);
+    RejudgeActivities judge = Workflow.newActivityStub(RejudgeActivities.class, judgeOptions(input.retry()));
+    int after = input.afterSequence();
+    while (true) {
+      List<RunToRejudge> page = store.runsToRejudge(input.batchId(), input.evaluation(), after, PAGE_SIZE);
+      if (page.isEmpty()) {
+        break;
+      }
+      List<Promise<Void>> inFlight = new ArrayList<>();
+      for (RunToRejudge run : page) {
+        while (inFlight.size() >= Math.max(1, input.concurrency())) {
+          Promise.anyOf(inFlight).get();
+          inFlight.removeIf(Promise::isCompleted);
+        }
+        inFlight.add(Async.procedure(() -> rejudge(run, judge, store)));
+      }
+      Promise.allOf(inFlight).get();
+      after = page.get(page.size() - 1).sequence();
+      Workflow.setCurrentDetails("evaluation " + input.evaluation() + ": judged the runs up to sequence "
+          + (after + 1) + (judged > 0 ? ", " + judged + " in this execution" : ""));
+      if (Workflow.getInfo().isContinueAsNewSuggested()) {
+        Workflow.continueAsNew(input.after(after));
+      }
+    }
+    store.finishRejudge(input.batchId(), input.evaluation());
+  }
+
+  private void rejudge(RunToRejudge run, RejudgeActivities judge, RejudgeActivities store) {
+    try {
+      judge.rejudgeRun(run);
+    } catch (ActivityFailure e) {
+      // As in a conversation: a judge that keeps failing makes the run ERROR, never a verdict.
+      store.recordRejudgeError(run, "The success criteria could not be judged: " + message(e), technicalDetails(e));
+    }
+    judged++;
+  }
+
+  private static ActivityOptions judgeOptions(RetrySettings retry) {
+    return ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(Duration.ofSeconds(retry.attemptTimeoutSeconds()))
+        .setRetryOptions(RetryOptions.newBuilder()
+            .setMaximumAttempts(retry.maxAttempts())
+            .setInitialInterval(Duration.ofMillis(retry.initialIntervalMillis()))
+            .setBackoffCoefficient(2)
+            .build())
+        .build();
+  }
+
+  private static String message(ActivityFailure e) {
+    Throwable cause = e.getCause() == null ? e : e.getCause();
+    return cause instanceof ApplicationFailure application ? application.getOriginalMessage() : cause.getMessage();
+  }
+
+  private static String technicalDetails(ActivityFailure e) {
+    Throwable cause = e.getCause() == null ? e : e.getCause();
+    String details = message(e);
+    Throwable detail = cause.getCause();
+    if (detail != null) {
+      details += " (" + (detail instanceof ApplicationFailure application ? application.getOriginalMessage()
+          : detail.getMessage()) + ")";
+    }
+    return e.getActivityType() + " failed after retries: " + details;
+  }
+}
