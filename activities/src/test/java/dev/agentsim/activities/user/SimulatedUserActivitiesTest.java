@@ -136,13 +136,13 @@ class SimulatedUserActivitiesTest {
   }
 
   @Test
-  void llmUserPlaysThePersonaWithSwappedRolesAndStopsAtTheMarker() {
+  void llmUserPlaysThePersonaWithSwappedRolesAndStopsAtTheSignal() {
     RunInput run = llmRun();
     SERVER.stubFor(chatCompletions().inScenario("user").whenScenarioStateIs(STARTED)
         .willReturn(completion("Hi, my order 1234 arrived broken. I want a refund.", 180, 14))
         .willSetStateTo("asked"));
     SERVER.stubFor(chatCompletions().inScenario("user").whenScenarioStateIs("asked")
-        .willReturn(completion("Great, thanks! [MISSION_COMPLETE]", 230, 6)));
+        .willReturn(completion("Great, thanks! ###STOP###", 230, 6)));
     SERVER.stubFor(agentCall().willReturn(agentReply("I'm sorry! I've issued a refund for order 1234.", false)));
 
     RunOutcome outcome = temporal.converse(run);
@@ -162,7 +162,7 @@ class SimulatedUserActivitiesTest {
     List<Map<String, Object>> first = chatMessages(requests.get(0));
     assertThat(first).extracting(message -> message.get("role")).containsExactly("system", "user");
     assertThat((String) first.get(0).get("content")).contains("Dana Whitfield", "A busy nurse",
-        "Get a refund for order 1234", "[MISSION_COMPLETE]", "You are the USER, not the assistant");
+        "Get a refund for order 1234", "###STOP###", "You are the USER, not the assistant");
     assertThat(first.get(1).get("content")).isEqualTo(UserPrompt.OPENING);
     List<Map<String, Object>> second = chatMessages(requests.get(1));
     assertThat(second).extracting(message -> message.get("role"), message -> message.get("content")).containsExactly(
@@ -172,11 +172,11 @@ class SimulatedUserActivitiesTest {
   }
 
   @Test
-  void markerAloneEndsWithoutAMessage() {
+  void signalAloneEndsWithoutAMessage() {
     RunInput run = DB.startedRun(DB.scenario(simulated(List.of())), agentId, modelId, settings(false, 5, RETRY));
     DB.say(run, 0, Turn.USER, "Can you cancel my order?");
     DB.say(run, 1, Turn.AGENT, "Done, it is cancelled.");
-    SERVER.stubFor(chatCompletions().willReturn(completion("[mission complete]")));
+    SERVER.stubFor(chatCompletions().willReturn(completion("### stop ###")));
 
     TurnResult result = activities.user().userTurn(new TurnRequest(run, 2, 1));
 
@@ -191,15 +191,21 @@ class SimulatedUserActivitiesTest {
         .willReturn(openAiError(500, "server_error", "The server had an error while processing your request."))
         .willSetStateTo("recovered"));
     SERVER.stubFor(chatCompletions().inScenario("flaky").whenScenarioStateIs("recovered")
-        .willReturn(completion("Never mind, I found it myself. [MISSION_COMPLETE]")));
+        .willReturn(completion("Where is my order 1234?"))
+        .willSetStateTo("answered"));
+    SERVER.stubFor(chatCompletions().inScenario("flaky").whenScenarioStateIs("answered")
+        .willReturn(completion("Never mind, I found it myself. ###STOP###")));
+    SERVER.stubFor(agentCall().willReturn(agentReply("Let me check.", false)));
 
     RunOutcome outcome = temporal.converse(run);
 
     assertThat(outcome).isEqualTo(new RunOutcome(0, Verdict.SUCCESS, TerminationReason.USER_STOP, ErrorCategory.NONE));
-    assertThat(llmRequests()).hasSize(2);
-    assertThat(DB.turns(run)).extracting(Turn::role, Turn::text)
-        .containsExactly(tuple("user", "Never mind, I found it myself."));
-    assertThat(agentRequests()).isEmpty();
+    assertThat(llmRequests()).hasSize(3);
+    assertThat(DB.turns(run)).extracting(Turn::role, Turn::text).containsExactly(
+        tuple("user", "Where is my order 1234?"),
+        tuple("agent", "Let me check."),
+        tuple("user", "Never mind, I found it myself."));
+    assertThat(agentRequests()).hasSize(1);
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.agentsim.store.definition.AgentSpec;
 import dev.agentsim.store.definition.DefinitionRepository;
 import dev.agentsim.store.definition.Kind;
 import dev.agentsim.store.definition.ModelSpec;
+import dev.agentsim.store.definition.PersonaSpec;
 import dev.agentsim.store.definition.ScenarioSpec;
 import dev.agentsim.store.definition.Stored;
 import dev.agentsim.workflows.BatchStatus;
@@ -51,7 +52,7 @@ public class BatchScheduler {
    * Records the batch and starts its workflow. A batch whose workflow cannot start is removed
    * again, so a failed request leaves nothing behind.
    *
-   * @throws NotFound when the scenario, agent or model is not in the project
+   * @throws NotFound when the scenario, its persona, the agent or the model is not in the project
    */
   public Batch schedule(ScheduleRequest request) {
     Stored<ScenarioSpec> scenario = definitions
@@ -62,6 +63,7 @@ public class BatchScheduler {
         .orElseThrow(() -> new NotFound("Agent " + request.agentId() + " not found"));
     definitions.find(request.projectId(), Kind.MODEL, request.modelId(), ModelSpec.class)
         .orElseThrow(() -> new NotFound("Model " + request.modelId() + " not found"));
+    String persona = personaName(request.projectId(), scenario.spec());
 
     UUID batchId = UUID.randomUUID();
     Batch batch = batches.insert(batchId, request.projectId(), request.scenarioId(), request.agentId(),
@@ -70,7 +72,7 @@ public class BatchScheduler {
     ScenarioSpec spec = scenario.spec();
     RunSettings settings = new RunSettings(spec.agentSpeaksFirst(), spec.maxTurnsOrDefault(),
         request.maxEvents() == null ? ScheduleRequest.DEFAULT_MAX_EVENTS : request.maxEvents(),
-        runTimeoutSeconds, request.session(), retry);
+        runTimeoutSeconds, request.session(), retry, request.dynamicVariables());
     BatchInput input = new BatchInput(batchId.toString(), request.projectId(), request.scenarioId().toString(),
         request.agentId().toString(), request.modelId().toString(), request.runs(), request.concurrency(),
         request.stopOnFailure(), request.timeoutSeconds(), settings, null);
@@ -91,7 +93,7 @@ public class BatchScheduler {
             **Agent** %s (%s)  
             **Model** %s  
             **Runs** %d, %d at a time, stop on failure: %s, timeout: %s""",
-            request.projectId(), spec.name(), request.scenarioId(), spec.persona().name(),
+            request.projectId(), spec.name(), request.scenarioId(), persona,
             agent.spec().name(), request.agentId(), request.modelId(), request.runs(), request.concurrency(),
             request.stopOnFailure(), request.timeoutSeconds() > 0 ? request.timeoutSeconds() + " s" : "none"))
         .build();
@@ -102,6 +104,16 @@ public class BatchScheduler {
       throw e;
     }
     return batch;
+  }
+
+  /** Every run would fail without its persona: such a batch is refused rather than started. */
+  private String personaName(String projectId, ScenarioSpec scenario) {
+    if (scenario.personaId() == null) {
+      return scenario.persona().name();
+    }
+    return definitions.find(projectId, Kind.PERSONA, scenario.personaId(), PersonaSpec.class)
+        .orElseThrow(() -> new NotFound("Persona " + scenario.personaId() + " of the scenario not found"))
+        .spec().name();
   }
 
   public Optional<Batch> find(String projectId, UUID batchId) {

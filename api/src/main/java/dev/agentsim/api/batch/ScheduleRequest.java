@@ -10,6 +10,7 @@ import java.util.UUID;
  * @param timeoutSeconds limit of the whole batch; 0 for none
  * @param maxEvents messages per run before it ends; null for the default
  * @param runConfig the dialect's run configuration as the client sent it, kept for reading back
+ * @param dynamicVariables values for the scenario's placeholders, overriding the scenario's own
  */
 public record ScheduleRequest(
     String projectId,
@@ -25,7 +26,8 @@ public record ScheduleRequest(
     String endPointType,
     Session session,
     Map<String, Object> runConfig,
-    String createdBy) {
+    String createdBy,
+    Map<String, String> dynamicVariables) {
 
   public static final int DEFAULT_CONCURRENCY = 10;
   public static final int MAX_CONCURRENCY = 500;

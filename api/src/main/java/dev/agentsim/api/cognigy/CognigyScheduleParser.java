@@ -4,14 +4,15 @@ import dev.agentsim.api.batch.ScheduleRequest;
 import dev.agentsim.api.error.FieldError;
 import dev.agentsim.api.error.NotFound;
 import dev.agentsim.workflows.run.RunSettings.Session;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Reads and validates the body of {@code POST /simulations/{ref}/schedule}: the seed's fields,
- * plus the extensions {@code concurrency}, {@code stopOnFailure}, {@code timeoutSeconds} and
- * {@code maxEvents}. Every problem names its field.
+ * plus the extensions {@code concurrency}, {@code stopOnFailure}, {@code timeoutSeconds},
+ * {@code maxEvents} and {@code dynamicVariables}. Every problem names its field.
  */
 final class CognigyScheduleParser {
 
@@ -48,6 +49,8 @@ final class CognigyScheduleParser {
     boolean stopOnFailure = optionalBoolean(body, "stopOnFailure");
     int timeoutSeconds = optionalInt(body, "timeoutSeconds", 1, 7 * 24 * 3600, 0);
     Integer maxEvents = body.get("maxEvents") == null ? null : optionalInt(body, "maxEvents", 1, 10_000, 0);
+    Map<String, String> dynamicVariables = strings(object(body, "dynamicVariables", "dynamicVariables", false),
+        "dynamicVariables");
 
     UUID scenarioId = uuid(simulationReference)
         .orElseThrow(() -> new NotFound("Simulation " + simulationReference + " not found"));
@@ -55,7 +58,7 @@ final class CognigyScheduleParser {
     Session session = new Session(userId, entrypoint, locale,
         data == null ? Map.of() : data);
     return new ScheduleRequest(projectId, scenarioId, agentId, modelId, name, runs, concurrency,
-        stopOnFailure, timeoutSeconds, maxEvents, (String) endPointType, session, runConfig, "api");
+        stopOnFailure, timeoutSeconds, maxEvents, (String) endPointType, session, runConfig, "api", dynamicVariables);
   }
 
   private static UUID reference(Map<String, Object> runConfig, String key, String what) {
@@ -103,6 +106,20 @@ final class CognigyScheduleParser {
       throw new FieldError(field, "INVALID_TYPE", field + " must be an object");
     }
     return (Map<String, Object>) value;
+  }
+
+  private static Map<String, String> strings(Map<String, Object> object, String field) {
+    if (object == null) {
+      return null;
+    }
+    Map<String, String> strings = new LinkedHashMap<>();
+    object.forEach((key, value) -> {
+      if (!(value instanceof String text)) {
+        throw new FieldError(field + "." + key, "INVALID_TYPE", field + "." + key + " must be a string");
+      }
+      strings.put(key, text);
+    });
+    return strings;
   }
 
   private static int requiredInt(Map<String, Object> body, String key, int min, int max) {

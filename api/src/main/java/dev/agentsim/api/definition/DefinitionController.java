@@ -47,6 +47,7 @@ public abstract class DefinitionController<T extends Named> {
 
   @PostMapping
   public ResponseEntity<Map<String, Object>> create(@RequestParam String projectId, @Valid @RequestBody T spec) {
+    check(projectId, spec);
     Stored<T> stored = repository.insert(projectId, kind, spec);
     URI location = ServletUriComponentsBuilder.fromCurrentRequestUri().path("/{id}")
         .queryParam("projectId", projectId).buildAndExpand(stored.id()).toUri();
@@ -76,6 +77,7 @@ public abstract class DefinitionController<T extends Named> {
   @PutMapping("/{id}")
   public Map<String, Object> update(@RequestParam String projectId, @PathVariable UUID id,
       @Valid @RequestBody T spec) {
+    check(projectId, spec);
     T merged = keepSecrets(find(projectId, id).spec(), spec);
     return view(repository.update(projectId, kind, id, merged).orElseThrow(() -> notFound(id)));
   }
@@ -87,6 +89,13 @@ public abstract class DefinitionController<T extends Named> {
     }
     return ResponseEntity.noContent().build();
   }
+
+  /**
+   * Checks what bean validation cannot, such as references to other objects of the project.
+   *
+   * @throws FieldError naming the field at fault
+   */
+  protected void check(String projectId, T spec) {}
 
   /** The spec as returned to a client: secrets removed. */
   protected abstract T redact(T spec);
