@@ -4,7 +4,11 @@ import dev.agentsim.store.definition.DefinitionRepository;
 import dev.agentsim.store.definition.Kind;
 import dev.agentsim.workflows.ErrorCategory;
 import io.temporal.failure.ApplicationFailure;
+import java.net.http.HttpHeaders;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.UUID;
 
@@ -14,6 +18,8 @@ import java.util.UUID;
  * the people reading the run's result, the technical detail travels in its cause.
  */
 public final class Failures {
+
+  private static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
 
   private Failures() {}
 
@@ -57,6 +63,31 @@ public final class Failures {
     } catch (IllegalStateException e) {
       throw nonRetryable(category, "The " + what + " no longer exists", e);
     }
+  }
+
+  /**
+   * How long a server asks us to wait before the next attempt ({@code Retry-After}, in seconds or
+   * as an HTTP date), at most five minutes; null when it asks nothing readable.
+   */
+  public static Duration retryAfter(HttpHeaders headers) {
+    String value = headers.firstValue("Retry-After").map(String::trim).orElse(null);
+    if (value == null) {
+      return null;
+    }
+    Duration delay;
+    try {
+      delay = Duration.ofSeconds(Long.parseLong(value));
+    } catch (NumberFormatException notSeconds) {
+      try {
+        delay = Duration.between(Instant.now(), ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME));
+      } catch (RuntimeException notADate) {
+        return null;
+      }
+    }
+    if (delay.isNegative() || delay.isZero()) {
+      return null;
+    }
+    return delay.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : delay;
   }
 
   /** Shortens text (a response body, say) for technical details. */

@@ -16,9 +16,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,7 +55,6 @@ public class HttpAgentConnector {
 
   private static final Logger log = LoggerFactory.getLogger(HttpAgentConnector.class);
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-  private static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
   private static final int BODY_IN_DETAILS = 1_000;
   /** Headers the JDK client sets itself and refuses to take from us. */
   private static final Set<String> RESTRICTED_HEADERS = Set.of("connection", "content-length", "expect", "host",
@@ -168,33 +164,12 @@ public class HttpAgentConnector {
     FailureDetail detail = new FailureDetail(target + " answered HTTP " + status + ": "
         + Failures.abbreviate(response.body(), BODY_IN_DETAILS));
     if (status == 408 || status == 429 || status >= 500) {
-      return Failures.retryable(ErrorCategory.AI_AGENT_ERROR, message, detail, retryAfter(response).orElse(null));
+      return Failures.retryable(ErrorCategory.AI_AGENT_ERROR, message, detail, Failures.retryAfter(response.headers()));
     }
     if (status >= 300 && status < 400) {
       message += " (a redirect; configure the final URL, redirects are not followed)";
     }
     return Failures.nonRetryable(ErrorCategory.AI_AGENT_ERROR, message, detail);
-  }
-
-  /** {@code Retry-After} in seconds or as an HTTP date, capped; empty when absent or unreadable. */
-  static Optional<Duration> retryAfter(HttpResponse<?> response) {
-    return response.headers().firstValue("Retry-After").map(String::trim).flatMap(value -> {
-      Duration delay;
-      try {
-        delay = Duration.ofSeconds(Long.parseLong(value));
-      } catch (NumberFormatException notSeconds) {
-        try {
-          Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-          delay = Duration.between(Instant.now(), at);
-        } catch (RuntimeException notADate) {
-          return Optional.empty();
-        }
-      }
-      if (delay.isNegative() || delay.isZero()) {
-        return Optional.empty();
-      }
-      return Optional.of(delay.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : delay);
-    });
   }
 
   /** Where the reply's text, data and end flag are, compiled before anything is sent. */

@@ -1,5 +1,6 @@
 package dev.agentsim.activities.llm;
 
+import dev.agentsim.activities.Failures;
 import dev.langchain4j.exception.HttpException;
 import dev.langchain4j.exception.TimeoutException;
 import dev.langchain4j.http.client.HttpClient;
@@ -11,13 +12,9 @@ import dev.langchain4j.http.client.sse.ServerSentEventParser;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpHeaders;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 
 /**
  * The HTTP client under every provider's LangChain4j model. It does what LangChain4j's JDK client
@@ -29,7 +26,6 @@ final class ProviderHttpClient implements HttpClient {
 
   private static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(15);
   private static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(60);
-  private static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
 
   private final java.net.http.HttpClient http;
   private final Duration readTimeout;
@@ -64,7 +60,7 @@ final class ProviderHttpClient implements HttpClient {
       throw new IllegalStateException("Interrupted while waiting for the model", e);
     }
     if (response.statusCode() < 200 || response.statusCode() >= 300) {
-      throw new ProviderHttpException(response.statusCode(), response.body(), retryAfter(response.headers()));
+      throw new ProviderHttpException(response.statusCode(), response.body(), Failures.retryAfter(response.headers()));
     }
     return SuccessfulHttpResponse.builder()
         .statusCode(response.statusCode())
@@ -76,28 +72,6 @@ final class ProviderHttpClient implements HttpClient {
   @Override
   public void execute(HttpRequest request, ServerSentEventParser parser, ServerSentEventListener listener) {
     throw new UnsupportedOperationException("The simulator's model calls do not stream");
-  }
-
-  /** {@code Retry-After} in seconds or as an HTTP date, capped; null when absent or unreadable. */
-  static Duration retryAfter(HttpHeaders headers) {
-    String value = headers.firstValue("Retry-After").map(String::trim).orElse(null);
-    if (value == null) {
-      return null;
-    }
-    Duration delay;
-    try {
-      delay = Duration.ofSeconds(Long.parseLong(value));
-    } catch (NumberFormatException notSeconds) {
-      try {
-        delay = Duration.between(Instant.now(), ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME));
-      } catch (RuntimeException notADate) {
-        return null;
-      }
-    }
-    if (delay.isNegative() || delay.isZero()) {
-      return null;
-    }
-    return delay.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : delay;
   }
 
   /** LangChain4j's models set the timeouts they were given. */

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentsim.workflows.ErrorCategory;
 import dev.agentsim.workflows.RetrySettings;
-import dev.agentsim.workflows.TaskQueues;
 import io.temporal.activity.Activity;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
