@@ -1,5 +1,9 @@
 package dev.agentsim.workflows;
 
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import java.time.Duration;
+
 /**
  * How hard Temporal retries a remote party (the agent or the LLM) before the run ends in ERROR.
  * Travels in the workflow input so workflow code needs no configuration lookup.
@@ -7,4 +11,16 @@ package dev.agentsim.workflows;
 public record RetrySettings(int maxAttempts, long initialIntervalMillis, long attemptTimeoutSeconds) {
 
   public static final RetrySettings DEFAULT = new RetrySettings(4, 1_000, 120);
+
+  /** Options for an activity that calls a remote party: these attempts, exponential backoff. */
+  public ActivityOptions activityOptions() {
+    return ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(Duration.ofSeconds(attemptTimeoutSeconds))
+        .setRetryOptions(RetryOptions.newBuilder()
+            .setMaximumAttempts(maxAttempts)
+            .setInitialInterval(Duration.ofMillis(initialIntervalMillis))
+            .setBackoffCoefficient(2)
+            .build())
+        .build();
+  }
 }

@@ -1,11 +1,10 @@
 package dev.agentsim.workflows.rejudge;
 
-import dev.agentsim.workflows.RetrySettings;
+import dev.agentsim.workflows.RemoteFailures;
 import dev.agentsim.workflows.rejudge.RejudgeActivities.RunToRejudge;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
-import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
@@ -32,7 +31,7 @@ public class RejudgeWorkflowImpl implements RejudgeWorkflow {
   @Override
   public void run(RejudgeInput input) {
     RejudgeActivities store = Workflow.newActivityStub(RejudgeActivities.class, STORE_OPTIONS);
-    RejudgeActivities judge = Workflow.newActivityStub(RejudgeActivities.class, judgeOptions(input.retry()));
+    RejudgeActivities judge = Workflow.newActivityStub(RejudgeActivities.class, input.retry().activityOptions());
     int after = input.afterSequence();
     while (true) {
       List<RunToRejudge> page = store.runsToRejudge(input.batchId(), input.evaluation(), after, PAGE_SIZE);
@@ -63,35 +62,9 @@ public class RejudgeWorkflowImpl implements RejudgeWorkflow {
       judge.rejudgeRun(run);
     } catch (ActivityFailure e) {
       // As in a conversation: a judge that keeps failing makes the run ERROR, never a verdict.
-      store.recordRejudgeError(run, "The success criteria could not be judged: " + message(e), technicalDetails(e));
+      store.recordRejudgeError(run, "The success criteria could not be judged: " + RemoteFailures.message(e),
+          RemoteFailures.technicalDetails(e));
     }
     judged++;
-  }
-
-  private static ActivityOptions judgeOptions(RetrySettings retry) {
-    return ActivityOptions.newBuilder()
-        .setStartToCloseTimeout(Duration.ofSeconds(retry.attemptTimeoutSeconds()))
-        .setRetryOptions(RetryOptions.newBuilder()
-            .setMaximumAttempts(retry.maxAttempts())
-            .setInitialInterval(Duration.ofMillis(retry.initialIntervalMillis()))
-            .setBackoffCoefficient(2)
-            .build())
-        .build();
-  }
-
-  private static String message(ActivityFailure e) {
-    Throwable cause = e.getCause() == null ? e : e.getCause();
-    return cause instanceof ApplicationFailure application ? application.getOriginalMessage() : cause.getMessage();
-  }
-
-  private static String technicalDetails(ActivityFailure e) {
-    Throwable cause = e.getCause() == null ? e : e.getCause();
-    String details = message(e);
-    Throwable detail = cause.getCause();
-    if (detail != null) {
-      details += " (" + (detail instanceof ApplicationFailure application ? application.getOriginalMessage()
-          : detail.getMessage()) + ")";
-    }
-    return e.getActivityType() + " failed after retries: " + details;
   }
 }

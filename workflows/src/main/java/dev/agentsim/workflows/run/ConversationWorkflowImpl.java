@@ -1,7 +1,7 @@
 package dev.agentsim.workflows.run;
 
 import dev.agentsim.workflows.ErrorCategory;
-import dev.agentsim.workflows.RetrySettings;
+import dev.agentsim.workflows.RemoteFailures;
 import dev.agentsim.workflows.TerminationReason;
 import dev.agentsim.workflows.Verdict;
 import dev.agentsim.workflows.batch.BatchActivities;
@@ -93,7 +93,7 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
 
   private Conclusion turnLoop() {
     RunSettings settings = input.settings();
-    ActivityOptions remote = remoteOptions();
+    ActivityOptions remote = input.settings().retry().activityOptions();
     SimulatedUserActivities user = Workflow.newActivityStub(SimulatedUserActivities.class, remote);
     AgentActivities agent = Workflow.newActivityStub(AgentActivities.class, remote);
 
@@ -152,29 +152,16 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
       return outcome(Verdict.ERROR, conclusion);
     }
     // The judge may call the LLM: retried like the other remote calls.
-    RunActivities judge = Workflow.newActivityStub(RunActivities.class, remoteOptions());
+    RunActivities judge = Workflow.newActivityStub(RunActivities.class, input.settings().retry().activityOptions());
     try {
       return outcome(judge.evaluate(conclusion), conclusion);
     } catch (ActivityFailure e) {
       rethrowIfCancelled(e);
       Conclusion failed = new Conclusion(input, conclusion.reason(), ErrorCategory.LLM_PROVIDER_ERROR,
-          "The success criteria could not be judged: " + message(e), technicalDetails(e));
+          "The success criteria could not be judged: " + RemoteFailures.message(e), RemoteFailures.technicalDetails(e));
       store.recordError(failed);
       return outcome(Verdict.ERROR, failed);
     }
-  }
-
-  /** Options for activities that call a remote party, whose retries the scenario's batch sets. */
-  private ActivityOptions remoteOptions() {
-    RetrySettings retry = input.settings().retry();
-    return ActivityOptions.newBuilder()
-        .setStartToCloseTimeout(Duration.ofSeconds(retry.attemptTimeoutSeconds()))
-        .setRetryOptions(RetryOptions.newBuilder()
-            .setMaximumAttempts(retry.maxAttempts())
-            .setInitialInterval(Duration.ofMillis(retry.initialIntervalMillis()))
-            .setBackoffCoefficient(2)
-            .build())
-        .build();
   }
 
   private void report(RunOutcome outcome) {
@@ -209,7 +196,7 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
     } else if (e.getCause() instanceof TimeoutFailure) {
       category = onTimeout;
     }
-    return new Conclusion(input, reason, category, message(e), technicalDetails(e));
+    return new Conclusion(input, reason, category, RemoteFailures.message(e), RemoteFailures.technicalDetails(e));
   }
 
   private static ErrorCategory categoryOf(String type, ErrorCategory fallback) {
@@ -225,25 +212,5 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
     if (e.getCause() instanceof CanceledFailure) {
       throw e;
     }
-  }
-
-  private static String message(ActivityFailure e) {
-    Throwable cause = e.getCause();
-    if (cause instanceof ApplicationFailure application) {
-      return application.getOriginalMessage();
-    }
-    return cause == null ? e.getMessage() : cause.getMessage();
-  }
-
-  /** The activity, and the failure with its own cause, where activities put the HTTP detail. */
-  private static String technicalDetails(ActivityFailure e) {
-    Throwable cause = e.getCause() == null ? e : e.getCause();
-    String details = cause instanceof ApplicationFailure application ? application.getOriginalMessage() : cause.getMessage();
-    if (cause.getCause() != null) {
-      Throwable detail = cause.getCause();
-      details += " (" + (detail instanceof ApplicationFailure application ? application.getOriginalMessage()
-          : detail.getMessage()) + ")";
-    }
-    return e.getActivityType() + " failed after retries: " + details;
   }
 }
