@@ -10,6 +10,7 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.agentsim.activities.agent.AgentActivitiesImpl;
+import dev.agentsim.activities.agent.AgentConnectors;
 import dev.agentsim.activities.agent.HttpAgentConnector;
 import dev.agentsim.activities.batch.BatchActivitiesImpl;
 import dev.agentsim.activities.evaluation.CriteriaEvaluator;
@@ -267,7 +268,7 @@ public final class ActivitiesTestSupport {
       RunActivitiesImpl run = new RunActivitiesImpl(definitions, runs,
           new CriteriaEvaluator(definitions, new LlmJudge(llm, JSON)));
       return new Activities(
-          new AgentActivitiesImpl(definitions, runs, new HttpAgentConnector(JSON)),
+          new AgentActivitiesImpl(definitions, runs, new AgentConnectors(new HttpAgentConnector(JSON))),
           new SimulatedUserActivitiesImpl(definitions, runs, llm),
           run);
     }

@@ -1,6 +1,5 @@
 package dev.agentsim.activities.agent;
 
-import dev.agentsim.activities.FailureDetail;
 import dev.agentsim.activities.Failures;
 import dev.agentsim.store.definition.AgentSpec;
 import dev.agentsim.store.definition.DefinitionRepository;
@@ -33,12 +32,12 @@ public class AgentActivitiesImpl implements AgentActivities {
 
   private final DefinitionRepository definitions;
   private final RunRepository runs;
-  private final HttpAgentConnector http;
+  private final AgentConnectors connectors;
 
-  public AgentActivitiesImpl(DefinitionRepository definitions, RunRepository runs, HttpAgentConnector http) {
+  public AgentActivitiesImpl(DefinitionRepository definitions, RunRepository runs, AgentConnectors connectors) {
     this.definitions = definitions;
     this.runs = runs;
-    this.http = http;
+    this.connectors = connectors;
   }
 
   @Override
@@ -47,7 +46,7 @@ public class AgentActivitiesImpl implements AgentActivities {
     UUID runId = Failures.uuid(run.runId(), "run");
     AgentSpec agent = agent(run);
     String text = lastUserText(runs.turns(runId));
-    AgentReply reply = http.send(agent.config(), message(run, request, text));
+    AgentReply reply = connectors.send(agent, message(run, request, text));
 
     List<String> texts = reply.texts().isEmpty() ? List.of("") : reply.texts();
     Instant now = Instant.now();
@@ -60,13 +59,7 @@ public class AgentActivitiesImpl implements AgentActivities {
   }
 
   private AgentSpec agent(RunInput run) {
-    AgentSpec agent = Failures.definition(definitions, Kind.AGENT, run.agentId(), AgentSpec.class,
-        ErrorCategory.AI_AGENT_ERROR);
-    if (!"http".equals(agent.type()) || agent.config() == null) {
-      throw Failures.nonRetryable(ErrorCategory.AI_AGENT_ERROR,
-          "Agents of type '" + agent.type() + "' are not supported", new FailureDetail("agent " + run.agentId()));
-    }
-    return agent;
+    return Failures.definition(definitions, Kind.AGENT, run.agentId(), AgentSpec.class, ErrorCategory.AI_AGENT_ERROR);
   }
 
   /** The simulated user's latest message; null when there is none yet (the agent speaks first). */

@@ -13,6 +13,10 @@ import java.util.Map;
  * @param session what reaches the agent with every message: user id, entry point, locale, data
  * @param dynamicVariables the batch's values for the scenario's {@code {{name}}} placeholders,
  *     overriding the scenario's own; null in runs scheduled before batches had them
+ * @param mocking canned tool results for the agent under test; null for none
+ * @param counterAgentId an agent that plays the simulated user instead of the scenario's persona
+ *     or script (Interactly's counter workflow); null for none
+ * @param agentRevisionId the revision of the agent under test the batch pinned; null for its latest
  */
 public record RunSettings(
     boolean agentSpeaksFirst,
@@ -21,13 +25,36 @@ public record RunSettings(
     long runTimeoutSeconds,
     Session session,
     RetrySettings retry,
-    Map<String, String> dynamicVariables) {
+    Map<String, String> dynamicVariables,
+    Mocking mocking,
+    String counterAgentId,
+    String agentRevisionId) {
 
   /** Settings without dynamic variables of the batch's own. */
   public RunSettings(boolean agentSpeaksFirst, int maxTurns, int maxEvents, long runTimeoutSeconds, Session session,
       RetrySettings retry) {
     this(agentSpeaksFirst, maxTurns, maxEvents, runTimeoutSeconds, session, retry, null);
   }
+
+  /** Settings with the batch's dynamic variables, no mocking, no counter agent, the agent's latest revision. */
+  public RunSettings(boolean agentSpeaksFirst, int maxTurns, int maxEvents, long runTimeoutSeconds, Session session,
+      RetrySettings retry, Map<String, String> dynamicVariables) {
+    this(agentSpeaksFirst, maxTurns, maxEvents, runTimeoutSeconds, session, retry, dynamicVariables, null, null, null);
+  }
+
+  /**
+   * Canned tool results (Cognigy's {@code enableMocking}, Feather's {@code tool_overrides}).
+   *
+   * @param enabled the agent is told to use mocks (the {@code http} connector passes a flag)
+   * @param toolOverrides by tool name
+   */
+  public record Mocking(boolean enabled, Map<String, ToolOverride> toolOverrides) {}
+
+  /**
+   * What a mocked tool answers: exactly one of {@code output} and {@code error}, after
+   * {@code delayMs} (waited durably, by a workflow timer).
+   */
+  public record ToolOverride(Object output, String error, int delayMs) {}
 
   public record Session(String userId, String entrypoint, String locale, Map<String, Object> data) {}
 }
