@@ -72,7 +72,9 @@ public class BatchScheduler {
     ScenarioSpec spec = scenario.spec();
     RunSettings settings = new RunSettings(spec.agentSpeaksFirst(), spec.maxTurnsOrDefault(),
         request.maxEvents() == null ? ScheduleRequest.DEFAULT_MAX_EVENTS : request.maxEvents(),
-        runTimeoutSeconds, request.session(), retry, request.dynamicVariables());
+        runTimeoutSeconds, request.session(), retry, request.dynamicVariables(), request.mocking(),
+        request.counterAgentId() == null ? null : request.counterAgentId().toString(),
+        request.agentRevisionId() == null ? null : request.agentRevisionId().toString());
     BatchInput input = new BatchInput(batchId.toString(), request.projectId(), request.scenarioId().toString(),
         request.agentId().toString(), request.modelId().toString(), request.runs(), request.concurrency(),
         request.stopOnFailure(), request.timeoutSeconds(), settings, null);

@@ -3,6 +3,7 @@ package dev.agentsim.api.cognigy;
 import dev.agentsim.api.batch.ScheduleRequest;
 import dev.agentsim.api.error.FieldError;
 import dev.agentsim.api.error.NotFound;
+import dev.agentsim.workflows.run.RunSettings.Mocking;
 import dev.agentsim.workflows.run.RunSettings.Session;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -58,7 +59,8 @@ final class CognigyScheduleParser {
     Session session = new Session(userId, entrypoint, locale,
         data == null ? Map.of() : data);
     return new ScheduleRequest(projectId, scenarioId, agentId, modelId, name, runs, concurrency,
-        stopOnFailure, timeoutSeconds, maxEvents, (String) endPointType, session, runConfig, "api", dynamicVariables);
+        stopOnFailure, timeoutSeconds, maxEvents, (String) endPointType, session, runConfig, "api", dynamicVariables,
+        Boolean.TRUE.equals(mocking) ? new Mocking(true, Map.of()) : null, null, null);
   }
 
   private static UUID reference(Map<String, Object> runConfig, String key, String what) {
