@@ -10,6 +10,7 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
+import io.temporal.testing.WorkflowReplayer;
 import io.temporal.worker.Worker;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +69,16 @@ class RejudgeWorkflowTest {
     assertThat(fake.errors).isEmpty();
     assertThat(fake.finished).containsExactly(2);
     assertThat(fake.evaluations).containsOnly(2);
+  }
+
+  @Test
+  void itsHistoryReplaysAgainstTheCurrentCode() throws Exception {
+    fake.runs = 5;
+    fake.failing = sequence -> sequence == 3;
+    rejudge(2, -1);
+
+    WorkflowReplayer.replayWorkflowExecution(client.fetchHistory(RejudgeWorkflow.workflowId(BATCH, 2)),
+        RejudgeWorkflowImpl.class);
   }
 
   @Test
