@@ -58,8 +58,18 @@ public class AgentActivitiesImpl implements AgentActivities {
     return new TurnResult(request.sequence() + texts.size(), reply.ended());
   }
 
+  /** The agent as the revision its batch pinned; runs scheduled before revisions existed test the current agent. */
   private AgentSpec agent(RunInput run) {
-    return Failures.definition(definitions, Kind.AGENT, run.agentId(), AgentSpec.class, ErrorCategory.AI_AGENT_ERROR);
+    String revisionId = run.settings() == null ? null : run.settings().agentRevisionId();
+    if (revisionId == null) {
+      return Failures.definition(definitions, Kind.AGENT, run.agentId(), AgentSpec.class, ErrorCategory.AI_AGENT_ERROR);
+    }
+    try {
+      return definitions.getAgentRevision(Failures.uuid(run.agentId(), "agent"),
+          Failures.uuid(revisionId, "agent revision"), AgentSpec.class);
+    } catch (IllegalStateException e) {
+      throw Failures.nonRetryable(ErrorCategory.AI_AGENT_ERROR, "The agent revision no longer exists", e);
+    }
   }
 
   /** The simulated user's latest message; null when there is none yet (the agent speaks first). */

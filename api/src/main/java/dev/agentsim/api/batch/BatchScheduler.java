@@ -1,8 +1,10 @@
 package dev.agentsim.api.batch;
 
+import dev.agentsim.api.error.FieldError;
 import dev.agentsim.api.error.NotFound;
 import dev.agentsim.store.batch.Batch;
 import dev.agentsim.store.batch.BatchRepository;
+import dev.agentsim.store.definition.AgentRevision;
 import dev.agentsim.store.definition.AgentSpec;
 import dev.agentsim.store.definition.DefinitionRepository;
 import dev.agentsim.store.definition.Kind;
@@ -64,17 +66,21 @@ public class BatchScheduler {
     definitions.find(request.projectId(), Kind.MODEL, request.modelId(), ModelSpec.class)
         .orElseThrow(() -> new NotFound("Model " + request.modelId() + " not found"));
     String persona = personaName(request.projectId(), scenario.spec());
+    UUID agentRevisionId = agentRevision(request);
 
     UUID batchId = UUID.randomUUID();
     Batch batch = batches.insert(batchId, request.projectId(), request.scenarioId(), request.agentId(),
         request.modelId(), request.name(), request.runs(), request.endPointType(), request.runConfig(),
         request.createdBy());
+    if (agentRevisionId != null) {
+      batches.recordAgentRevision(batchId, agentRevisionId);
+    }
     ScenarioSpec spec = scenario.spec();
     RunSettings settings = new RunSettings(spec.agentSpeaksFirst(), spec.maxTurnsOrDefault(),
         request.maxEvents() == null ? ScheduleRequest.DEFAULT_MAX_EVENTS : request.maxEvents(),
         runTimeoutSeconds, request.session(), retry, request.dynamicVariables(), request.mocking(),
         request.counterAgentId() == null ? null : request.counterAgentId().toString(),
-        request.agentRevisionId() == null ? null : request.agentRevisionId().toString());
+        agentRevisionId == null ? null : agentRevisionId.toString());
     BatchInput input = new BatchInput(batchId.toString(), request.projectId(), request.scenarioId().toString(),
         request.agentId().toString(), request.modelId().toString(), request.runs(), request.concurrency(),
         request.stopOnFailure(), request.timeoutSeconds(), settings, null);
@@ -106,6 +112,20 @@ public class BatchScheduler {
       throw e;
     }
     return batch;
+  }
+
+  /**
+   * The pinned revision, which must be the agent's; else the agent's latest, so that every run
+   * records which version of the agent it tested, even when the agent changes while the batch runs.
+   */
+  private UUID agentRevision(ScheduleRequest request) {
+    if (request.agentRevisionId() == null) {
+      return definitions.latestAgentRevision(request.agentId()).map(AgentRevision::id).orElse(null);
+    }
+    return definitions.agentRevision(request.agentId(), request.agentRevisionId())
+        .orElseThrow(() -> new FieldError("agentRevisionId", "NOT_FOUND",
+            "Agent revision " + request.agentRevisionId() + " is not a revision of agent " + request.agentId()))
+        .id();
   }
 
   /** Every run would fail without its persona: such a batch is refused rather than started. */

@@ -119,6 +119,13 @@ public abstract class DefinitionController<T extends Named> {
     view.values().removeIf(Objects::isNull);
     view.put("createdAt", stored.createdAt().toString());
     view.put("updatedAt", stored.updatedAt().toString());
+    if (kind == Kind.AGENT) {
+      // The version a run tests when it pins none; an older one can be pinned by its revisionId.
+      repository.latestAgentRevision(stored.id()).ifPresent(revision -> {
+        view.put("revisionId", revision.id());
+        view.put("revision", revision.number());
+      });
+    }
     return view;
   }
 }

@@ -203,6 +203,43 @@ public class BatchRepository {
         .update();
   }
 
+  /** Records which agent revision the batch's runs test. */
+  public void recordAgentRevision(UUID batchId, UUID revisionId) {
+    jdbc.sql("update batches set agent_revision_id = :revision where id = :id")
+        .param("id", batchId)
+        .param("revision", revisionId)
+        .update();
+  }
+
+  /** The agent revision the batch's runs test; empty for batches scheduled before revisions existed. */
+  public Optional<UUID> agentRevisionId(UUID batchId) {
+    return jdbc.sql("select agent_revision_id from batches where id = :id and agent_revision_id is not null")
+        .param("id", batchId)
+        .query(UUID.class)
+        .optional();
+  }
+
+  /** A project's batches made by one creator (e.g. a dialect), newest first. */
+  public List<Batch> listCreatedBy(String projectId, String createdBy, int limit, int skip) {
+    return jdbc.sql(SELECT + """
+             where b.project_id = :project and b.created_by = :createdBy
+            group by b.id order by b.created_at desc, b.id limit :limit offset :skip""")
+        .param("project", projectId)
+        .param("createdBy", createdBy)
+        .param("limit", limit)
+        .param("skip", skip)
+        .query(this::map)
+        .list();
+  }
+
+  public int countCreatedBy(String projectId, String createdBy) {
+    return jdbc.sql("select count(*) from batches where project_id = :project and created_by = :createdBy")
+        .param("project", projectId)
+        .param("createdBy", createdBy)
+        .query(Integer.class)
+        .single();
+  }
+
   /** Removes a batch whose workflow could not be started, so nothing stays half-created. */
   public void delete(UUID id) {
     jdbc.sql("delete from batches where id = :id").param("id", id).update();

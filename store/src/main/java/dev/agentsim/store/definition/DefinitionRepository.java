@@ -104,6 +104,55 @@ public class DefinitionRepository {
         .update() > 0;
   }
 
+  /** The agent's newest revision; empty when the agent does not exist. */
+  public Optional<AgentRevision> latestAgentRevision(UUID agentId) {
+    return jdbc.sql("select * from agent_revisions where agent_id = :agent order by number desc limit 1")
+        .param("agent", agentId)
+        .query((rs, n) -> revision(rs))
+        .optional();
+  }
+
+  /** A revision of this agent; empty when there is none of that id, or it is another agent's. */
+  public Optional<AgentRevision> agentRevision(UUID agentId, UUID revisionId) {
+    return jdbc.sql("select * from agent_revisions where id = :id and agent_id = :agent")
+        .param("id", revisionId)
+        .param("agent", agentId)
+        .query((rs, n) -> revision(rs))
+        .optional();
+  }
+
+  /** The agent's revisions, newest first. */
+  public List<AgentRevision> agentRevisions(UUID agentId, int limit, int skip) {
+    return jdbc.sql("""
+            select * from agent_revisions where agent_id = :agent
+            order by number desc limit :limit offset :skip""")
+        .param("agent", agentId)
+        .param("limit", limit)
+        .param("skip", skip)
+        .query((rs, n) -> revision(rs))
+        .list();
+  }
+
+  /**
+   * The agent as one revision stored it. Like {@link #get}, for activities acting on a revision
+   * checked against its agent when the batch was scheduled.
+   */
+  public <T> T getAgentRevision(UUID agentId, UUID revisionId, Class<T> type) {
+    return jdbc.sql("select body from agent_revisions where id = :id and agent_id = :agent")
+        .param("id", revisionId)
+        .param("agent", agentId)
+        .query(String.class)
+        .optional()
+        .map(body -> json.readValue(body, type))
+        .orElseThrow(() -> new IllegalStateException(
+            "Revision " + revisionId + " of agent " + agentId + " no longer exists"));
+  }
+
+  private static AgentRevision revision(ResultSet rs) throws SQLException {
+    return new AgentRevision(rs.getObject("id", UUID.class), rs.getObject("agent_id", UUID.class),
+        rs.getInt("number"), rs.getTimestamp("created_at").toInstant());
+  }
+
   private <T> Stored<T> map(ResultSet rs, Class<T> type) throws SQLException {
     return new Stored<>(
         rs.getObject("id", UUID.class),

@@ -175,7 +175,7 @@ public class BatchWorkflowImpl implements BatchWorkflow {
   }
 
   /** Run ids are derived, so the batch can hand them out deterministically and idempotently. */
-  static String runId(String batchId, int sequence) {
+  public static String runId(String batchId, int sequence) {
     return UUID.nameUUIDFromBytes((batchId + "/" + sequence).getBytes(StandardCharsets.UTF_8)).toString();
   }
 

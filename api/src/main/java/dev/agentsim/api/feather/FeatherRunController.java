@@ -1,0 +1,139 @@
+package dev.agentsim.api.feather;
+
+import dev.agentsim.api.feather.FeatherValidation.Detail;
+import dev.agentsim.store.batch.Batch;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Feather's simulation runs: dispatch one ({@code POST /v1/simulation/runs}, as Feather's API
+ * reference defines it), and the companions it lacks in the same style: read one, list them,
+ * cancel one.
+ *
+ * <p>Feather scopes everything by {@code organization_id}; here that is a project, named by the
+ * {@code x-organization-id} header or the {@code organization_id} query parameter, else
+ * {@code simulator.feather.default-project}. The {@code x-api-key} header is accepted and not
+ * checked: this service has no authentication of its own.
+ */
+@RestController
+public class FeatherRunController {
+
+  static final String PATH = "/v1/simulation/runs";
+
+  private final FeatherRuns runs;
+  private final String defaultProject;
+
+  public FeatherRunController(FeatherRuns runs,
+      @Value("${simulator.feather.default-project:demo}") String defaultProject) {
+    this.runs = runs;
+    this.defaultProject = defaultProject;
+  }
+
+  @PostMapping(PATH)
+  public ResponseEntity<FeatherRunView> dispatch(
+      @RequestHeader(name = "x-organization-id", required = false) String organizationHeader,
+      @RequestParam(name = "organization_id", required = false) String organizationParam,
+      @RequestBody(required = false) Object body) {
+    FeatherDispatch request = FeatherDispatch.parse(body);
+    return ResponseEntity.status(HttpStatus.CREATED)
+        .body(runs.dispatch(project(organizationHeader, organizationParam), request));
+  }
+
+  @GetMapping(PATH + "/{runId}")
+  public FeatherRunView get(
+      @RequestHeader(name = "x-organization-id", required = false) String organizationHeader,
+      @RequestParam(name = "organization_id", required = false) String organizationParam,
+      @PathVariable String runId) {
+    return runs.view(find(project(organizationHeader, organizationParam), runId));
+  }
+
+  /** Newest first, {@code limit} (1 to 100, default 20) at a time from {@code offset}. */
+  @GetMapping(PATH)
+  public Map<String, Object> list(
+      @RequestHeader(name = "x-organization-id", required = false) String organizationHeader,
+      @RequestParam(name = "organization_id", required = false) String organizationParam,
+      @RequestParam(required = false) String limit,
+      @RequestParam(required = false) String offset) {
+    List<Detail> problems = new ArrayList<>();
+    int pageSize = integer("limit", limit, 20, 1, 100, problems);
+    int skip = integer("offset", offset, 0, 0, Integer.MAX_VALUE, problems);
+    if (!problems.isEmpty()) {
+      throw new FeatherValidation(problems);
+    }
+    String project = project(organizationHeader, organizationParam);
+    Map<String, Object> page = new LinkedHashMap<>();
+    page.put("items", runs.list(project, pageSize, skip));
+    page.put("total", runs.count(project));
+    page.put("limit", pageSize);
+    page.put("offset", skip);
+    return page;
+  }
+
+  /** Stops a pending or running run; it then reads {@code cancelled}. A finished run stays as it is. */
+  @PostMapping(PATH + "/{runId}/cancel")
+  public ResponseEntity<FeatherRunView> cancel(
+      @RequestHeader(name = "x-organization-id", required = false) String organizationHeader,
+      @RequestParam(name = "organization_id", required = false) String organizationParam,
+      @PathVariable String runId) {
+    Batch batch = find(project(organizationHeader, organizationParam), runId);
+    runs.cancel(batch);
+    return ResponseEntity.accepted().body(runs.view(batch));
+  }
+
+  private Batch find(String project, String runId) {
+    UUID id;
+    try {
+      id = UUID.fromString(runId);
+    } catch (IllegalArgumentException e) {
+      throw new FeatherValidation(List.of(new Detail(List.of("path", "run_id"), "Input should be a valid UUID",
+          "uuid_parsing", runId, null)));
+    }
+    return runs.find(project, id).orElseThrow(() -> FeatherError.notFound("Simulation run " + runId + " not found"));
+  }
+
+  private String project(String header, String param) {
+    if (header != null && !header.isBlank()) {
+      return header.trim();
+    }
+    if (param != null && !param.isBlank()) {
+      return param.trim();
+    }
+    return defaultProject;
+  }
+
+  private static int integer(String name, String value, int fallback, int min, int max, List<Detail> problems) {
+    if (value == null) {
+      return fallback;
+    }
+    List<Object> loc = List.of("query", name);
+    int number;
+    try {
+      number = Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      problems.add(new Detail(loc, "Input should be a valid integer, unable to parse string as an integer",
+          "int_parsing", value, null));
+      return fallback;
+    }
+    if (number < min) {
+      problems.add(new Detail(loc, "Input should be greater than or equal to " + min, "greater_than_equal", value,
+          Map.of("ge", min)));
+    } else if (number > max) {
+      problems.add(new Detail(loc, "Input should be less than or equal to " + max, "less_than_equal", value,
+          Map.of("le", max)));
+    }
+    return number;
+  }
+}
