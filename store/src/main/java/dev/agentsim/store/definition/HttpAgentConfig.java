@@ -23,7 +23,7 @@ public record HttpAgentConfig(
     String requestTemplate,
     String replyTextPath,
     String replyDataPath,
-    String endedPath) {
+    String endedPath) implements AgentConfig {
 
   public static final int DEFAULT_TIMEOUT_MS = 30_000;
 
