@@ -11,6 +11,9 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.agentsim.activities.agent.AgentActivitiesImpl;
 import dev.agentsim.activities.agent.AgentConnectors;
+import dev.agentsim.activities.agent.AgentHttp;
+import dev.agentsim.activities.agent.CognigyRestConnector;
+import dev.agentsim.activities.agent.OpenAiChatAgent;
 import dev.agentsim.activities.agent.HttpAgentConnector;
 import dev.agentsim.activities.batch.BatchActivitiesImpl;
 import dev.agentsim.activities.evaluation.CriteriaEvaluator;
@@ -144,6 +147,35 @@ public final class ActivitiesTestSupport {
     return json(body).withHeader("x-request-id", "req_" + UUID.randomUUID());
   }
 
+  /** A chat completion in which the model calls one tool instead of answering. */
+  public static ResponseDefinitionBuilder toolCalls(String callId, String tool, String arguments) {
+    String body = """
+        {
+          "id": "chatcmpl-%s",
+          "object": "chat.completion",
+          "created": 1741570283,
+          "model": "gpt-4o-mini-2024-07-18",
+          "choices": [
+            {
+              "index": 0,
+              "message": {
+                "role": "assistant",
+                "content": null,
+                "tool_calls": [
+                  {"id": %s, "type": "function", "function": {"name": %s, "arguments": %s}}
+                ],
+                "refusal": null
+              },
+              "finish_reason": "tool_calls"
+            }
+          ],
+          "usage": {"prompt_tokens": 80, "completion_tokens": 20, "total_tokens": 100}
+        }
+        """.formatted(UUID.randomUUID(), JSON.writeValueAsString(callId), JSON.writeValueAsString(tool),
+        JSON.writeValueAsString(arguments));
+    return json(body);
+  }
+
   /** An OpenAI error body with the given status, as the API sends for bad keys, unknown models, overload. */
   public static ResponseDefinitionBuilder openAiError(int status, String type, String message) {
     return aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody("""
@@ -223,6 +255,10 @@ public final class ActivitiesTestSupport {
       return definitions.insert(PROJECT, Kind.AGENT, new AgentSpec("Support bot", "http", config)).id();
     }
 
+    public UUID agent(AgentSpec spec) {
+      return definitions.insert(PROJECT, Kind.AGENT, spec).id();
+    }
+
     /** An OpenAI-compatible model at {@code baseUrl} (WireMock's, plus {@code /v1}). */
     public UUID model(String baseUrl) {
       return definitions.insert(PROJECT, Kind.MODEL,
@@ -268,10 +304,16 @@ public final class ActivitiesTestSupport {
       RunActivitiesImpl run = new RunActivitiesImpl(definitions, runs,
           new CriteriaEvaluator(definitions, new LlmJudge(llm, JSON)));
       return new Activities(
-          new AgentActivitiesImpl(definitions, runs, new AgentConnectors(new HttpAgentConnector(JSON))),
+          new AgentActivitiesImpl(definitions, runs, connectors(), new OpenAiChatAgent(definitions, runs, llm, JSON)),
           new SimulatedUserActivitiesImpl(definitions, runs, llm),
           run);
     }
+  }
+
+  /** The connectors of remote agents, as Spring wires them. */
+  public static AgentConnectors connectors() {
+    AgentHttp http = new AgentHttp(JSON);
+    return new AgentConnectors(new HttpAgentConnector(JSON, http), new CognigyRestConnector(JSON, http));
   }
 
   public record Activities(AgentActivitiesImpl agent, SimulatedUserActivitiesImpl user, RunActivitiesImpl run) {}

@@ -4,6 +4,7 @@ import dev.agentsim.activities.Failures;
 import dev.agentsim.store.definition.AgentSpec;
 import dev.agentsim.store.definition.DefinitionRepository;
 import dev.agentsim.store.definition.Kind;
+import dev.agentsim.store.definition.OpenAiChatAgentConfig;
 import dev.agentsim.store.run.RunRepository;
 import dev.agentsim.store.run.Turn;
 import dev.agentsim.workflows.ErrorCategory;
@@ -25,7 +26,8 @@ import org.springframework.stereotype.Component;
  * first of them carries the measured latency and the reply's data. A reply without any message
  * (no text, an empty text list) is stored as one agent turn with empty text, so the transcript
  * shows that the agent answered, when, and with which data. Turns are upserts by sequence, so a
- * retried attempt stores nothing twice.
+ * retried attempt stores nothing twice. An {@code openai-chat} agent takes its turn itself, see
+ * {@link OpenAiChatAgent}.
  */
 @Component("agentActivities")
 public class AgentActivitiesImpl implements AgentActivities {
@@ -33,11 +35,14 @@ public class AgentActivitiesImpl implements AgentActivities {
   private final DefinitionRepository definitions;
   private final RunRepository runs;
   private final AgentConnectors connectors;
+  private final OpenAiChatAgent chatAgent;
 
-  public AgentActivitiesImpl(DefinitionRepository definitions, RunRepository runs, AgentConnectors connectors) {
+  public AgentActivitiesImpl(DefinitionRepository definitions, RunRepository runs, AgentConnectors connectors,
+      OpenAiChatAgent chatAgent) {
     this.definitions = definitions;
     this.runs = runs;
     this.connectors = connectors;
+    this.chatAgent = chatAgent;
   }
 
   @Override
@@ -45,6 +50,9 @@ public class AgentActivitiesImpl implements AgentActivities {
     RunInput run = request.run();
     UUID runId = Failures.uuid(run.runId(), "run");
     AgentSpec agent = agent(run);
+    if (agent.config() instanceof OpenAiChatAgentConfig chat) {
+      return chatAgent.turn(runId, chat, run.settings() == null ? null : run.settings().mocking(), request.sequence());
+    }
     String text = lastUserText(runs.turns(runId));
     AgentReply reply = connectors.send(agent, message(run, request, text));
 
@@ -91,6 +99,7 @@ public class AgentActivitiesImpl implements AgentActivities {
     return new AgentMessage(run.runId(), userId, text, data, request.exchange(),
         session == null ? null : session.entrypoint(),
         session == null ? null : session.locale(),
-        run.runId() + ":" + request.sequence());
+        run.runId() + ":" + request.sequence(),
+        run.settings() == null ? null : run.settings().mocking());
   }
 }

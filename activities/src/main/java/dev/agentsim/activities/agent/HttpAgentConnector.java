@@ -7,26 +7,12 @@ import dev.agentsim.activities.FailureDetail;
 import dev.agentsim.activities.Failures;
 import dev.agentsim.store.definition.HttpAgentConfig;
 import dev.agentsim.workflows.ErrorCategory;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -37,13 +23,11 @@ import tools.jackson.databind.json.JsonMapper;
  * when set; the reply is read with JsonPath ({@code $.text}, {@code $.data}, {@code $.ended} by
  * default). The text may be a string or an array of strings, one agent message each.
  *
- * <p>Every request carries {@code Idempotency-Key: <runId>:<sequence>}, the same on each attempt
- * of one turn. Configured header values are secrets and are never logged nor put in failures.
- * Redirects are not followed (a redirect would carry those headers elsewhere).
+ * <p>When the batch mocks tools, the request carries {@code X-Simulator-Mocking: true} and a body
+ * field {@code mocking: {"enabled": true, "toolOverrides": {...}}} (with a template: where its
+ * {@code {{mocking}}} placeholder stands), so the agent can answer its tool calls from them.
  *
- * <p>Errors are classified here, once: timeouts are {@code AI_AGENT_TIMEOUT}, everything else
- * {@code AI_AGENT_ERROR}; connection errors, 5xx, 408 and 429 are retryable ({@code Retry-After}
- * honoured), other statuses, unreadable replies and bad configuration are not.
+ * <p>Headers, idempotency keys and error classification: see {@link AgentHttp}.
  */
 @Component
 public class HttpAgentConnector {
@@ -53,23 +37,14 @@ public class HttpAgentConnector {
   static final String DEFAULT_DATA_PATH = "$.data";
   static final String DEFAULT_ENDED_PATH = "$.ended";
 
-  private static final Logger log = LoggerFactory.getLogger(HttpAgentConnector.class);
-  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-  private static final int BODY_IN_DETAILS = 1_000;
-  /** Headers the JDK client sets itself and refuses to take from us. */
-  private static final Set<String> RESTRICTED_HEADERS = Set.of("connection", "content-length", "expect", "host",
-      "upgrade");
+  public static final String MOCKING_HEADER = "X-Simulator-Mocking";
 
   private final JsonMapper json;
-  private final HttpClient http;
+  private final AgentHttp http;
 
-  public HttpAgentConnector(JsonMapper json) {
+  public HttpAgentConnector(JsonMapper json, AgentHttp http) {
     this.json = json;
-    this.http = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(CONNECT_TIMEOUT)
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .build();
+    this.http = http;
   }
 
   /** Sends one message to the agent and reads its reply. Throws {@code ApplicationFailure}s only. */
@@ -78,34 +53,10 @@ public class HttpAgentConnector {
     ReplyPaths paths = new ReplyPaths(textPath, compile(textPath),
         compile(orDefault(config.replyDataPath(), DEFAULT_DATA_PATH)),
         compile(orDefault(config.endedPath(), DEFAULT_ENDED_PATH)));
-    HttpRequest request = request(config, body(config, message), message.idempotencyKey());
-    String target = config.methodOrDefault() + " " + withoutQuery(request.uri());
-    long started = System.nanoTime();
-    HttpResponse<String> response;
-    try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    } catch (HttpConnectTimeoutException e) {
-      throw Failures.retryable(ErrorCategory.AI_AGENT_ERROR, "The agent could not be reached: connecting timed out",
-          new FailureDetail(target + ": " + e.getMessage(), e));
-    } catch (HttpTimeoutException e) {
-      throw Failures.retryable(ErrorCategory.AI_AGENT_TIMEOUT,
-          "The agent did not answer within " + config.timeoutOrDefault() + " ms",
-          new FailureDetail(target + ": " + e.getMessage(), e));
-    } catch (IOException e) {
-      throw Failures.retryable(ErrorCategory.AI_AGENT_ERROR, "The agent could not be reached",
-          new FailureDetail(target + ": " + e.getClass().getSimpleName() + ": " + e.getMessage(), e));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw Failures.retryable(ErrorCategory.AI_AGENT_ERROR, "The call to the agent was interrupted",
-          new FailureDetail(target, e));
-    }
-    long latencyMs = (System.nanoTime() - started) / 1_000_000;
-    int status = response.statusCode();
-    log.debug("{} answered HTTP {} in {} ms (key {})", target, status, latencyMs, message.idempotencyKey());
-    if (status < 200 || status >= 300) {
-      throw statusFailure(target, response);
-    }
-    return reply(paths, target, response.body(), latencyMs);
+    AgentHttp.Answer answer = http.exchange(config.url(), config.methodOrDefault(), config.headers(),
+        message.mocked() ? Map.of(MOCKING_HEADER, "true") : Map.of(), config.timeoutOrDefault(),
+        body(config, message), message.idempotencyKey());
+    return reply(paths, answer);
   }
 
   private String body(HttpAgentConfig config, AgentMessage message) {
@@ -124,79 +75,29 @@ public class HttpAgentConnector {
     if (message.locale() != null) {
       body.put("locale", message.locale());
     }
+    if (message.mocked()) {
+      body.put("mocking", message.mockingBody());
+    }
     return json.writeValueAsString(body);
-  }
-
-  private HttpRequest request(HttpAgentConfig config, String body, String idempotencyKey) {
-    HttpRequest.Builder builder;
-    try {
-      builder = HttpRequest.newBuilder(URI.create(config.url()));
-    } catch (IllegalArgumentException e) {
-      throw Failures.nonRetryable(ErrorCategory.AI_AGENT_ERROR, "The agent's URL is not valid",
-          new FailureDetail(e.getClass().getSimpleName()));
-    }
-    builder.timeout(Duration.ofMillis(config.timeoutOrDefault()))
-        .method(config.methodOrDefault(), HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
-        .setHeader("Content-Type", "application/json")
-        .setHeader("Accept", "application/json");
-    if (config.headers() != null) {
-      config.headers().forEach((name, value) -> {
-        if (name == null || value == null || RESTRICTED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
-          throw Failures.nonRetryable(ErrorCategory.AI_AGENT_ERROR,
-              "The agent's header '" + name + "' cannot be sent", new FailureDetail("restricted or empty header"));
-        }
-        try {
-          builder.setHeader(name, value);
-        } catch (IllegalArgumentException e) {
-          // Never the value, which is a secret.
-          throw Failures.nonRetryable(ErrorCategory.AI_AGENT_ERROR,
-              "The agent's header '" + name + "' is not a valid HTTP header", new FailureDetail("invalid header"));
-        }
-      });
-    }
-    builder.setHeader(IDEMPOTENCY_KEY, idempotencyKey);
-    return builder.build();
-  }
-
-  private RuntimeException statusFailure(String target, HttpResponse<String> response) {
-    int status = response.statusCode();
-    String message = "The agent answered HTTP " + status;
-    FailureDetail detail = new FailureDetail(target + " answered HTTP " + status + ": "
-        + Failures.abbreviate(response.body(), BODY_IN_DETAILS));
-    if (status == 408 || status == 429 || status >= 500) {
-      return Failures.retryable(ErrorCategory.AI_AGENT_ERROR, message, detail, Failures.retryAfter(response.headers()));
-    }
-    if (status >= 300 && status < 400) {
-      message += " (a redirect; configure the final URL, redirects are not followed)";
-    }
-    return Failures.nonRetryable(ErrorCategory.AI_AGENT_ERROR, message, detail);
   }
 
   /** Where the reply's text, data and end flag are, compiled before anything is sent. */
   private record ReplyPaths(String textPath, JsonPath text, JsonPath data, JsonPath ended) {}
 
-  private AgentReply reply(ReplyPaths paths, String target, String body, long latencyMs) {
-    Object document;
-    try {
-      document = json.readValue(body, Object.class);
-    } catch (JacksonException e) {
-      throw Failures.nonRetryable(ErrorCategory.AI_AGENT_ERROR, "The agent's reply is not valid JSON",
-          new FailureDetail(target + " answered: " + Failures.abbreviate(body, BODY_IN_DETAILS)));
-    }
-    if (document == null) {
-      throw Failures.nonRetryable(ErrorCategory.AI_AGENT_ERROR, "The agent's reply is empty",
-          new FailureDetail(target + " answered an empty body"));
-    }
+  private AgentReply reply(ReplyPaths paths, AgentHttp.Answer answer) {
+    Object document = answer.document();
+    String target = answer.target();
+    String body = answer.body();
     boolean ended = ended(read(document, paths.ended()));
     String textPath = paths.textPath();
     Optional<Object> text = read(document, paths.text());
     if (text.isEmpty() && !ended) {
       throw Failures.nonRetryable(ErrorCategory.AI_AGENT_ERROR, "The agent's reply has no text at " + textPath,
-          new FailureDetail(target + " answered: " + Failures.abbreviate(body, BODY_IN_DETAILS)));
+          new FailureDetail(target + " answered: " + Failures.abbreviate(body, AgentHttp.BODY_IN_DETAILS)));
     }
     List<String> texts = texts(text.orElse(null), textPath, target, body);
     Map<String, Object> data = data(read(document, paths.data()).orElse(null));
-    return new AgentReply(texts, data, ended, latencyMs);
+    return new AgentReply(texts, data, ended, answer.latencyMs());
   }
 
   private static JsonPath compile(String path) {
@@ -254,7 +155,7 @@ public class HttpAgentConnector {
   private static RuntimeException notText(String path, String target, String body) {
     return Failures.nonRetryable(ErrorCategory.AI_AGENT_ERROR,
         "The agent's reply text at " + path + " is not a string or a list of strings",
-        new FailureDetail(target + " answered: " + Failures.abbreviate(body, BODY_IN_DETAILS)));
+        new FailureDetail(target + " answered: " + Failures.abbreviate(body, AgentHttp.BODY_IN_DETAILS)));
   }
 
   @SuppressWarnings("unchecked")
@@ -286,11 +187,5 @@ public class HttpAgentConnector {
 
   private static String orDefault(String path, String fallback) {
     return path == null || path.isBlank() ? fallback : path;
-  }
-
-  /** User info and query strings may carry keys: left out of anything logged or stored. */
-  private static String withoutQuery(URI uri) {
-    return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
-        + (uri.getRawPath() == null ? "" : uri.getRawPath());
   }
 }

@@ -13,7 +13,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Renders an agent's request template: a JSON body with {@code {{text}}}, {@code {{sessionId}}},
  * {@code {{userId}}}, {@code {{turn}}}, {@code {{data}}}, {@code {{entrypoint}}} and
- * {@code {{locale}}} placeholders.
+ * {@code {{locale}}} placeholders, and {@code {{mocking}}}: the batch's canned tool results, or
+ * {@code null} when the agent is not told to mock.
  *
  * <p>Inside a JSON string ({@code "message": "{{text}}"}) a placeholder becomes the JSON-escaped
  * text of its value; standing on its own ({@code "turn": {{turn}}, "context": {{data}}}) it
@@ -80,6 +81,7 @@ final class RequestTemplate {
     values.put("data", message.data() == null ? Map.of() : message.data());
     values.put("entrypoint", message.entrypoint());
     values.put("locale", message.locale());
+    values.put("mocking", message.mockingBody());
     return values;
   }
 

@@ -57,6 +57,8 @@ public class CriteriaEvaluator {
         case "regex" -> RuleCriteria.regex(criterion, transcript);
         case "max_turns" -> RuleCriteria.maxTurns(criterion, transcript);
         case "conversation_ended" -> RuleCriteria.conversationEnded(criterion, transcript);
+        case "tool_called" -> ToolAndDataCriteria.toolCalled(criterion, transcript);
+        case "json_path" -> ToolAndDataCriteria.jsonPath(criterion, transcript);
         case "text" -> {
           if (model == null) {
             model = model(modelId);

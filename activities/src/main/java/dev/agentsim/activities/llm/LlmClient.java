@@ -8,6 +8,7 @@ import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.TokenUsage;
 import io.temporal.failure.ApplicationFailure;
@@ -87,6 +88,22 @@ public class LlmClient {
     } catch (ApplicationFailure failure) {
       return new ModelCheck(false, millisSince(started), null, failure.getOriginalMessage(), failure.getType(),
           failure.getCause() == null ? null : failure.getCause().getMessage());
+    }
+  }
+
+  /**
+   * Asks the model with tools, for an agent under test ({@code openai-chat} agents): its calls are
+   * the agent's cost, not the simulator's, so nothing is recorded.
+   */
+  public ChatResponse chat(UUID modelId, ModelSpec spec, ChatRequest request) {
+    Duration callTimeout = spec.timeoutMs() == null ? timeout : Duration.ofMillis(spec.timeoutMs());
+    ChatModel model = model(modelId, spec, callTimeout);
+    try (ModelSlots.Slot slot = slots.acquire(modelId, spec.maxConcurrency())) {
+      try {
+        return model.chat(request);
+      } catch (RuntimeException e) {
+        throw LlmFailures.classify(e, callTimeout, spec.apiKey());
+      }
     }
   }
 

@@ -1,16 +1,24 @@
 package dev.agentsim.api.definition;
 
+import dev.agentsim.api.error.FieldError;
 import dev.agentsim.store.definition.AgentSpec;
+import dev.agentsim.store.definition.CognigyRestAgentConfig;
 import dev.agentsim.store.definition.DefinitionRepository;
 import dev.agentsim.store.definition.HttpAgentConfig;
 import dev.agentsim.store.definition.Kind;
+import dev.agentsim.store.definition.ModelSpec;
+import dev.agentsim.store.definition.OpenAiChatAgentConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Agents under test. Header values (tokens, keys) are secrets: returned masked. */
+/**
+ * Agents under test. Header values (tokens, keys) of {@code http} and {@code cognigy-rest}
+ * agents are secrets: returned masked. An {@code openai-chat} agent holds no secret of its own;
+ * its model's key stays with the model.
+ */
 @RestController
 @RequestMapping("/v1/agents")
 public class AgentController extends DefinitionController<AgentSpec> {
@@ -18,24 +26,46 @@ public class AgentController extends DefinitionController<AgentSpec> {
   /** What a secret header value reads as; sent back unchanged on update, it keeps the stored value. */
   static final String MASK = "********";
 
+  private final DefinitionRepository repository;
+
   public AgentController(DefinitionRepository repository, JsonMapper json) {
     super(repository, json, Kind.AGENT, AgentSpec.class);
+    this.repository = repository;
+  }
+
+  @Override
+  protected void check(String projectId, AgentSpec spec) {
+    if (spec.config() instanceof OpenAiChatAgentConfig chat
+        && repository.find(projectId, Kind.MODEL, chat.modelId(), ModelSpec.class).isEmpty()) {
+      throw new FieldError("config.modelId", "NOT_FOUND", "Model " + chat.modelId() + " not found in this project");
+    }
   }
 
   @Override
   protected AgentSpec redact(AgentSpec spec) {
-    return withHeaders(spec, mask(spec.config().headers()));
+    return withHeaders(spec, mask(headers(spec)));
   }
 
   @Override
   protected AgentSpec keepSecrets(AgentSpec stored, AgentSpec update) {
-    Map<String, String> headers = update.config().headers();
-    if (headers == null || stored.config().headers() == null) {
+    Map<String, String> headers = headers(update);
+    Map<String, String> storedHeaders = headers(stored);
+    if (headers == null || storedHeaders == null) {
       return update;
     }
     Map<String, String> kept = new LinkedHashMap<>(headers);
-    kept.replaceAll((name, value) -> MASK.equals(value) ? stored.config().headers().get(name) : value);
+    kept.replaceAll((name, value) -> MASK.equals(value) ? storedHeaders.get(name) : value);
     return withHeaders(update, kept);
+  }
+
+  private static Map<String, String> headers(AgentSpec spec) {
+    if (spec.config() instanceof HttpAgentConfig http) {
+      return http.headers();
+    }
+    if (spec.config() instanceof CognigyRestAgentConfig cognigy) {
+      return cognigy.headers();
+    }
+    return null;
   }
 
   private static Map<String, String> mask(Map<String, String> headers) {
@@ -48,8 +78,13 @@ public class AgentController extends DefinitionController<AgentSpec> {
   }
 
   private static AgentSpec withHeaders(AgentSpec spec, Map<String, String> headers) {
-    HttpAgentConfig c = spec.config();
-    return new AgentSpec(spec.name(), spec.type(), new HttpAgentConfig(c.url(), c.method(), headers,
-        c.timeoutMs(), c.requestTemplate(), c.replyTextPath(), c.replyDataPath(), c.endedPath()));
+    if (spec.config() instanceof HttpAgentConfig c) {
+      return new AgentSpec(spec.name(), spec.type(), new HttpAgentConfig(c.url(), c.method(), headers,
+          c.timeoutMs(), c.requestTemplate(), c.replyTextPath(), c.replyDataPath(), c.endedPath()));
+    }
+    if (spec.config() instanceof CognigyRestAgentConfig c) {
+      return new AgentSpec(spec.name(), spec.type(), new CognigyRestAgentConfig(c.url(), headers, c.timeoutMs()));
+    }
+    return spec;
   }
 }

@@ -1,12 +1,53 @@
 package dev.agentsim.store.definition;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import java.util.Map;
+import tools.jackson.databind.json.JsonMapper;
 
-/** The endpoint under test. */
+/**
+ * The endpoint under test. Its {@code type} says how its {@code config} reads: {@code http}
+ * ({@link HttpAgentConfig}), {@code cognigy-rest} ({@link CognigyRestAgentConfig}) or
+ * {@code openai-chat} ({@link OpenAiChatAgentConfig}).
+ */
 public record AgentSpec(
     @NotBlank String name,
-    @NotNull @Pattern(regexp = "http", message = "must be one of: http") String type,
-    @NotNull @Valid HttpAgentConfig config) implements Named {}
+    @NotNull @Pattern(regexp = "http|cognigy-rest|openai-chat", message = "must be one of: http, cognigy-rest, openai-chat")
+    String type,
+    @Valid AgentConfig config) implements Named {
+
+  public static final String HTTP = "http";
+  public static final String COGNIGY_REST = "cognigy-rest";
+  public static final String OPENAI_CHAT = "openai-chat";
+
+  /**
+   * Reads the config as its type says. An unknown type leaves the config unread: validation then
+   * names {@code type}, the field at fault. A missing config reads as an empty one, so validation
+   * names the config field that is missing.
+   */
+  @JsonCreator
+  static AgentSpec fromJson(@JsonProperty("name") String name, @JsonProperty("type") String type,
+      @JsonProperty("config") Map<String, Object> config) {
+    Class<? extends AgentConfig> configType = configType(type);
+    if (configType == null) {
+      return new AgentSpec(name, type, null);
+    }
+    return new AgentSpec(name, type, JsonMapper.shared().convertValue(config == null ? Map.of() : config, configType));
+  }
+
+  private static Class<? extends AgentConfig> configType(String type) {
+    if (type == null) {
+      return null;
+    }
+    return switch (type) {
+      case HTTP -> HttpAgentConfig.class;
+      case COGNIGY_REST -> CognigyRestAgentConfig.class;
+      case OPENAI_CHAT -> OpenAiChatAgentConfig.class;
+      default -> null;
+    };
+  }
+}

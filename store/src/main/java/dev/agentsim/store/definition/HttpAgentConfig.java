@@ -12,7 +12,8 @@ import java.util.Map;
  *
  * @param headers sent with every request; their values are secrets
  * @param requestTemplate a JSON body with {@code {{text}}}, {@code {{sessionId}}}, {@code {{userId}}},
- *     {@code {{turn}}} and {@code {{data}}} placeholders
+ *     {@code {{turn}}}, {@code {{data}}}, {@code {{entrypoint}}}, {@code {{locale}}} and {@code {{mocking}}}
+ *     placeholders
  * @param replyTextPath JsonPath to the reply text (a string or an array of strings)
  */
 public record HttpAgentConfig(
@@ -23,7 +24,7 @@ public record HttpAgentConfig(
     String requestTemplate,
     String replyTextPath,
     String replyDataPath,
-    String endedPath) {
+    String endedPath) implements AgentConfig {
 
   public static final int DEFAULT_TIMEOUT_MS = 30_000;
 

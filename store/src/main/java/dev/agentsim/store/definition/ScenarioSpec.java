@@ -61,8 +61,8 @@ public record ScenarioSpec(
 
   /** One success criterion, as Cognigy spells it: {@code {"type": "text", "params": {...}}}. */
   public record Criterion(
-      @NotNull @Pattern(regexp = "text|contains|not_contains|regex|max_turns|conversation_ended",
-          message = "must be one of: text, contains, not_contains, regex, max_turns, conversation_ended")
+      @NotNull @Pattern(regexp = "text|contains|not_contains|regex|max_turns|conversation_ended|tool_called|json_path",
+          message = "must be one of: text, contains, not_contains, regex, max_turns, conversation_ended, tool_called, json_path")
       String type,
       Map<String, Object> params) {}
 

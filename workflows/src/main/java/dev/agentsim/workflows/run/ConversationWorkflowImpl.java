@@ -102,7 +102,7 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
     if (settings.agentSpeaksFirst()) {
       TurnResult greeting;
       try {
-        greeting = agent.agentTurn(new TurnRequest(input, sequence, exchanges));
+        greeting = agentTurn(agent, sequence, exchanges);
       } catch (ActivityFailure e) {
         return failure(TerminationReason.AGENT_ERROR, ErrorCategory.AI_AGENT_ERROR, ErrorCategory.AI_AGENT_TIMEOUT, e);
       }
@@ -134,7 +134,7 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
       }
       TurnResult answered;
       try {
-        answered = agent.agentTurn(new TurnRequest(input, sequence, exchanges));
+        answered = agentTurn(agent, sequence, exchanges);
       } catch (ActivityFailure e) {
         return failure(TerminationReason.AGENT_ERROR, ErrorCategory.AI_AGENT_ERROR, ErrorCategory.AI_AGENT_TIMEOUT, e);
       }
@@ -144,6 +144,19 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
       }
       Workflow.setCurrentDetails("turn " + exchanges + " of at most " + settings.maxTurns());
     }
+  }
+
+  /**
+   * One agent turn, however many calls it takes: a turn that must wait (a mocked tool's delay)
+   * is continued after a durable timer. Histories of turns that never waited replay unchanged.
+   */
+  private TurnResult agentTurn(AgentActivities agent, int sequence, int exchanges) {
+    TurnResult result = agent.agentTurn(new TurnRequest(input, sequence, exchanges));
+    while (result.waitMillis() > 0) {
+      Workflow.sleep(Duration.ofMillis(result.waitMillis()));
+      result = agent.agentTurn(new TurnRequest(input, result.nextSequence(), exchanges));
+    }
+    return result;
   }
 
   private RunOutcome conclude(Conclusion conclusion, RunActivities store) {

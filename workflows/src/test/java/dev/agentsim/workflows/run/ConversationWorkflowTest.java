@@ -23,6 +23,7 @@ import io.temporal.failure.CanceledFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
@@ -275,5 +276,40 @@ class ConversationWorkflowTest {
     assertThat(fakes.turns(Party.AGENT)).hasSize(2);
     assertThat(fakes.evaluated()).as("a stopped run is not judged").isEmpty();
     assertThat(fakes.recordedErrors()).isEmpty();
+  }
+
+  @Test
+  void aToolDelayIsWaitedOnADurableTimerAndTheAgentContinuesItsTurn() {
+    // The agent's first turn calls a tool that answers after 5 s: it stores the call at sequence 1,
+    // asks to wait, and answers at sequence 2 when called again.
+    fakes.agent(request -> request.exchange() == 1 && request.sequence() == 1
+        ? new TurnResult(2, false, 5_000)
+        : FakeActivities.speak(request));
+
+    long started = System.nanoTime();
+    RunOutcome outcome = converse(runSettings(2));
+    Duration wall = Duration.ofNanos(System.nanoTime() - started);
+
+    assertThat(outcome.reason()).isEqualTo(TerminationReason.MAX_TURNS);
+    assertThat(wall).as("time skipping fires the timer at once: nothing sleeps").isLessThan(Duration.ofMillis(5_000));
+    assertThat(fakes.turns()).extracting(TurnCall::party, TurnCall::sequence, TurnCall::exchange).containsExactly(
+        tuple(Party.USER, 0, 0),
+        tuple(Party.AGENT, 1, 1),
+        tuple(Party.AGENT, 2, 1),
+        tuple(Party.USER, 3, 1),
+        tuple(Party.AGENT, 4, 2));
+  }
+
+  @Test
+  void maxEventsCountsTheMessagesAWaitingTurnStored() {
+    fakes.agent(request -> request.sequence() == 1
+        ? new TurnResult(3, false, 1_000)
+        : FakeActivities.speak(request));
+
+    RunOutcome outcome = converse(settings(false, 10, 4, 0, FAST_RETRY));
+
+    assertThat(outcome.reason()).isEqualTo(TerminationReason.MAX_EVENTS);
+    assertThat(fakes.turns()).extracting(TurnCall::party, TurnCall::sequence).containsExactly(
+        tuple(Party.USER, 0), tuple(Party.AGENT, 1), tuple(Party.AGENT, 3));
   }
 }
