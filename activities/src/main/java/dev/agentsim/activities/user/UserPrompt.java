@@ -121,6 +121,9 @@ final class UserPrompt {
     String side = null;
     StringBuilder text = new StringBuilder();
     for (Turn turn : turns) {
+      if (Turn.TOOL.equals(turn.role())) {
+        continue; // the agent's tool calls happen behind its back: a real user never sees them
+      }
       String role = Turn.USER.equals(turn.role()) ? Turn.USER : Turn.AGENT;
       String said = turn.text() == null || turn.text().isBlank()
           ? (Turn.AGENT.equals(role) ? SILENT_AGENT : "")
