@@ -203,6 +203,27 @@ public class BatchRepository {
         .update();
   }
 
+  /** A project's batches scheduled through one endpoint type (a dialect), newest first. */
+  public List<Batch> page(String projectId, String endPointType, int limit, int skip) {
+    return jdbc.sql(SELECT + """
+            where b.project_id = :project and b.end_point_type = :endPointType
+            group by b.id order by b.created_at desc, b.id limit :limit offset :skip""")
+        .param("project", projectId)
+        .param("endPointType", endPointType)
+        .param("limit", limit)
+        .param("skip", skip)
+        .query(this::map)
+        .list();
+  }
+
+  public int count(String projectId, String endPointType) {
+    return jdbc.sql("select count(*) from batches where project_id = :project and end_point_type = :endPointType")
+        .param("project", projectId)
+        .param("endPointType", endPointType)
+        .query(Integer.class)
+        .single();
+  }
+
   /** Removes a batch whose workflow could not be started, so nothing stays half-created. */
   public void delete(UUID id) {
     jdbc.sql("delete from batches where id = :id").param("id", id).update();
