@@ -217,17 +217,23 @@ class InteractlyEndToEndTest extends EmbeddedAppTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
   void cancellingARunningSimulationMakesItCancelled() {
     String agent = createAgent("/slow-agent");
     String counter = createAgent("/counter");
     String id = (String) create(PROJECT, body(agent, counter, Map.of("number_of_simulations", 3)))
         .object("simulation").get("_id");
+    // As in the Cognigy stop test: cancel once the runs are under way (see the report on the race).
+    Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> ((Number) ((Map<?, ?>) http
+        .get(SIMULATIONS + "/" + id + "?team_id=" + PROJECT).object("simulation").get("runs")).get("running"))
+        .intValue() == 3);
 
     Http.Response cancelled = http.post(SIMULATIONS + "/" + id + "/cancel?team_id=" + PROJECT, Map.of());
 
     assertThat(cancelled.status()).isEqualTo(200);
     assertSimulationsModel(cancelled.object("simulation"));
-    awaitSimulation(PROJECT, id, "cancelled");
+    Map<String, Object> done = awaitSimulation(PROJECT, id, "cancelled");
+    assertThat((Map<String, Object>) done.get("runs")).containsEntry("cancelled", 3);
   }
 
   @Test
