@@ -20,6 +20,7 @@ import dev.agentsim.activities.evaluation.CriteriaEvaluator;
 import dev.agentsim.activities.evaluation.LlmJudge;
 import dev.agentsim.activities.evaluation.RunActivitiesImpl;
 import dev.agentsim.activities.llm.LlmClient;
+import dev.agentsim.activities.user.CounterAgentUser;
 import dev.agentsim.activities.user.SimulatedUserActivitiesImpl;
 import dev.agentsim.store.batch.BatchRepository;
 import dev.agentsim.store.definition.AgentSpec;
@@ -305,7 +306,7 @@ public final class ActivitiesTestSupport {
           new CriteriaEvaluator(definitions, new LlmJudge(llm, JSON)));
       return new Activities(
           new AgentActivitiesImpl(definitions, runs, connectors(), new OpenAiChatAgent(definitions, runs, llm, JSON)),
-          new SimulatedUserActivitiesImpl(definitions, runs, llm),
+          new SimulatedUserActivitiesImpl(definitions, runs, llm, new CounterAgentUser(definitions, runs, connectors())),
           run);
     }
   }

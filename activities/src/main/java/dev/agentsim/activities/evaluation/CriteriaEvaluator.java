@@ -30,7 +30,8 @@ public class CriteriaEvaluator {
   }
 
   /**
-   * @param modelId the run's model, asked by {@code text} criteria and for the sentiment and summary
+   * @param modelId the run's model, asked by {@code text} criteria and for the sentiment and summary;
+   *     null for a batch without one (a counter agent plays the user), which gets no sentiment and summary
    * @param llmPersona an LLM played the simulated user. A run that asked no model (a script, and
    *     criteria judged by rule) gets no sentiment and summary: it stays deterministic and offline.
    */
@@ -38,7 +39,7 @@ public class CriteriaEvaluator {
       boolean llmPersona) {
     List<CriterionResult> results = criteria(runId, criteria, transcript, modelId);
     boolean judgedByModel = criteria.stream().anyMatch(criterion -> "text".equals(criterion.type()));
-    if (!llmPersona && !judgedByModel) {
+    if ((!llmPersona && !judgedByModel) || modelId == null) {
       return Evaluation.judged(results, null, null);
     }
     LlmJudge.Experience experience = judge.summarize(runId, transcript, UUID.fromString(modelId), model(modelId));

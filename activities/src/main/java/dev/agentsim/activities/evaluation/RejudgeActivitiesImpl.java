@@ -46,7 +46,7 @@ public class RejudgeActivitiesImpl implements RejudgeActivities {
       return; // judged by an earlier attempt
     }
     Evaluation evaluation = evaluator.evaluate(runId, batches.rejudgeCriteria(batch.id(), target.evaluation()),
-        new Transcript(run.turns(), run.terminationReason()), batch.modelId().toString(),
+        new Transcript(run.turns(), run.terminationReason()), batch.modelId() == null ? null : batch.modelId().toString(),
         evaluator.llmPersona(batch.projectId(), batch.scenarioId()));
     runs.reevaluate(runId, target.evaluation(), evaluation);
   }

@@ -24,16 +24,16 @@ import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 /**
- * The simulated user: the scenario's script when it has one, otherwise an LLM playing the
- * persona. The user's message is stored at the request's sequence (an upsert, so a retried
+ * The simulated user: the batch's counter agent when it has one ({@link CounterAgentUser}), else the
+ * scenario's script when it has one, otherwise an LLM playing the persona. The user's message is stored at the request's sequence (an upsert, so a retried
  * attempt stores nothing twice).
  *
  * <p>A script says its lines in order and is done after the last one: the next turn stores
  * nothing and ends the conversation (USER_STOP). The LLM ends the conversation with an
  * {@link EndSignal}, recorded with the run; what it wrote besides the signal is stored as its last
  * message. A signal before the scenario's {@code minTurns} exchanges is not honoured. The first
- * user turn records which instructions the user followed: {@value UserPrompt#VERSION} or
- * {@value #SCRIPT_VERSION}.
+ * user turn records which instructions the user followed: {@value UserPrompt#VERSION},
+ * {@value #SCRIPT_VERSION} or {@value CounterAgentUser#VERSION}.
  */
 @Component("simulatedUserActivities")
 public class SimulatedUserActivitiesImpl implements SimulatedUserActivities {
@@ -43,16 +43,22 @@ public class SimulatedUserActivitiesImpl implements SimulatedUserActivities {
   private final DefinitionRepository definitions;
   private final RunRepository runs;
   private final LlmClient llm;
+  private final CounterAgentUser counterAgent;
 
-  public SimulatedUserActivitiesImpl(DefinitionRepository definitions, RunRepository runs, LlmClient llm) {
+  public SimulatedUserActivitiesImpl(DefinitionRepository definitions, RunRepository runs, LlmClient llm,
+      CounterAgentUser counterAgent) {
     this.definitions = definitions;
     this.runs = runs;
     this.llm = llm;
+    this.counterAgent = counterAgent;
   }
 
   @Override
   public TurnResult userTurn(TurnRequest request) {
     RunInput run = request.run();
+    if (run.settings().counterAgentId() != null) {
+      return counterAgent.turn(request);
+    }
     UUID runId = Failures.uuid(run.runId(), "run");
     ScenarioSpec scenario = Failures.definition(definitions, Kind.SCENARIO, run.scenarioId(), ScenarioSpec.class, ErrorCategory.UNKNOWN);
     Map<String, String> batchVariables = run.settings().dynamicVariables();

@@ -54,7 +54,8 @@ public class BatchScheduler {
    * Records the batch and starts its workflow. A batch whose workflow cannot start is removed
    * again, so a failed request leaves nothing behind.
    *
-   * @throws NotFound when the scenario, its persona, the agent or the model is not in the project
+   * @throws NotFound when the scenario, its persona, the agent, the model or the counter agent is not in the
+   *     project. A batch whose simulated user is a counter agent may have no model.
    */
   public Batch schedule(ScheduleRequest request) {
     Stored<ScenarioSpec> scenario = definitions
@@ -63,8 +64,14 @@ public class BatchScheduler {
     Stored<AgentSpec> agent = definitions
         .find(request.projectId(), Kind.AGENT, request.agentId(), AgentSpec.class)
         .orElseThrow(() -> new NotFound("Agent " + request.agentId() + " not found"));
-    definitions.find(request.projectId(), Kind.MODEL, request.modelId(), ModelSpec.class)
-        .orElseThrow(() -> new NotFound("Model " + request.modelId() + " not found"));
+    if (request.modelId() != null) {
+      definitions.find(request.projectId(), Kind.MODEL, request.modelId(), ModelSpec.class)
+          .orElseThrow(() -> new NotFound("Model " + request.modelId() + " not found"));
+    }
+    if (request.counterAgentId() != null) {
+      definitions.find(request.projectId(), Kind.AGENT, request.counterAgentId(), AgentSpec.class)
+          .orElseThrow(() -> new NotFound("Agent " + request.counterAgentId() + " not found"));
+    }
     String persona = personaName(request.projectId(), scenario.spec());
     UUID agentRevisionId = agentRevision(request);
 
@@ -82,7 +89,7 @@ public class BatchScheduler {
         request.counterAgentId() == null ? null : request.counterAgentId().toString(),
         agentRevisionId == null ? null : agentRevisionId.toString());
     BatchInput input = new BatchInput(batchId.toString(), request.projectId(), request.scenarioId().toString(),
-        request.agentId().toString(), request.modelId().toString(), request.runs(), request.concurrency(),
+        request.agentId().toString(), request.modelId() == null ? null : request.modelId().toString(), request.runs(), request.concurrency(),
         request.stopOnFailure(), request.timeoutSeconds(), settings, null);
     WorkflowOptions options = WorkflowOptions.newBuilder()
         .setWorkflowId(BatchWorkflow.workflowId(batchId.toString()))

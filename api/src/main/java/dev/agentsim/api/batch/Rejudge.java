@@ -60,8 +60,10 @@ public class Rejudge {
         .find(batch.projectId(), Kind.SCENARIO, batch.scenarioId(), ScenarioSpec.class)
         .orElseThrow(() -> new NotFound("Scenario " + batch.scenarioId() + " not found"))
         .spec();
-    definitions.find(batch.projectId(), Kind.MODEL, batch.modelId(), ModelSpec.class)
-        .orElseThrow(() -> new NotFound("Model " + batch.modelId() + " not found"));
+    if (batch.modelId() != null) {
+      definitions.find(batch.projectId(), Kind.MODEL, batch.modelId(), ModelSpec.class)
+          .orElseThrow(() -> new NotFound("Model " + batch.modelId() + " not found"));
+    }
     int evaluation = batches.startRejudge(batch.id(), scenario.criteria())
         .orElseThrow(() -> new Conflict("REJUDGE_IN_PROGRESS",
             "Batch " + batch.id() + " is being rejudged already: wait until it has finished"));

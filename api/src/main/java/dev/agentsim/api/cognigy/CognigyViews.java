@@ -120,7 +120,7 @@ final class CognigyViews {
         .toList();
     Instant end = run.completedAt() == null ? Instant.now() : run.completedAt();
     return new RunView(run.id().toString(), batch.projectId(), batch.projectId(), batch.scenarioId().toString(),
-        batch.id().toString(), run.sequence() + 1, batch.modelId().toString(), batch.endPointType(), turns,
+        batch.id().toString(), run.sequence() + 1, batch.modelId() == null ? null : batch.modelId().toString(), batch.endPointType(), turns,
         turns.size(), run.maxTurns(),
         run.successCriteria().stream()
             .map(c -> new CriterionView(c.type(), c.params() == null ? Map.of() : c.params()))

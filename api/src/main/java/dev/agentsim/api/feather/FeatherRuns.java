@@ -42,7 +42,8 @@ import tools.jackson.databind.json.JsonMapper;
 class FeatherRuns {
 
   /** Who made a batch: lists Feather runs apart from batches scheduled in other dialects. */
-  static final String CREATED_BY = "feather";
+  /** Marks the batches of this dialect: each is one Feather run. */
+  static final String END_POINT_TYPE = "feather";
 
   private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {};
 
@@ -106,21 +107,21 @@ class FeatherRuns {
 
     Mocking mocking = request.toolOverrides() == null ? null : new Mocking(true, request.toolOverrides());
     Batch batch = scheduler.schedule(new ScheduleRequest(projectId, request.scenarioId(), request.agentId(),
-        model.id(), "Feather run of " + scenario.spec().name(), 1, 1, false, 0, null, null,
-        new Session(null, null, null, Map.of()), runConfig, CREATED_BY, null, mocking, null, revision.id()));
+        model.id(), "Feather run of " + scenario.spec().name(), 1, 1, false, 0, null, END_POINT_TYPE,
+        new Session(null, null, null, Map.of()), runConfig, "feather", null, mocking, null, revision.id()));
     return view(batch);
   }
 
   Optional<Batch> find(String projectId, UUID id) {
-    return scheduler.find(projectId, id).filter(batch -> CREATED_BY.equals(batch.createdBy()));
+    return scheduler.find(projectId, id).filter(batch -> END_POINT_TYPE.equals(batch.endPointType()));
   }
 
   List<FeatherRunView> list(String projectId, int limit, int offset) {
-    return batches.listCreatedBy(projectId, CREATED_BY, limit, offset).stream().map(this::view).toList();
+    return batches.page(projectId, END_POINT_TYPE, limit, offset).stream().map(this::view).toList();
   }
 
   int count(String projectId) {
-    return batches.countCreatedBy(projectId, CREATED_BY);
+    return batches.count(projectId, END_POINT_TYPE);
   }
 
   void cancel(Batch batch) {

@@ -219,23 +219,23 @@ public class BatchRepository {
         .optional();
   }
 
-  /** A project's batches made by one creator (e.g. a dialect), newest first. */
-  public List<Batch> listCreatedBy(String projectId, String createdBy, int limit, int skip) {
+  /** A project's batches scheduled through one endpoint type (a dialect), newest first. */
+  public List<Batch> page(String projectId, String endPointType, int limit, int skip) {
     return jdbc.sql(SELECT + """
-             where b.project_id = :project and b.created_by = :createdBy
+            where b.project_id = :project and b.end_point_type = :endPointType
             group by b.id order by b.created_at desc, b.id limit :limit offset :skip""")
         .param("project", projectId)
-        .param("createdBy", createdBy)
+        .param("endPointType", endPointType)
         .param("limit", limit)
         .param("skip", skip)
         .query(this::map)
         .list();
   }
 
-  public int countCreatedBy(String projectId, String createdBy) {
-    return jdbc.sql("select count(*) from batches where project_id = :project and created_by = :createdBy")
+  public int count(String projectId, String endPointType) {
+    return jdbc.sql("select count(*) from batches where project_id = :project and end_point_type = :endPointType")
         .param("project", projectId)
-        .param("createdBy", createdBy)
+        .param("endPointType", endPointType)
         .query(Integer.class)
         .single();
   }

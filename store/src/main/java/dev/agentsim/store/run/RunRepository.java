@@ -235,6 +235,24 @@ public class RunRepository {
         .single();
   }
 
+  /**
+   * The messages of all a batch's runs, by role ({@code user}, {@code agent}): how many, and how
+   * long their senders took to answer in all (messages without a latency count as none).
+   */
+  public Map<String, MessageTotals> messageTotals(UUID batchId) {
+    Map<String, MessageTotals> totals = new LinkedHashMap<>();
+    jdbc.sql("""
+            select t.role, count(*) as messages, coalesce(sum(t.latency_ms), 0) as latency
+            from turns t join runs r on r.id = t.run_id where r.batch_id = :batch group by t.role""")
+        .param("batch", batchId)
+        .query((rs, n) -> totals.put(rs.getString("role"),
+            new MessageTotals(rs.getInt("messages"), rs.getLong("latency"))))
+        .list();
+    return totals;
+  }
+
+  public record MessageTotals(int messages, long latencyMs) {}
+
   private static String statusClause(String status) {
     return status == null ? "" : " and (verdict = :status or status = :status)";
   }
