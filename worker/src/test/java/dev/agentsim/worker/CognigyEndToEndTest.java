@@ -119,6 +119,28 @@ class CognigyEndToEndTest extends EmbeddedAppTest {
     });
   }
 
+  /**
+   * Stopped while runs are starting, talking and finishing: runs whose calls are cut off at every
+   * point of their turns must all record themselves, or the batch never reads stopped.
+   */
+  @Test
+  void aBatchStoppedInFullFlightStopsEveryTime() {
+    String scenario = DemoSeeder.SCENARIO.toString();
+    String path = "/simulations/" + scenario + "/batches/";
+    for (int attempt = 0; attempt < 5; attempt++) {
+      String batch = (String) http.post(path.replace("/batches/", "/schedule?projectId=demo"), Map.of(
+          "projectReference", "demo", "name", "stopped in flight", "numberOfExecutions", 200, "concurrency", 20,
+          "runConfig", Map.of("flowReferenceId", DemoSeeder.AGENT.toString(), "entrypoint", "demo",
+              "largeLanguageModelReferenceId", DemoSeeder.MODEL.toString()))).body().get("id");
+      int finishedBefore = attempt * 5;
+      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+          ((Number) http.get(path + batch + "?projectId=demo").body().get("completedRuns")).intValue() >= finishedBefore);
+      assertThat(http.post(path + batch + "/stop?projectId=demo", Map.of()).status()).isEqualTo(202);
+      Awaitility.await().atMost(Duration.ofSeconds(30))
+          .until(() -> "stopped".equals(http.get(path + batch + "?projectId=demo").body().get("status")));
+    }
+  }
+
   @Test
   @SuppressWarnings("unchecked")
   void aFailingAgentWithStopOnFailureFailsTheBatch() {

@@ -65,6 +65,8 @@ public class RunActivitiesImpl implements RunActivities {
 
   @Override
   public void recordStopped(Conclusion conclusion) {
-    runs.stop(Failures.uuid(conclusion.run().runId(), "run"));
+    RunInput run = conclusion.run();
+    runs.stop(Failures.uuid(run.runId(), "run"), Failures.uuid(run.batchId(), "batch"), run.sequence(),
+        run.settings().maxTurns());
   }
 }

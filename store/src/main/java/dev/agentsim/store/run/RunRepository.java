@@ -190,14 +190,25 @@ public class RunRepository {
         .update();
   }
 
-  /** Marks a run stopped by its batch; what it said so far stays. */
-  public void stop(UUID runId) {
+  /**
+   * Marks a run stopped by its batch; what it said so far stays. A run stopped before its start
+   * was recorded (the start may still be on its way, abandoned) is recorded as stopped, so the
+   * late start finds it and changes nothing.
+   */
+  public void stop(UUID runId, UUID batchId, int sequence, int maxTurns) {
+    Timestamp now = Timestamp.from(Instant.now());
     jdbc.sql("""
-            update runs set status = 'STOPPED', termination_reason = 'CANCELLED', is_batch_stopped = true,
-                   completed_at = coalesce(completed_at, :now)
-            where id = :id and status = 'RUNNING'""")
+            insert into runs (id, batch_id, sequence, status, termination_reason, is_batch_stopped,
+                              success_criteria, max_turns, created_at, completed_at)
+            values (:id, :batch, :sequence, 'STOPPED', 'CANCELLED', true, '[]'::jsonb, :maxTurns, :now, :now)
+            on conflict (id) do update set status = 'STOPPED', termination_reason = 'CANCELLED',
+                   is_batch_stopped = true, completed_at = coalesce(runs.completed_at, excluded.completed_at)
+            where runs.status = 'RUNNING'""")
         .param("id", runId)
-        .param("now", Timestamp.from(Instant.now()))
+        .param("batch", batchId)
+        .param("sequence", sequence)
+        .param("maxTurns", maxTurns)
+        .param("now", now)
         .update();
   }
 

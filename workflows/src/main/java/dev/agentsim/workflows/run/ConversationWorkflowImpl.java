@@ -2,10 +2,12 @@ package dev.agentsim.workflows.run;
 
 import dev.agentsim.workflows.ErrorCategory;
 import dev.agentsim.workflows.RemoteFailures;
+import dev.agentsim.workflows.RetrySettings;
 import dev.agentsim.workflows.TerminationReason;
 import dev.agentsim.workflows.Verdict;
 import dev.agentsim.workflows.batch.BatchActivities;
 import dev.agentsim.workflows.run.RunActivities.Conclusion;
+import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
@@ -22,7 +24,9 @@ import java.time.Duration;
  */
 public class ConversationWorkflowImpl implements ConversationWorkflow {
 
+  /** Abandoned on cancellation for the reason given at {@link RetrySettings#activityOptions()}. */
   private static final ActivityOptions STORE_OPTIONS = ActivityOptions.newBuilder()
+      .setCancellationType(ActivityCancellationType.ABANDON)
       .setStartToCloseTimeout(Duration.ofSeconds(30))
       .setRetryOptions(RetryOptions.newBuilder().setMaximumInterval(Duration.ofSeconds(30)).build())
       .build();
