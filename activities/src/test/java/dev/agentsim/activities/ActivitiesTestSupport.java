@@ -306,7 +306,8 @@ public final class ActivitiesTestSupport {
           new CriteriaEvaluator(definitions, new LlmJudge(llm, JSON)));
       return new Activities(
           new AgentActivitiesImpl(definitions, runs, connectors(), new OpenAiChatAgent(definitions, runs, llm, JSON)),
-          new SimulatedUserActivitiesImpl(definitions, runs, llm, new CounterAgentUser(definitions, runs, connectors())),
+          new SimulatedUserActivitiesImpl(definitions, runs, llm,
+              new CounterAgentUser(definitions, runs, connectors(), new OpenAiChatAgent(definitions, runs, llm, JSON))),
           run);
     }
   }

@@ -111,6 +111,20 @@ public class OpenAiChatAgent {
     }
   }
 
+  /**
+   * The agent's next message in a conversation told from its own side, without its tools: how an
+   * {@code openai-chat} agent plays the simulated user.
+   */
+  public String answer(OpenAiChatAgentConfig config, List<ChatMessage> conversation) {
+    ModelSpec model = Failures.definition(definitions, Kind.MODEL, config.modelId().toString(), ModelSpec.class,
+        ErrorCategory.AI_AGENT_ERROR);
+    List<ChatMessage> messages = new ArrayList<>();
+    messages.add(SystemMessage.from(config.systemPrompt()));
+    messages.addAll(conversation);
+    AiMessage answer = ask(config, model, ChatRequest.builder().messages(messages).build()).aiMessage();
+    return answer == null || answer.text() == null ? "" : answer.text();
+  }
+
   private ChatResponse ask(OpenAiChatAgentConfig config, ModelSpec model, ChatRequest request) {
     try {
       return llm.chat(config.modelId(), model, request);

@@ -4,15 +4,20 @@ import dev.agentsim.activities.Failures;
 import dev.agentsim.activities.agent.AgentConnectors;
 import dev.agentsim.activities.agent.AgentMessage;
 import dev.agentsim.activities.agent.AgentReply;
+import dev.agentsim.activities.agent.OpenAiChatAgent;
 import dev.agentsim.store.definition.AgentSpec;
 import dev.agentsim.store.definition.DefinitionRepository;
 import dev.agentsim.store.definition.Kind;
+import dev.agentsim.store.definition.OpenAiChatAgentConfig;
 import dev.agentsim.store.run.RunRepository;
 import dev.agentsim.store.run.Turn;
 import dev.agentsim.workflows.ErrorCategory;
 import dev.agentsim.workflows.run.RunInput;
 import dev.agentsim.workflows.run.TurnRequest;
 import dev.agentsim.workflows.run.TurnResult;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.UserMessage;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,15 +44,19 @@ import org.springframework.stereotype.Component;
 public class CounterAgentUser {
 
   static final String VERSION = "agent";
+  static final String OPENING = "(The conversation starts. Write your first message.)";
 
   private final DefinitionRepository definitions;
   private final RunRepository runs;
   private final AgentConnectors connectors;
+  private final OpenAiChatAgent openAiChat;
 
-  public CounterAgentUser(DefinitionRepository definitions, RunRepository runs, AgentConnectors connectors) {
+  public CounterAgentUser(DefinitionRepository definitions, RunRepository runs, AgentConnectors connectors,
+      OpenAiChatAgent openAiChat) {
     this.definitions = definitions;
     this.runs = runs;
     this.connectors = connectors;
+    this.openAiChat = openAiChat;
   }
 
   TurnResult turn(TurnRequest request) {
@@ -58,9 +67,14 @@ public class CounterAgentUser {
     if (request.exchange() == 0) {
       runs.recordUserPromptVersion(runId, VERSION);
     }
+    List<Turn> turns = runs.turns(runId);
+    long started = System.nanoTime();
     AgentReply reply;
     try {
-      reply = connectors.send(counter, message(run, request, agentSaidSinceUser(runs.turns(runId))));
+      reply = counter.config() instanceof OpenAiChatAgentConfig chat
+          ? new AgentReply(List.of(openAiChat.answer(chat, fromCounterSide(turns))), null, false,
+              (System.nanoTime() - started) / 1_000_000)
+          : connectors.send(counter, message(run, request, agentSaidSinceUser(turns)));
     } catch (ApplicationFailure e) {
       throw asCounterAgent(e);
     }
@@ -71,6 +85,24 @@ public class CounterAgentUser {
         reply.data() == null || reply.data().isEmpty() ? null : reply.data(),
         (int) Math.min(Integer.MAX_VALUE, reply.latencyMs()), Instant.now()));
     return new TurnResult(request.sequence() + 1, reply.ended());
+  }
+
+  /**
+   * The conversation as an {@code openai-chat} counter agent sees it: the agent under test's
+   * messages come to it, its own go out; the agent under test's tool calls stay hidden.
+   */
+  static List<ChatMessage> fromCounterSide(List<Turn> turns) {
+    List<ChatMessage> conversation = new ArrayList<>();
+    for (Turn turn : turns) {
+      if (turn.text() == null || turn.text().isBlank() || Turn.TOOL.equals(turn.role())) {
+        continue;
+      }
+      conversation.add(Turn.USER.equals(turn.role()) ? AiMessage.from(turn.text()) : UserMessage.from(turn.text()));
+    }
+    if (conversation.isEmpty()) {
+      conversation.add(UserMessage.from(OPENING));
+    }
+    return conversation;
   }
 
   /** The agent under test's messages after the user's last one, joined; null when it has said nothing. */

@@ -1,5 +1,7 @@
 package dev.agentsim.activities.user;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import dev.agentsim.store.definition.OpenAiChatAgentConfig;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -9,6 +11,8 @@ import static dev.agentsim.activities.ActivitiesTestSupport.JSON;
 import static dev.agentsim.activities.ActivitiesTestSupport.PROJECT;
 import static dev.agentsim.activities.ActivitiesTestSupport.agentCall;
 import static dev.agentsim.activities.ActivitiesTestSupport.agentConfig;
+import static dev.agentsim.activities.ActivitiesTestSupport.chatMessages;
+import static dev.agentsim.activities.ActivitiesTestSupport.completion;
 import static dev.agentsim.activities.ActivitiesTestSupport.json;
 import static dev.agentsim.activities.ActivitiesTestSupport.wireMock;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -182,5 +186,31 @@ class CounterAgentUserTest {
 
     assertThat(outcome).isEqualTo(new RunOutcome(0, Verdict.ERROR, TerminationReason.USER_ERROR,
         ErrorCategory.AI_AGENT_TIMEOUT));
+  }
+
+  @Test
+  void anOpenAiChatAgentCanPlayTheUserAndSeesTheConversationFromItsSide() {
+    UUID model = DB.model(COUNTER.baseUrl());
+    UUID chatCounter = DB.agent(new AgentSpec("Counter bot", "openai-chat",
+        new OpenAiChatAgentConfig(model, "You are a customer who wants a refund.", null)));
+    UUID batchId = UUID.randomUUID();
+    DB.batches.insert(batchId, PROJECT, scenarioId, agentId, null, "Agent vs chat agent", 1, "interactly", Map.of(),
+        "test");
+    RunSettings settings = new RunSettings(false, 2, 100, 0, new Session(null, null, null, Map.of()), RETRY, null,
+        null, chatCounter.toString(), null);
+    RunInput run = new RunInput(null, batchId.toString(), UUID.randomUUID().toString(), 0, PROJECT,
+        scenarioId.toString(), agentId.toString(), null, settings);
+    COUNTER.stubFor(post(urlPathEqualTo("/v1/chat/completions")).willReturn(completion("I want my money back.")));
+    UNDER_TEST.stubFor(agentCall().willReturn(json("{\"text\": \"Sorry to hear that.\", \"ended\": false}")));
+
+    RunOutcome outcome = temporal.converse(run);
+
+    assertThat(outcome.reason()).isEqualTo(TerminationReason.MAX_TURNS);
+    assertThat(DB.turns(run)).extracting(Turn::role, Turn::text).containsExactly(
+        tuple("user", "I want my money back."), tuple("agent", "Sorry to hear that."),
+        tuple("user", "I want my money back."), tuple("agent", "Sorry to hear that."));
+    List<Map<String, Object>> second = chatMessages(COUNTER.findAll(postRequestedFor(urlPathEqualTo("/v1/chat/completions"))).get(1));
+    assertThat(second).extracting(message -> message.get("role"))
+        .containsExactly("system", "assistant", "user");
   }
 }
