@@ -1,5 +1,6 @@
 package dev.agentsim.api.cognigy;
 
+import dev.agentsim.api.Ids;
 import dev.agentsim.api.batch.ScheduleRequest;
 import dev.agentsim.api.error.FieldError;
 import dev.agentsim.api.error.NotFound;
@@ -7,7 +8,6 @@ import dev.agentsim.workflows.run.RunSettings.Mocking;
 import dev.agentsim.workflows.run.RunSettings.Session;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -53,7 +53,7 @@ final class CognigyScheduleParser {
     Map<String, String> dynamicVariables = strings(object(body, "dynamicVariables", "dynamicVariables", false),
         "dynamicVariables");
 
-    UUID scenarioId = uuid(simulationReference)
+    UUID scenarioId = Ids.parse(simulationReference)
         .orElseThrow(() -> new NotFound("Simulation " + simulationReference + " not found"));
     // Without a userId each run gets its own (agentsim-<runId>), as distinct simulated users would.
     Session session = new Session(userId, entrypoint, locale,
@@ -65,15 +65,7 @@ final class CognigyScheduleParser {
 
   private static UUID reference(Map<String, Object> runConfig, String key, String what) {
     String value = requiredString(runConfig, key, "runConfig." + key);
-    return uuid(value).orElseThrow(() -> new NotFound(what + " " + value + " not found"));
-  }
-
-  static Optional<UUID> uuid(String value) {
-    try {
-      return Optional.of(UUID.fromString(value));
-    } catch (IllegalArgumentException e) {
-      return Optional.empty();
-    }
+    return Ids.parse(value).orElseThrow(() -> new NotFound(what + " " + value + " not found"));
   }
 
   private static String requiredString(Map<String, Object> object, String key, String field) {

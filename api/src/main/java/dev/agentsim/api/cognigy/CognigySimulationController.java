@@ -1,5 +1,6 @@
 package dev.agentsim.api.cognigy;
 
+import dev.agentsim.api.Ids;
 import dev.agentsim.api.batch.BatchScheduler;
 import dev.agentsim.api.batch.Rejudge;
 import dev.agentsim.api.cognigy.CognigyViews.BatchView;
@@ -132,7 +133,7 @@ public class CognigySimulationController {
   public RunView run(@RequestParam String projectId, @PathVariable String simulationReference,
       @PathVariable String batchReference, @PathVariable String runReference) {
     Batch batch = find(projectId, simulationReference, batchReference);
-    UUID runId = CognigyScheduleParser.uuid(runReference)
+    UUID runId = Ids.parse(runReference)
         .orElseThrow(() -> new NotFound("Simulation run " + runReference + " not found"));
     return runs.find(batch.id(), runId)
         .map(run -> CognigyViews.run(batch, run, llmCalls.usageOfRuns(List.of(run.id()))
@@ -146,7 +147,7 @@ public class CognigySimulationController {
 
   private Batch find(String projectId, String simulationReference, String batchReference) {
     NotFound notFound = new NotFound("Simulation run batch " + batchReference + " not found");
-    UUID batchId = CognigyScheduleParser.uuid(batchReference).orElseThrow(() -> notFound);
+    UUID batchId = Ids.parse(batchReference).orElseThrow(() -> notFound);
     Batch batch = scheduler.find(projectId, batchId).orElseThrow(() -> notFound);
     if (!batch.scenarioId().toString().equals(simulationReference)) {
       throw notFound;

@@ -1,10 +1,10 @@
 package dev.agentsim.api.interactly;
 
+import dev.agentsim.api.Ids;
 import dev.agentsim.api.batch.BatchScheduler;
 import dev.agentsim.api.batch.ScheduleRequest;
 import dev.agentsim.api.error.FieldError;
 import dev.agentsim.api.error.NotFound;
-import dev.agentsim.api.interactly.InteractlyRequest.Workflow;
 import dev.agentsim.api.interactly.InteractlyViews.Envelope;
 import dev.agentsim.api.interactly.InteractlyViews.Page;
 import dev.agentsim.api.interactly.InteractlyViews.SimulationsModel;
@@ -82,7 +82,7 @@ public class InteractlySimulationController {
         .orElseThrow(() -> notFound("selected_workflow", request.selected().workflowId()));
     Optional<Stored<AgentSpec>> counterAgent = agent(project, request.counter().workflowId());
     Stored<PersonaSpec> counterPersona = counterAgent.isPresent() ? null
-        : id(request.counter().workflowId())
+        : Ids.parse(request.counter().workflowId())
             .flatMap(id -> definitions.find(project, Kind.PERSONA, id, PersonaSpec.class))
             .orElseThrow(() -> notFound("counter_workflow", request.counter().workflowId()));
     UUID modelId = model(project, request, counterPersona != null);
@@ -148,7 +148,7 @@ public class InteractlySimulationController {
 
   private Batch find(String project, String simulationId) {
     NotFound notFound = new NotFound("Simulation " + simulationId + " not found");
-    Batch batch = id(simulationId).flatMap(id -> scheduler.find(project, id)).orElseThrow(() -> notFound);
+    Batch batch = Ids.parse(simulationId).flatMap(id -> scheduler.find(project, id)).orElseThrow(() -> notFound);
     if (!END_POINT_TYPE.equals(batch.endPointType())) {
       throw notFound;
     }
@@ -162,7 +162,7 @@ public class InteractlySimulationController {
   }
 
   private Optional<Stored<AgentSpec>> agent(String project, String workflowId) {
-    return id(workflowId).flatMap(id -> definitions.find(project, Kind.AGENT, id, AgentSpec.class));
+    return Ids.parse(workflowId).flatMap(id -> definitions.find(project, Kind.AGENT, id, AgentSpec.class));
   }
 
   /** The model playing a persona is required; with an agent as counterpart it only reads the runs. */
@@ -174,7 +174,7 @@ public class InteractlySimulationController {
       }
       return null;
     }
-    return id(request.modelId())
+    return Ids.parse(request.modelId())
         .flatMap(id -> definitions.find(project, Kind.MODEL, id, ModelSpec.class))
         .map(Stored::id)
         .orElseThrow(() -> new NotFound("model_id: model " + request.modelId() + " not found"));
@@ -220,14 +220,6 @@ public class InteractlySimulationController {
       strings.put(key, value == null ? "" : String.valueOf(value));
     });
     return strings;
-  }
-
-  private static Optional<UUID> id(String value) {
-    try {
-      return Optional.of(UUID.fromString(value));
-    } catch (IllegalArgumentException e) {
-      return Optional.empty();
-    }
   }
 
   private static int integer(String field, String value, int fallback, int min, int max) {

@@ -6,55 +6,33 @@ import static dev.agentsim.workflows.SimulationTesting.runSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentsim.workflows.BatchStatus;
-import dev.agentsim.workflows.FakeActivities;
 import dev.agentsim.workflows.FakeActivities.Finished;
 import dev.agentsim.workflows.SimulationTesting;
+import dev.agentsim.workflows.WorkflowTestSupport;
 import dev.agentsim.workflows.run.RunOutcome;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.history.v1.HistoryEvent;
-import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.WorkflowExecutionHistory;
-import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.testing.TestWorkflowExtension;
-import io.temporal.worker.Worker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A batch far longer than one workflow history can hold: it must continue-as-new, carrying its
  * counters and in-flight runs, and still account for every run exactly once.
  */
-class BatchContinueAsNewTest {
+class BatchContinueAsNewTest extends WorkflowTestSupport {
 
   private static final int RUNS = 3_000;
   private static final int CONCURRENCY = 50;
-
-  @RegisterExtension
-  static final TestWorkflowExtension temporal = SimulationTesting.extension();
-
-  private WorkflowClient client;
-  private String taskQueue;
-  private FakeActivities fakes;
-
-  @BeforeEach
-  void setUp(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
-    this.client = client;
-    this.taskQueue = worker.getTaskQueue();
-    this.fakes = new FakeActivities(client);
-    worker.registerActivitiesImplementations(fakes);
-    env.start();
-  }
 
   @Test
   @Timeout(value = 10, unit = TimeUnit.MINUTES)

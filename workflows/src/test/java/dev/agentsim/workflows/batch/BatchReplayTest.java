@@ -7,26 +7,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.agentsim.workflows.BatchStatus;
 import dev.agentsim.workflows.FakeActivities;
 import dev.agentsim.workflows.SimulationTesting;
+import dev.agentsim.workflows.WorkflowTestSupport;
 import dev.agentsim.workflows.Verdict;
 import dev.agentsim.workflows.run.ConversationWorkflowImpl;
 import io.temporal.api.enums.v1.EventType;
-import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.WorkflowExecutionHistory;
-import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.testing.WorkflowReplayer;
-import io.temporal.worker.Worker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Determinism: histories the batch workflow writes today replay against today's code, and the
@@ -37,33 +31,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@code ./mvnw -pl workflows test -Dtest=BatchReplayTest -DrecordHistories=true}.
  */
 @Timeout(60)
-class BatchReplayTest {
+class BatchReplayTest extends WorkflowTestSupport {
 
   /** A batch of three runs, two at a time, one judged FAILED; recorded with this very code. */
   static final String RECORDED_BATCH = "histories/batch-3-runs.json";
   /** A batch of three runs, two at a time, stopped by the cancel signal while two were in flight. */
   static final String RECORDED_CANCELLED_BATCH = "histories/batch-cancelled.json";
-
-  @RegisterExtension
-  static final TestWorkflowExtension temporal = SimulationTesting.extension();
-
-  private WorkflowClient client;
-  private String taskQueue;
-  private FakeActivities fakes;
-
-  @BeforeEach
-  void setUp(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
-    this.client = client;
-    this.taskQueue = worker.getTaskQueue();
-    this.fakes = new FakeActivities(client);
-    worker.registerActivitiesImplementations(fakes);
-    env.start();
-  }
-
-  @AfterEach
-  void releaseHangingActivities() {
-    fakes.release();
-  }
 
   @Test
   void completedBatchAndItsRunsReplay() throws Exception {

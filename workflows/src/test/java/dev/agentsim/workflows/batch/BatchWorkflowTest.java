@@ -12,51 +12,24 @@ import dev.agentsim.workflows.FakeActivities.Finished;
 import dev.agentsim.workflows.FakeActivities.Party;
 import dev.agentsim.workflows.FakeActivities.TurnCall;
 import dev.agentsim.workflows.SimulationTesting;
+import dev.agentsim.workflows.WorkflowTestSupport;
 import dev.agentsim.workflows.StopReason;
 import dev.agentsim.workflows.TerminationReason;
 import dev.agentsim.workflows.Verdict;
 import dev.agentsim.workflows.run.RunActivities.Conclusion;
 import dev.agentsim.workflows.run.RunOutcome;
-import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.SearchAttributeKey;
-import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.testing.TestWorkflowExtension;
-import io.temporal.worker.Worker;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The batch's sliding window and the three ways a batch stops early. */
 @Timeout(90)
-class BatchWorkflowTest {
-
-  @RegisterExtension
-  static final TestWorkflowExtension temporal = SimulationTesting.extension();
-
-  private WorkflowClient client;
-  private String taskQueue;
-  private FakeActivities fakes;
-
-  @BeforeEach
-  void setUp(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
-    this.client = client;
-    this.taskQueue = worker.getTaskQueue();
-    this.fakes = new FakeActivities(client);
-    worker.registerActivitiesImplementations(fakes);
-    env.start();
-  }
-
-  @AfterEach
-  void releaseHangingActivities() {
-    fakes.release();
-  }
+class BatchWorkflowTest extends WorkflowTestSupport {
 
   private BatchStatus awaitResult(BatchWorkflow batch) {
     try {

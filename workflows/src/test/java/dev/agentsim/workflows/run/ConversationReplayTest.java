@@ -6,25 +6,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.agentsim.workflows.FakeActivities;
 import dev.agentsim.workflows.SimulationTesting;
+import dev.agentsim.workflows.WorkflowTestSupport;
 import dev.agentsim.workflows.TerminationReason;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.WorkflowExecutionHistory;
-import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.testing.WorkflowReplayer;
-import io.temporal.worker.Worker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Determinism of the turn loop: live histories replay, and so does the recorded one under
@@ -32,31 +27,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@code ./mvnw -pl workflows test -Dtest=ConversationReplayTest -DrecordHistories=true}.
  */
 @Timeout(60)
-class ConversationReplayTest {
+class ConversationReplayTest extends WorkflowTestSupport {
 
   /** The agent greets, three exchanges, MAX_TURNS, with a run timeout pending. */
   static final String RECORDED_CONVERSATION = "histories/conversation-max-turns.json";
-
-  @RegisterExtension
-  static final TestWorkflowExtension temporal = SimulationTesting.extension();
-
-  private WorkflowClient client;
-  private String taskQueue;
-  private FakeActivities fakes;
-
-  @BeforeEach
-  void setUp(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
-    this.client = client;
-    this.taskQueue = worker.getTaskQueue();
-    this.fakes = new FakeActivities(client);
-    worker.registerActivitiesImplementations(fakes);
-    env.start();
-  }
-
-  @AfterEach
-  void releaseHangingActivities() {
-    fakes.release();
-  }
 
   @Test
   void finishedConversationReplays() throws Exception {

@@ -12,6 +12,7 @@ import dev.agentsim.workflows.FakeActivities.Party;
 import dev.agentsim.workflows.FakeActivities.TurnCall;
 import dev.agentsim.workflows.RetrySettings;
 import dev.agentsim.workflows.SimulationTesting;
+import dev.agentsim.workflows.WorkflowTestSupport;
 import dev.agentsim.workflows.TerminationReason;
 import dev.agentsim.workflows.Verdict;
 import dev.agentsim.workflows.run.RunActivities.Conclusion;
@@ -20,42 +21,15 @@ import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
-import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.testing.TestWorkflowExtension;
-import io.temporal.worker.Worker;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The turn loop on its own: how a conversation ends and how its failures are classified. */
 @Timeout(60)
-class ConversationWorkflowTest {
-
-  @RegisterExtension
-  static final TestWorkflowExtension temporal = SimulationTesting.extension();
-
-  private WorkflowClient client;
-  private String taskQueue;
-  private FakeActivities fakes;
-
-  @BeforeEach
-  void setUp(TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
-    this.client = client;
-    this.taskQueue = worker.getTaskQueue();
-    this.fakes = new FakeActivities(client);
-    worker.registerActivitiesImplementations(fakes);
-    env.start();
-  }
-
-  @AfterEach
-  void releaseHangingActivities() {
-    fakes.release();
-  }
+class ConversationWorkflowTest extends WorkflowTestSupport {
 
   private RunOutcome converse(RunSettings settings) {
     RunInput input = SimulationTesting.run(settings);
