@@ -2,13 +2,20 @@ package dev.agentsim.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.agentsim.store.definition.DefinitionRepository;
+import dev.agentsim.store.definition.Kind;
+import dev.agentsim.store.definition.ScenarioSpec;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /** Bad input gets a clear error naming the field, in each API's own error style, and creates nothing. */
 class ApiValidationTest extends EmbeddedAppTest {
+
+  @Autowired
+  DefinitionRepository definitions;
 
   @Test
   void scheduleRejectsBadBodiesNamingTheField() {
@@ -35,6 +42,69 @@ class ApiValidationTest extends EmbeddedAppTest {
         "body", "INVALID_JSON");
     assertValidation(http.post("/simulations/" + scenario + "/schedule", scheduleBody(agent, model, 1, Map.of())),
         "projectId", "REQUIRED");
+  }
+
+  /** 1 to 10,000 messages per run, the bound Interactly's {@code max_events} shares. */
+  @Test
+  @SuppressWarnings("unchecked")
+  void maxEventsIsAcceptedFromOneToTenThousandAndRejectedOutsideNamingTheField() {
+    String agent = createAgent("/agent");
+    String model = createModel();
+    String scenario = createScenario(Map.of("maxTurns", 1));
+
+    for (Object bad : List.of(10_001, 0, -1, 1L << 40)) {
+      Http.Response response = schedule(scenario, scheduleBody(agent, model, 1, Map.of("maxEvents", bad)));
+      assertThat(response.status()).as("%s", response.body()).isEqualTo(400);
+      assertThat(response.body()).containsOnlyKeys("error", "field", "code", "traceId")
+          .containsEntry("error", "maxEvents must be between 1 and 10000")
+          .containsEntry("field", "maxEvents").containsEntry("code", "OUT_OF_RANGE");
+      CognigySchema.assertValidationError(response.body(), "maxEvents");
+    }
+    assertValidation(schedule(scenario, scheduleBody(agent, model, 1, Map.of("maxEvents", "many"))),
+        "maxEvents", "INVALID_TYPE");
+    assertValidation(schedule(scenario, scheduleBody(agent, model, 1, Map.of("maxEvents", 500.5))),
+        "maxEvents", "INVALID_TYPE");
+
+    Http.Response atBound = schedule(scenario, scheduleBody(agent, model, 1, Map.of("maxEvents", 10_000)));
+    assertThat(atBound.status()).as("%s", atBound.body()).isEqualTo(201);
+    String batch = (String) atBound.body().get("id");
+    awaitBatch(scenario, batch, "completed");
+    assertThat(http.get("/simulations/" + scenario + "/batches/" + batch + "/runs?projectId=" + PROJECT)
+        .list("data")).singleElement().satisfies(run -> assertThat(run)
+            .containsEntry("terminationReason", "MAX_TURNS"));
+
+    Http.Response atLeast = schedule(scenario, scheduleBody(agent, model, 1, Map.of("maxEvents", 1)));
+    assertThat(atLeast.status()).as("%s", atLeast.body()).isEqualTo(201);
+    String minimal = (String) atLeast.body().get("id");
+    awaitBatch(scenario, minimal, "completed");
+    assertThat(http.get("/simulations/" + scenario + "/batches/" + minimal + "/runs?projectId=" + PROJECT)
+        .list("data")).singleElement().satisfies(run -> {
+          assertThat(run).containsEntry("terminationReason", "MAX_EVENTS");
+          assertThat((List<Object>) run.get("turns")).hasSize(1);
+        });
+  }
+
+  /** A scenario's maxTurns is 1 to 200 in the scenario API; a run never gets more turns than it may have messages. */
+  @Test
+  void scenarioMaxTurnsIsBoundedAndARunNeverHasMoreTurnsThanMessages() {
+    assertThat(http.post("/v1/scenarios?projectId=" + PROJECT, Map.of(
+        "name", "s", "persona", Map.of("name", "p"), "mission", "m", "maxTurns", 200)).status()).isEqualTo(201);
+    for (int bad : List.of(201, 0)) {
+      Http.Response response = http.post("/v1/scenarios?projectId=" + PROJECT, Map.of(
+          "name", "s", "persona", Map.of("name", "p"), "mission", "m", "maxTurns", bad));
+      assertProblem(response, "maxTurns");
+      assertThat(response.body()).containsEntry("code", "INVALID").containsEntry("detail",
+          bad > 200 ? "maxTurns must be less than or equal to 200" : "maxTurns must be greater than or equal to 1");
+    }
+
+    // A scenario stored past the scenario API (as Interactly's implicit ones are) is held to the messages bound.
+    String agent = createAgent("/agent");
+    String model = createModel();
+    String tooLong = definitions.insert(PROJECT, Kind.SCENARIO, new ScenarioSpec("too long",
+        new ScenarioSpec.Persona("p", null), "m", List.of(), 10_001, "user", null)).id().toString();
+    Http.Response refused = schedule(tooLong, scheduleBody(agent, model, 1, Map.of()));
+    assertValidation(refused, "maxTurns", "OUT_OF_RANGE");
+    assertThat(refused.body()).containsEntry("error", "The scenario's maxTurns must be between 1 and 10000, it is 10001");
   }
 
   @Test

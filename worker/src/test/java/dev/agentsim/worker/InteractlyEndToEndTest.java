@@ -207,6 +207,43 @@ class InteractlyEndToEndTest extends EmbeddedAppTest {
     assertThat(http.get(SIMULATIONS + "/" + UUID.randomUUID() + "?team_id=" + PROJECT).status()).isEqualTo(404);
   }
 
+  /** {@code max_events} shares the native {@code maxEvents} bounds, 1 to 10,000, and pydantic's error body. */
+  @Test
+  void maxEventsIsAcceptedFromOneToTenThousandAndRejectedOutsideAsFastApiDoes() {
+    String team = "interactly-" + UUID.randomUUID();
+    String agent = agentIn(team, "/agent");
+    String counter = agentIn(team, "/counter");
+
+    Http.Response above = create(team, body(agent, counter, Map.of("max_events", 10_001)));
+    assertThat(above.status()).as("%s", above.body()).isEqualTo(422);
+    assertThat(above.body()).isEqualTo(Map.of("detail", List.of(Map.of("type", "less_than_equal",
+        "loc", List.of("body", "max_events"), "msg", "Input should be less than or equal to 10000",
+        "input", 10_001, "ctx", Map.of("le", 10_000)))));
+    Http.Response below = create(team, body(agent, counter, Map.of("max_events", 0)));
+    assertThat(below.status()).as("%s", below.body()).isEqualTo(422);
+    assertThat(below.body()).isEqualTo(Map.of("detail", List.of(Map.of("type", "greater_than_equal",
+        "loc", List.of("body", "max_events"), "msg", "Input should be greater than or equal to 1",
+        "input", 0, "ctx", Map.of("ge", 1)))));
+    assertThat(http.get(SIMULATIONS + "?team_id=" + team).body()).containsEntry("total", 0);
+
+    Http.Response atBound = create(team, body(agent, counter, Map.of("max_events", 10_000)));
+    assertThat(atBound.status()).as("%s", atBound.body()).isEqualTo(200);
+    assertThat(config(atBound.object("simulation"))).containsEntry("max_events", 10_000);
+    Map<String, Object> done = awaitSimulation(team, (String) atBound.object("simulation").get("_id"), "completed");
+    assertThat(terminationReason(team, done)).isEqualTo("USER_STOP");
+
+    Http.Response atLeast = create(team, body(agent, counter, Map.of("max_events", 1)));
+    assertThat(atLeast.status()).as("%s", atLeast.body()).isEqualTo(200);
+    Map<String, Object> minimal = awaitSimulation(team, (String) atLeast.object("simulation").get("_id"), "completed");
+    assertThat(config(minimal)).containsEntry("max_events", 1);
+    assertThat(terminationReason(team, minimal)).isEqualTo("MAX_EVENTS");
+  }
+
+  private Object terminationReason(String team, Map<String, Object> simulation) {
+    return http.get("/simulations/" + simulation.get("scenario_id") + "/batches/" + simulation.get("_id")
+        + "/runs?projectId=" + team).list("data").get(0).get("terminationReason");
+  }
+
   private void assertValidation(Map<String, Object> body, List<String> loc, String type) {
     Http.Response response = create(PROJECT, body);
     assertThat(response.status()).as("%s", response.body()).isEqualTo(422);

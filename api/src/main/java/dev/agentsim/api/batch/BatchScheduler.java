@@ -72,6 +72,7 @@ public class BatchScheduler {
       definitions.find(request.projectId(), Kind.AGENT, request.counterAgentId(), AgentSpec.class)
           .orElseThrow(() -> new NotFound("Agent " + request.counterAgentId() + " not found"));
     }
+    int maxTurns = maxTurns(scenario.spec());
     String persona = personaName(request.projectId(), scenario.spec());
     UUID agentRevisionId = agentRevision(request);
 
@@ -83,7 +84,7 @@ public class BatchScheduler {
       batches.recordAgentRevision(batchId, agentRevisionId);
     }
     ScenarioSpec spec = scenario.spec();
-    RunSettings settings = new RunSettings(spec.agentSpeaksFirst(), spec.maxTurnsOrDefault(),
+    RunSettings settings = new RunSettings(spec.agentSpeaksFirst(), maxTurns,
         request.maxEvents() == null ? ScheduleRequest.DEFAULT_MAX_EVENTS : request.maxEvents(),
         runTimeoutSeconds, request.session(), retry, request.dynamicVariables(), request.mocking(),
         request.counterAgentId() == null ? null : request.counterAgentId().toString(),
@@ -133,6 +134,20 @@ public class BatchScheduler {
         .orElseThrow(() -> new FieldError("agentRevisionId", "NOT_FOUND",
             "Agent revision " + request.agentRevisionId() + " is not a revision of agent " + request.agentId()))
         .id();
+  }
+
+  /**
+   * A run has at most as many turns as it may have messages ({@link ScheduleRequest#MAX_EVENTS}). The
+   * scenario API bounds {@code maxTurns} more tightly and Interactly's implicit scenarios take theirs
+   * from the validated {@code max_events}; this refuses a scenario stored some other way.
+   */
+  private static int maxTurns(ScenarioSpec scenario) {
+    int maxTurns = scenario.maxTurnsOrDefault();
+    if (maxTurns < 1 || maxTurns > ScheduleRequest.MAX_EVENTS) {
+      throw new FieldError("maxTurns", "OUT_OF_RANGE",
+          "The scenario's maxTurns must be between 1 and " + ScheduleRequest.MAX_EVENTS + ", it is " + maxTurns);
+    }
+    return maxTurns;
   }
 
   /** Every run would fail without its persona: such a batch is refused rather than started. */

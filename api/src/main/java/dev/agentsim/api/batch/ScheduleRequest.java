@@ -9,7 +9,8 @@ import java.util.UUID;
  * A validated request for a batch, in the project's own terms, whichever dialect it came in.
  *
  * @param timeoutSeconds limit of the whole batch; 0 for none
- * @param maxEvents messages per run before it ends; null for the default
+ * @param maxEvents messages per run before it ends, {@value #MIN_EVENTS} to {@value #MAX_EVENTS}; null for
+ *     the default
  * @param runConfig the dialect's run configuration as the client sent it, kept for reading back
  * @param dynamicVariables values for the scenario's placeholders, overriding the scenario's own
  * @param mocking canned tool results for the agent; null for none
@@ -39,5 +40,14 @@ public record ScheduleRequest(
   public static final int DEFAULT_CONCURRENCY = 10;
   public static final int MAX_CONCURRENCY = 500;
   public static final int MAX_RUNS = 10_000;
+  /** Messages per run when the request names no limit: native/Cognigy {@code maxEvents}, Interactly's default. */
   public static final int DEFAULT_MAX_EVENTS = 500;
+  /** The fewest messages per run a request may ask for. */
+  public static final int MIN_EVENTS = 1;
+  /**
+   * The most messages per run any dialect accepts (native/Cognigy {@code maxEvents}, Interactly's
+   * {@code max_events}), and the most turns a run may have. A run that long continues as new rather
+   * than outgrowing Temporal's history limits.
+   */
+  public static final int MAX_EVENTS = 10_000;
 }

@@ -49,7 +49,8 @@ final class CognigyScheduleParser {
         ScheduleRequest.DEFAULT_CONCURRENCY);
     boolean stopOnFailure = optionalBoolean(body, "stopOnFailure");
     int timeoutSeconds = optionalInt(body, "timeoutSeconds", 1, 7 * 24 * 3600, 0);
-    Integer maxEvents = body.get("maxEvents") == null ? null : optionalInt(body, "maxEvents", 1, 10_000, 0);
+    Integer maxEvents = body.get("maxEvents") == null ? null
+        : optionalInt(body, "maxEvents", ScheduleRequest.MIN_EVENTS, ScheduleRequest.MAX_EVENTS, 0);
     Map<String, String> dynamicVariables = strings(object(body, "dynamicVariables", "dynamicVariables", false),
         "dynamicVariables");
 

@@ -1,5 +1,6 @@
 package dev.agentsim.api.interactly;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.agentsim.api.error.FieldError;
 import dev.agentsim.api.error.NotFound;
 import dev.agentsim.api.error.TraceIds;
@@ -19,8 +20,9 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /**
  * Interactly's error bodies, those of its FastAPI service: a 422 {@code {"detail": [{"type", "loc",
- * "msg"}]}} for bad input, {@code {"detail": "..."}} otherwise. A {@link FieldError}'s field is the
- * dotted location in the body, or starts with {@code query.} for a query parameter.
+ * "msg"}]}} for bad input, with pydantic's {@code "input"} and {@code "ctx"} for a number out of
+ * bounds, {@code {"detail": "..."}} otherwise. A {@link FieldError}'s field is the dotted location
+ * in the body, or starts with {@code query.} for a query parameter.
  */
 @RestControllerAdvice(assignableTypes = InteractlySimulationController.class)
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -30,7 +32,8 @@ public class InteractlyErrorHandler {
 
   record Validation(List<Detail> detail) {}
 
-  record Detail(String type, List<String> loc, String msg) {}
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record Detail(String type, List<String> loc, String msg, Object input, Map<String, Object> ctx) {}
 
   @ExceptionHandler(FieldError.class)
   ResponseEntity<Validation> field(FieldError e) {
@@ -41,7 +44,9 @@ public class InteractlyErrorHandler {
     }
     loc.addAll(path);
     return ResponseEntity.status(422)
-        .body(new Validation(List.of(new Detail(e.code(), loc, e.getMessage()))));
+        .body(new Validation(List.of(e instanceof BoundError bound
+            ? new Detail(e.code(), loc, e.getMessage(), bound.input(), bound.ctx())
+            : new Detail(e.code(), loc, e.getMessage(), null, null))));
   }
 
   @ExceptionHandler(HttpMessageNotReadableException.class)
