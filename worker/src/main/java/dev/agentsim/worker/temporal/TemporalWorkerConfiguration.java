@@ -5,10 +5,13 @@ import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.common.SearchAttributeKey;
 import io.temporal.spring.boot.TemporalOptionsCustomizer;
 import io.temporal.spring.boot.WorkerOptionsCustomizer;
+import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.WorkerFactoryOptions;
 import java.time.Duration;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.annotation.Value;
@@ -17,6 +20,8 @@ import org.springframework.context.annotation.Configuration;
 
 @Configuration(proxyBeanMethods = false)
 public class TemporalWorkerConfiguration {
+
+  private static final Logger log = LoggerFactory.getLogger(TemporalWorkerConfiguration.class);
 
   private static final boolean VIRTUAL_THREADS = Runtime.version().feature() >= 21;
 
@@ -46,15 +51,29 @@ public class TemporalWorkerConfiguration {
   }
 
   /**
-   * The in-process test server knows no custom search attributes until told; a real cluster gets
-   * them from its setup (see docker-compose.yml).
+   * The running service lives in real time: with time skipping, the in-process server would jump
+   * over a batch's timeout or a mocked tool's delay whenever nothing else happens to be running.
    */
   @Bean
-  SmartInitializingSingleton registerSearchAttributes(ObjectProvider<TestWorkflowEnvironment> testServer) {
+  TemporalOptionsCustomizer<TestEnvironmentOptions.Builder> inProcessServerInRealTime() {
+    return builder -> builder.setUseTimeskipping(false);
+  }
+
+  /**
+   * The in-process test server knows no custom search attributes until told; a real cluster gets
+   * them from its setup (see docker-compose.yml). Its lock log is replaced, see {@link TimeLockLog}.
+   */
+  @Bean
+  SmartInitializingSingleton prepareInProcessServer(ObjectProvider<TestWorkflowEnvironment> testServer) {
     return () -> testServer.ifAvailable(environment -> {
       for (SearchAttributeKey<String> key : List.of(SimulationSearchAttributes.PROJECT,
           SimulationSearchAttributes.BATCH, SimulationSearchAttributes.SCENARIO, SimulationSearchAttributes.STATUS)) {
         environment.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+      }
+      try {
+        TimeLockLog.install(environment);
+      } catch (IllegalStateException e) {
+        log.warn("The in-process Temporal server keeps its slow lock log: {}", e.getMessage());
       }
     });
   }
