@@ -20,17 +20,23 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Determinism of the turn loop: live histories replay, and so does the recorded one under
  * {@code src/test/resources/histories/}. Re-record after a deliberate, versioned change with
- * {@code ./mvnw -pl workflows test -Dtest=ConversationReplayTest -DrecordHistories=true}.
+ * {@code ./mvnw -pl workflows test -Dtest=ConversationReplayTest#recordHistory
+ * -DrecordHistories=cancelled=histories/conversation-cancelled-v1.json}, keeping the older files.
  */
 @Timeout(60)
 class ConversationReplayTest extends WorkflowTestSupport {
 
   /** The agent greets, three exchanges, MAX_TURNS, with a run timeout pending. */
   static final String RECORDED_CONVERSATION = "histories/conversation-max-turns.json";
+
+  /** Stopped while the agent was asked, recorded before turns were stored exactly once. */
+  static final String RECORDED_CANCELLED_BEFORE_EXACTLY_ONCE_TURNS = "histories/conversation-cancelled-v0.json";
 
   @Test
   void finishedConversationReplays() throws Exception {
@@ -39,6 +45,39 @@ class ConversationReplayTest extends WorkflowTestSupport {
 
   @Test
   void cancelledConversationReplays() throws Exception {
+    WorkflowReplayer.replayWorkflowExecution(cancelledConversation(), ConversationWorkflowImpl.class);
+  }
+
+  /** Histories recorded by earlier versions of the workflow code, which must keep replaying. */
+  @ParameterizedTest
+  @ValueSource(strings = {RECORDED_CONVERSATION, RECORDED_CANCELLED_BEFORE_EXACTLY_ONCE_TURNS})
+  void recordedConversationHistoryReplays(String resource) throws Exception {
+    WorkflowReplayer.replayWorkflowExecutionFromResource(resource, ConversationWorkflowImpl.class);
+  }
+
+  /**
+   * Not a test: records the current code's histories under the names given by the system property
+   * {@code recordHistories} ({@code max-turns=<file>,cancelled=<file>}), on demand only. Earlier
+   * recordings stay, so the replay set covers every version still in flight somewhere.
+   */
+  @Test
+  @EnabledIfSystemProperty(named = "recordHistories", matches = ".+")
+  void recordHistory() throws Exception {
+    for (String entry : System.getProperty("recordHistories").split(",")) {
+      String[] kindAndFile = entry.split("=");
+      WorkflowExecutionHistory history = switch (kindAndFile[0]) {
+        case "max-turns" -> runConversation();
+        case "cancelled" -> cancelledConversation();
+        default -> throw new IllegalArgumentException("unknown history kind " + kindAndFile[0]);
+      };
+      Path file = Path.of("src/test/resources").resolve(kindAndFile[1]);
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, history.toJson(true), StandardCharsets.UTF_8);
+      System.out.println("Recorded " + history.getEvents().size() + " events to " + file.toAbsolutePath());
+    }
+  }
+
+  private WorkflowExecutionHistory cancelledConversation() throws Exception {
     fakes.agent(fakes::hang);
     RunInput input = SimulationTesting.run(runSettings(3));
     ConversationWorkflow run = SimulationTesting.newConversation(client, taskQueue, input);
@@ -48,25 +87,7 @@ class ConversationReplayTest extends WorkflowTestSupport {
     stub.cancel();
     assertThatThrownBy(() -> stub.getResult(RunOutcome.class)).isInstanceOf(WorkflowFailedException.class);
     assertThat(fakes.recordedStopped()).hasSize(1);
-
-    WorkflowReplayer.replayWorkflowExecution(client.fetchHistory(stub.getExecution().getWorkflowId()),
-        ConversationWorkflowImpl.class);
-  }
-
-  @Test
-  void recordedConversationHistoryReplays() throws Exception {
-    WorkflowReplayer.replayWorkflowExecutionFromResource(RECORDED_CONVERSATION, ConversationWorkflowImpl.class);
-  }
-
-  /** Not a test: re-records the stored history, on demand only. */
-  @Test
-  @EnabledIfSystemProperty(named = "recordHistories", matches = "true")
-  void recordHistory() throws Exception {
-    WorkflowExecutionHistory history = runConversation();
-    Path file = Path.of("src/test/resources").resolve(RECORDED_CONVERSATION);
-    Files.createDirectories(file.getParent());
-    Files.writeString(file, history.toJson(true), StandardCharsets.UTF_8);
-    System.out.println("Recorded " + history.getEvents().size() + " events to " + file.toAbsolutePath());
+    return client.fetchHistory(stub.getExecution().getWorkflowId());
   }
 
   private WorkflowExecutionHistory runConversation() throws Exception {
