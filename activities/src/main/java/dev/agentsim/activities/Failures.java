@@ -37,6 +37,17 @@ public final class Failures {
     return ApplicationFailure.newFailureWithCauseAndDelay(message, category.name(), cause, delay);
   }
 
+  /**
+   * The failure type of our own waits (a model's {@code maxConcurrency} slots all taken): retried,
+   * and never counted against the remote party, see {@link dev.agentsim.activities.turn.TurnKeeper}.
+   */
+  public static final String BUSY = "SIMULATOR_BUSY";
+
+  /** Our own capacity is exhausted for now: the activity gives its slot back and is retried later. */
+  public static ApplicationFailure busy(String message) {
+    return ApplicationFailure.newFailure(message, BUSY);
+  }
+
   /** A failure no retry can fix: bad configuration, a rejected request, a reply that cannot be read. */
   public static ApplicationFailure nonRetryable(ErrorCategory category, String message, Throwable cause) {
     return ApplicationFailure.newNonRetryableFailureWithCause(message, category.name(), cause);

@@ -20,6 +20,7 @@ import dev.agentsim.activities.evaluation.CriteriaEvaluator;
 import dev.agentsim.activities.evaluation.LlmJudge;
 import dev.agentsim.activities.evaluation.RunActivitiesImpl;
 import dev.agentsim.activities.llm.LlmClient;
+import dev.agentsim.activities.turn.TurnKeeper;
 import dev.agentsim.activities.user.CounterAgentUser;
 import dev.agentsim.activities.user.SimulatedUserActivitiesImpl;
 import dev.agentsim.store.batch.BatchRepository;
@@ -64,6 +65,7 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.JdbcTransactionManager;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -240,7 +242,7 @@ public final class ActivitiesTestSupport {
       Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
       JdbcClient jdbc = JdbcClient.create(dataSource);
       definitions = new DefinitionRepository(jdbc, JSON);
-      runs = new RunRepository(jdbc, JSON);
+      runs = new RunRepository(jdbc, JSON, new JdbcTransactionManager(dataSource));
       llmCalls = new LlmCallRepository(jdbc);
       batches = new BatchRepository(jdbc, JSON);
     }
@@ -283,7 +285,7 @@ public final class ActivitiesTestSupport {
       RunInput input = newRun(scenarioId, agentId, modelId, settings);
       ScenarioSpec scenario = definitions.get(Kind.SCENARIO, scenarioId, ScenarioSpec.class);
       runs.start(UUID.fromString(input.runId()), UUID.fromString(input.batchId()), input.sequence(),
-          scenario.criteria(), settings.maxTurns());
+          scenario.criteria(), settings.maxTurns(), settings);
       return input;
     }
 
@@ -304,10 +306,12 @@ public final class ActivitiesTestSupport {
       LlmClient llm = new LlmClient(llmCalls, llmTimeout);
       RunActivitiesImpl run = new RunActivitiesImpl(definitions, runs,
           new CriteriaEvaluator(definitions, new LlmJudge(llm, JSON)));
+      TurnKeeper keeper = new TurnKeeper(runs);
+      OpenAiChatAgent chat = new OpenAiChatAgent(definitions, runs, llm, JSON, keeper);
       return new Activities(
-          new AgentActivitiesImpl(definitions, runs, connectors(), new OpenAiChatAgent(definitions, runs, llm, JSON)),
+          new AgentActivitiesImpl(definitions, runs, connectors(), chat, keeper),
           new SimulatedUserActivitiesImpl(definitions, runs, llm,
-              new CounterAgentUser(definitions, runs, connectors(), new OpenAiChatAgent(definitions, runs, llm, JSON))),
+              new CounterAgentUser(definitions, runs, connectors(), chat, keeper), keeper),
           run);
     }
   }

@@ -59,12 +59,27 @@ public class FakeActivities implements RunActivities, AgentActivities, Simulated
     return new TurnResult(request.sequence() + 1, true);
   }
 
-  /** A party whose every attempt fails with an {@code ApplicationFailure} of the given type. */
+  /**
+   * A party whose every attempt fails with an {@code ApplicationFailure} of the given type. As the
+   * real activities do, it counts the party's failures itself and fails for good at the
+   * {@link SimulationTesting#FAST_RETRY} limit.
+   */
   public static Turn failing(ErrorCategory type) {
     return request -> {
-      throw ApplicationFailure.newFailure("simulated " + type + " on run " + request.run().sequence(),
-          type.name());
+      String message = "simulated " + type + " on run " + request.run().sequence();
+      if (Activity.getExecutionContext().getInfo().getAttempt() >= SimulationTesting.FAST_RETRY.maxAttempts()) {
+        throw ApplicationFailure.newNonRetryableFailure(message, type.name());
+      }
+      throw ApplicationFailure.newFailure(message, type.name());
     };
+  }
+
+  /**
+   * A party whose first attempt is lost with its worker: it never answers nor heartbeats, so
+   * only Temporal's timeouts get the turn going again; later attempts answer.
+   */
+  public Turn lostOnFirstAttempt() {
+    return request -> Activity.getExecutionContext().getInfo().getAttempt() == 1 ? hang(request) : speak(request);
   }
 
   private static final Duration MAX_BLOCK = Duration.ofSeconds(60);

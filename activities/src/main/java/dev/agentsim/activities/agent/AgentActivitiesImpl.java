@@ -10,11 +10,16 @@ import dev.agentsim.store.run.Turn;
 import dev.agentsim.workflows.ErrorCategory;
 import dev.agentsim.workflows.run.AgentActivities;
 import dev.agentsim.workflows.run.RunInput;
+import dev.agentsim.workflows.run.RunSettings;
 import dev.agentsim.workflows.run.RunSettings.Session;
 import dev.agentsim.workflows.run.TurnRequest;
 import dev.agentsim.workflows.run.TurnResult;
+import dev.agentsim.activities.turn.TurnKeeper;
+import dev.agentsim.store.run.TurnOutcome;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
@@ -25,9 +30,8 @@ import org.springframework.stereotype.Component;
  * <p>Each message of the reply becomes one agent turn, numbered from the request's sequence. The
  * first of them carries the measured latency and the reply's data. A reply without any message
  * (no text, an empty text list) is stored as one agent turn with empty text, so the transcript
- * shows that the agent answered, when, and with which data. Turns are upserts by sequence, so a
- * retried attempt stores nothing twice. An {@code openai-chat} agent takes its turn itself, see
- * {@link OpenAiChatAgent}.
+ * shows that the agent answered, when, and with which data. The turn happens once, see
+ * {@link TurnKeeper}. An {@code openai-chat} agent takes its turn itself, see {@link OpenAiChatAgent}.
  */
 @Component("agentActivities")
 public class AgentActivitiesImpl implements AgentActivities {
@@ -36,39 +40,50 @@ public class AgentActivitiesImpl implements AgentActivities {
   private final RunRepository runs;
   private final AgentConnectors connectors;
   private final OpenAiChatAgent chatAgent;
+  private final TurnKeeper keeper;
 
   public AgentActivitiesImpl(DefinitionRepository definitions, RunRepository runs, AgentConnectors connectors,
-      OpenAiChatAgent chatAgent) {
+      OpenAiChatAgent chatAgent, TurnKeeper keeper) {
     this.definitions = definitions;
     this.runs = runs;
     this.connectors = connectors;
     this.chatAgent = chatAgent;
+    this.keeper = keeper;
   }
 
   @Override
   public TurnResult agentTurn(TurnRequest request) {
     RunInput run = request.run();
     UUID runId = Failures.uuid(run.runId(), "run");
-    AgentSpec agent = agent(run);
-    if (agent.config() instanceof OpenAiChatAgentConfig chat) {
-      return chatAgent.turn(runId, chat, run.settings() == null ? null : run.settings().mocking(), request.sequence());
+    int sequence = request.sequence();
+    Optional<TurnResult> done = keeper.already(runId, sequence, Turn.AGENT);
+    if (done.isPresent()) {
+      return done.get();
     }
-    String text = lastUserText(runs.turns(runId));
-    AgentReply reply = connectors.send(agent, message(run, request, text));
+    RunSettings settings = keeper.settings(run);
+    AgentSpec agent = keeper.perRun(run, "agent", AgentSpec.class, () -> agent(run, settings));
+    if (agent.config() instanceof OpenAiChatAgentConfig chat) {
+      return chatAgent.turn(runId, chat, settings, sequence);
+    }
+    String text = runs.lastUserTextBefore(runId, sequence);
+    AgentReply reply = keeper.call(runId, sequence, Turn.AGENT, settings,
+        () -> connectors.send(agent, message(run, settings, request, text)));
 
     List<String> texts = reply.texts().isEmpty() ? List.of("") : reply.texts();
     Instant now = Instant.now();
+    List<Turn> turns = new ArrayList<>();
     for (int i = 0; i < texts.size(); i++) {
       boolean first = i == 0;
-      runs.addTurn(runId, new Turn(request.sequence() + i, Turn.AGENT, texts.get(i),
+      turns.add(new Turn(sequence + i, Turn.AGENT, texts.get(i),
           first ? reply.data() : null, first ? (int) Math.min(Integer.MAX_VALUE, reply.latencyMs()) : null, now));
     }
-    return new TurnResult(request.sequence() + texts.size(), reply.ended());
+    return keeper.store(runId, sequence, Turn.AGENT, turns,
+        new TurnOutcome(sequence + texts.size(), reply.ended(), 0), null);
   }
 
   /** The agent as the revision its batch pinned; runs scheduled before revisions existed test the current agent. */
-  private AgentSpec agent(RunInput run) {
-    String revisionId = run.settings() == null ? null : run.settings().agentRevisionId();
+  private AgentSpec agent(RunInput run, RunSettings settings) {
+    String revisionId = settings.agentRevisionId();
     if (revisionId == null) {
       return Failures.definition(definitions, Kind.AGENT, run.agentId(), AgentSpec.class, ErrorCategory.AI_AGENT_ERROR);
     }
@@ -80,18 +95,8 @@ public class AgentActivitiesImpl implements AgentActivities {
     }
   }
 
-  /** The simulated user's latest message; null when there is none yet (the agent speaks first). */
-  static String lastUserText(List<Turn> turns) {
-    for (int i = turns.size() - 1; i >= 0; i--) {
-      if (Turn.USER.equals(turns.get(i).role())) {
-        return turns.get(i).text();
-      }
-    }
-    return null;
-  }
-
-  private static AgentMessage message(RunInput run, TurnRequest request, String text) {
-    Session session = run.settings() == null ? null : run.settings().session();
+  private static AgentMessage message(RunInput run, RunSettings settings, TurnRequest request, String text) {
+    Session session = settings.session();
     String userId = session == null || session.userId() == null || session.userId().isBlank()
         ? "agentsim-" + run.runId()
         : session.userId();
@@ -100,6 +105,6 @@ public class AgentActivitiesImpl implements AgentActivities {
         session == null ? null : session.entrypoint(),
         session == null ? null : session.locale(),
         run.runId() + ":" + request.sequence(),
-        run.settings() == null ? null : run.settings().mocking());
+        settings.mocking());
   }
 }

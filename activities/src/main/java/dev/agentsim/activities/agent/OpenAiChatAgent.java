@@ -10,6 +10,9 @@ import dev.agentsim.store.definition.OpenAiChatAgentConfig;
 import dev.agentsim.store.run.RunRepository;
 import dev.agentsim.store.run.Turn;
 import dev.agentsim.workflows.ErrorCategory;
+import dev.agentsim.activities.turn.TurnKeeper;
+import dev.agentsim.store.run.TurnOutcome;
+import dev.agentsim.workflows.run.RunSettings;
 import dev.agentsim.workflows.run.RunSettings.Mocking;
 import dev.agentsim.workflows.run.RunSettings.ToolOverride;
 import dev.agentsim.workflows.run.TurnResult;
@@ -42,7 +45,7 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>An override's {@code delayMs} is not slept here: the turn returns, asking the workflow to
  * wait that long on a durable timer, and the next call continues the turn from the stored tool
- * turns. The model's calls are the agent's own cost: they are not recorded with the run's usage.
+ * turns, as a turn of its own at the sequence after them. The model's calls are the agent's own cost: they are not recorded with the run's usage.
  */
 @Component
 public class OpenAiChatAgent {
@@ -55,25 +58,31 @@ public class OpenAiChatAgent {
   private final RunRepository runs;
   private final LlmClient llm;
   private final JsonMapper json;
+  private final TurnKeeper keeper;
 
-  public OpenAiChatAgent(DefinitionRepository definitions, RunRepository runs, LlmClient llm, JsonMapper json) {
+  public OpenAiChatAgent(DefinitionRepository definitions, RunRepository runs, LlmClient llm, JsonMapper json,
+      TurnKeeper keeper) {
     this.definitions = definitions;
     this.runs = runs;
     this.llm = llm;
     this.json = json;
+    this.keeper = keeper;
   }
 
   /**
-   * Takes the agent's turn, or continues it after a wait.
+   * Takes the agent's turn, or continues it after a wait. The messages the turn makes (its tool
+   * calls, then its answer, or the calls before a wait) are stored together when it is over, so
+   * a failed attempt leaves nothing behind and its retry starts the turn afresh.
    *
-   * @param sequence the sequence the turn's first message gets; turns already stored past it (by
-   *     an earlier attempt, or before a wait) are kept and followed
+   * @param sequence the sequence the turn's first message gets; it follows the messages before it
    */
-  public TurnResult turn(UUID runId, OpenAiChatAgentConfig config, Mocking mocking, int sequence) {
+  public TurnResult turn(UUID runId, OpenAiChatAgentConfig config, RunSettings settings, int sequence) {
     ModelSpec model = Failures.definition(definitions, Kind.MODEL, config.modelId().toString(), ModelSpec.class,
         ErrorCategory.AI_AGENT_ERROR);
-    List<Turn> turns = new ArrayList<>(runs.turns(runId));
-    int next = turns.isEmpty() ? sequence : Math.max(sequence, turns.get(turns.size() - 1).sequence() + 1);
+    Mocking mocking = settings.mocking();
+    List<Turn> turns = new ArrayList<>(runs.turnsBefore(runId, sequence));
+    List<Turn> made = new ArrayList<>();
+    int next = sequence;
     List<ToolSpecification> tools = config.toolsOrNone().stream().map(this::tool).toList();
     while (true) {
       ChatRequest.Builder request = ChatRequest.builder().messages(messages(config.systemPrompt(), turns));
@@ -81,13 +90,14 @@ public class OpenAiChatAgent {
         request.toolSpecifications(tools);
       }
       long started = System.nanoTime();
-      ChatResponse response = ask(config, model, request.build());
+      ChatResponse response = keeper.call(runId, sequence, Turn.AGENT, settings,
+          () -> ask(config, model, request.build()));
       int latencyMs = (int) Math.min(Integer.MAX_VALUE, (System.nanoTime() - started) / 1_000_000);
       AiMessage answer = response.aiMessage();
       if (answer == null || !answer.hasToolExecutionRequests()) {
         String text = answer == null || answer.text() == null ? "" : answer.text();
-        runs.addTurn(runId, new Turn(next, Turn.AGENT, text, null, latencyMs, Instant.now()));
-        return new TurnResult(next + 1, false);
+        made.add(new Turn(next, Turn.AGENT, text, null, latencyMs, Instant.now()));
+        return keeper.store(runId, sequence, Turn.AGENT, made, new TurnOutcome(next + 1, false, 0), null);
       }
       if (toolCallsSinceLastMessage(turns) + answer.toolExecutionRequests().size() > MAX_TOOL_CALLS_PER_TURN) {
         throw Failures.nonRetryable(ErrorCategory.AI_AGENT_ERROR,
@@ -99,14 +109,14 @@ public class OpenAiChatAgent {
         ToolOverride override = mocking == null || mocking.toolOverrides() == null
             ? null : mocking.toolOverrides().get(call.name());
         Turn turn = toolTurn(next++, call, override, latencyMs);
-        runs.addTurn(runId, turn);
+        made.add(turn);
         turns.add(turn);
         if (override != null) {
           waitMillis = Math.max(waitMillis, override.delayMs());
         }
       }
       if (waitMillis > 0) {
-        return new TurnResult(next, false, waitMillis);
+        return keeper.store(runId, sequence, Turn.AGENT, made, new TurnOutcome(next, false, waitMillis), null);
       }
     }
   }

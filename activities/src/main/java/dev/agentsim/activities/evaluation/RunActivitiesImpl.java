@@ -12,6 +12,8 @@ import dev.agentsim.workflows.ErrorCategory;
 import dev.agentsim.workflows.Verdict;
 import dev.agentsim.workflows.run.RunActivities;
 import dev.agentsim.workflows.run.RunInput;
+import dev.agentsim.store.run.Turn;
+import java.util.List;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 
@@ -37,7 +39,7 @@ public class RunActivitiesImpl implements RunActivities {
     ScenarioSpec scenario = Failures.definition(definitions, Kind.SCENARIO, input.scenarioId(), ScenarioSpec.class,
         ErrorCategory.UNKNOWN);
     runs.start(Failures.uuid(input.runId(), "run"), Failures.uuid(input.batchId(), "batch"), input.sequence(),
-        scenario.criteria(), input.settings().maxTurns());
+        scenario.criteria(), input.settings().maxTurns(), input.settings());
   }
 
   @Override
@@ -49,10 +51,13 @@ public class RunActivitiesImpl implements RunActivities {
     if (run.status() == RunStatus.COMPLETED && run.verdict() != null) {
       return run.verdict(); // judged by an earlier attempt
     }
+    // Judged on the transcript as the workflow knows it; what a late attempt stored beyond it goes.
+    List<Turn> turns = conclusion.endSequence() == null ? run.turns()
+        : run.turns().stream().filter(turn -> turn.sequence() < conclusion.endSequence()).toList();
     Evaluation evaluation = evaluator.evaluate(runId, run.successCriteria(),
-        new Transcript(run.turns(), conclusion.reason()), input.modelId(),
+        new Transcript(turns, conclusion.reason()), input.modelId(),
         evaluator.llmPersona(input.projectId(), Failures.uuid(input.scenarioId(), "scenario")));
-    runs.complete(runId, conclusion.reason(), evaluation);
+    runs.complete(runId, conclusion.reason(), evaluation, conclusion.endSequence());
     return evaluation.verdict();
   }
 
@@ -60,13 +65,13 @@ public class RunActivitiesImpl implements RunActivities {
   public void recordError(Conclusion conclusion) {
     ErrorCategory category = conclusion.category() == null ? ErrorCategory.UNKNOWN : conclusion.category();
     runs.complete(Failures.uuid(conclusion.run().runId(), "run"), conclusion.reason(),
-        Evaluation.error(category, conclusion.errorMessage(), conclusion.technicalDetails()));
+        Evaluation.error(category, conclusion.errorMessage(), conclusion.technicalDetails()), conclusion.endSequence());
   }
 
   @Override
   public void recordStopped(Conclusion conclusion) {
     RunInput run = conclusion.run();
     runs.stop(Failures.uuid(run.runId(), "run"), Failures.uuid(run.batchId(), "batch"), run.sequence(),
-        run.settings().maxTurns());
+        run.settings().maxTurns(), conclusion.endSequence());
   }
 }

@@ -1,7 +1,6 @@
 package dev.agentsim.activities.llm;
 
 import dev.agentsim.activities.Failures;
-import dev.agentsim.workflows.ErrorCategory;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -11,9 +10,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Keeps at most a model's {@code maxConcurrency} calls in flight in this process, across all
- * batches. A call that gets no slot within the bounded wait fails retryably, so it gives its
- * activity slot back and Temporal tries again later, instead of blocking a worker thread for as
- * long as the queue in front of it lasts.
+ * batches. A call that gets no slot within the bounded wait fails as {@link Failures#BUSY}, so it
+ * gives its activity slot back and Temporal tries again later, instead of blocking a worker thread
+ * for as long as the queue in front of it lasts. That is our throttle, not the model's failure: a
+ * turn does not count it against the model.
  */
 final class ModelSlots {
 
@@ -45,12 +45,11 @@ final class ModelSlots {
       acquired = semaphore.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw Failures.retryable(ErrorCategory.LLM_PROVIDER_ERROR, "Interrupted while waiting for a free model slot", e);
+      throw Failures.busy("Interrupted while waiting for a free model slot");
     }
     if (!acquired) {
-      throw Failures.retryable(ErrorCategory.LLM_PROVIDER_ERROR,
-          "The model already has " + maxConcurrency + " calls in flight (its maxConcurrency) and none finished within "
-              + wait.toMillis() + " ms", null);
+      throw Failures.busy("The model already has " + maxConcurrency
+          + " calls in flight (its maxConcurrency) and none finished within " + wait.toMillis() + " ms");
     }
     return semaphore::release;
   }

@@ -12,7 +12,10 @@ import dev.agentsim.store.definition.OpenAiChatAgentConfig;
 import dev.agentsim.store.run.RunRepository;
 import dev.agentsim.store.run.Turn;
 import dev.agentsim.workflows.ErrorCategory;
+import dev.agentsim.activities.turn.TurnKeeper;
+import dev.agentsim.store.run.TurnOutcome;
 import dev.agentsim.workflows.run.RunInput;
+import dev.agentsim.workflows.run.RunSettings;
 import dev.agentsim.workflows.run.TurnRequest;
 import dev.agentsim.workflows.run.TurnResult;
 import dev.langchain4j.data.message.AiMessage;
@@ -50,41 +53,46 @@ public class CounterAgentUser {
   private final RunRepository runs;
   private final AgentConnectors connectors;
   private final OpenAiChatAgent openAiChat;
+  private final TurnKeeper keeper;
 
   public CounterAgentUser(DefinitionRepository definitions, RunRepository runs, AgentConnectors connectors,
-      OpenAiChatAgent openAiChat) {
+      OpenAiChatAgent openAiChat, TurnKeeper keeper) {
     this.definitions = definitions;
     this.runs = runs;
     this.connectors = connectors;
     this.openAiChat = openAiChat;
+    this.keeper = keeper;
   }
 
-  TurnResult turn(TurnRequest request) {
+  TurnResult turn(TurnRequest request, RunSettings settings) {
     RunInput run = request.run();
     UUID runId = Failures.uuid(run.runId(), "run");
-    AgentSpec counter = Failures.definition(definitions, Kind.AGENT, run.settings().counterAgentId(),
-        AgentSpec.class, ErrorCategory.AI_AGENT_ERROR);
+    int sequence = request.sequence();
+    AgentSpec counter = keeper.perRun(run, "counter agent", AgentSpec.class, () -> Failures.definition(definitions,
+        Kind.AGENT, settings.counterAgentId(), AgentSpec.class, ErrorCategory.AI_AGENT_ERROR));
     if (request.exchange() == 0) {
       runs.recordUserPromptVersion(runId, VERSION);
     }
-    List<Turn> turns = runs.turns(runId);
-    long started = System.nanoTime();
-    AgentReply reply;
-    try {
-      reply = counter.config() instanceof OpenAiChatAgentConfig chat
-          ? new AgentReply(List.of(openAiChat.answer(chat, fromCounterSide(turns))), null, false,
-              (System.nanoTime() - started) / 1_000_000)
-          : connectors.send(counter, message(run, request, agentSaidSinceUser(turns)));
-    } catch (ApplicationFailure e) {
-      throw asCounterAgent(e);
-    }
+    List<Turn> turns = runs.turnsBefore(runId, sequence);
+    AgentReply reply = keeper.call(runId, sequence, Turn.USER, settings, () -> {
+      long started = System.nanoTime();
+      try {
+        return counter.config() instanceof OpenAiChatAgentConfig chat
+            ? new AgentReply(List.of(openAiChat.answer(chat, fromCounterSide(turns))), null, false,
+                (System.nanoTime() - started) / 1_000_000)
+            : connectors.send(counter, message(run, settings, request, agentSaidSinceUser(turns)));
+      } catch (ApplicationFailure e) {
+        throw asCounterAgent(e);
+      }
+    });
     if (reply.texts().isEmpty() && reply.ended()) {
-      return new TurnResult(request.sequence(), true);
+      return keeper.store(runId, sequence, Turn.USER, List.of(), new TurnOutcome(sequence, true, 0), null);
     }
-    runs.addTurn(runId, new Turn(request.sequence(), Turn.USER, String.join("\n", reply.texts()),
+    Turn said = new Turn(sequence, Turn.USER, String.join("\n", reply.texts()),
         reply.data() == null || reply.data().isEmpty() ? null : reply.data(),
-        (int) Math.min(Integer.MAX_VALUE, reply.latencyMs()), Instant.now()));
-    return new TurnResult(request.sequence() + 1, reply.ended());
+        (int) Math.min(Integer.MAX_VALUE, reply.latencyMs()), Instant.now());
+    return keeper.store(runId, sequence, Turn.USER, List.of(said), new TurnOutcome(sequence + 1, reply.ended(), 0),
+        null);
   }
 
   /**
@@ -116,10 +124,10 @@ public class CounterAgentUser {
     return texts.isEmpty() ? null : String.join("\n", texts);
   }
 
-  private static AgentMessage message(RunInput run, TurnRequest request, String text) {
+  private static AgentMessage message(RunInput run, RunSettings settings, TurnRequest request, String text) {
     Map<String, Object> data = new LinkedHashMap<>();
-    if (run.settings().dynamicVariables() != null) {
-      data.putAll(run.settings().dynamicVariables());
+    if (settings.dynamicVariables() != null) {
+      data.putAll(settings.dynamicVariables());
     }
     String session = run.runId() + "-counter";
     return new AgentMessage(session, "agentsim-" + session, text, data, request.exchange(), null, null,

@@ -17,16 +17,20 @@ import dev.agentsim.workflows.run.RunInput;
 import dev.agentsim.workflows.run.SimulatedUserActivities;
 import dev.agentsim.workflows.run.TurnRequest;
 import dev.agentsim.workflows.run.TurnResult;
+import dev.agentsim.activities.turn.TurnKeeper;
+import dev.agentsim.store.run.TurnOutcome;
+import dev.agentsim.workflows.run.RunSettings;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 /**
  * The simulated user: the batch's counter agent when it has one ({@link CounterAgentUser}), else the
- * scenario's script when it has one, otherwise an LLM playing the persona. The user's message is stored at the request's sequence (an upsert, so a retried
- * attempt stores nothing twice).
+ * scenario's script when it has one, otherwise an LLM playing the persona. The user's message is
+ * stored at the request's sequence, exactly once (see {@link TurnKeeper}).
  *
  * <p>A script says its lines in order and is done after the last one: the next turn stores
  * nothing and ends the conversation (USER_STOP). The LLM ends the conversation with an
@@ -44,28 +48,41 @@ public class SimulatedUserActivitiesImpl implements SimulatedUserActivities {
   private final RunRepository runs;
   private final LlmClient llm;
   private final CounterAgentUser counterAgent;
+  private final TurnKeeper keeper;
 
   public SimulatedUserActivitiesImpl(DefinitionRepository definitions, RunRepository runs, LlmClient llm,
-      CounterAgentUser counterAgent) {
+      CounterAgentUser counterAgent, TurnKeeper keeper) {
     this.definitions = definitions;
     this.runs = runs;
     this.llm = llm;
     this.counterAgent = counterAgent;
+    this.keeper = keeper;
   }
 
   @Override
   public TurnResult userTurn(TurnRequest request) {
     RunInput run = request.run();
-    if (run.settings().counterAgentId() != null) {
-      return counterAgent.turn(request);
-    }
     UUID runId = Failures.uuid(run.runId(), "run");
-    ScenarioSpec scenario = Failures.definition(definitions, Kind.SCENARIO, run.scenarioId(), ScenarioSpec.class, ErrorCategory.UNKNOWN);
-    Map<String, String> batchVariables = run.settings().dynamicVariables();
-    if (scenario.scripted()) {
-      return scripted(UserBrief.of(scenario, null, batchVariables), runId, request);
+    Optional<TurnResult> done = keeper.already(runId, request.sequence(), Turn.USER);
+    if (done.isPresent()) {
+      return done.get();
     }
-    return simulated(UserBrief.of(scenario, persona(scenario), batchVariables), run, runId, request);
+    RunSettings settings = keeper.settings(run);
+    if (settings.counterAgentId() != null) {
+      return counterAgent.turn(request, settings);
+    }
+    UserBrief brief = keeper.perRun(run, "user", UserBrief.class, () -> brief(run, settings));
+    if (brief.scripted()) {
+      return scripted(brief, runId, request);
+    }
+    return simulated(brief, run, settings, runId, request);
+  }
+
+  /** Who the user is, read once per run: the scenario and its persona as they were when the run began. */
+  private UserBrief brief(RunInput run, RunSettings settings) {
+    ScenarioSpec scenario = Failures.definition(definitions, Kind.SCENARIO, run.scenarioId(), ScenarioSpec.class,
+        ErrorCategory.UNKNOWN);
+    return UserBrief.of(scenario, scenario.scripted() ? null : persona(scenario), settings.dynamicVariables());
   }
 
   /** The scenario's own persona, or the stored one it names; one deleted since is gone for good. */
@@ -86,51 +103,56 @@ public class SimulatedUserActivitiesImpl implements SimulatedUserActivities {
       runs.recordUserPromptVersion(runId, SCRIPT_VERSION);
     }
     if (request.exchange() >= script.size()) {
-      return new TurnResult(request.sequence(), true);
+      return keeper.store(runId, request.sequence(), Turn.USER, List.of(),
+          new TurnOutcome(request.sequence(), true, 0), null);
     }
-    store(runId, request.sequence(), script.get(request.exchange()), null);
-    return new TurnResult(request.sequence() + 1, false);
+    return store(runId, request.sequence(), script.get(request.exchange()), null, null);
   }
 
-  private TurnResult simulated(UserBrief brief, RunInput run, UUID runId, TurnRequest request) {
+  private TurnResult simulated(UserBrief brief, RunInput run, RunSettings settings, UUID runId, TurnRequest request) {
+    int sequence = request.sequence();
     if (request.exchange() == 0) {
       runs.recordUserPromptVersion(runId, UserPrompt.VERSION);
       if (brief.firstMessage() != null) {
-        store(runId, request.sequence(), brief.firstMessage(), null);
-        return new TurnResult(request.sequence() + 1, false);
+        return store(runId, sequence, brief.firstMessage(), null, null);
       }
     }
     UUID modelId = Failures.uuid(run.modelId(), "model");
-    ModelSpec model = Failures.definition(definitions, Kind.MODEL, run.modelId(), ModelSpec.class, ErrorCategory.LLM_PROVIDER_ERROR);
-    LlmReply answer = llm.chat(runId, LlmRole.USER, modelId, model, UserPrompt.messages(brief, runs.turns(runId)));
-    UserPrompt.Reply reply = UserPrompt.parse(answer.text());
-    EndSignal signal = reply.signal();
-    if (signal != null && request.exchange() < brief.minTurns()) {
-      if (reply.text().isBlank()) {
-        throw Failures.retryable(ErrorCategory.LLM_PROVIDER_ERROR, "The simulated user tried to end the conversation "
-            + "before " + brief.minTurns() + " exchange(s)", null);
+    ModelSpec model = keeper.perRun(run, "model", ModelSpec.class, () -> Failures.definition(definitions, Kind.MODEL,
+        run.modelId(), ModelSpec.class, ErrorCategory.LLM_PROVIDER_ERROR));
+    List<Turn> before = runs.turnsBefore(runId, sequence);
+    Said said = keeper.call(runId, sequence, Turn.USER, settings, () -> {
+      LlmReply answer = llm.chat(runId, LlmRole.USER, modelId, model, UserPrompt.messages(brief, before));
+      UserPrompt.Reply reply = UserPrompt.parse(answer.text());
+      EndSignal signal = reply.signal();
+      if (signal != null && request.exchange() < brief.minTurns()) {
+        if (reply.text().isBlank()) {
+          throw Failures.retryable(ErrorCategory.LLM_PROVIDER_ERROR, "The simulated user tried to end the "
+              + "conversation before " + brief.minTurns() + " exchange(s)", null);
+        }
+        // Too early to end: what it said still moves the conversation on.
+        signal = null;
       }
-      // Too early to end: what it said still moves the conversation on.
-      signal = null;
-    }
-    if (reply.text().isBlank()) {
-      if (signal != null) {
-        runs.recordUserEndSignal(runId, signal.name());
-        return new TurnResult(request.sequence(), true);
+      if (reply.text().isBlank() && signal == null) {
+        // Nothing to say is not a user message; another attempt usually does better.
+        throw Failures.retryable(ErrorCategory.LLM_PROVIDER_ERROR, "The simulated user's model returned an empty "
+            + "message", null);
       }
-      // Nothing to say is not a user message; another attempt usually does better.
-      throw Failures.retryable(ErrorCategory.LLM_PROVIDER_ERROR, "The simulated user's model returned an empty message",
-          null);
+      return new Said(reply.text(), signal, answer.usage());
+    });
+    if (said.text().isBlank()) {
+      return keeper.store(runId, sequence, Turn.USER, List.of(), new TurnOutcome(sequence, true, 0),
+          said.signal().name());
     }
-    store(runId, request.sequence(), reply.text(), answer.usage());
-    if (signal != null) {
-      runs.recordUserEndSignal(runId, signal.name());
-    }
-    return new TurnResult(request.sequence() + 1, signal != null);
+    return store(runId, sequence, said.text(), said.usage(), said.signal());
   }
 
-  private void store(UUID runId, int sequence, String text, Map<String, Object> data) {
-    runs.addTurn(runId, new Turn(sequence, Turn.USER, text, data == null || data.isEmpty() ? null : data, null,
-        Instant.now()));
+  /** What the model said as the user, the signal it ended with taken out. */
+  private record Said(String text, EndSignal signal, Map<String, Object> usage) {}
+
+  private TurnResult store(UUID runId, int sequence, String text, Map<String, Object> data, EndSignal signal) {
+    Turn turn = new Turn(sequence, Turn.USER, text, data == null || data.isEmpty() ? null : data, null, Instant.now());
+    return keeper.store(runId, sequence, Turn.USER, List.of(turn), new TurnOutcome(sequence + 1, signal != null, 0),
+        signal == null ? null : signal.name());
   }
 }

@@ -36,4 +36,8 @@ record UserBrief(Persona persona, String mission, String firstMessage, List<Stri
     return new UserBrief(filled, Placeholders.fill(scenario.mission(), variables), firstMessage, script,
         scenario.minTurnsOrDefault());
   }
+
+  boolean scripted() {
+    return !script.isEmpty();
+  }
 }

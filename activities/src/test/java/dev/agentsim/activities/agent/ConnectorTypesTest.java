@@ -269,8 +269,9 @@ class ConnectorTypesTest {
 
     assertThat(failure.getType()).isEqualTo("AI_AGENT_ERROR");
     assertThat(failure.isNonRetryable()).isTrue();
-    assertThat(DB.turns(run)).filteredOn(turn -> Turn.TOOL.equals(turn.role()))
-        .hasSize(OpenAiChatAgent.MAX_TOOL_CALLS_PER_TURN);
+    // The turn's calls are stored with it or not at all: a failed turn leaves nothing half-written.
+    assertThat(DB.turns(run)).extracting(Turn::role).containsExactly(Turn.USER);
+    assertThat(AGENT.getAllServeEvents()).hasSize(OpenAiChatAgent.MAX_TOOL_CALLS_PER_TURN + 1);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.agentsim.activities.llm;
 
+import dev.agentsim.activities.Failures;
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -200,7 +201,7 @@ class LlmProvidersTest {
   }
 
   @Test
-  void aCallThatGetsNoSlotInTimeFailsRetryably() throws Exception {
+  void aCallThatGetsNoSlotInTimeIsRetriedAsOurOwnWaitNotTheModelsFailure() throws Exception {
     LLM.stubFor(chatCompletions().willReturn(completion("Slow answer.").withFixedDelay(1_500)));
     ModelSpec spec = new ModelSpec("One at a time", "openai", LLM.baseUrl() + "/v1", "gpt-4o-mini", "sk-test", 0.7,
         null, null, null, 1, null, null);
@@ -214,7 +215,7 @@ class LlmProvidersTest {
       ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,
           () -> impatient.chat(runId, LlmRole.USER, modelId, spec, PERSONA_TURN));
 
-      assertThat(failure.getType()).isEqualTo("LLM_PROVIDER_ERROR");
+      assertThat(failure.getType()).isEqualTo(Failures.BUSY);
       assertThat(failure.isNonRetryable()).isFalse();
       assertThat(failure.getOriginalMessage()).contains("1 calls in flight");
       assertThat(first.get().text()).isEqualTo("Slow answer.");

@@ -5,6 +5,7 @@ import dev.agentsim.store.definition.ScenarioSpec.Criterion;
 import dev.agentsim.workflows.ErrorCategory;
 import dev.agentsim.workflows.TerminationReason;
 import dev.agentsim.workflows.Verdict;
+import dev.agentsim.workflows.run.RunSettings;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -18,6 +19,8 @@ import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -33,24 +36,137 @@ public class RunRepository {
 
   private final JdbcClient jdbc;
   private final JsonMapper json;
+  private final TransactionTemplate transaction;
 
-  public RunRepository(JdbcClient jdbc, JsonMapper json) {
+  public RunRepository(JdbcClient jdbc, JsonMapper json, PlatformTransactionManager transactions) {
     this.jdbc = jdbc;
     this.json = json;
+    this.transaction = new TransactionTemplate(transactions);
   }
 
-  public void start(UUID runId, UUID batchId, int sequence, List<Criterion> criteria, int maxTurns) {
+  /** Records a run as running with the criteria it will be judged by and its settings; idempotent. */
+  public void start(UUID runId, UUID batchId, int sequence, List<Criterion> criteria, int maxTurns,
+      RunSettings settings) {
     jdbc.sql("""
-            insert into runs (id, batch_id, sequence, status, success_criteria, max_turns, created_at)
-            values (:id, :batch, :sequence, 'RUNNING', :criteria::jsonb, :maxTurns, :now)
+            insert into runs (id, batch_id, sequence, status, success_criteria, max_turns, settings, created_at)
+            values (:id, :batch, :sequence, 'RUNNING', :criteria::jsonb, :maxTurns, :settings::jsonb, :now)
             on conflict (id) do nothing""")
         .param("id", runId)
         .param("batch", batchId)
         .param("sequence", sequence)
         .param("criteria", json.writeValueAsString(criteria))
         .param("maxTurns", maxTurns)
+        .param("settings", settings == null ? null : json.writeValueAsString(settings))
         .param("now", Timestamp.from(Instant.now()))
         .update();
+  }
+
+  /** The settings the run started with; empty for a run that is not recorded or started without them. */
+  public Optional<RunSettings> settings(UUID runId) {
+    return jdbc.sql("select settings from runs where id = :id")
+        .param("id", runId)
+        .query((rs, n) -> Optional.ofNullable(rs.getString("settings")))
+        .optional()
+        .flatMap(settings -> settings)
+        .map(settings -> json.readValue(settings, RunSettings.class));
+  }
+
+  /**
+   * What a party's turn at this sequence stored, if an earlier attempt got that far; an ended turn
+   * that stores nothing when the run is final already (or not recorded). One round trip.
+   */
+  public Optional<TurnOutcome> storedOrFinal(UUID runId, int sequence, String party) {
+    return jdbc.sql("""
+            select r.status, t.next_sequence, t.ended, t.wait_millis
+            from (select :run::uuid as id) k
+            left join runs r on r.id = k.id
+            left join turn_results t on t.run_id = k.id and t.sequence = :sequence and t.party = :party""")
+        .param("run", runId)
+        .param("sequence", sequence)
+        .param("party", party)
+        .query((rs, n) -> {
+          if (!"RUNNING".equals(rs.getString("status"))) {
+            return Optional.of(TurnOutcome.runIsFinal(sequence));
+          }
+          if (rs.getObject("next_sequence") == null) {
+            return Optional.<TurnOutcome>empty();
+          }
+          return Optional.of(new TurnOutcome(rs.getInt("next_sequence"), rs.getBoolean("ended"),
+              rs.getLong("wait_millis")));
+        })
+        .single();
+  }
+
+  private Optional<TurnOutcome> storedTurn(UUID runId, int sequence, String party) {
+    return jdbc.sql("""
+            select next_sequence, ended, wait_millis from turn_results
+            where run_id = :run and sequence = :sequence and party = :party""")
+        .param("run", runId)
+        .param("sequence", sequence)
+        .param("party", party)
+        .query((rs, n) -> new TurnOutcome(rs.getInt("next_sequence"), rs.getBoolean("ended"), rs.getLong("wait_millis")))
+        .optional();
+  }
+
+  /**
+   * Stores a party's turn: its messages, how it ended and the simulated user's end signal, all in
+   * one transaction and at most once per run, sequence and party. The first attempt to get here
+   * wins; any other (a retry, or an attempt its retry overtook) stores nothing and gets what the
+   * first stored. A run that is already final stores nothing at all.
+   *
+   * @param endSignal how the simulated user ended the conversation; null for none
+   */
+  public TurnOutcome storeTurn(UUID runId, int sequence, String party, List<Turn> turns, TurnOutcome outcome,
+      String endSignal) {
+    return transaction.execute(status -> {
+      String runStatus = jdbc.sql("select status from runs where id = :id for update")
+          .param("id", runId)
+          .query(String.class)
+          .optional()
+          .orElse(null);
+      if (!"RUNNING".equals(runStatus)) {
+        return TurnOutcome.runIsFinal(sequence);
+      }
+      Optional<TurnOutcome> stored = storedTurn(runId, sequence, party);
+      if (stored.isPresent()) {
+        return stored.get();
+      }
+      for (Turn turn : turns) {
+        addTurn(runId, turn);
+      }
+      if (endSignal != null) {
+        recordUserEndSignal(runId, endSignal);
+      }
+      jdbc.sql("""
+              insert into turn_results (run_id, sequence, party, next_sequence, ended, wait_millis, created_at)
+              values (:run, :sequence, :party, :next, :ended, :wait, :now)""")
+          .param("run", runId)
+          .param("sequence", sequence)
+          .param("party", party)
+          .param("next", outcome.nextSequence())
+          .param("ended", outcome.ended())
+          .param("wait", outcome.waitMillis())
+          .param("now", Timestamp.from(Instant.now()))
+          .update();
+      return outcome;
+    });
+  }
+
+  /**
+   * Counts one more failed call to a party for a turn.
+   *
+   * @return the failures counted for that turn so far, this one included
+   */
+  public int countRemoteFailure(UUID runId, int sequence, String party) {
+    return jdbc.sql("""
+            insert into remote_failures (run_id, sequence, party, failures) values (:run, :sequence, :party, 1)
+            on conflict (run_id, sequence, party) do update set failures = remote_failures.failures + 1
+            returning failures""")
+        .param("run", runId)
+        .param("sequence", sequence)
+        .param("party", party)
+        .query(Integer.class)
+        .single();
   }
 
   /** Stores one message; a retried activity that stores it again changes nothing. */
@@ -76,12 +192,62 @@ public class RunRepository {
         .list();
   }
 
+  /** The messages a turn at {@code sequence} follows: never those a later turn (or a late attempt) stored. */
+  public List<Turn> turnsBefore(UUID runId, int sequence) {
+    return jdbc.sql("select * from turns where run_id = :run and sequence < :sequence order by sequence")
+        .param("run", runId)
+        .param("sequence", sequence)
+        .query((rs, n) -> turn(rs))
+        .list();
+  }
+
+  /** The simulated user's latest message before {@code sequence}; null when it has said nothing yet. */
+  public String lastUserTextBefore(UUID runId, int sequence) {
+    return jdbc.sql("""
+            select text from turns where run_id = :run and sequence < :sequence and role = 'user'
+            order by sequence desc limit 1""")
+        .param("run", runId)
+        .param("sequence", sequence)
+        .query(String.class)
+        .optional()
+        .orElse(null);
+  }
+
+  /**
+   * Makes a run final in one transaction, after making its transcript end where the workflow knows
+   * it ends: messages at or after {@code endSequence} were stored by an attempt the workflow no
+   * longer waited for. The run's row is locked first, so a turn being stored is either in before
+   * the fence or refused after it.
+   *
+   * @param endSequence null to keep every message (runs of workflows that do not say where it ends)
+   */
+  private void finish(UUID runId, Integer endSequence, Runnable finalize) {
+    transaction.executeWithoutResult(status -> {
+      String runStatus = jdbc.sql("select status from runs where id = :id for update")
+          .param("id", runId)
+          .query(String.class)
+          .optional()
+          .orElse(null);
+      if (endSequence != null && "RUNNING".equals(runStatus)) {
+        for (String table : List.of("turns", "turn_results")) {
+          jdbc.sql("delete from " + table + " where run_id = :id and sequence >= :end")
+              .param("id", runId)
+              .param("end", endSequence)
+              .update();
+        }
+      }
+      finalize.run();
+    });
+  }
+
   /**
    * Records a finished run's first evaluation, and the evaluation in the run's history; a run
    * already completed or stopped stays as it is.
+   *
+   * @param endSequence where the transcript ends, see {@link #finish}
    */
-  public void complete(UUID runId, TerminationReason reason, Evaluation evaluation) {
-    jdbc.sql("""
+  public void complete(UUID runId, TerminationReason reason, Evaluation evaluation, Integer endSequence) {
+    finish(runId, endSequence, () -> jdbc.sql("""
             with completed as (
               update runs set status = 'COMPLETED', verdict = :verdict, termination_reason = :reason,
                      error_category = :category, error_message = :message, technical_details = :details,
@@ -97,7 +263,7 @@ public class RunRepository {
         .param("id", runId)
         .param("reason", reason.name())
         .params(evaluationParams(evaluation))
-        .update();
+        .update());
   }
 
   /**
@@ -172,7 +338,7 @@ public class RunRepository {
 
   /** Records which version of the simulated user's instructions the run used. */
   public void recordUserPromptVersion(UUID runId, String version) {
-    jdbc.sql("update runs set user_prompt_version = :version where id = :id")
+    jdbc.sql("update runs set user_prompt_version = :version where id = :id and status = 'RUNNING'")
         .param("id", runId)
         .param("version", version)
         .update();
@@ -184,7 +350,7 @@ public class RunRepository {
    * @param signal e.g. {@code DONE}, {@code IMPOSSIBLE}, {@code TRANSFER}
    */
   public void recordUserEndSignal(UUID runId, String signal) {
-    jdbc.sql("update runs set user_end_signal = :signal where id = :id")
+    jdbc.sql("update runs set user_end_signal = :signal where id = :id and status = 'RUNNING'")
         .param("id", runId)
         .param("signal", signal)
         .update();
@@ -194,10 +360,12 @@ public class RunRepository {
    * Marks a run stopped by its batch; what it said so far stays. A run stopped before its start
    * was recorded (the start may still be on its way, abandoned) is recorded as stopped, so the
    * late start finds it and changes nothing.
+   *
+   * @param endSequence where the transcript ends, see {@link #finish}
    */
-  public void stop(UUID runId, UUID batchId, int sequence, int maxTurns) {
+  public void stop(UUID runId, UUID batchId, int sequence, int maxTurns, Integer endSequence) {
     Timestamp now = Timestamp.from(Instant.now());
-    jdbc.sql("""
+    finish(runId, endSequence, () -> jdbc.sql("""
             insert into runs (id, batch_id, sequence, status, termination_reason, is_batch_stopped,
                               success_criteria, max_turns, created_at, completed_at)
             values (:id, :batch, :sequence, 'STOPPED', 'CANCELLED', true, '[]'::jsonb, :maxTurns, :now, :now)
@@ -209,7 +377,7 @@ public class RunRepository {
         .param("sequence", sequence)
         .param("maxTurns", maxTurns)
         .param("now", now)
-        .update();
+        .update());
   }
 
   public Optional<Run> find(UUID batchId, UUID runId) {

@@ -21,8 +21,18 @@ import java.time.Duration;
 /**
  * The turn loop. Each turn is two activities, one per remote party, so each is retried on its
  * own; the transcript lives in the store, never in workflow history.
+ *
+ * <p>Since version 1 of {@value #EXACTLY_ONCE_TURNS}: turn activities take ids, not settings; each
+ * stores its party's turn exactly once and counts the party's failures itself, so Temporal retries
+ * them without a limit and heartbeats tell a lost worker; the run's conclusion says where its
+ * transcript ends; and a long conversation continues as new.
  */
 public class ConversationWorkflowImpl implements ConversationWorkflow {
+
+  static final String EXACTLY_ONCE_TURNS = "exactly-once-turns";
+
+  /** Continue-as-new well before Temporal's 51,200-event history limit, even if not suggested. */
+  static final int HISTORY_EVENTS_BEFORE_CONTINUE_AS_NEW = 10_000;
 
   /** Abandoned on cancellation for the reason given at {@link RetrySettings#activityOptions()}. */
   private static final ActivityOptions STORE_OPTIONS = ActivityOptions.newBuilder()
@@ -43,14 +53,26 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
 
   private RunInput input;
   private boolean timedOut;
+  private boolean exactlyOnce;
+  private int sequence;
+  private int exchanges;
+  private long deadlineMillis;
 
   @Override
   public RunOutcome run(RunInput input) {
     this.input = input;
+    exactlyOnce = Workflow.getVersion(EXACTLY_ONCE_TURNS, Workflow.DEFAULT_VERSION, 1) == 1;
     RunActivities store = Workflow.newActivityStub(RunActivities.class, STORE_OPTIONS);
     RunOutcome outcome;
     try {
-      store.startRun(input);
+      ConversationState state = input.state();
+      if (state == null) {
+        store.startRun(input);
+      } else {
+        sequence = state.sequence();
+        exchanges = state.exchanges();
+        deadlineMillis = state.deadlineMillis();
+      }
       outcome = conclude(converse(), store);
     } catch (ActivityFailure | CanceledFailure e) {
       if (!CancellationScope.current().isCancelRequested()) {
@@ -61,7 +83,8 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
       }
       // The batch stopped this run: record what happened so far, whatever cancelled us.
       outcome = new RunOutcome(input.sequence(), null, TerminationReason.CANCELLED, ErrorCategory.NONE);
-      Conclusion stopped = new Conclusion(input, TerminationReason.CANCELLED, ErrorCategory.NONE, null, null);
+      Conclusion stopped = new Conclusion(input, TerminationReason.CANCELLED, ErrorCategory.NONE, null, null,
+          endSequence());
       Workflow.newDetachedCancellationScope(() -> store.recordStopped(stopped)).run();
     }
     RunOutcome reported = outcome;
@@ -75,11 +98,16 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
     if (timeout <= 0) {
       return turnLoop();
     }
+    if (input.state() == null) {
+      deadlineMillis = Workflow.currentTimeMillis() + timeout * 1000;
+    }
+    Duration left = input.state() == null ? Duration.ofSeconds(timeout)
+        : Duration.ofMillis(Math.max(0, deadlineMillis - Workflow.currentTimeMillis()));
     Conclusion[] result = new Conclusion[1];
     CancellationScope loop = Workflow.newCancellationScope(() -> {
       result[0] = turnLoop();
     });
-    Workflow.newTimer(Duration.ofSeconds(timeout)).thenApply(fired -> {
+    Workflow.newTimer(left).thenApply(fired -> {
       timedOut = true;
       loop.cancel();
       return null;
@@ -97,16 +125,14 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
 
   private Conclusion turnLoop() {
     RunSettings settings = input.settings();
-    ActivityOptions remote = input.settings().retry().activityOptions();
+    ActivityOptions remote = exactlyOnce ? settings.retry().turnOptions() : settings.retry().activityOptions();
     SimulatedUserActivities user = Workflow.newActivityStub(SimulatedUserActivities.class, remote);
     AgentActivities agent = Workflow.newActivityStub(AgentActivities.class, remote);
 
-    int sequence = 0;
-    int exchanges = 0;
-    if (settings.agentSpeaksFirst()) {
+    if (settings.agentSpeaksFirst() && input.state() == null) {
       TurnResult greeting;
       try {
-        greeting = agentTurn(agent, sequence, exchanges);
+        greeting = agentTurn(agent, sequence);
       } catch (ActivityFailure e) {
         return failure(TerminationReason.AGENT_ERROR, ErrorCategory.AI_AGENT_ERROR, ErrorCategory.AI_AGENT_TIMEOUT, e);
       }
@@ -122,9 +148,12 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
       if (sequence >= settings.maxEvents()) {
         return conclusion(TerminationReason.MAX_EVENTS);
       }
+      if (exactlyOnce && shouldContinueAsNew()) {
+        Workflow.continueAsNew(input.withState(new ConversationState(sequence, exchanges, deadlineMillis)));
+      }
       TurnResult said;
       try {
-        said = user.userTurn(new TurnRequest(input, sequence, exchanges));
+        said = user.userTurn(request(sequence));
       } catch (ActivityFailure e) {
         return failure(TerminationReason.USER_ERROR, ErrorCategory.LLM_PROVIDER_ERROR, ErrorCategory.LLM_PROVIDER_ERROR, e);
       }
@@ -138,7 +167,7 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
       }
       TurnResult answered;
       try {
-        answered = agentTurn(agent, sequence, exchanges);
+        answered = agentTurn(agent, sequence);
       } catch (ActivityFailure e) {
         return failure(TerminationReason.AGENT_ERROR, ErrorCategory.AI_AGENT_ERROR, ErrorCategory.AI_AGENT_TIMEOUT, e);
       }
@@ -154,13 +183,30 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
    * One agent turn, however many calls it takes: a turn that must wait (a mocked tool's delay)
    * is continued after a durable timer. Histories of turns that never waited replay unchanged.
    */
-  private TurnResult agentTurn(AgentActivities agent, int sequence, int exchanges) {
-    TurnResult result = agent.agentTurn(new TurnRequest(input, sequence, exchanges));
+  private TurnResult agentTurn(AgentActivities agent, int from) {
+    TurnResult result = agent.agentTurn(request(from));
     while (result.waitMillis() > 0) {
+      // What the turn stored so far is part of the transcript, whatever happens while it waits.
+      sequence = result.nextSequence();
       Workflow.sleep(Duration.ofMillis(result.waitMillis()));
-      result = agent.agentTurn(new TurnRequest(input, result.nextSequence(), exchanges));
+      result = agent.agentTurn(request(result.nextSequence()));
     }
     return result;
+  }
+
+  /** A turn's activities read the run's settings from the store: no input grows with them. */
+  private TurnRequest request(int at) {
+    return new TurnRequest(exactlyOnce ? input.withoutSettings() : input, at, exchanges);
+  }
+
+  private boolean shouldContinueAsNew() {
+    return Workflow.getInfo().isContinueAsNewSuggested()
+        || Workflow.getInfo().getHistoryLength() > HISTORY_EVENTS_BEFORE_CONTINUE_AS_NEW;
+  }
+
+  /** Where the transcript ends as far as this workflow knows; null under the code before version 1. */
+  private Integer endSequence() {
+    return exactlyOnce ? sequence : null;
   }
 
   private RunOutcome conclude(Conclusion conclusion, RunActivities store) {
@@ -175,7 +221,8 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
     } catch (ActivityFailure e) {
       rethrowIfCancelled(e);
       Conclusion failed = new Conclusion(input, conclusion.reason(), ErrorCategory.LLM_PROVIDER_ERROR,
-          "The success criteria could not be judged: " + RemoteFailures.message(e), RemoteFailures.technicalDetails(e));
+          "The success criteria could not be judged: " + RemoteFailures.message(e), RemoteFailures.technicalDetails(e),
+          conclusion.endSequence());
       store.recordError(failed);
       return outcome(Verdict.ERROR, failed);
     }
@@ -197,7 +244,7 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
   }
 
   private Conclusion conclusion(TerminationReason reason) {
-    return new Conclusion(input, reason, ErrorCategory.NONE, null, null);
+    return new Conclusion(input, reason, ErrorCategory.NONE, null, null, endSequence());
   }
 
   /**
@@ -213,7 +260,8 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
     } else if (e.getCause() instanceof TimeoutFailure) {
       category = onTimeout;
     }
-    return new Conclusion(input, reason, category, RemoteFailures.message(e), RemoteFailures.technicalDetails(e));
+    return new Conclusion(input, reason, category, RemoteFailures.message(e), RemoteFailures.technicalDetails(e),
+        endSequence());
   }
 
   private static ErrorCategory categoryOf(String type, ErrorCategory fallback) {

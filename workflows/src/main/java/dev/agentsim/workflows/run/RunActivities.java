@@ -34,12 +34,22 @@ public interface RunActivities {
    * How the conversation ended.
    *
    * @param errorMessage what went wrong, for runs that end in ERROR
+   * @param endSequence the sequence after the last message the workflow knows of: messages a
+   *     late attempt stored at or after it are not part of the run; null in runs that do not say
    */
   record Conclusion(
       RunInput run,
       TerminationReason reason,
       ErrorCategory category,
       String errorMessage,
-      String technicalDetails) {}
+      String technicalDetails,
+      Integer endSequence) {
+
+    /** A conclusion that keeps every stored message. */
+    public Conclusion(RunInput run, TerminationReason reason, ErrorCategory category, String errorMessage,
+        String technicalDetails) {
+      this(run, reason, category, errorMessage, technicalDetails, null);
+    }
+  }
 
 }

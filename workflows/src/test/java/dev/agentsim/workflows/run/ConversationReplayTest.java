@@ -50,21 +50,22 @@ class ConversationReplayTest extends WorkflowTestSupport {
 
   /** Histories recorded by earlier versions of the workflow code, which must keep replaying. */
   @ParameterizedTest
-  @ValueSource(strings = {RECORDED_CONVERSATION, RECORDED_CANCELLED_BEFORE_EXACTLY_ONCE_TURNS})
+  @ValueSource(strings = {RECORDED_CONVERSATION, RECORDED_CANCELLED_BEFORE_EXACTLY_ONCE_TURNS,
+      "histories/conversation-max-turns-v1.json", "histories/conversation-cancelled-v1.json"})
   void recordedConversationHistoryReplays(String resource) throws Exception {
     WorkflowReplayer.replayWorkflowExecutionFromResource(resource, ConversationWorkflowImpl.class);
   }
 
   /**
-   * Not a test: records the current code's histories under the names given by the system property
-   * {@code recordHistories} ({@code max-turns=<file>,cancelled=<file>}), on demand only. Earlier
+   * Not a test: records the current code's history under the name given by the system property
+   * {@code recordHistories} ({@code max-turns=<file>} or {@code cancelled=<file>}), on demand only. Earlier
    * recordings stay, so the replay set covers every version still in flight somewhere.
    */
   @Test
   @EnabledIfSystemProperty(named = "recordHistories", matches = ".+")
   void recordHistory() throws Exception {
-    for (String entry : System.getProperty("recordHistories").split(",")) {
-      String[] kindAndFile = entry.split("=");
+    {
+      String[] kindAndFile = System.getProperty("recordHistories").split("=");
       WorkflowExecutionHistory history = switch (kindAndFile[0]) {
         case "max-turns" -> runConversation();
         case "cancelled" -> cancelledConversation();

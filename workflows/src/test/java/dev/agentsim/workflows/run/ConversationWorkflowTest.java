@@ -16,6 +16,7 @@ import dev.agentsim.workflows.WorkflowTestSupport;
 import dev.agentsim.workflows.TerminationReason;
 import dev.agentsim.workflows.Verdict;
 import dev.agentsim.workflows.run.RunActivities.Conclusion;
+import io.temporal.activity.Activity;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
@@ -161,17 +162,65 @@ class ConversationWorkflowTest extends WorkflowTestSupport {
   }
 
   @Test
-  void agentThatNeverAnswersInTimeIsAnAgentTimeout() {
-    fakes.agent(fakes::hang);
+  void aLostWorkersTurnIsRetriedWithinTheHeartbeatTimeoutAndCostsNoAttempt() {
+    fakes.agent(fakes.lostOnFirstAttempt());
+    // A minute per attempt, but a lost attempt is noticed after a second without a heartbeat.
+    RunInput input = SimulationTesting.run(settings(false, 1, 100, 0, new RetrySettings(1, 10, 60, 1)));
+    ConversationWorkflow run = SimulationTesting.newConversation(client, taskQueue, input);
+    WorkflowClient.start(run::run, input);
+    RunOutcome outcome = WorkflowStub.fromTyped(run).getResult(RunOutcome.class);
 
-    RunOutcome outcome = converse(settings(false, 5, 100, 0, new RetrySettings(2, 10, 1)));
-
-    assertThat(outcome.verdict()).isEqualTo(Verdict.ERROR);
-    assertThat(outcome.category()).isEqualTo(ErrorCategory.AI_AGENT_TIMEOUT);
-    assertThat(outcome.reason()).isEqualTo(TerminationReason.AGENT_ERROR);
+    // One attempt allowed for the agent's own failures, yet the lost one did not use it up.
+    assertThat(outcome.verdict()).isEqualTo(Verdict.SUCCESS);
+    assertThat(outcome.reason()).isEqualTo(TerminationReason.MAX_TURNS);
     assertThat(fakes.turns(Party.AGENT)).extracting(TurnCall::attempt).containsExactly(1, 2);
-    assertThat(fakes.recordedErrors()).singleElement().extracting(Conclusion::category)
-        .isEqualTo(ErrorCategory.AI_AGENT_TIMEOUT);
+    var execution = client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
+        io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest.newBuilder()
+            .setNamespace(client.getOptions().getNamespace())
+            .setExecution(WorkflowStub.fromTyped(run).getExecution())
+            .build()).getWorkflowExecutionInfo();
+    long tookSeconds = execution.getCloseTime().getSeconds() - execution.getStartTime().getSeconds();
+    assertThat(tookSeconds).as("workflow time until the lost turn was retried").isLessThan(30);
+  }
+
+  @Test
+  void ourOwnFailuresOutlastingEveryAttemptEndNoRunInError() {
+    // The store (or Temporal) failing five times, more than the two attempts the agent is allowed:
+    // not the agent's fault, so retried until it recovers.
+    fakes.agent(request -> {
+      if (Activity.getExecutionContext().getInfo().getAttempt() <= 5) {
+        throw new IllegalStateException("database unreachable");
+      }
+      return FakeActivities.speak(request);
+    });
+
+    RunOutcome outcome = converse(runSettings(2));
+
+    assertThat(outcome.verdict()).isEqualTo(Verdict.SUCCESS);
+    assertThat(outcome.reason()).isEqualTo(TerminationReason.MAX_TURNS);
+    assertThat(fakes.recordedErrors()).isEmpty();
+    assertThat(fakes.turns(Party.AGENT)).extracting(TurnCall::attempt)
+        .containsExactly(1, 2, 3, 4, 5, 6, 1, 2, 3, 4, 5, 6);
+  }
+
+  @Test
+  void aTwoThousandMessageConversationContinuesAsNewAndCompletes() {
+    RunInput input = SimulationTesting.run(settings(false, 1_000, 5_000, 3_600, FAST_RETRY));
+    ConversationWorkflow run = SimulationTesting.newConversation(client, taskQueue, input);
+    WorkflowClient.start(run::run, input);
+    WorkflowStub stub = WorkflowStub.fromTyped(run);
+    RunOutcome outcome = stub.getResult(RunOutcome.class);
+
+    assertThat(outcome.reason()).isEqualTo(TerminationReason.MAX_TURNS);
+    assertThat(outcome.verdict()).isEqualTo(Verdict.SUCCESS);
+    assertThat(fakes.turns()).hasSize(2_000);
+    assertThat(fakes.turns()).extracting(TurnCall::sequence).containsExactlyElementsOf(FakeActivities.sequences(0, 2_000));
+    assertThat(fakes.startedRuns()).as("recorded once, not again after continue-as-new").hasSize(1);
+    assertThat(fakes.evaluated()).singleElement().extracting(Conclusion::endSequence).isEqualTo(2_000);
+    var first = client.fetchHistory(stub.getExecution().getWorkflowId(), stub.getExecution().getRunId());
+    assertThat(first.getLastEvent().hasWorkflowExecutionContinuedAsNewEventAttributes())
+        .as("the first execution continued as new").isTrue();
+    assertThat(first.getEvents()).hasSizeLessThan(ConversationWorkflowImpl.HISTORY_EVENTS_BEFORE_CONTINUE_AS_NEW + 100);
   }
 
   @Test
@@ -246,6 +295,8 @@ class ConversationWorkflowTest extends WorkflowTestSupport {
       assertThat(stopped.reason()).isEqualTo(TerminationReason.CANCELLED);
       assertThat(stopped.category()).isEqualTo(ErrorCategory.NONE);
       assertThat(stopped.run().runId()).isEqualTo(input.runId());
+      // user 0, agent 1, user 2, and the agent's answer at 3 abandoned: the transcript ends before it.
+      assertThat(stopped.endSequence()).isEqualTo(3);
     });
     assertThat(fakes.turns(Party.AGENT)).hasSize(2);
     assertThat(fakes.evaluated()).as("a stopped run is not judged").isEmpty();

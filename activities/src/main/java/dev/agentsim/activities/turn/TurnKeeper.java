@@ -1,0 +1,172 @@
+package dev.agentsim.activities.turn;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.agentsim.activities.Failures;
+import dev.agentsim.store.run.RunRepository;
+import dev.agentsim.store.run.Turn;
+import dev.agentsim.store.run.TurnOutcome;
+import dev.agentsim.workflows.ErrorCategory;
+import dev.agentsim.workflows.run.RunInput;
+import dev.agentsim.workflows.run.RunSettings;
+import dev.agentsim.workflows.run.TurnResult;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.client.ActivityCompletionException;
+import io.temporal.failure.ApplicationFailure;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.springframework.stereotype.Component;
+
+/**
+ * What makes a party's turn happen exactly once, whatever Temporal retries:
+ * <ul>
+ *   <li>a turn already stored (by an earlier attempt) or of a run already final is answered from
+ *       the store, without calling the party ({@link #already});</li>
+ *   <li>the call to the party heartbeats, so a lost worker's attempt is retried within the
+ *       heartbeat timeout, and an attempt Temporal has given up on stores nothing
+ *       ({@link #call});</li>
+ *   <li>only the party's own failures count toward the run's retry limit: they are counted in the
+ *       store, and the attempt that reaches the limit fails for good. Everything else (the
+ *       database, Temporal, our own throttle) is retried by Temporal until it recovers;</li>
+ *   <li>the turn's messages and how it ended are stored in one transaction, first attempt wins
+ *       ({@link #store}).</li>
+ * </ul>
+ * Activities take ids; the run's settings and definitions are read once per run and cached.
+ */
+@Component
+public class TurnKeeper {
+
+  /** The failure types that are a remote party's fault, and so count toward its retry limit. */
+  private static final Set<String> REMOTE_FAULTS = Set.of(ErrorCategory.AI_AGENT_ERROR.name(),
+      ErrorCategory.AI_AGENT_TIMEOUT.name(), ErrorCategory.LLM_PROVIDER_ERROR.name());
+
+  private static final ScheduledExecutorService HEARTBEATS = Executors.newSingleThreadScheduledExecutor(task -> {
+    Thread thread = new Thread(task, "turn-heartbeats");
+    thread.setDaemon(true);
+    return thread;
+  });
+
+  private final RunRepository runs;
+  private final Cache<Key, Object> perRun = Caffeine.newBuilder()
+      .maximumSize(50_000)
+      .expireAfterAccess(Duration.ofMinutes(30))
+      .build();
+
+  private record Key(String runId, String what) {}
+
+  public TurnKeeper(RunRepository runs) {
+    this.runs = runs;
+  }
+
+  /** The run's settings: those given (activities scheduled before runs stored them), else the stored ones. */
+  public RunSettings settings(RunInput run) {
+    if (run.settings() != null) {
+      return run.settings();
+    }
+    return perRun(run, "settings", RunSettings.class, () -> runs.settings(Failures.uuid(run.runId(), "run"))
+        .orElseThrow(() -> Failures.nonRetryable(ErrorCategory.UNKNOWN, "The run's settings are not stored", null)));
+  }
+
+  /**
+   * Something a run reads once: its agent, scenario or model as they were when it first needed
+   * them. A load that fails is not kept.
+   */
+  public <T> T perRun(RunInput run, String what, Class<T> type, Supplier<T> load) {
+    return type.cast(perRun.get(new Key(run.runId(), what), key -> load.get()));
+  }
+
+  /** The turn as an earlier attempt stored it, or an ended turn when the run is final already. */
+  public Optional<TurnResult> already(UUID runId, int sequence, String party) {
+    return runs.storedOrFinal(runId, sequence, party).map(TurnKeeper::result);
+  }
+
+  /**
+   * Calls a party, heartbeating while it answers. A retryable failure of the party's own is
+   * counted, and the one that reaches {@link RetrySettings#maxAttempts()} is made final.
+   */
+  public <T> T call(UUID runId, int sequence, String party, RunSettings settings, Supplier<T> remote) {
+    try {
+      return heartbeating(remote);
+    } catch (ApplicationFailure failure) {
+      if (failure.isNonRetryable() || !REMOTE_FAULTS.contains(failure.getType())) {
+        throw failure;
+      }
+      // Should the store be down, this throws too: the failure goes uncounted and is retried.
+      int failures = runs.countRemoteFailure(runId, sequence, party);
+      if (failures >= settings.retry().maxAttempts()) {
+        throw ApplicationFailure.newNonRetryableFailureWithCause(failure.getOriginalMessage(), failure.getType(),
+            failure.getCause());
+      }
+      throw failure;
+    }
+  }
+
+  /**
+   * Stores the turn, unless an earlier attempt stored it or the run is final; either way the
+   * result is the stored one. An attempt Temporal no longer waits for stores nothing.
+   */
+  public TurnResult store(UUID runId, int sequence, String party, List<Turn> turns, TurnOutcome outcome,
+      String endSignal) {
+    heartbeat();
+    return result(runs.storeTurn(runId, sequence, party, turns, outcome, endSignal));
+  }
+
+  private static TurnResult result(TurnOutcome outcome) {
+    return new TurnResult(outcome.nextSequence(), outcome.ended(), outcome.waitMillis());
+  }
+
+  /** The context of the running activity; null when called outside Temporal (in a unit test). */
+  private static ActivityExecutionContext context() {
+    try {
+      return Activity.getExecutionContext();
+    } catch (IllegalStateException notInActivity) {
+      return null;
+    }
+  }
+
+  /** Tells Temporal this attempt is alive; throws when Temporal has given up on it (timed out, cancelled). */
+  private static void heartbeat() {
+    ActivityExecutionContext context = context();
+    if (context != null && !context.getInfo().getHeartbeatTimeout().isZero()) {
+      context.heartbeat(null);
+    }
+  }
+
+  private static <T> T heartbeating(Supplier<T> remote) {
+    ActivityExecutionContext context = context();
+    Duration timeout = context == null ? Duration.ZERO : context.getInfo().getHeartbeatTimeout();
+    if (timeout.isZero()) {
+      return remote.get();
+    }
+    AtomicReference<ActivityCompletionException> lost = new AtomicReference<>();
+    long period = Math.max(200, timeout.toMillis() / 3);
+    ScheduledFuture<?> beating = HEARTBEATS.scheduleAtFixedRate(() -> {
+      try {
+        context.heartbeat(null);
+      } catch (ActivityCompletionException e) {
+        lost.compareAndSet(null, e);
+      } catch (RuntimeException e) {
+        // Temporal unreachable for a moment: the next beat tries again.
+      }
+    }, 0, period, TimeUnit.MILLISECONDS);
+    try {
+      T answer = remote.get();
+      if (lost.get() != null) {
+        throw lost.get();
+      }
+      return answer;
+    } finally {
+      beating.cancel(false);
+    }
+  }
+}
