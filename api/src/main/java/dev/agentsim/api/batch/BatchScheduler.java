@@ -23,31 +23,48 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.common.SearchAttributes;
+import dev.agentsim.store.definition.CognigyRestAgentConfig;
+import dev.agentsim.store.definition.HttpAgentConfig;
+import dev.agentsim.store.definition.OpenAiChatAgentConfig;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.stereotype.Service;
 
 /** Starts, reads and stops batches, whichever API dialect asks. */
 @Service
 public class BatchScheduler {
 
+  private static final long ATTEMPT_MARGIN_SECONDS = 30;
+
+  /** An {@code openai-chat} agent's model calls in one turn: its tool calls, at most ten, and its answer. */
+  private static final int MAX_CHAT_CALLS_PER_TURN = 11;
+
   private final DefinitionRepository definitions;
   private final BatchRepository batches;
   private final WorkflowClient temporal;
   private final RetrySettings retry;
   private final long runTimeoutSeconds;
+  private final Duration llmTimeout;
+  private final Duration slotWait;
 
   public BatchScheduler(DefinitionRepository definitions, BatchRepository batches, WorkflowClient temporal,
       @Value("${simulator.retry.max-attempts:4}") int maxAttempts,
       @Value("${simulator.retry.initial-interval-ms:1000}") long initialIntervalMs,
       @Value("${simulator.retry.attempt-timeout-seconds:120}") long attemptTimeoutSeconds,
-      @Value("${simulator.run-timeout-seconds:1800}") long runTimeoutSeconds) {
+      @Value("${simulator.run-timeout-seconds:1800}") long runTimeoutSeconds,
+      @Value("${simulator.retry.heartbeat-timeout-seconds:10}") long heartbeatTimeoutSeconds,
+      @Value("${simulator.llm.timeout:60s}") String llmTimeout,
+      @Value("${simulator.llm.slot-wait:30s}") String slotWait) {
     this.definitions = definitions;
     this.batches = batches;
     this.temporal = temporal;
-    this.retry = new RetrySettings(maxAttempts, initialIntervalMs, attemptTimeoutSeconds);
+    this.retry = new RetrySettings(maxAttempts, initialIntervalMs, attemptTimeoutSeconds, heartbeatTimeoutSeconds);
     this.runTimeoutSeconds = runTimeoutSeconds;
+    this.llmTimeout = DurationStyle.detectAndParse(llmTimeout);
+    this.slotWait = DurationStyle.detectAndParse(slotWait);
   }
 
   /**
@@ -86,9 +103,11 @@ public class BatchScheduler {
     ScenarioSpec spec = scenario.spec();
     RunSettings settings = new RunSettings(spec.agentSpeaksFirst(), maxTurns,
         request.maxEvents() == null ? ScheduleRequest.DEFAULT_MAX_EVENTS : request.maxEvents(),
-        runTimeoutSeconds, request.session(), retry, request.dynamicVariables(), request.mocking(),
+        runTimeoutSeconds, request.session(), retryFor(request, agent.spec()), request.dynamicVariables(),
+        request.mocking(),
         request.counterAgentId() == null ? null : request.counterAgentId().toString(),
-        agentRevisionId == null ? null : agentRevisionId.toString());
+        agentRevisionId == null ? null : agentRevisionId.toString(),
+        request.counterAgentId() == null && spec.scripted());
     BatchInput input = new BatchInput(batchId.toString(), request.projectId(), request.scenarioId().toString(),
         request.agentId().toString(), request.modelId() == null ? null : request.modelId().toString(), request.runs(), request.concurrency(),
         request.stopOnFailure(), request.timeoutSeconds(), settings, null);
@@ -120,6 +139,46 @@ public class BatchScheduler {
       throw e;
     }
     return batch;
+  }
+
+  /**
+   * The retries of the batch's turns, an attempt long enough for the slowest of its parties: the
+   * agent, the counter agent and the model each as configured, plus the wait for a model slot and
+   * a margin. Never shorter than {@code simulator.retry.attempt-timeout-seconds}; a lost worker is
+   * noticed by the heartbeat timeout, not by this.
+   */
+  private RetrySettings retryFor(ScheduleRequest request, AgentSpec agent) {
+    long slowestMs = partyMillis(request.projectId(), agent);
+    if (request.counterAgentId() != null) {
+      slowestMs = Math.max(slowestMs, definitions.find(request.projectId(), Kind.AGENT, request.counterAgentId(),
+          AgentSpec.class).map(counter -> partyMillis(request.projectId(), counter.spec())).orElse(0L));
+    }
+    if (request.modelId() != null) {
+      slowestMs = Math.max(slowestMs, modelMillis(request.projectId(), request.modelId()));
+    }
+    long seconds = (slowestMs + slotWait.toMillis()) / 1000 + ATTEMPT_MARGIN_SECONDS;
+    return new RetrySettings(retry.maxAttempts(), retry.initialIntervalMillis(),
+        Math.max(retry.attemptTimeoutSeconds(), seconds), retry.heartbeatTimeoutSeconds());
+  }
+
+  /** What one attempt of an agent's turn may take: its timeout, or its model's for every call of a turn. */
+  private long partyMillis(String projectId, AgentSpec agent) {
+    if (agent.config() instanceof HttpAgentConfig http) {
+      return http.timeoutOrDefault();
+    }
+    if (agent.config() instanceof CognigyRestAgentConfig cognigy) {
+      return cognigy.timeoutMs() == null ? HttpAgentConfig.DEFAULT_TIMEOUT_MS : cognigy.timeoutMs();
+    }
+    if (agent.config() instanceof OpenAiChatAgentConfig chat) {
+      return MAX_CHAT_CALLS_PER_TURN * modelMillis(projectId, chat.modelId());
+    }
+    return HttpAgentConfig.DEFAULT_TIMEOUT_MS;
+  }
+
+  private long modelMillis(String projectId, UUID modelId) {
+    return definitions.find(projectId, Kind.MODEL, modelId, ModelSpec.class)
+        .map(model -> model.spec().timeoutMs() == null ? llmTimeout.toMillis() : model.spec().timeoutMs().longValue())
+        .orElse(llmTimeout.toMillis());
   }
 
   /**
