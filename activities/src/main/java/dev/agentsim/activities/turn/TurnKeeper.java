@@ -32,8 +32,8 @@ import org.springframework.stereotype.Component;
  * <ul>
  *   <li>a turn already stored (by an earlier attempt) or of a run already final is answered from
  *       the store, without calling the party ({@link #already});</li>
- *   <li>the call to the party heartbeats, so a lost worker's attempt is retried within the
- *       heartbeat timeout, and an attempt Temporal has given up on stores nothing
+ *   <li>a long call to the party heartbeats, so a lost worker's attempt is retried within the
+ *       heartbeat timeout; an attempt that learns Temporal has given up on it fails
  *       ({@link #call});</li>
  *   <li>only the party's own failures count toward the run's retry limit: they are counted in the
  *       store, and the attempt that reaches the limit fails for good. Everything else (the
@@ -113,11 +113,10 @@ public class TurnKeeper {
 
   /**
    * Stores the turn, unless an earlier attempt stored it or the run is final; either way the
-   * result is the stored one. An attempt Temporal no longer waits for stores nothing.
+   * result is the stored one, so an attempt Temporal no longer waits for changes nothing.
    */
   public TurnResult store(UUID runId, int sequence, String party, List<Turn> turns, TurnOutcome outcome,
       String endSignal) {
-    heartbeat();
     return result(runs.storeTurn(runId, sequence, party, turns, outcome, endSignal));
   }
 
@@ -134,14 +133,6 @@ public class TurnKeeper {
     }
   }
 
-  /** Tells Temporal this attempt is alive; throws when Temporal has given up on it (timed out, cancelled). */
-  private static void heartbeat() {
-    ActivityExecutionContext context = context();
-    if (context != null && !context.getInfo().getHeartbeatTimeout().isZero()) {
-      context.heartbeat(null);
-    }
-  }
-
   private static <T> T heartbeating(Supplier<T> remote) {
     ActivityExecutionContext context = context();
     Duration timeout = context == null ? Duration.ZERO : context.getInfo().getHeartbeatTimeout();
@@ -149,6 +140,7 @@ public class TurnKeeper {
       return remote.get();
     }
     AtomicReference<ActivityCompletionException> lost = new AtomicReference<>();
+    // A call shorter than a beat sends none: most agent replies come well within it.
     long period = Math.max(200, timeout.toMillis() / 3);
     ScheduledFuture<?> beating = HEARTBEATS.scheduleAtFixedRate(() -> {
       try {
@@ -158,7 +150,7 @@ public class TurnKeeper {
       } catch (RuntimeException e) {
         // Temporal unreachable for a moment: the next beat tries again.
       }
-    }, 0, period, TimeUnit.MILLISECONDS);
+    }, period, period, TimeUnit.MILLISECONDS);
     try {
       T answer = remote.get();
       if (lost.get() != null) {

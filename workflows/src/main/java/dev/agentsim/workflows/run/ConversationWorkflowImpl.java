@@ -9,6 +9,7 @@ import dev.agentsim.workflows.batch.BatchActivities;
 import dev.agentsim.workflows.run.RunActivities.Conclusion;
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.activity.LocalActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
@@ -25,7 +26,8 @@ import java.time.Duration;
  * <p>Since version 1 of {@value #EXACTLY_ONCE_TURNS}: turn activities take ids, not settings; each
  * stores its party's turn exactly once and counts the party's failures itself, so Temporal retries
  * them without a limit and heartbeats tell a lost worker; the run's conclusion says where its
- * transcript ends; and a long conversation continues as new.
+ * transcript ends; and a long conversation continues as new. Since version 2: bookkeeping in the
+ * store, the report to the batch and a scripted user's lines are local activities.
  */
 public class ConversationWorkflowImpl implements ConversationWorkflow {
 
@@ -35,6 +37,24 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
   static final int HISTORY_EVENTS_BEFORE_CONTINUE_AS_NEW = 10_000;
 
   /** Abandoned on cancellation for the reason given at {@link RetrySettings#activityOptions()}. */
+  /**
+   * Bookkeeping in the store, and a scripted user's line, since version 2: no remote party, so
+   * local activities, run by the workflow's own worker without a round trip through Temporal.
+   */
+  private static final LocalActivityOptions LOCAL_OPTIONS = LocalActivityOptions.newBuilder()
+      .setStartToCloseTimeout(Duration.ofSeconds(30))
+      .setRetryOptions(RetryOptions.newBuilder().setMaximumInterval(Duration.ofSeconds(30)).build())
+      .build();
+
+  private static final LocalActivityOptions LOCAL_REPORT_OPTIONS = LocalActivityOptions.newBuilder()
+      .setStartToCloseTimeout(Duration.ofSeconds(10))
+      .setRetryOptions(RetryOptions.newBuilder()
+          .setInitialInterval(Duration.ofMillis(200))
+          .setMaximumInterval(Duration.ofSeconds(5))
+          .setMaximumAttempts(20)
+          .build())
+      .build();
+
   private static final ActivityOptions STORE_OPTIONS = ActivityOptions.newBuilder()
       .setCancellationType(ActivityCancellationType.ABANDON)
       .setStartToCloseTimeout(Duration.ofSeconds(30))
@@ -54,6 +74,7 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
   private RunInput input;
   private boolean timedOut;
   private boolean exactlyOnce;
+  private boolean localBookkeeping;
   private int sequence;
   private int exchanges;
   private long deadlineMillis;
@@ -61,8 +82,12 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
   @Override
   public RunOutcome run(RunInput input) {
     this.input = input;
-    exactlyOnce = Workflow.getVersion(EXACTLY_ONCE_TURNS, Workflow.DEFAULT_VERSION, 1) == 1;
-    RunActivities store = Workflow.newActivityStub(RunActivities.class, STORE_OPTIONS);
+    int version = Workflow.getVersion(EXACTLY_ONCE_TURNS, Workflow.DEFAULT_VERSION, 2);
+    exactlyOnce = version >= 1;
+    localBookkeeping = version >= 2;
+    RunActivities store = localBookkeeping
+        ? Workflow.newLocalActivityStub(RunActivities.class, LOCAL_OPTIONS)
+        : Workflow.newActivityStub(RunActivities.class, STORE_OPTIONS);
     RunOutcome outcome;
     try {
       ConversationState state = input.state();
@@ -126,7 +151,9 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
   private Conclusion turnLoop() {
     RunSettings settings = input.settings();
     ActivityOptions remote = exactlyOnce ? settings.retry().turnOptions() : settings.retry().activityOptions();
-    SimulatedUserActivities user = Workflow.newActivityStub(SimulatedUserActivities.class, remote);
+    SimulatedUserActivities user = localBookkeeping && settings.scriptedUser()
+        ? Workflow.newLocalActivityStub(SimulatedUserActivities.class, LOCAL_OPTIONS)
+        : Workflow.newActivityStub(SimulatedUserActivities.class, remote);
     AgentActivities agent = Workflow.newActivityStub(AgentActivities.class, remote);
 
     if (settings.agentSpeaksFirst() && input.state() == null) {
@@ -233,7 +260,10 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
       return;
     }
     try {
-      Workflow.newActivityStub(BatchActivities.class, REPORT_OPTIONS).reportRun(input.batchWorkflowId(), outcome);
+      BatchActivities batch = localBookkeeping
+          ? Workflow.newLocalActivityStub(BatchActivities.class, LOCAL_REPORT_OPTIONS)
+          : Workflow.newActivityStub(BatchActivities.class, REPORT_OPTIONS);
+      batch.reportRun(input.batchWorkflowId(), outcome);
     } catch (ActivityFailure e) {
       // The batch has finished without us (stopped and gave up waiting); nothing is waiting for this.
     }

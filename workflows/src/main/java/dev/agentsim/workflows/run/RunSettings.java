@@ -17,6 +17,8 @@ import java.util.Map;
  * @param counterAgentId an agent that plays the simulated user instead of the scenario's persona
  *     or script (Interactly's counter workflow); null for none
  * @param agentRevisionId the revision of the agent under test the batch pinned; null for its latest
+ * @param scriptedUser the simulated user says the scenario's script: its turns call no one, so
+ *     they run as local activities; false in runs scheduled before batches said
  */
 public record RunSettings(
     boolean agentSpeaksFirst,
@@ -28,7 +30,16 @@ public record RunSettings(
     Map<String, String> dynamicVariables,
     Mocking mocking,
     String counterAgentId,
-    String agentRevisionId) {
+    String agentRevisionId,
+    boolean scriptedUser) {
+
+  /** Settings of a user that is not known to be scripted. */
+  public RunSettings(boolean agentSpeaksFirst, int maxTurns, int maxEvents, long runTimeoutSeconds, Session session,
+      RetrySettings retry, Map<String, String> dynamicVariables, Mocking mocking, String counterAgentId,
+      String agentRevisionId) {
+    this(agentSpeaksFirst, maxTurns, maxEvents, runTimeoutSeconds, session, retry, dynamicVariables, mocking,
+        counterAgentId, agentRevisionId, false);
+  }
 
   /** Settings without dynamic variables of the batch's own. */
   public RunSettings(boolean agentSpeaksFirst, int maxTurns, int maxEvents, long runTimeoutSeconds, Session session,

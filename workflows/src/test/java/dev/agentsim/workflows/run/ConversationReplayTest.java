@@ -51,7 +51,8 @@ class ConversationReplayTest extends WorkflowTestSupport {
   /** Histories recorded by earlier versions of the workflow code, which must keep replaying. */
   @ParameterizedTest
   @ValueSource(strings = {RECORDED_CONVERSATION, RECORDED_CANCELLED_BEFORE_EXACTLY_ONCE_TURNS,
-      "histories/conversation-max-turns-v1.json", "histories/conversation-cancelled-v1.json"})
+      "histories/conversation-max-turns-v1.json", "histories/conversation-cancelled-v1.json",
+      "histories/conversation-max-turns-v2.json", "histories/conversation-cancelled-v2.json"})
   void recordedConversationHistoryReplays(String resource) throws Exception {
     WorkflowReplayer.replayWorkflowExecutionFromResource(resource, ConversationWorkflowImpl.class);
   }
