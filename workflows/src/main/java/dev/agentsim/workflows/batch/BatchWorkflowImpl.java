@@ -8,6 +8,7 @@ import dev.agentsim.workflows.run.ConversationWorkflow;
 import dev.agentsim.workflows.run.RunInput;
 import dev.agentsim.workflows.run.RunOutcome;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.ParentClosePolicy;
 import io.temporal.common.RetryOptions;
 import io.temporal.common.SearchAttributes;
@@ -37,6 +38,9 @@ public class BatchWorkflowImpl implements BatchWorkflow {
 
   private static final String STOP_WITHOUT_WAITING = "stop-without-waiting-for-cancellations";
 
+  /** Version 1 starts every run that fits in the window at once, then waits for their starts together. */
+  private static final String START_WINDOW_AT_ONCE = "start-window-at-once";
+
   /** How long a stopping batch waits for its cancelled runs to record their partial transcripts. */
   private static final Duration STOP_GRACE = Duration.ofMinutes(2);
 
@@ -54,6 +58,7 @@ public class BatchWorkflowImpl implements BatchWorkflow {
   private long deadlineMillis;
   private BatchStatus stopStatus;
   private StopReason stopReason;
+  private boolean startWindowAtOnce;
 
   @WorkflowInit
   public BatchWorkflowImpl(BatchInput input) {
@@ -73,6 +78,7 @@ public class BatchWorkflowImpl implements BatchWorkflow {
 
   @Override
   public BatchStatus run(BatchInput ignored) {
+    startWindowAtOnce = Workflow.getVersion(START_WINDOW_AT_ONCE, Workflow.DEFAULT_VERSION, 1) == 1;
     if (input.state() == null) {
       if (input.timeoutSeconds() > 0) {
         deadlineMillis = Workflow.currentTimeMillis() + input.timeoutSeconds() * 1000;
@@ -103,7 +109,15 @@ public class BatchWorkflowImpl implements BatchWorkflow {
             new BatchState(nextSequence, List.copyOf(inFlight), counts, deadlineMillis)));
       }
       if (canStartMore()) {
-        startRun(nextSequence++);
+        if (!startWindowAtOnce) {
+          awaitStart(startRun(nextSequence++));
+        } else {
+          List<Started> started = new ArrayList<>();
+          while (canStartMore()) {
+            started.add(startRun(nextSequence++));
+          }
+          started.forEach(this::awaitStart);
+        }
         continue;
       }
       Workflow.await(() -> stopStatus != null || canStartMore()
@@ -149,7 +163,10 @@ public class BatchWorkflowImpl implements BatchWorkflow {
     }
   }
 
-  private void startRun(int sequence) {
+  /** A run whose child workflow was asked to start. */
+  private record Started(int sequence, Promise<WorkflowExecution> execution) {}
+
+  private Started startRun(int sequence) {
     String batchId = input.batchId();
     ChildWorkflowOptions options = ChildWorkflowOptions.newBuilder()
         .setWorkflowId(BatchWorkflow.runWorkflowId(batchId, sequence))
@@ -168,11 +185,15 @@ public class BatchWorkflowImpl implements BatchWorkflow {
     // In flight before it starts: a quick run may report back while we wait for the start.
     inFlight.add(sequence);
     Async.function(child::run, runInput);
+    return new Started(sequence, Workflow.getWorkflowExecution(child));
+  }
+
+  /** Waiting for the start makes ABANDON hold before any continue-as-new. */
+  private void awaitStart(Started started) {
     try {
-      // Waiting for the start makes ABANDON hold before any continue-as-new.
-      Workflow.getWorkflowExecution(child).get();
+      started.execution().get();
     } catch (TemporalFailure e) {
-      runFinished(new RunOutcome(sequence, Verdict.ERROR, null, ErrorCategory.UNKNOWN));
+      runFinished(new RunOutcome(started.sequence(), Verdict.ERROR, null, ErrorCategory.UNKNOWN));
     }
   }
 
