@@ -36,39 +36,41 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
   /** Continue-as-new well before Temporal's 51,200-event history limit, even if not suggested. */
   static final int HISTORY_EVENTS_BEFORE_CONTINUE_AS_NEW = 10_000;
 
+  /** Bookkeeping in the store is retried until the store recovers. */
+  private static final RetryOptions STORE_RETRY =
+      RetryOptions.newBuilder().setMaximumInterval(Duration.ofSeconds(30)).build();
+
+  /** A batch that is gone for good (finished, or stopped) must not keep its runs retrying. */
+  private static final RetryOptions REPORT_RETRY = RetryOptions.newBuilder()
+      .setInitialInterval(Duration.ofMillis(200))
+      .setMaximumInterval(Duration.ofSeconds(5))
+      .setMaximumAttempts(20)
+      .build();
+
   /** Abandoned on cancellation for the reason given at {@link RetrySettings#activityOptions()}. */
+  private static final ActivityOptions STORE_OPTIONS = ActivityOptions.newBuilder()
+      .setCancellationType(ActivityCancellationType.ABANDON)
+      .setStartToCloseTimeout(Duration.ofSeconds(30))
+      .setRetryOptions(STORE_RETRY)
+      .build();
+
+  private static final ActivityOptions REPORT_OPTIONS = ActivityOptions.newBuilder()
+      .setStartToCloseTimeout(Duration.ofSeconds(10))
+      .setRetryOptions(REPORT_RETRY)
+      .build();
+
   /**
-   * Bookkeeping in the store, and a scripted user's line, since version 2: no remote party, so
-   * local activities, run by the workflow's own worker without a round trip through Temporal.
+   * Bookkeeping in the store, the report and a scripted user's line, since version 2: no remote
+   * party, so local activities, run by the workflow's own worker without a round trip through Temporal.
    */
   private static final LocalActivityOptions LOCAL_OPTIONS = LocalActivityOptions.newBuilder()
       .setStartToCloseTimeout(Duration.ofSeconds(30))
-      .setRetryOptions(RetryOptions.newBuilder().setMaximumInterval(Duration.ofSeconds(30)).build())
+      .setRetryOptions(STORE_RETRY)
       .build();
 
   private static final LocalActivityOptions LOCAL_REPORT_OPTIONS = LocalActivityOptions.newBuilder()
       .setStartToCloseTimeout(Duration.ofSeconds(10))
-      .setRetryOptions(RetryOptions.newBuilder()
-          .setInitialInterval(Duration.ofMillis(200))
-          .setMaximumInterval(Duration.ofSeconds(5))
-          .setMaximumAttempts(20)
-          .build())
-      .build();
-
-  private static final ActivityOptions STORE_OPTIONS = ActivityOptions.newBuilder()
-      .setCancellationType(ActivityCancellationType.ABANDON)
-      .setStartToCloseTimeout(Duration.ofSeconds(30))
-      .setRetryOptions(RetryOptions.newBuilder().setMaximumInterval(Duration.ofSeconds(30)).build())
-      .build();
-
-  /** A batch that is gone for good (finished, or stopped) must not keep its runs retrying. */
-  private static final ActivityOptions REPORT_OPTIONS = ActivityOptions.newBuilder()
-      .setStartToCloseTimeout(Duration.ofSeconds(10))
-      .setRetryOptions(RetryOptions.newBuilder()
-          .setInitialInterval(Duration.ofMillis(200))
-          .setMaximumInterval(Duration.ofSeconds(5))
-          .setMaximumAttempts(20)
-          .build())
+      .setRetryOptions(REPORT_RETRY)
       .build();
 
   private RunInput input;
