@@ -304,9 +304,9 @@ public final class ActivitiesTestSupport {
     /** The real activity implementations over this database, wired as Spring would. */
     public Activities activities(Duration llmTimeout) {
       LlmClient llm = new LlmClient(llmCalls, llmTimeout);
-      RunActivitiesImpl run = new RunActivitiesImpl(definitions, runs,
-          new CriteriaEvaluator(definitions, new LlmJudge(llm, JSON)));
       TurnKeeper keeper = new TurnKeeper(runs);
+      RunActivitiesImpl run = new RunActivitiesImpl(definitions, runs,
+          new CriteriaEvaluator(definitions, new LlmJudge(llm, JSON), runs), keeper);
       OpenAiChatAgent chat = new OpenAiChatAgent(definitions, runs, llm, JSON, keeper);
       return new Activities(
           new AgentActivitiesImpl(definitions, runs, connectors(), chat, keeper),

@@ -8,6 +8,7 @@ import dev.agentsim.store.definition.ScenarioSpec;
 import dev.agentsim.store.definition.ScenarioSpec.Criterion;
 import dev.agentsim.store.run.CriterionResult;
 import dev.agentsim.store.run.Evaluation;
+import dev.agentsim.store.run.RunRepository;
 import dev.agentsim.workflows.ErrorCategory;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,10 +24,12 @@ public class CriteriaEvaluator {
 
   private final DefinitionRepository definitions;
   private final LlmJudge judge;
+  private final RunRepository runs;
 
-  public CriteriaEvaluator(DefinitionRepository definitions, LlmJudge judge) {
+  public CriteriaEvaluator(DefinitionRepository definitions, LlmJudge judge, RunRepository runs) {
     this.definitions = definitions;
     this.judge = judge;
+    this.runs = runs;
   }
 
   /**
@@ -34,23 +37,27 @@ public class CriteriaEvaluator {
    *     null for a batch without one (a counter agent plays the user), which gets no sentiment and summary
    * @param llmPersona an LLM played the simulated user. A run that asked no model (a script, and
    *     criteria judged by rule) gets no sentiment and summary: it stays deterministic and offline.
+   * @param number the evaluation's number: each judgement of the model is kept under it as soon
+   *     as it is made, so a retry asks again only what failed
    */
-  Evaluation evaluate(UUID runId, List<Criterion> criteria, Transcript transcript, String modelId,
+  Evaluation evaluate(UUID runId, int number, List<Criterion> criteria, Transcript transcript, String modelId,
       boolean llmPersona) {
-    List<CriterionResult> results = criteria(runId, criteria, transcript, modelId);
+    List<CriterionResult> results = criteria(runId, number, criteria, transcript, modelId);
     boolean judgedByModel = criteria.stream().anyMatch(criterion -> "text".equals(criterion.type()));
     if ((!llmPersona && !judgedByModel) || modelId == null) {
       return Evaluation.judged(results, null, null);
     }
-    LlmJudge.Experience experience = judge.summarize(runId, transcript, UUID.fromString(modelId), model(modelId));
+    LlmJudge.Experience experience = runs.judgement(runId, number, "summary", LlmJudge.Experience.class,
+        () -> judge.summarize(runId, transcript, UUID.fromString(modelId), model(modelId)));
     return Evaluation.judged(results, experience.sentiment(), experience.summary());
   }
 
-  private List<CriterionResult> criteria(UUID runId, List<Criterion> criteria, Transcript transcript,
+  private List<CriterionResult> criteria(UUID runId, int number, List<Criterion> criteria, Transcript transcript,
       String modelId) {
     List<CriterionResult> results = new ArrayList<>(criteria.size());
-    ModelSpec model = null;
-    for (Criterion criterion : criteria) {
+    ModelSpec[] model = new ModelSpec[1];
+    for (int i = 0; i < criteria.size(); i++) {
+      Criterion criterion = criteria.get(i);
       String type = criterion.type() == null ? "" : criterion.type();
       results.add(switch (type) {
         case "contains" -> RuleCriteria.contains(criterion, transcript, false);
@@ -60,12 +67,12 @@ public class CriteriaEvaluator {
         case "conversation_ended" -> RuleCriteria.conversationEnded(criterion, transcript);
         case "tool_called" -> ToolAndDataCriteria.toolCalled(criterion, transcript);
         case "json_path" -> ToolAndDataCriteria.jsonPath(criterion, transcript);
-        case "text" -> {
-          if (model == null) {
-            model = model(modelId);
+        case "text" -> runs.judgement(runId, number, "criterion:" + i, CriterionResult.class, () -> {
+          if (model[0] == null) {
+            model[0] = model(modelId);
           }
-          yield judge.judge(runId, criterion, transcript, UUID.fromString(modelId), model);
-        }
+          return judge.judge(runId, criterion, transcript, UUID.fromString(modelId), model[0]);
+        });
         default -> RuleCriteria.failed(criterion, "Unknown criterion type \"" + type + "\"");
       });
     }

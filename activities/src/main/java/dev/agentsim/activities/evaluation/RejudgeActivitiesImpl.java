@@ -45,7 +45,7 @@ public class RejudgeActivitiesImpl implements RejudgeActivities {
     if (run.evaluation() != null && run.evaluation() >= target.evaluation()) {
       return; // judged by an earlier attempt
     }
-    Evaluation evaluation = evaluator.evaluate(runId, batches.rejudgeCriteria(batch.id(), target.evaluation()),
+    Evaluation evaluation = evaluator.evaluate(runId, target.evaluation(), batches.rejudgeCriteria(batch.id(), target.evaluation()),
         new Transcript(run.turns(), run.terminationReason()), batch.modelId() == null ? null : batch.modelId().toString(),
         evaluator.llmPersona(batch.projectId(), batch.scenarioId()));
     runs.reevaluate(runId, target.evaluation(), evaluation);

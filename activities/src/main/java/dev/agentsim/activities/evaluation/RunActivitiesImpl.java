@@ -13,7 +13,10 @@ import dev.agentsim.workflows.Verdict;
 import dev.agentsim.workflows.run.RunActivities;
 import dev.agentsim.workflows.run.RunInput;
 import dev.agentsim.store.run.Turn;
+import dev.agentsim.activities.turn.TurnKeeper;
+import dev.agentsim.store.llm.LlmRole;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 
@@ -27,11 +30,17 @@ public class RunActivitiesImpl implements RunActivities {
   private final DefinitionRepository definitions;
   private final RunRepository runs;
   private final CriteriaEvaluator evaluator;
+  private final TurnKeeper keeper;
 
-  public RunActivitiesImpl(DefinitionRepository definitions, RunRepository runs, CriteriaEvaluator evaluator) {
+  /** The sequence under which the judging of a run counts its model's failures. */
+  private static final int JUDGING = -1;
+
+  public RunActivitiesImpl(DefinitionRepository definitions, RunRepository runs, CriteriaEvaluator evaluator,
+      TurnKeeper keeper) {
     this.definitions = definitions;
     this.runs = runs;
     this.evaluator = evaluator;
+    this.keeper = keeper;
   }
 
   @Override
@@ -54,9 +63,11 @@ public class RunActivitiesImpl implements RunActivities {
     // Judged on the transcript as the workflow knows it; what a late attempt stored beyond it goes.
     List<Turn> turns = conclusion.endSequence() == null ? run.turns()
         : run.turns().stream().filter(turn -> turn.sequence() < conclusion.endSequence()).toList();
-    Evaluation evaluation = evaluator.evaluate(runId, run.successCriteria(),
-        new Transcript(turns, conclusion.reason()), input.modelId(),
-        evaluator.llmPersona(input.projectId(), Failures.uuid(input.scenarioId(), "scenario")));
+    // The judge's failures count toward the run's attempts like a party's; our waits for a slot do not.
+    Evaluation evaluation = keeper.call(runId, JUDGING, LlmRole.JUDGE.name().toLowerCase(Locale.ROOT),
+        keeper.settings(input), () -> evaluator.evaluate(runId, 1, run.successCriteria(),
+            new Transcript(turns, conclusion.reason()), input.modelId(),
+            evaluator.llmPersona(input.projectId(), Failures.uuid(input.scenarioId(), "scenario"))));
     runs.complete(runId, conclusion.reason(), evaluation, conclusion.endSequence());
     return evaluation.verdict();
   }

@@ -81,7 +81,7 @@ class JudgingThroughTemporalTest {
   static void start() {
     activities = DB.activities(Duration.ofSeconds(5));
     RejudgeActivitiesImpl rejudge = new RejudgeActivitiesImpl(DB.runs, DB.batches,
-        new CriteriaEvaluator(DB.definitions, new LlmJudge(new LlmClient(DB.llmCalls, Duration.ofSeconds(5)), JSON)));
+        new CriteriaEvaluator(DB.definitions, new LlmJudge(new LlmClient(DB.llmCalls, Duration.ofSeconds(5)), JSON), DB.runs));
     temporal = Temporal.start(DB, activities, env -> {
       Worker worker = env.newWorker(REJUDGE_QUEUE);
       worker.registerWorkflowImplementationTypes(RejudgeWorkflowImpl.class);

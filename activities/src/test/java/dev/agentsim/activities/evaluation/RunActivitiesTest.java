@@ -1,5 +1,6 @@
 package dev.agentsim.activities.evaluation;
 
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static dev.agentsim.activities.ActivitiesTestSupport.CHAT_PATH;
@@ -281,6 +282,31 @@ class RunActivitiesTest {
     assertThat(failure.isNonRetryable()).isFalse();
     assertThat(failure.getOriginalMessage()).isEqualTo("The model's judge answer could not be read");
     assertThat(DB.stored(run).status()).isEqualTo(RunStatus.RUNNING);
+  }
+
+  @Test
+  void aRetryAfterAJudgeFailedAsksTheModelOnlyForWhatFailed() {
+    RunInput run = conversation(criterion("text", Map.of("text", "The agent issues a refund")),
+        criterion("text", Map.of("text", "The agent gives a reference")));
+    String verdict = "{\"passed\": true, \"reason\": \"Done [2].\", \"turns\": [2], \"confidence\": 0.9}";
+    LLM.stubFor(chatCompletions().withRequestBody(containing("The agent issues a refund"))
+        .willReturn(completion(verdict, 300, 20)));
+    // The second criterion's judge times out the first time it is asked, then answers.
+    LLM.stubFor(chatCompletions().withRequestBody(containing("The agent gives a reference"))
+        .inScenario("judge").whenScenarioStateIs(STARTED)
+        .willReturn(openAiError(503, "server_error", "overloaded")).willSetStateTo("recovered"));
+    LLM.stubFor(chatCompletions().withRequestBody(containing("The agent gives a reference"))
+        .inScenario("judge").whenScenarioStateIs("recovered")
+        .willReturn(completion(verdict, 300, 20)));
+    summaryAnswers(SUMMARY);
+
+    catchThrowableOfType(ApplicationFailure.class, () -> activities.evaluate(ended(run, TerminationReason.USER_STOP)));
+    Verdict retried = activities.evaluate(ended(run, TerminationReason.USER_STOP));
+
+    assertThat(retried).isEqualTo(Verdict.SUCCESS);
+    assertThat(chatRequests("The agent issues a refund")).as("judged once, kept for the retry").hasSize(1);
+    assertThat(chatRequests("The agent gives a reference")).hasSize(2);
+    assertThat(DB.stored(run).results()).extracting(CriterionResult::passed).containsExactly(true, true);
   }
 
   @Test

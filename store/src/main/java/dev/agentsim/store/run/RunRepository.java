@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -299,6 +300,37 @@ public class RunRepository {
     params.put("summary", evaluation.summary());
     params.put("now", Timestamp.from(Instant.now()));
     return params;
+  }
+
+  /**
+   * A model judgement of evaluation {@code number} of a run, made once: the first stored is kept
+   * and returned, so an evaluation retried after a partial failure asks the model only for the rest.
+   *
+   * @param item what was judged, e.g. {@code criterion:2} or {@code summary}
+   */
+  public <T> T judgement(UUID runId, int number, String item, Class<T> type, Supplier<T> judge) {
+    Optional<String> stored = jdbc.sql("""
+            select result from judgements where run_id = :run and evaluation = :number and item = :item""")
+        .param("run", runId)
+        .param("number", number)
+        .param("item", item)
+        .query(String.class)
+        .optional();
+    if (stored.isPresent()) {
+      return json.readValue(stored.get(), type);
+    }
+    T result = judge.get();
+    jdbc.sql("""
+            insert into judgements (run_id, evaluation, item, result, created_at)
+            values (:run, :number, :item, :result::jsonb, :now)
+            on conflict do nothing""")
+        .param("run", runId)
+        .param("number", number)
+        .param("item", item)
+        .param("result", json.writeValueAsString(result))
+        .param("now", Timestamp.from(Instant.now()))
+        .update();
+    return result;
   }
 
   /** A run's evaluations, oldest first. */

@@ -244,7 +244,10 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
       return outcome(Verdict.ERROR, conclusion);
     }
     // The judge may call the LLM: retried like the other remote calls.
-    RunActivities judge = Workflow.newActivityStub(RunActivities.class, input.settings().retry().activityOptions());
+    // Since version 2 the judging activity counts the model's failures itself, as a turn does.
+    RetrySettings retry = input.settings().retry();
+    RunActivities judge = Workflow.newActivityStub(RunActivities.class,
+        localBookkeeping ? retry.turnOptions() : retry.activityOptions());
     try {
       return outcome(judge.evaluate(conclusion), conclusion);
     } catch (ActivityFailure e) {

@@ -241,7 +241,11 @@ class ConversationWorkflowTest extends WorkflowTestSupport {
 
   @Test
   void judgeThatCannotBeReachedIsAnLlmProviderError() {
+    // As the real judging activity does, the judge's failures are counted and the last one is final.
     fakes.judge(conclusion -> {
+      if (Activity.getExecutionContext().getInfo().getAttempt() >= FAST_RETRY.maxAttempts()) {
+        throw ApplicationFailure.newNonRetryableFailure("judge down", "LLM_PROVIDER_ERROR");
+      }
       throw ApplicationFailure.newFailure("judge down", "LLM_PROVIDER_ERROR");
     });
 
