@@ -128,19 +128,11 @@ public class RunRepository {
       if (!"RUNNING".equals(runStatus)) {
         return TurnOutcome.runIsFinal(sequence);
       }
-      Optional<TurnOutcome> stored = storedTurn(runId, sequence, party);
-      if (stored.isPresent()) {
-        return stored.get();
-      }
-      for (Turn turn : turns) {
-        addTurn(runId, turn);
-      }
-      if (endSignal != null) {
-        recordUserEndSignal(runId, endSignal);
-      }
-      jdbc.sql("""
+      // The result first: a turn stored already keeps its row, and this attempt stores nothing.
+      int inserted = jdbc.sql("""
               insert into turn_results (run_id, sequence, party, next_sequence, ended, wait_millis, created_at)
-              values (:run, :sequence, :party, :next, :ended, :wait, :now)""")
+              values (:run, :sequence, :party, :next, :ended, :wait, :now)
+              on conflict do nothing""")
           .param("run", runId)
           .param("sequence", sequence)
           .param("party", party)
@@ -149,6 +141,15 @@ public class RunRepository {
           .param("wait", outcome.waitMillis())
           .param("now", Timestamp.from(Instant.now()))
           .update();
+      if (inserted == 0) {
+        return storedTurn(runId, sequence, party).orElseThrow();
+      }
+      for (Turn turn : turns) {
+        addTurn(runId, turn);
+      }
+      if (endSignal != null) {
+        recordUserEndSignal(runId, endSignal);
+      }
       return outcome;
     });
   }
