@@ -84,20 +84,22 @@ json_field() { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[
 
 # --- the stub and the service ----------------------------------------------------------------
 
+# Waits until URL answers, failing when process PID has exited first.
+await_answer() {
+  until curl -sf "$1" >/dev/null; do
+    kill -0 "$2" 2>/dev/null || die "$3"
+    sleep 0.1
+  done
+}
+
 python3 bench/stub.py serve "$stub_port" 0 0 &
 stub_pid=$!
-until curl -sf "$stub/stats" >/dev/null; do
-  kill -0 "$stub_pid" 2>/dev/null || die "the stub did not start on port $stub_port"
-  sleep 0.1
-done
+await_answer "$stub/stats" "$stub_pid" "the stub did not start on port $stub_port"
 
 started=$(date +%s%N)
 "$java" -jar "$jar" --server.port="$port" >"$log" 2>&1 &
 jvm_pid=$!
-until curl -sf "$base/v1/agents?projectId=demo" >/dev/null; do
-  kill -0 "$jvm_pid" 2>/dev/null || die "the service exited during start-up"
-  sleep 0.1
-done
+await_answer "$base/v1/agents?projectId=demo" "$jvm_pid" "the service exited during start-up"
 ready=$(date +%s%N)
 
 # The embedded PostgreSQL is started by pg_ctl, so its postmaster is no child of the JVM: find it

@@ -53,12 +53,9 @@ public record RetrySettings(int maxAttempts, long initialIntervalMillis, long at
    * run in ERROR. Abandoned on cancellation, as {@link #activityOptions()} says why.
    */
   public ActivityOptions turnOptions() {
-    ActivityOptions.Builder options = ActivityOptions.newBuilder()
-        .setCancellationType(ActivityCancellationType.ABANDON)
-        .setStartToCloseTimeout(Duration.ofSeconds(attemptTimeoutSeconds))
-        .setRetryOptions(RetryOptions.newBuilder()
-            .setInitialInterval(Duration.ofMillis(initialIntervalMillis))
-            .setBackoffCoefficient(2)
+    ActivityOptions.Builder options = ActivityOptions.newBuilder(activityOptions())
+        .setRetryOptions(RetryOptions.newBuilder(activityOptions().getRetryOptions())
+            .setMaximumAttempts(0)
             .setMaximumInterval(MAXIMUM_INTERVAL)
             .build());
     if (heartbeatTimeoutSeconds > 0) {

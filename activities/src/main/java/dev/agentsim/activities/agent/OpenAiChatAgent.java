@@ -77,8 +77,8 @@ public class OpenAiChatAgent {
    * @param sequence the sequence the turn's first message gets; it follows the messages before it
    */
   public TurnResult turn(UUID runId, OpenAiChatAgentConfig config, RunSettings settings, int sequence) {
-    ModelSpec model = Failures.definition(definitions, Kind.MODEL, config.modelId().toString(), ModelSpec.class,
-        ErrorCategory.AI_AGENT_ERROR);
+    ModelSpec model = keeper.perRun(runId.toString(), "agent model", ModelSpec.class, () -> Failures.definition(
+        definitions, Kind.MODEL, config.modelId().toString(), ModelSpec.class, ErrorCategory.AI_AGENT_ERROR));
     Mocking mocking = settings.mocking();
     List<Turn> turns = new ArrayList<>(runs.turnsBefore(runId, sequence));
     List<Turn> made = new ArrayList<>();

@@ -82,7 +82,11 @@ public class TurnKeeper {
    * them. A load that fails is not kept.
    */
   public <T> T perRun(RunInput run, String what, Class<T> type, Supplier<T> load) {
-    return type.cast(perRun.get(new Key(run.runId(), what), key -> load.get()));
+    return perRun(run.runId(), what, type, load);
+  }
+
+  public <T> T perRun(String runId, String what, Class<T> type, Supplier<T> load) {
+    return type.cast(perRun.get(new Key(runId, what), key -> load.get()));
   }
 
   /** The turn as an earlier attempt stored it, or an ended turn when the run is final already. */

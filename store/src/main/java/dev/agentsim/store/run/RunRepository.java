@@ -92,8 +92,7 @@ public class RunRepository {
           if (rs.getObject("next_sequence") == null) {
             return Optional.<TurnOutcome>empty();
           }
-          return Optional.of(new TurnOutcome(rs.getInt("next_sequence"), rs.getBoolean("ended"),
-              rs.getLong("wait_millis")));
+          return Optional.of(turnOutcome(rs));
         })
         .single();
   }
@@ -105,7 +104,7 @@ public class RunRepository {
         .param("run", runId)
         .param("sequence", sequence)
         .param("party", party)
-        .query((rs, n) -> new TurnOutcome(rs.getInt("next_sequence"), rs.getBoolean("ended"), rs.getLong("wait_millis")))
+        .query((rs, n) -> turnOutcome(rs))
         .optional();
   }
 
@@ -120,11 +119,7 @@ public class RunRepository {
   public TurnOutcome storeTurn(UUID runId, int sequence, String party, List<Turn> turns, TurnOutcome outcome,
       String endSignal) {
     return transaction.execute(status -> {
-      String runStatus = jdbc.sql("select status from runs where id = :id for update")
-          .param("id", runId)
-          .query(String.class)
-          .optional()
-          .orElse(null);
+      String runStatus = lockedStatus(runId);
       if (!"RUNNING".equals(runStatus)) {
         return TurnOutcome.runIsFinal(sequence);
       }
@@ -152,6 +147,19 @@ public class RunRepository {
       }
       return outcome;
     });
+  }
+
+  /** Locks the run's row for the rest of the transaction; null for a run not recorded. */
+  private String lockedStatus(UUID runId) {
+    return jdbc.sql("select status from runs where id = :id for update")
+        .param("id", runId)
+        .query(String.class)
+        .optional()
+        .orElse(null);
+  }
+
+  private static TurnOutcome turnOutcome(ResultSet rs) throws SQLException {
+    return new TurnOutcome(rs.getInt("next_sequence"), rs.getBoolean("ended"), rs.getLong("wait_millis"));
   }
 
   /**
@@ -225,11 +233,7 @@ public class RunRepository {
    */
   private void finish(UUID runId, Integer endSequence, Runnable finalize) {
     transaction.executeWithoutResult(status -> {
-      String runStatus = jdbc.sql("select status from runs where id = :id for update")
-          .param("id", runId)
-          .query(String.class)
-          .optional()
-          .orElse(null);
+      String runStatus = lockedStatus(runId);
       if (endSequence != null && "RUNNING".equals(runStatus)) {
         for (String table : List.of("turns", "turn_results")) {
           jdbc.sql("delete from " + table + " where run_id = :id and sequence >= :end")
