@@ -9,6 +9,9 @@ import dev.agentsim.workflows.run.SimulatedUserActivities;
 import dev.agentsim.workflows.run.TurnRequest;
 import dev.agentsim.workflows.run.TurnResult;
 import io.temporal.activity.Activity;
+import io.temporal.api.testservice.v1.LockTimeSkippingRequest;
+import io.temporal.api.testservice.v1.TestServiceGrpc;
+import io.temporal.api.testservice.v1.UnlockTimeSkippingRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
@@ -20,8 +23,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 
@@ -46,6 +51,9 @@ public class FakeActivities implements RunActivities, AgentActivities, Simulated
 
   /** One call of a party's activity, with the attempt Temporal was on. */
   public record TurnCall(Party party, int run, int sequence, int exchange, int attempt) {}
+
+  /** One call of the judging activity for one of the model's judgements. */
+  public record JudgeCall(String item, int attempt) {}
 
   public record Finished(String batchId, BatchStatus status, StopReason stopReason) {}
 
@@ -75,11 +83,12 @@ public class FakeActivities implements RunActivities, AgentActivities, Simulated
   }
 
   /**
-   * A party whose first attempt is lost with its worker: it never answers nor heartbeats, so
-   * only Temporal's timeouts get the turn going again; later attempts answer.
+   * A party whose first call is lost with its worker: it never returns, not even when its worker
+   * is shut down, as if the process had died; later calls answer.
    */
-  public Turn lostOnFirstAttempt() {
-    return request -> Activity.getExecutionContext().getInfo().getAttempt() == 1 ? hang(request) : speak(request);
+  public Turn lostOnFirstCall() {
+    AtomicBoolean first = new AtomicBoolean(true);
+    return request -> first.getAndSet(false) ? lost(request) : speak(request);
   }
 
   private static final Duration MAX_BLOCK = Duration.ofSeconds(60);
@@ -88,6 +97,8 @@ public class FakeActivities implements RunActivities, AgentActivities, Simulated
   private volatile Turn agent = FakeActivities::speak;
   private volatile Turn user = FakeActivities::speak;
   private volatile Function<Conclusion, Verdict> judge = conclusion -> Verdict.SUCCESS;
+  private volatile List<String> modelJudgements = List.of();
+  private volatile Consumer<String> judgement = item -> { };
 
   private final CountDownLatch gate = new CountDownLatch(1);
   private final AtomicInteger blocked = new AtomicInteger();
@@ -98,6 +109,7 @@ public class FakeActivities implements RunActivities, AgentActivities, Simulated
   private final Queue<Integer> startedRuns = new ConcurrentLinkedQueue<>();
   private final Queue<TurnCall> turns = new ConcurrentLinkedQueue<>();
   private final Queue<Conclusion> evaluated = new ConcurrentLinkedQueue<>();
+  private final Queue<JudgeCall> judgements = new ConcurrentLinkedQueue<>();
   private final Queue<Conclusion> recordedErrors = new ConcurrentLinkedQueue<>();
   private final Queue<Conclusion> recordedStopped = new ConcurrentLinkedQueue<>();
   private final Queue<String> batchesStarted = new ConcurrentLinkedQueue<>();
@@ -126,11 +138,56 @@ public class FakeActivities implements RunActivities, AgentActivities, Simulated
     return this;
   }
 
+  /** The model's judgements every run asks for, each made by {@code behaviour}. */
+  public FakeActivities modelJudgements(List<String> items, Consumer<String> behaviour) {
+    this.modelJudgements = List.copyOf(items);
+    this.judgement = behaviour;
+    return this;
+  }
+
   /**
    * A party that never answers: the activity blocks until {@link #release()} (tests release in
    * {@code @AfterEach}), so the workflow only gets past it by cancelling or timing it out.
+   *
+   * <p>A local activity holds its workflow task open, which a real worker keeps alive by
+   * heartbeating it in real time; the time-skipping server would instead jump past the task's
+   * timeout. So while a local activity hangs, time runs as it really does.
    */
   public TurnResult hang(TurnRequest request) {
+    hang();
+    return speak(request);
+  }
+
+  /** Blocks the calling activity as {@link #hang(TurnRequest)} does. */
+  public void hang() {
+    boolean local = Activity.getExecutionContext().getInfo().isLocal();
+    if (local) {
+      timeSkipping().lockTimeSkipping(LockTimeSkippingRequest.getDefaultInstance());
+    }
+    try {
+      block();
+    } finally {
+      if (local) {
+        timeSkipping().unlockTimeSkipping(UnlockTimeSkippingRequest.getDefaultInstance());
+      }
+    }
+  }
+
+  private TurnResult lost(TurnRequest request) {
+    blocked.incrementAndGet();
+    long deadline = System.nanoTime() + MAX_BLOCK.toNanos();
+    while (gate.getCount() > 0 && System.nanoTime() < deadline) {
+      try {
+        gate.await(MAX_BLOCK.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException dead) {
+        // a dead process does not answer when its worker is told to stop
+      }
+    }
+    blocked.decrementAndGet();
+    return speak(request);
+  }
+
+  private void block() {
     blocked.incrementAndGet();
     try {
       gate.await(MAX_BLOCK.toMillis(), TimeUnit.MILLISECONDS);
@@ -139,7 +196,10 @@ public class FakeActivities implements RunActivities, AgentActivities, Simulated
     } finally {
       blocked.decrementAndGet();
     }
-    return speak(request);
+  }
+
+  private TestServiceGrpc.TestServiceBlockingStub timeSkipping() {
+    return TestServiceGrpc.newBlockingStub(client.getWorkflowServiceStubs().getRawChannel());
   }
 
   /** Lets every hanging activity return; its late result is then ignored by Temporal. */
@@ -173,6 +233,10 @@ public class FakeActivities implements RunActivities, AgentActivities, Simulated
 
   public List<TurnCall> turns(Party party) {
     return turns.stream().filter(call -> call.party() == party).toList();
+  }
+
+  public List<JudgeCall> judgements() {
+    return List.copyOf(judgements);
   }
 
   public List<Conclusion> evaluated() {
@@ -240,6 +304,17 @@ public class FakeActivities implements RunActivities, AgentActivities, Simulated
   public Verdict evaluate(Conclusion conclusion) {
     evaluated.add(conclusion);
     return judge.apply(conclusion);
+  }
+
+  @Override
+  public List<String> modelJudgements(Conclusion conclusion) {
+    return modelJudgements;
+  }
+
+  @Override
+  public void judge(Conclusion conclusion, String item) {
+    judgements.add(new JudgeCall(item, Activity.getExecutionContext().getInfo().getAttempt()));
+    judgement.accept(item);
   }
 
   @Override

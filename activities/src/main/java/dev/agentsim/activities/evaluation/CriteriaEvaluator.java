@@ -22,6 +22,10 @@ import org.springframework.stereotype.Component;
 @Component
 public class CriteriaEvaluator {
 
+  private static final String TEXT = "text";
+  private static final String CRITERION = "criterion:";
+  private static final String SUMMARY = "summary";
+
   private final DefinitionRepository definitions;
   private final LlmJudge judge;
   private final RunRepository runs;
@@ -43,13 +47,64 @@ public class CriteriaEvaluator {
   Evaluation evaluate(UUID runId, int number, List<Criterion> criteria, Transcript transcript, String modelId,
       boolean llmPersona) {
     List<CriterionResult> results = criteria(runId, number, criteria, transcript, modelId);
-    boolean judgedByModel = criteria.stream().anyMatch(criterion -> "text".equals(criterion.type()));
-    if ((!llmPersona && !judgedByModel) || modelId == null) {
+    if (!summarized(criteria, modelId, llmPersona)) {
       return Evaluation.judged(results, null, null);
     }
-    LlmJudge.Experience experience = runs.judgement(runId, number, "summary", LlmJudge.Experience.class,
-        () -> judge.summarize(runId, transcript, UUID.fromString(modelId), model(modelId)));
+    LlmJudge.Experience experience = summary(runId, number, transcript, modelId);
     return Evaluation.judged(results, experience.sentiment(), experience.summary());
+  }
+
+  /**
+   * The model's judgements of evaluation {@code number} that {@link #evaluate} needs and that are
+   * not kept yet: {@code criterion:<index>} for each {@code text} criterion, and {@code summary}.
+   */
+  List<String> pendingJudgements(UUID runId, int number, List<Criterion> criteria, String modelId,
+      boolean llmPersona) {
+    List<String> items = new ArrayList<>();
+    for (int i = 0; i < criteria.size(); i++) {
+      if (TEXT.equals(criteria.get(i).type())) {
+        items.add(CRITERION + i);
+      }
+    }
+    if (summarized(criteria, modelId, llmPersona)) {
+      items.add(SUMMARY);
+    }
+    items.removeAll(runs.judgedItems(runId, number));
+    return items;
+  }
+
+  /** Makes and keeps one judgement of {@link #pendingJudgements}. */
+  void judge(UUID runId, int number, String item, List<Criterion> criteria, Transcript transcript, String modelId) {
+    if (SUMMARY.equals(item)) {
+      summary(runId, number, transcript, modelId);
+      return;
+    }
+    int index = item.startsWith(CRITERION) ? Integer.parseInt(item.substring(CRITERION.length())) : -1;
+    if (index < 0 || index >= criteria.size() || !TEXT.equals(criteria.get(index).type())) {
+      throw Failures.nonRetryable(ErrorCategory.UNKNOWN, "No judgement \"" + item + "\" of the run to make", null);
+    }
+    criterion(runId, number, index, criteria.get(index), transcript, modelId, new ModelSpec[1]);
+  }
+
+  /** Whether the run gets a sentiment and summary, see {@link #evaluate}. */
+  private static boolean summarized(List<Criterion> criteria, String modelId, boolean llmPersona) {
+    boolean judgedByModel = criteria.stream().anyMatch(criterion -> TEXT.equals(criterion.type()));
+    return (llmPersona || judgedByModel) && modelId != null;
+  }
+
+  private LlmJudge.Experience summary(UUID runId, int number, Transcript transcript, String modelId) {
+    return runs.judgement(runId, number, SUMMARY, LlmJudge.Experience.class,
+        () -> judge.summarize(runId, transcript, UUID.fromString(modelId), model(modelId)));
+  }
+
+  private CriterionResult criterion(UUID runId, int number, int index, Criterion criterion, Transcript transcript,
+      String modelId, ModelSpec[] model) {
+    return runs.judgement(runId, number, CRITERION + index, CriterionResult.class, () -> {
+      if (model[0] == null) {
+        model[0] = model(modelId);
+      }
+      return judge.judge(runId, criterion, transcript, UUID.fromString(modelId), model[0]);
+    });
   }
 
   private List<CriterionResult> criteria(UUID runId, int number, List<Criterion> criteria, Transcript transcript,
@@ -67,12 +122,7 @@ public class CriteriaEvaluator {
         case "conversation_ended" -> RuleCriteria.conversationEnded(criterion, transcript);
         case "tool_called" -> ToolAndDataCriteria.toolCalled(criterion, transcript);
         case "json_path" -> ToolAndDataCriteria.jsonPath(criterion, transcript);
-        case "text" -> runs.judgement(runId, number, "criterion:" + i, CriterionResult.class, () -> {
-          if (model[0] == null) {
-            model[0] = model(modelId);
-          }
-          return judge.judge(runId, criterion, transcript, UUID.fromString(modelId), model[0]);
-        });
+        case TEXT -> criterion(runId, number, i, criterion, transcript, modelId, model);
         default -> RuleCriteria.failed(criterion, "Unknown criterion type \"" + type + "\"");
       });
     }

@@ -55,21 +55,58 @@ public class RunActivitiesImpl implements RunActivities {
   public Verdict evaluate(Conclusion conclusion) {
     RunInput input = conclusion.run();
     UUID runId = Failures.uuid(input.runId(), "run");
-    Run run = runs.find(Failures.uuid(input.batchId(), "batch"), runId)
-        .orElseThrow(() -> Failures.nonRetryable(ErrorCategory.UNKNOWN, "The run was not found", null));
+    Run run = find(input, runId);
     if (run.status() == RunStatus.COMPLETED && run.verdict() != null) {
       return run.verdict(); // judged by an earlier attempt
     }
-    // Judged on the transcript as the workflow knows it; what a late attempt stored beyond it goes.
-    List<Turn> turns = conclusion.endSequence() == null ? run.turns()
-        : run.turns().stream().filter(turn -> turn.sequence() < conclusion.endSequence()).toList();
     // The judge's failures count toward the run's attempts like a party's; our waits for a slot do not.
     Evaluation evaluation = keeper.call(runId, JUDGING, LlmRole.JUDGE.name().toLowerCase(Locale.ROOT),
         keeper.settings(input), () -> evaluator.evaluate(runId, 1, run.successCriteria(),
-            new Transcript(turns, conclusion.reason()), input.modelId(),
-            evaluator.llmPersona(input.projectId(), Failures.uuid(input.scenarioId(), "scenario"))));
+            transcript(run, conclusion), input.modelId(), llmPersona(input)));
     runs.complete(runId, conclusion.reason(), evaluation, conclusion.endSequence());
     return evaluation.verdict();
+  }
+
+  @Override
+  public List<String> modelJudgements(Conclusion conclusion) {
+    RunInput input = conclusion.run();
+    UUID runId = Failures.uuid(input.runId(), "run");
+    Run run = find(input, runId);
+    if (run.status() != RunStatus.RUNNING) {
+      return List.of(); // judged, or stopped, already
+    }
+    return evaluator.pendingJudgements(runId, 1, run.successCriteria(), input.modelId(), llmPersona(input));
+  }
+
+  @Override
+  public void judge(Conclusion conclusion, String item) {
+    RunInput input = conclusion.run();
+    UUID runId = Failures.uuid(input.runId(), "run");
+    Run run = find(input, runId);
+    if (run.status() != RunStatus.RUNNING) {
+      return; // nothing waits for this judgement any more
+    }
+    keeper.call(runId, JUDGING, LlmRole.JUDGE.name().toLowerCase(Locale.ROOT) + " " + item, keeper.settings(input),
+        () -> {
+          evaluator.judge(runId, 1, item, run.successCriteria(), transcript(run, conclusion), input.modelId());
+          return null;
+        });
+  }
+
+  private Run find(RunInput input, UUID runId) {
+    return runs.find(Failures.uuid(input.batchId(), "batch"), runId)
+        .orElseThrow(() -> Failures.nonRetryable(ErrorCategory.UNKNOWN, "The run was not found", null));
+  }
+
+  /** The transcript as the workflow knows it; what a late attempt stored beyond it is not judged. */
+  private static Transcript transcript(Run run, Conclusion conclusion) {
+    List<Turn> turns = conclusion.endSequence() == null ? run.turns()
+        : run.turns().stream().filter(turn -> turn.sequence() < conclusion.endSequence()).toList();
+    return new Transcript(turns, conclusion.reason());
+  }
+
+  private boolean llmPersona(RunInput input) {
+    return evaluator.llmPersona(input.projectId(), Failures.uuid(input.scenarioId(), "scenario"));
   }
 
   @Override

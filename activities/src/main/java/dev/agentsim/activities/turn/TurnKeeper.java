@@ -139,7 +139,9 @@ public class TurnKeeper {
 
   private static <T> T heartbeating(Supplier<T> remote) {
     ActivityExecutionContext context = context();
-    Duration timeout = context == null ? Duration.ZERO : context.getInfo().getHeartbeatTimeout();
+    // A local activity cannot heartbeat: its workflow task's timeout tells a lost worker instead.
+    Duration timeout = context == null || context.getInfo().isLocal() ? Duration.ZERO
+        : context.getInfo().getHeartbeatTimeout();
     if (timeout.isZero()) {
       return remote.get();
     }

@@ -310,6 +310,42 @@ class RunActivitiesTest {
   }
 
   @Test
+  void eachJudgementOfTheModelIsMadeOnItsOwnAndJudgingThenAsksNoMore() {
+    RunInput run = conversation(criterion("text", Map.of("text", "The agent issues a refund")),
+        criterion("contains", Map.of("value", "refund")),
+        criterion("text", Map.of("text", "The agent gives a reference")));
+    String verdict = "{\"passed\": true, \"reason\": \"Done [2].\", \"turns\": [2], \"confidence\": 0.9}";
+    LLM.stubFor(chatCompletions().withRequestBody(containing("The agent issues a refund"))
+        .willReturn(completion(verdict, 300, 20)));
+    LLM.stubFor(chatCompletions().withRequestBody(containing("The agent gives a reference"))
+        .inScenario("judge").whenScenarioStateIs(STARTED)
+        .willReturn(openAiError(503, "server_error", "overloaded")).willSetStateTo("recovered"));
+    LLM.stubFor(chatCompletions().withRequestBody(containing("The agent gives a reference"))
+        .inScenario("judge").whenScenarioStateIs("recovered")
+        .willReturn(completion(verdict, 300, 20)));
+    summaryAnswers(SUMMARY);
+    Conclusion ended = ended(run, TerminationReason.USER_STOP);
+
+    assertThat(activities.modelJudgements(ended)).containsExactly("criterion:0", "criterion:2", "summary");
+    activities.judge(ended, "criterion:0");
+    ApplicationFailure failed = catchThrowableOfType(ApplicationFailure.class,
+        () -> activities.judge(ended, "criterion:2"));
+    assertThat(failed.getType()).isEqualTo("LLM_PROVIDER_ERROR");
+    assertThat(activities.modelJudgements(ended)).containsExactly("criterion:2", "summary");
+    activities.judge(ended, "criterion:2");
+    activities.judge(ended, "summary");
+    assertThat(activities.modelJudgements(ended)).isEmpty();
+
+    assertThat(activities.evaluate(ended)).isEqualTo(Verdict.SUCCESS);
+    assertThat(chatRequests("The agent issues a refund")).as("judged once").hasSize(1);
+    assertThat(chatRequests("The agent gives a reference")).as("asked again after its failure only").hasSize(2);
+    assertThat(LLM.findAll(postRequestedFor(urlPathEqualTo(CHAT_PATH)))).as("evaluate asked nothing more")
+        .hasSize(4);
+    assertThat(DB.stored(run).results()).extracting(CriterionResult::passed).containsExactly(true, true, true);
+    assertThat(activities.modelJudgements(ended)).as("a judged run needs nothing").isEmpty();
+  }
+
+  @Test
   void judgeThatCannotBeReachedIsAProviderError() {
     RunInput run = conversation(criterion("text", Map.of("text", "The agent is polite")),
         criterion("contains", Map.of("value", "refund")));

@@ -338,6 +338,15 @@ public class RunRepository {
     return result;
   }
 
+  /** The items of evaluation {@code number} of a run judged and kept already, see {@link #judgement}. */
+  public List<String> judgedItems(UUID runId, int number) {
+    return jdbc.sql("select item from judgements where run_id = :run and evaluation = :number")
+        .param("run", runId)
+        .param("number", number)
+        .query(String.class)
+        .list();
+  }
+
   /** A run's evaluations, oldest first. */
   public List<Evaluation> evaluations(UUID runId) {
     return jdbc.sql("select * from evaluations where run_id = :run order by number")

@@ -15,9 +15,14 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TimeoutFailure;
+import io.temporal.workflow.Async;
 import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.Functions;
+import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The turn loop. Each turn is two activities, one per remote party, so each is retried on its
@@ -27,7 +32,10 @@ import java.time.Duration;
  * stores its party's turn exactly once and counts the party's failures itself, so Temporal retries
  * them without a limit and heartbeats tell a lost worker; the run's conclusion says where its
  * transcript ends; and a long conversation continues as new. Since version 2: bookkeeping in the
- * store, the report to the batch and a scripted user's lines are local activities.
+ * store, the report to the batch and a scripted user's lines are local activities. Since version 3,
+ * every turn and the judging are local activities too (see {@link #take}): a turn then costs no
+ * round trip through Temporal, which was most of a conversation's CPU; and each judgement of the
+ * model is an activity of its own.
  */
 public class ConversationWorkflowImpl implements ConversationWorkflow {
 
@@ -35,6 +43,16 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
 
   /** Continue-as-new well before Temporal's 51,200-event history limit, even if not suggested. */
   static final int HISTORY_EVENTS_BEFORE_CONTINUE_AS_NEW = 10_000;
+
+  /**
+   * Since version 3, turns taken by one execution before it continues as new. A workflow task may
+   * run many local activities before their markers reach the history, so neither Temporal's
+   * suggestion nor the history length sees them in time; each turn adds about one event.
+   */
+  static final int TURNS_BEFORE_CONTINUE_AS_NEW = 1_000;
+
+  /** Since version 3, how long the attempts of a turn may go on in a run without a timeout. */
+  private static final Duration LONGEST_TURN = Duration.ofDays(1);
 
   /** Bookkeeping in the store is retried until the store recovers. */
   private static final RetryOptions STORE_RETRY =
@@ -77,16 +95,19 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
   private boolean timedOut;
   private boolean exactlyOnce;
   private boolean localBookkeeping;
+  private boolean localTurns;
   private int sequence;
   private int exchanges;
+  private int turnsTaken;
   private long deadlineMillis;
 
   @Override
   public RunOutcome run(RunInput input) {
     this.input = input;
-    int version = Workflow.getVersion(EXACTLY_ONCE_TURNS, Workflow.DEFAULT_VERSION, 2);
+    int version = Workflow.getVersion(EXACTLY_ONCE_TURNS, Workflow.DEFAULT_VERSION, 3);
     exactlyOnce = version >= 1;
     localBookkeeping = version >= 2;
+    localTurns = version >= 3;
     RunActivities store = localBookkeeping
         ? Workflow.newLocalActivityStub(RunActivities.class, LOCAL_OPTIONS)
         : Workflow.newActivityStub(RunActivities.class, STORE_OPTIONS);
@@ -153,10 +174,18 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
   private Conclusion turnLoop() {
     RunSettings settings = input.settings();
     ActivityOptions remote = exactlyOnce ? settings.retry().turnOptions() : settings.retry().activityOptions();
-    SimulatedUserActivities user = localBookkeeping && settings.scriptedUser()
-        ? Workflow.newLocalActivityStub(SimulatedUserActivities.class, LOCAL_OPTIONS)
-        : Workflow.newActivityStub(SimulatedUserActivities.class, remote);
-    AgentActivities agent = Workflow.newActivityStub(AgentActivities.class, remote);
+    SimulatedUserActivities user;
+    AgentActivities agent;
+    if (localTurns) {
+      LocalActivityOptions local = localTurnOptions(remote);
+      user = Workflow.newLocalActivityStub(SimulatedUserActivities.class, local);
+      agent = Workflow.newLocalActivityStub(AgentActivities.class, local);
+    } else {
+      user = localBookkeeping && settings.scriptedUser()
+          ? Workflow.newLocalActivityStub(SimulatedUserActivities.class, LOCAL_OPTIONS)
+          : Workflow.newActivityStub(SimulatedUserActivities.class, remote);
+      agent = Workflow.newActivityStub(AgentActivities.class, remote);
+    }
 
     if (settings.agentSpeaksFirst() && input.state() == null) {
       TurnResult greeting;
@@ -182,7 +211,7 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
       }
       TurnResult said;
       try {
-        said = user.userTurn(request(sequence));
+        said = take(user::userTurn, request(sequence));
       } catch (ActivityFailure e) {
         return failure(TerminationReason.USER_ERROR, ErrorCategory.LLM_PROVIDER_ERROR, ErrorCategory.LLM_PROVIDER_ERROR, e);
       }
@@ -213,14 +242,51 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
    * is continued after a durable timer. Histories of turns that never waited replay unchanged.
    */
   private TurnResult agentTurn(AgentActivities agent, int from) {
-    TurnResult result = agent.agentTurn(request(from));
+    TurnResult result = take(agent::agentTurn, request(from));
     while (result.waitMillis() > 0) {
       // What the turn stored so far is part of the transcript, whatever happens while it waits.
       sequence = result.nextSequence();
       Workflow.sleep(Duration.ofMillis(result.waitMillis()));
-      result = agent.agentTurn(request(result.nextSequence()));
+      result = take(agent::agentTurn, request(result.nextSequence()));
     }
     return result;
+  }
+
+  /**
+   * One call of a turn's activity. Since version 3 it is a local activity, which Temporal cannot
+   * cancel: awaiting it this way lets a stop or the run's timeout abandon it at once, as a regular
+   * activity is abandoned. An abandoned call stores nothing once the run is final.
+   */
+  private <T> T take(Functions.Func1<TurnRequest, T> activity, TurnRequest request) {
+    if (!localTurns) {
+      return activity.apply(request);
+    }
+    turnsTaken++;
+    return awaitLocal(Async.function(activity, request));
+  }
+
+  private static <T> T awaitLocal(Promise<T> call) {
+    Workflow.await(call::isCompleted);
+    return call.get();
+  }
+
+  /**
+   * A turn as a local activity (version 3): the same limit of one attempt and the same retries as
+   * the regular activity it replaces, and a lost worker is noticed when its workflow task times
+   * out. The turn's request stays out of the history (it is in the store). Temporal retries a local
+   * activity without an attempt limit only within a schedule-to-close limit: a turn's attempts end
+   * with its run, or after {@link #LONGEST_TURN} for a run without a timeout.
+   */
+  private LocalActivityOptions localTurnOptions(ActivityOptions remote) {
+    long runTimeout = input.settings().runTimeoutSeconds();
+    Duration attempts = runTimeout > 0 ? Duration.ofSeconds(runTimeout).plus(remote.getStartToCloseTimeout())
+        : LONGEST_TURN;
+    return LocalActivityOptions.newBuilder()
+        .setStartToCloseTimeout(remote.getStartToCloseTimeout())
+        .setScheduleToCloseTimeout(attempts)
+        .setRetryOptions(remote.getRetryOptions())
+        .setDoNotIncludeArgumentsIntoMarker(true)
+        .build();
   }
 
   /** A turn's activities read the run's settings from the store: no input grows with them. */
@@ -230,7 +296,8 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
 
   private boolean shouldContinueAsNew() {
     return Workflow.getInfo().isContinueAsNewSuggested()
-        || Workflow.getInfo().getHistoryLength() > HISTORY_EVENTS_BEFORE_CONTINUE_AS_NEW;
+        || Workflow.getInfo().getHistoryLength() > HISTORY_EVENTS_BEFORE_CONTINUE_AS_NEW
+        || turnsTaken >= TURNS_BEFORE_CONTINUE_AS_NEW;
   }
 
   /** Where the transcript ends as far as this workflow knows; null under the code before version 1. */
@@ -246,10 +313,23 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
     // The judge may call the LLM: retried like the other remote calls.
     // Since version 2 the judging activity counts the model's failures itself, as a turn does.
     RetrySettings retry = input.settings().retry();
-    RunActivities judge = Workflow.newActivityStub(RunActivities.class,
-        localBookkeeping ? retry.turnOptions() : retry.activityOptions());
+    ActivityOptions judging = localBookkeeping ? retry.turnOptions() : retry.activityOptions();
+    RunActivities judge = localTurns
+        ? Workflow.newLocalActivityStub(RunActivities.class, localTurnOptions(judging))
+        : Workflow.newActivityStub(RunActivities.class, judging);
     try {
-      return outcome(judge.evaluate(conclusion), conclusion);
+      if (!localTurns) {
+        return outcome(judge.evaluate(conclusion), conclusion);
+      }
+      // Each judgement of the model is its own activity, all asked at once: a retry asks again
+      // only the one that failed. Judging then combines them with the rule criteria.
+      List<String> items = awaitLocal(Async.function(judge::modelJudgements, conclusion));
+      List<Promise<Void>> judged = new ArrayList<>();
+      for (String item : items) {
+        judged.add(Async.procedure(judge::judge, conclusion, item));
+      }
+      awaitLocal(Promise.allOf(judged));
+      return outcome(awaitLocal(Async.function(judge::evaluate, conclusion)), conclusion);
     } catch (ActivityFailure e) {
       rethrowIfCancelled(e);
       Conclusion failed = new Conclusion(input, conclusion.reason(), ErrorCategory.LLM_PROVIDER_ERROR,

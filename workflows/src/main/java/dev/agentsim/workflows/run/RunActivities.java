@@ -5,6 +5,7 @@ import dev.agentsim.workflows.TerminationReason;
 import dev.agentsim.workflows.Verdict;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
+import java.util.List;
 
 /** The run's record in the store, and its judgement. */
 @ActivityInterface
@@ -21,6 +22,21 @@ public interface RunActivities {
    */
   @ActivityMethod
   Verdict evaluate(Conclusion conclusion);
+
+  /**
+   * What the model has still to judge before {@link #evaluate} can: the run's {@code text}
+   * criteria ({@code criterion:<index>}) and its sentiment and summary ({@code summary}), those
+   * not judged yet. Empty when the run asks no model, or is judged already.
+   */
+  @ActivityMethod
+  List<String> modelJudgements(Conclusion conclusion);
+
+  /**
+   * Asks the model for one item of {@link #modelJudgements} and keeps the answer for
+   * {@link #evaluate}. The model's failures count toward the item's own attempts, as a turn's do.
+   */
+  @ActivityMethod
+  void judge(Conclusion conclusion, String item);
 
   /** Marks the run completed with verdict ERROR without judging it. */
   @ActivityMethod

@@ -21,14 +21,18 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Determinism: histories the batch workflow writes today replay against today's code, and the
  * histories recorded under {@code src/test/resources/histories/} keep replaying after every
  * change (guard incompatible changes with {@code Workflow.getVersion}).
  *
- * <p>To re-record the stored histories after a deliberate, versioned change:
- * {@code ./mvnw -pl workflows test -Dtest=BatchReplayTest -DrecordHistories=true}.
+ * <p>To record the current code's histories after a deliberate, versioned change, beside the older
+ * ones: {@code ./mvnw -pl workflows test -Dtest=BatchReplayTest -DrecordHistories=<suffix>} writes
+ * {@code batch-3-runs-<suffix>.json} and {@code batch-cancelled-<suffix>.json}; add them to
+ * {@link #recordedBatchHistoryReplays}.
  */
 @Timeout(60)
 class BatchReplayTest extends WorkflowTestSupport {
@@ -66,24 +70,24 @@ class BatchReplayTest extends WorkflowTestSupport {
     }
   }
 
-  @Test
-  void recordedBatchHistoryReplays() throws Exception {
-    WorkflowReplayer.replayWorkflowExecutionFromResource(RECORDED_BATCH, BatchWorkflowImpl.class);
+  /** Histories recorded by earlier versions of the workflow code, which must keep replaying. */
+  @ParameterizedTest
+  @ValueSource(strings = {RECORDED_BATCH, RECORDED_CANCELLED_BATCH,
+      "histories/batch-3-runs-window-v1.json", "histories/batch-cancelled-window-v1.json"})
+  void recordedBatchHistoryReplays(String resource) throws Exception {
+    WorkflowReplayer.replayWorkflowExecutionFromResource(resource, BatchWorkflowImpl.class);
   }
 
+  /** Not a test: records the current code's histories, on demand only. */
   @Test
-  void recordedCancelledBatchHistoryReplays() throws Exception {
-    WorkflowReplayer.replayWorkflowExecutionFromResource(RECORDED_CANCELLED_BATCH, BatchWorkflowImpl.class);
-  }
-
-  /** Not a test: re-records the stored histories, on demand only. */
-  @Test
-  @EnabledIfSystemProperty(named = "recordHistories", matches = "true")
+  @EnabledIfSystemProperty(named = "recordHistories", matches = "[\\w.-]+")
   void recordHistories() throws Exception {
+    String suffix = System.getProperty("recordHistories");
     BatchInput completed = runSmallBatch();
-    save(RECORDED_BATCH, client.fetchHistory(BatchWorkflow.workflowId(completed.batchId())));
+    save("histories/batch-3-runs-" + suffix + ".json", client.fetchHistory(BatchWorkflow.workflowId(completed.batchId())));
     BatchInput cancelled = runCancelledBatch();
-    save(RECORDED_CANCELLED_BATCH, client.fetchHistory(BatchWorkflow.workflowId(cancelled.batchId())));
+    save("histories/batch-cancelled-" + suffix + ".json",
+        client.fetchHistory(BatchWorkflow.workflowId(cancelled.batchId())));
   }
 
   private BatchInput runSmallBatch() throws Exception {

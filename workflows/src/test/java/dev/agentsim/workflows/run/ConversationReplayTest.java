@@ -52,7 +52,8 @@ class ConversationReplayTest extends WorkflowTestSupport {
   @ParameterizedTest
   @ValueSource(strings = {RECORDED_CONVERSATION, RECORDED_CANCELLED_BEFORE_EXACTLY_ONCE_TURNS,
       "histories/conversation-max-turns-v1.json", "histories/conversation-cancelled-v1.json",
-      "histories/conversation-max-turns-v2.json", "histories/conversation-cancelled-v2.json"})
+      "histories/conversation-max-turns-v2.json", "histories/conversation-cancelled-v2.json",
+      "histories/conversation-max-turns-v3.json", "histories/conversation-cancelled-v3.json"})
   void recordedConversationHistoryReplays(String resource) throws Exception {
     WorkflowReplayer.replayWorkflowExecutionFromResource(resource, ConversationWorkflowImpl.class);
   }

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import dev.agentsim.workflows.ErrorCategory;
 import dev.agentsim.workflows.FakeActivities;
+import dev.agentsim.workflows.FakeActivities.JudgeCall;
 import dev.agentsim.workflows.FakeActivities.Party;
 import dev.agentsim.workflows.FakeActivities.TurnCall;
 import dev.agentsim.workflows.RetrySettings;
@@ -25,6 +26,11 @@ import io.temporal.failure.CanceledFailure;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -162,18 +168,31 @@ class ConversationWorkflowTest extends WorkflowTestSupport {
   }
 
   @Test
-  void aLostWorkersTurnIsRetriedWithinTheHeartbeatTimeoutAndCostsNoAttempt() {
-    fakes.agent(fakes.lostOnFirstAttempt());
-    // A minute per attempt, but a lost attempt is noticed after a second without a heartbeat.
+  void aKilledWorkersTurnIsRetriedByAnotherOnceItsWorkflowTaskTimesOutAndCostsNoAttempt(TestWorkflowEnvironment env) {
+    fakes.agent(fakes.lostOnFirstCall());
+    // A minute per attempt, but a lost worker is noticed when its workflow task times out (10 s).
     RunInput input = SimulationTesting.run(settings(false, 1, 100, 0, new RetrySettings(1, 10, 60, 1)));
     ConversationWorkflow run = SimulationTesting.newConversation(client, taskQueue, input);
     WorkflowClient.start(run::run, input);
-    RunOutcome outcome = WorkflowStub.fromTyped(run).getResult(RunOutcome.class);
+    FakeActivities.waitUntil("the agent to be asked", () -> fakes.hanging() == 1);
+
+    env.getWorkerFactory().shutdownNow();
+    WorkerFactory survivor = WorkerFactory.newInstance(client);
+    Worker worker = survivor.newWorker(taskQueue);
+    worker.registerWorkflowImplementationTypes(ConversationWorkflowImpl.class);
+    worker.registerActivitiesImplementations(fakes);
+    survivor.start();
+    RunOutcome outcome;
+    try {
+      outcome = WorkflowStub.fromTyped(run).getResult(RunOutcome.class);
+    } finally {
+      survivor.shutdownNow();
+    }
 
     // One attempt allowed for the agent's own failures, yet the lost one did not use it up.
     assertThat(outcome.verdict()).isEqualTo(Verdict.SUCCESS);
     assertThat(outcome.reason()).isEqualTo(TerminationReason.MAX_TURNS);
-    assertThat(fakes.turns(Party.AGENT)).extracting(TurnCall::attempt).containsExactly(1, 2);
+    assertThat(fakes.turns(Party.AGENT)).hasSize(2).extracting(TurnCall::sequence).containsOnly(1);
     var execution = client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
         io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest.newBuilder()
             .setNamespace(client.getOptions().getNamespace())
@@ -263,6 +282,26 @@ class ConversationWorkflowTest extends WorkflowTestSupport {
   }
 
   @Test
+  void aJudgeTimeoutAsksTheModelAgainForThatJudgementOnly() {
+    // The second criterion's judge does not answer within its one-second attempt the first time.
+    AtomicBoolean first = new AtomicBoolean(true);
+    fakes.modelJudgements(List.of("criterion:0", "criterion:1", "summary"), item -> {
+      if (item.equals("criterion:1") && first.getAndSet(false)) {
+        fakes.hang();
+      }
+    });
+
+    RunOutcome outcome = converse(settings(false, 1, 100, 0, new RetrySettings(2, 10, 1)));
+
+    assertThat(outcome.verdict()).isEqualTo(Verdict.SUCCESS);
+    assertThat(fakes.judgements()).extracting(JudgeCall::item)
+        .containsExactlyInAnyOrder("criterion:0", "criterion:1", "criterion:1", "summary");
+    assertThat(fakes.judgements()).filteredOn(call -> call.item().equals("criterion:1"))
+        .extracting(JudgeCall::attempt).containsExactly(1, 2);
+    assertThat(fakes.evaluated()).as("judged once every judgement was made").hasSize(1);
+  }
+
+  @Test
   void runTimeoutEndsTheConversationAndJudgesIt() {
     // The agent answers the first message, then never again.
     fakes.agent(request -> request.exchange() == 1 ? FakeActivities.speak(request) : fakes.hang(request));
@@ -302,7 +341,8 @@ class ConversationWorkflowTest extends WorkflowTestSupport {
       // user 0, agent 1, user 2, and the agent's answer at 3 abandoned: the transcript ends before it.
       assertThat(stopped.endSequence()).isEqualTo(3);
     });
-    assertThat(fakes.turns(Party.AGENT)).hasSize(2);
+    // The abandoned call may have been retried before the run saw the stop; nothing went further.
+    assertThat(fakes.turns(Party.AGENT)).extracting(TurnCall::sequence).containsOnly(1, 3);
     assertThat(fakes.evaluated()).as("a stopped run is not judged").isEmpty();
     assertThat(fakes.recordedErrors()).isEmpty();
   }
