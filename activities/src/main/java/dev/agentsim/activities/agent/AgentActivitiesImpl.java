@@ -56,16 +56,16 @@ public class AgentActivitiesImpl implements AgentActivities {
     RunInput run = request.run();
     UUID runId = Failures.uuid(run.runId(), "run");
     int sequence = request.sequence();
-    Optional<TurnResult> done = keeper.already(runId, sequence, Turn.AGENT);
-    if (done.isPresent()) {
-      return done.get();
+    TurnKeeper.Start start = keeper.start(runId, sequence, Turn.AGENT);
+    if (start.done().isPresent()) {
+      return start.done().get();
     }
     RunSettings settings = keeper.settings(run);
     AgentSpec agent = keeper.perRun(run, "agent", AgentSpec.class, () -> agent(run, settings));
     if (agent.config() instanceof OpenAiChatAgentConfig chat) {
       return chatAgent.turn(runId, chat, settings, sequence);
     }
-    String text = runs.lastUserTextBefore(runId, sequence);
+    String text = start.lastUserText();
     AgentReply reply = keeper.call(runId, sequence, Turn.AGENT, settings,
         () -> connectors.send(agent, message(run, settings, request, text)));
 

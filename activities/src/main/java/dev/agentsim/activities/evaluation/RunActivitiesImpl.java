@@ -105,8 +105,10 @@ public class RunActivitiesImpl implements RunActivities {
     return new Transcript(turns, conclusion.reason());
   }
 
+  /** Asked when the judgements are listed and again when the run is judged: read once. */
   private boolean llmPersona(RunInput input) {
-    return evaluator.llmPersona(input.projectId(), Failures.uuid(input.scenarioId(), "scenario"));
+    return keeper.perRun(input, "llmPersona", Boolean.class,
+        () -> evaluator.llmPersona(input.projectId(), Failures.uuid(input.scenarioId(), "scenario")));
   }
 
   @Override

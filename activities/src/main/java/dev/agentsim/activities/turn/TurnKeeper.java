@@ -91,7 +91,20 @@ public class TurnKeeper {
 
   /** The turn as an earlier attempt stored it, or an ended turn when the run is final already. */
   public Optional<TurnResult> already(UUID runId, int sequence, String party) {
-    return runs.storedOrFinal(runId, sequence, party).map(TurnKeeper::result);
+    return start(runId, sequence, party).done();
+  }
+
+  /**
+   * What a turn finds when it starts, in one round trip.
+   *
+   * @param done as {@link #already}
+   * @param lastUserText the simulated user's latest message before the turn; null when it has said nothing yet
+   */
+  public record Start(Optional<TurnResult> done, String lastUserText) {}
+
+  public Start start(UUID runId, int sequence, String party) {
+    RunRepository.TurnStart start = runs.turnStart(runId, sequence, party);
+    return new Start(Optional.ofNullable(start.done()).map(TurnKeeper::result), start.lastUserText());
   }
 
   /**

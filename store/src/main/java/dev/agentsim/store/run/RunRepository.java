@@ -9,6 +9,7 @@ import dev.agentsim.workflows.run.RunSettings;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -73,12 +74,20 @@ public class RunRepository {
   }
 
   /**
-   * What a party's turn at this sequence stored, if an earlier attempt got that far; an ended turn
-   * that stores nothing when the run is final already (or not recorded). One round trip.
+   * What a party's turn finds when it starts, in one round trip.
+   *
+   * @param done what an earlier attempt of this turn stored; an ended turn that stores nothing when
+   *     the run is final already (or not recorded); null when the turn is still to be taken
+   * @param lastUserText the simulated user's latest message before the turn; null when it has said
+   *     nothing yet
    */
-  public Optional<TurnOutcome> storedOrFinal(UUID runId, int sequence, String party) {
+  public record TurnStart(TurnOutcome done, String lastUserText) {}
+
+  public TurnStart turnStart(UUID runId, int sequence, String party) {
     return jdbc.sql("""
-            select r.status, t.next_sequence, t.ended, t.wait_millis
+            select r.status, t.next_sequence, t.ended, t.wait_millis,
+                   (select u.text from turns u where u.run_id = k.id and u.sequence < :sequence and u.role = 'user'
+                    order by u.sequence desc limit 1) as last_user_text
             from (select :run::uuid as id) k
             left join runs r on r.id = k.id
             left join turn_results t on t.run_id = k.id and t.sequence = :sequence and t.party = :party""")
@@ -86,13 +95,11 @@ public class RunRepository {
         .param("sequence", sequence)
         .param("party", party)
         .query((rs, n) -> {
+          String lastUserText = rs.getString("last_user_text");
           if (!"RUNNING".equals(rs.getString("status"))) {
-            return Optional.of(TurnOutcome.runIsFinal(sequence));
+            return new TurnStart(TurnOutcome.runIsFinal(sequence), lastUserText);
           }
-          if (rs.getObject("next_sequence") == null) {
-            return Optional.<TurnOutcome>empty();
-          }
-          return Optional.of(turnOutcome(rs));
+          return new TurnStart(rs.getObject("next_sequence") == null ? null : turnOutcome(rs), lastUserText);
         })
         .single();
   }
@@ -110,43 +117,70 @@ public class RunRepository {
 
   /**
    * Stores a party's turn: its messages, how it ended and the simulated user's end signal, all in
-   * one transaction and at most once per run, sequence and party. The first attempt to get here
-   * wins; any other (a retry, or an attempt its retry overtook) stores nothing and gets what the
-   * first stored. A run that is already final stores nothing at all.
+   * one statement (so one transaction and one round trip) and at most once per run, sequence and
+   * party. The first attempt to get here wins; any other (a retry, or an attempt its retry
+   * overtook) stores nothing and gets what the first stored. A run that is already final stores
+   * nothing at all: its row is locked first, as {@link #finish} locks it.
    *
    * @param endSignal how the simulated user ended the conversation; null for none
    */
   public TurnOutcome storeTurn(UUID runId, int sequence, String party, List<Turn> turns, TurnOutcome outcome,
       String endSignal) {
-    return transaction.execute(status -> {
-      String runStatus = lockedStatus(runId);
-      if (!"RUNNING".equals(runStatus)) {
-        return TurnOutcome.runIsFinal(sequence);
-      }
-      // The result first: a turn stored already keeps its row, and this attempt stores nothing.
-      int inserted = jdbc.sql("""
+    Integer[] sequences = new Integer[turns.size()];
+    String[] roles = new String[turns.size()];
+    String[] texts = new String[turns.size()];
+    String[] data = new String[turns.size()];
+    Integer[] latencies = new Integer[turns.size()];
+    String[] createdAt = new String[turns.size()];
+    for (int i = 0; i < turns.size(); i++) {
+      Turn turn = turns.get(i);
+      sequences[i] = turn.sequence();
+      roles[i] = turn.role();
+      texts[i] = turn.text();
+      data[i] = turn.data() == null ? null : json.writeValueAsString(turn.data());
+      latencies[i] = turn.latencyMs();
+      createdAt[i] = turn.createdAt().toString();
+    }
+    // The result first: a turn stored already keeps its row, and this attempt stores nothing.
+    boolean[] runningAndStored = jdbc.sql("""
+            with running as (
+              select id from runs where id = :run and status = 'RUNNING' for update
+            ), result as (
               insert into turn_results (run_id, sequence, party, next_sequence, ended, wait_millis, created_at)
-              values (:run, :sequence, :party, :next, :ended, :wait, :now)
-              on conflict do nothing""")
-          .param("run", runId)
-          .param("sequence", sequence)
-          .param("party", party)
-          .param("next", outcome.nextSequence())
-          .param("ended", outcome.ended())
-          .param("wait", outcome.waitMillis())
-          .param("now", Timestamp.from(Instant.now()))
-          .update();
-      if (inserted == 0) {
-        return storedTurn(runId, sequence, party).orElseThrow();
-      }
-      for (Turn turn : turns) {
-        addTurn(runId, turn);
-      }
-      if (endSignal != null) {
-        recordUserEndSignal(runId, endSignal);
-      }
-      return outcome;
-    });
+              select id, :sequence, :party, :next, :ended, :wait, :now from running
+              on conflict do nothing
+              returning run_id
+            ), messages as (
+              insert into turns (run_id, sequence, role, text, data, latency_ms, created_at)
+              select result.run_id, m.sequence, m.role, m.text, m.data::jsonb, m.latency, m.created_at::timestamptz
+              from result, unnest(:sequences::int[], :roles::text[], :texts::text[], :data::text[],
+                                  :latencies::int[], :createdAt::text[]) as m(sequence, role, text, data, latency, created_at)
+              on conflict (run_id, sequence) do nothing
+            ), signal as (
+              update runs set user_end_signal = :signal
+              from result where runs.id = result.run_id and cast(:signal as text) is not null
+            )
+            select exists (select 1 from running) as running, exists (select 1 from result) as stored""")
+        .param("run", runId)
+        .param("sequence", sequence)
+        .param("party", party)
+        .param("next", outcome.nextSequence())
+        .param("ended", outcome.ended())
+        .param("wait", outcome.waitMillis())
+        .param("now", Timestamp.from(Instant.now()))
+        .param("sequences", sequences)
+        .param("roles", roles)
+        .param("texts", texts)
+        .param("data", data)
+        .param("latencies", latencies)
+        .param("createdAt", createdAt)
+        .param("signal", endSignal, Types.VARCHAR)
+        .query((rs, n) -> new boolean[] {rs.getBoolean("running"), rs.getBoolean("stored")})
+        .single();
+    if (!runningAndStored[0]) {
+      return TurnOutcome.runIsFinal(sequence);
+    }
+    return runningAndStored[1] ? outcome : storedTurn(runId, sequence, party).orElseThrow();
   }
 
   /** Locks the run's row for the rest of the transaction; null for a run not recorded. */
@@ -211,17 +245,6 @@ public class RunRepository {
         .list();
   }
 
-  /** The simulated user's latest message before {@code sequence}; null when it has said nothing yet. */
-  public String lastUserTextBefore(UUID runId, int sequence) {
-    return jdbc.sql("""
-            select text from turns where run_id = :run and sequence < :sequence and role = 'user'
-            order by sequence desc limit 1""")
-        .param("run", runId)
-        .param("sequence", sequence)
-        .query(String.class)
-        .optional()
-        .orElse(null);
-  }
 
   /**
    * Makes a run final in one transaction, after making its transcript end where the workflow knows
