@@ -308,11 +308,9 @@ public final class ActivitiesTestSupport {
       RunActivitiesImpl run = new RunActivitiesImpl(definitions, runs,
           new CriteriaEvaluator(definitions, new LlmJudge(llm, JSON), runs), keeper);
       OpenAiChatAgent chat = new OpenAiChatAgent(definitions, runs, llm, JSON, keeper);
-      return new Activities(
-          new AgentActivitiesImpl(definitions, runs, connectors(), chat, keeper),
-          new SimulatedUserActivitiesImpl(definitions, runs, llm,
-              new CounterAgentUser(definitions, runs, connectors(), chat, keeper), keeper),
-          run);
+      SimulatedUserActivitiesImpl user = new SimulatedUserActivitiesImpl(definitions, runs, llm,
+          new CounterAgentUser(definitions, runs, connectors(), chat, keeper), keeper);
+      return new Activities(new AgentActivitiesImpl(definitions, runs, connectors(), chat, keeper, user), user, run);
     }
   }
 

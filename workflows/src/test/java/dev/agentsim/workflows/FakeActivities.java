@@ -17,6 +17,7 @@ import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -110,6 +111,8 @@ public class FakeActivities implements RunActivities, AgentActivities, Simulated
   private final Queue<TurnCall> turns = new ConcurrentLinkedQueue<>();
   private final Queue<Conclusion> evaluated = new ConcurrentLinkedQueue<>();
   private final Queue<JudgeCall> judgements = new ConcurrentLinkedQueue<>();
+  private final Map<String, Integer> maxEvents = new ConcurrentHashMap<>();
+  private final AtomicInteger scriptedExchanges = new AtomicInteger();
   private final Queue<Conclusion> recordedErrors = new ConcurrentLinkedQueue<>();
   private final Queue<Conclusion> recordedStopped = new ConcurrentLinkedQueue<>();
   private final Queue<String> batchesStarted = new ConcurrentLinkedQueue<>();
@@ -293,6 +296,7 @@ public class FakeActivities implements RunActivities, AgentActivities, Simulated
 
   @Override
   public void startRun(RunInput input) {
+    maxEvents.put(input.runId(), input.settings().maxEvents());
     int sequence = input.sequence();
     startedRuns.add(sequence);
     running.add(sequence);
@@ -333,6 +337,22 @@ public class FakeActivities implements RunActivities, AgentActivities, Simulated
   public TurnResult agentTurn(TurnRequest request) {
     turns.add(call(Party.AGENT, request));
     return agent.take(request);
+  }
+
+  /** As the real activity: the user's turn, then the agent's unless the line ended the run or filled it. */
+  @Override
+  public Exchange scriptedExchange(TurnRequest request) {
+    scriptedExchanges.incrementAndGet();
+    TurnResult said = userTurn(request);
+    if (said.ended() || said.nextSequence() >= maxEvents.get(request.run().runId())) {
+      return new Exchange(said, null);
+    }
+    return new Exchange(said, agentTurn(new TurnRequest(request.run(), said.nextSequence(), request.exchange() + 1)));
+  }
+
+  /** Calls of {@link #scriptedExchange}. */
+  public int scriptedExchanges() {
+    return scriptedExchanges.get();
   }
 
   @Override

@@ -9,6 +9,7 @@ import dev.agentsim.store.run.RunRepository;
 import dev.agentsim.store.run.Turn;
 import dev.agentsim.workflows.ErrorCategory;
 import dev.agentsim.workflows.run.AgentActivities;
+import dev.agentsim.workflows.run.SimulatedUserActivities;
 import dev.agentsim.workflows.run.RunInput;
 import dev.agentsim.workflows.run.RunSettings;
 import dev.agentsim.workflows.run.RunSettings.Session;
@@ -41,14 +42,25 @@ public class AgentActivitiesImpl implements AgentActivities {
   private final AgentConnectors connectors;
   private final OpenAiChatAgent chatAgent;
   private final TurnKeeper keeper;
+  private final SimulatedUserActivities users;
 
   public AgentActivitiesImpl(DefinitionRepository definitions, RunRepository runs, AgentConnectors connectors,
-      OpenAiChatAgent chatAgent, TurnKeeper keeper) {
+      OpenAiChatAgent chatAgent, TurnKeeper keeper, SimulatedUserActivities users) {
     this.definitions = definitions;
     this.runs = runs;
     this.connectors = connectors;
     this.chatAgent = chatAgent;
     this.keeper = keeper;
+    this.users = users;
+  }
+
+  @Override
+  public Exchange scriptedExchange(TurnRequest request) {
+    TurnResult said = users.userTurn(request);
+    if (said.ended() || said.nextSequence() >= keeper.settings(request.run()).maxEvents()) {
+      return new Exchange(said, null);
+    }
+    return new Exchange(said, agentTurn(new TurnRequest(request.run(), said.nextSequence(), request.exchange() + 1)));
   }
 
   @Override

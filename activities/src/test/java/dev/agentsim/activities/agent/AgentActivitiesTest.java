@@ -1,6 +1,7 @@
 package dev.agentsim.activities.agent;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -24,6 +25,7 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.agentsim.activities.ActivitiesTestSupport.Database;
 import dev.agentsim.store.definition.HttpAgentConfig;
 import dev.agentsim.store.run.Turn;
+import dev.agentsim.workflows.run.AgentActivities.Exchange;
 import dev.agentsim.workflows.run.RunInput;
 import dev.agentsim.workflows.run.TurnRequest;
 import dev.agentsim.workflows.run.TurnResult;
@@ -89,6 +91,38 @@ class AgentActivitiesTest {
     assertThat(agent.text()).isEqualTo("Sorry to hear that! What is the order number?");
     assertThat(agent.data()).isEqualTo(Map.of("intent", "refund"));
     assertThat(agent.latencyMs()).isNotNull().isGreaterThanOrEqualTo(0);
+  }
+
+  @Test
+  void aScriptedExchangeStoresTheLineThenTheAnswerAndARetryAsksTheAgentOnly() {
+    UUID twoLines = DB.scenario(scripted(List.of(), "My order arrived broken", "It is order 1234"));
+    RunInput run = DB.startedRun(twoLines, DB.agent(config()), modelId, settings(false, 5, FAST_RETRY));
+    AGENT.stubFor(agentCall().inScenario("flaky").whenScenarioStateIs(STARTED)
+        .willReturn(aResponse().withStatus(503)).willSetStateTo("up"));
+    AGENT.stubFor(agentCall().inScenario("flaky").whenScenarioStateIs("up")
+        .willReturn(agentReply("Which order?", false)));
+
+    ApplicationFailure failed = catchThrowableOfType(ApplicationFailure.class,
+        () -> activities.scriptedExchange(new TurnRequest(run, 0, 0)));
+    Exchange exchange = activities.scriptedExchange(new TurnRequest(run, 0, 0));
+
+    assertThat(failed.getType()).isEqualTo("AI_AGENT_ERROR");
+    assertThat(exchange).isEqualTo(new Exchange(new TurnResult(1, false), new TurnResult(2, false)));
+    assertThat(DB.turns(run)).extracting(Turn::sequence, Turn::role, Turn::text).containsExactly(
+        tuple(0, Turn.USER, "My order arrived broken"), tuple(1, Turn.AGENT, "Which order?"));
+    AGENT.verify(2, postRequestedFor(urlPathEqualTo(AGENT_PATH))
+        .withRequestBody(equalToJson("{\"text\": \"My order arrived broken\", \"turn\": 1}", true, true)));
+  }
+
+  @Test
+  void aScriptedLineThatEndsTheScriptAsksTheAgentNothing() {
+    UUID oneLine = DB.scenario(scripted(List.of(), "Bye"));
+    RunInput run = DB.startedRun(oneLine, DB.agent(config()), modelId, settings(false, 5, FAST_RETRY));
+
+    Exchange exchange = activities.scriptedExchange(new TurnRequest(run, 2, 1));
+
+    assertThat(exchange).isEqualTo(new Exchange(new TurnResult(2, true), null));
+    AGENT.verify(0, postRequestedFor(urlPathEqualTo(AGENT_PATH)));
   }
 
   @Test

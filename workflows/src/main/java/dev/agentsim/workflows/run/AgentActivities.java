@@ -14,4 +14,19 @@ public interface AgentActivities {
    */
   @ActivityMethod
   TurnResult agentTurn(TurnRequest request);
+
+  /**
+   * A scripted user's next line and the agent's answer to it, in one activity: a line of the script
+   * calls no one and needs no activity of its own. The agent is asked only when the line neither
+   * ended the conversation nor reached the run's message limit. Fails as {@link #agentTurn} does.
+   */
+  @ActivityMethod
+  Exchange scriptedExchange(TurnRequest request);
+
+  /**
+   * The two turns of {@link #scriptedExchange}.
+   *
+   * @param agent null when the agent was not asked
+   */
+  record Exchange(TurnResult user, TurnResult agent) {}
 }

@@ -34,8 +34,8 @@ import java.util.List;
  * transcript ends; and a long conversation continues as new. Since version 2: bookkeeping in the
  * store, the report to the batch and a scripted user's lines are local activities. Since version 3,
  * every turn and the judging are local activities too (see {@link #take}): a turn then costs no
- * round trip through Temporal, which was most of a conversation's CPU; and each judgement of the
- * model is an activity of its own.
+ * round trip through Temporal, which was most of a conversation's CPU; a script's line is said in
+ * the activity of the agent's answer to it; and each judgement of the model is an activity of its own.
  */
 public class ConversationWorkflowImpl implements ConversationWorkflow {
 
@@ -199,6 +199,8 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
         return conclusion(TerminationReason.AGENT_STOP);
       }
     }
+    // A script's line calls no one: since version 3 it is said in the agent's turn's activity.
+    boolean scriptedExchanges = localTurns && settings.scriptedUser();
     while (true) {
       if (exchanges >= settings.maxTurns()) {
         return conclusion(TerminationReason.MAX_TURNS);
@@ -210,9 +212,23 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
         Workflow.continueAsNew(input.withState(new ConversationState(sequence, exchanges, deadlineMillis)));
       }
       TurnResult said;
+      TurnResult answer = null;
       try {
-        said = take(user::userTurn, request(sequence));
+        if (scriptedExchanges) {
+          AgentActivities.Exchange exchange = take(agent::scriptedExchange, request(sequence));
+          said = exchange.user();
+          answer = exchange.agent();
+        } else {
+          said = take(user::userTurn, request(sequence));
+        }
       } catch (ActivityFailure e) {
+        if (scriptedExchanges && agentsFault(e)) {
+          // The agent is asked only once the line is stored, and the line at this sequence is the
+          // same whichever attempt stored it: the transcript keeps it.
+          sequence++;
+          return failure(TerminationReason.AGENT_ERROR, ErrorCategory.AI_AGENT_ERROR, ErrorCategory.AI_AGENT_TIMEOUT,
+              e);
+        }
         return failure(TerminationReason.USER_ERROR, ErrorCategory.LLM_PROVIDER_ERROR, ErrorCategory.LLM_PROVIDER_ERROR, e);
       }
       sequence = said.nextSequence();
@@ -225,7 +241,7 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
       }
       TurnResult answered;
       try {
-        answered = agentTurn(agent, sequence);
+        answered = answer == null ? agentTurn(agent, sequence) : waitedOut(agent, answer);
       } catch (ActivityFailure e) {
         return failure(TerminationReason.AGENT_ERROR, ErrorCategory.AI_AGENT_ERROR, ErrorCategory.AI_AGENT_TIMEOUT, e);
       }
@@ -242,7 +258,11 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
    * is continued after a durable timer. Histories of turns that never waited replay unchanged.
    */
   private TurnResult agentTurn(AgentActivities agent, int from) {
-    TurnResult result = take(agent::agentTurn, request(from));
+    return waitedOut(agent, take(agent::agentTurn, request(from)));
+  }
+
+  private TurnResult waitedOut(AgentActivities agent, TurnResult first) {
+    TurnResult result = first;
     while (result.waitMillis() > 0) {
       // What the turn stored so far is part of the transcript, whatever happens while it waits.
       sequence = result.nextSequence();
@@ -377,6 +397,15 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
     }
     return new Conclusion(input, reason, category, RemoteFailures.message(e), RemoteFailures.technicalDetails(e),
         endSequence());
+  }
+
+  /** Whether a failure is the agent's: its own failure types, or no answer in time. */
+  private static boolean agentsFault(ActivityFailure e) {
+    if (e.getCause() instanceof ApplicationFailure application) {
+      return ErrorCategory.AI_AGENT_ERROR.name().equals(application.getType())
+          || ErrorCategory.AI_AGENT_TIMEOUT.name().equals(application.getType());
+    }
+    return e.getCause() instanceof TimeoutFailure;
   }
 
   private static ErrorCategory categoryOf(String type, ErrorCategory fallback) {

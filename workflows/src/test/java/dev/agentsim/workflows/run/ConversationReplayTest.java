@@ -53,14 +53,16 @@ class ConversationReplayTest extends WorkflowTestSupport {
   @ValueSource(strings = {RECORDED_CONVERSATION, RECORDED_CANCELLED_BEFORE_EXACTLY_ONCE_TURNS,
       "histories/conversation-max-turns-v1.json", "histories/conversation-cancelled-v1.json",
       "histories/conversation-max-turns-v2.json", "histories/conversation-cancelled-v2.json",
-      "histories/conversation-max-turns-v3.json", "histories/conversation-cancelled-v3.json"})
+      "histories/conversation-max-turns-v3.json", "histories/conversation-cancelled-v3.json",
+      "histories/conversation-scripted-v3.json"})
   void recordedConversationHistoryReplays(String resource) throws Exception {
     WorkflowReplayer.replayWorkflowExecutionFromResource(resource, ConversationWorkflowImpl.class);
   }
 
   /**
    * Not a test: records the current code's history under the name given by the system property
-   * {@code recordHistories} ({@code max-turns=<file>} or {@code cancelled=<file>}), on demand only. Earlier
+   * {@code recordHistories} ({@code max-turns=<file>}, {@code cancelled=<file>} or {@code scripted=<file>}), on
+   * demand only. Earlier
    * recordings stay, so the replay set covers every version still in flight somewhere.
    */
   @Test
@@ -71,6 +73,7 @@ class ConversationReplayTest extends WorkflowTestSupport {
       WorkflowExecutionHistory history = switch (kindAndFile[0]) {
         case "max-turns" -> runConversation();
         case "cancelled" -> cancelledConversation();
+        case "scripted" -> scriptedConversation();
         default -> throw new IllegalArgumentException("unknown history kind " + kindAndFile[0]);
       };
       Path file = Path.of("src/test/resources").resolve(kindAndFile[1]);
@@ -91,6 +94,19 @@ class ConversationReplayTest extends WorkflowTestSupport {
     assertThatThrownBy(() -> stub.getResult(RunOutcome.class)).isInstanceOf(WorkflowFailedException.class);
     assertThat(fakes.recordedStopped()).hasSize(1);
     return client.fetchHistory(stub.getExecution().getWorkflowId());
+  }
+
+  /** Three exchanges of a scripted user, whose lines are said in the agent's turn's activity. */
+  private WorkflowExecutionHistory scriptedConversation() throws Exception {
+    RunSettings base = runSettings(3);
+    RunSettings settings = new RunSettings(false, 3, 100, 3_600, base.session(), base.retry(), null, null, null, null,
+        true);
+    RunInput input = SimulationTesting.run(settings);
+    ConversationWorkflow run = SimulationTesting.newConversation(client, taskQueue, input);
+    WorkflowClient.start(run::run, input);
+    RunOutcome outcome = WorkflowStub.fromTyped(run).getResult(30, TimeUnit.SECONDS, RunOutcome.class);
+    assertThat(outcome.reason()).isEqualTo(TerminationReason.MAX_TURNS);
+    return client.fetchHistory(WorkflowStub.fromTyped(run).getExecution().getWorkflowId());
   }
 
   private WorkflowExecutionHistory runConversation() throws Exception {

@@ -55,6 +55,50 @@ class ConversationWorkflowTest extends WorkflowTestSupport {
     return new RunSettings(agentSpeaksFirst, maxTurns, maxEvents, timeoutSeconds, base.session(), retry);
   }
 
+  /** Settings of a scripted user, whose lines are said in the agent's turn's activity. */
+  private static RunSettings scripted(int maxTurns, int maxEvents) {
+    RunSettings base = runSettings(maxTurns);
+    return new RunSettings(false, maxTurns, maxEvents, 0, base.session(), FAST_RETRY, null, null, null, null, true);
+  }
+
+  @Test
+  void aScriptedLineAndTheAgentsAnswerToItAreOneActivity() {
+    RunOutcome outcome = converse(scripted(3, 100));
+
+    assertThat(outcome.verdict()).isEqualTo(Verdict.SUCCESS);
+    assertThat(outcome.reason()).isEqualTo(TerminationReason.MAX_TURNS);
+    assertThat(fakes.scriptedExchanges()).isEqualTo(3);
+    assertThat(fakes.turns()).extracting(TurnCall::party, TurnCall::sequence, TurnCall::exchange).containsExactly(
+        tuple(Party.USER, 0, 0), tuple(Party.AGENT, 1, 1), tuple(Party.USER, 2, 1), tuple(Party.AGENT, 3, 2),
+        tuple(Party.USER, 4, 2), tuple(Party.AGENT, 5, 3));
+    assertThat(fakes.evaluated()).singleElement().extracting(Conclusion::endSequence).isEqualTo(6);
+  }
+
+  @Test
+  void aScriptedLineThatFillsTheRunLeavesTheAgentUnasked() {
+    RunOutcome outcome = converse(scripted(10, 3));
+
+    assertThat(outcome.reason()).isEqualTo(TerminationReason.MAX_EVENTS);
+    assertThat(fakes.turns()).extracting(TurnCall::party).containsExactly(Party.USER, Party.AGENT, Party.USER);
+    assertThat(fakes.evaluated()).singleElement().extracting(Conclusion::endSequence).isEqualTo(3);
+  }
+
+  @Test
+  void anAgentFailingAfterAScriptedLineEndsTheRunWithTheLineInItsTranscript() {
+    fakes.agent(FakeActivities.failing(ErrorCategory.AI_AGENT_TIMEOUT));
+
+    RunOutcome outcome = converse(scripted(3, 100));
+
+    assertThat(outcome.verdict()).isEqualTo(Verdict.ERROR);
+    assertThat(outcome.reason()).isEqualTo(TerminationReason.AGENT_ERROR);
+    assertThat(outcome.category()).isEqualTo(ErrorCategory.AI_AGENT_TIMEOUT);
+    assertThat(fakes.recordedErrors()).singleElement().satisfies(error -> {
+      assertThat(error.reason()).isEqualTo(TerminationReason.AGENT_ERROR);
+      // the user's line at 0 stays; nothing the agent may have stored at 1 does
+      assertThat(error.endSequence()).isEqualTo(1);
+    });
+  }
+
   @Test
   void maxTurnsReachedIsJudged() {
     fakes.judge(conclusion -> Verdict.FAILED);
