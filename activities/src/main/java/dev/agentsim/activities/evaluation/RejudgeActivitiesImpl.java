@@ -1,6 +1,7 @@
 package dev.agentsim.activities.evaluation;
 
 import dev.agentsim.activities.Failures;
+import dev.agentsim.activities.turn.TurnKeeper;
 import dev.agentsim.store.batch.Batch;
 import dev.agentsim.store.batch.BatchRepository;
 import dev.agentsim.store.run.Evaluation;
@@ -10,6 +11,7 @@ import dev.agentsim.workflows.ErrorCategory;
 import dev.agentsim.workflows.rejudge.RejudgeActivities;
 import java.util.List;
 import java.util.UUID;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -22,11 +24,16 @@ public class RejudgeActivitiesImpl implements RejudgeActivities {
   private final RunRepository runs;
   private final BatchRepository batches;
   private final CriteriaEvaluator evaluator;
+  private final TurnKeeper keeper;
+  private final int maxAttempts;
 
-  public RejudgeActivitiesImpl(RunRepository runs, BatchRepository batches, CriteriaEvaluator evaluator) {
+  public RejudgeActivitiesImpl(RunRepository runs, BatchRepository batches, CriteriaEvaluator evaluator,
+      TurnKeeper keeper, @Value("${simulator.retry.max-attempts:4}") int maxAttempts) {
     this.runs = runs;
     this.batches = batches;
     this.evaluator = evaluator;
+    this.keeper = keeper;
+    this.maxAttempts = maxAttempts;
   }
 
   @Override
@@ -45,9 +52,12 @@ public class RejudgeActivitiesImpl implements RejudgeActivities {
     if (run.evaluation() != null && run.evaluation() >= target.evaluation()) {
       return; // judged by an earlier attempt
     }
-    Evaluation evaluation = evaluator.evaluate(runId, target.evaluation(), batches.rejudgeCriteria(batch.id(), target.evaluation()),
-        new Transcript(run.turns(), run.terminationReason()), batch.modelId() == null ? null : batch.modelId().toString(),
-        evaluator.llmPersona(batch.projectId(), batch.scenarioId()));
+    // The model's failures count toward this evaluation's attempts; our waits for a slot do not.
+    Evaluation evaluation = keeper.call(runId, -1 - target.evaluation(), "judge", maxAttempts,
+        () -> evaluator.evaluate(runId, target.evaluation(), batches.rejudgeCriteria(batch.id(), target.evaluation()),
+            new Transcript(run.turns(), run.terminationReason()),
+            batch.modelId() == null ? null : batch.modelId().toString(),
+            evaluator.llmPersona(batch.projectId(), batch.scenarioId())));
     runs.reevaluate(runId, target.evaluation(), evaluation);
   }
 

@@ -112,6 +112,11 @@ public class TurnKeeper {
    * counted, and the one that reaches {@link RetrySettings#maxAttempts()} is made final.
    */
   public <T> T call(UUID runId, int sequence, String party, RunSettings settings, Supplier<T> remote) {
+    return call(runId, sequence, party, settings.retry().maxAttempts(), remote);
+  }
+
+  /** As {@link #call(UUID, int, String, RunSettings, Supplier)}, the party allowed {@code maxAttempts} failures. */
+  public <T> T call(UUID runId, int sequence, String party, int maxAttempts, Supplier<T> remote) {
     try {
       return heartbeating(remote);
     } catch (ApplicationFailure failure) {
@@ -120,7 +125,7 @@ public class TurnKeeper {
       }
       // Should the store be down, this throws too: the failure goes uncounted and is retried.
       int failures = runs.countRemoteFailure(runId, sequence, party);
-      if (failures >= settings.retry().maxAttempts()) {
+      if (failures >= maxAttempts) {
         throw ApplicationFailure.newNonRetryableFailureWithCause(failure.getOriginalMessage(), failure.getType(),
             failure.getCause());
       }

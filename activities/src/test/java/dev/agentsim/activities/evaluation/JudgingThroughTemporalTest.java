@@ -26,6 +26,7 @@ import dev.agentsim.activities.ActivitiesTestSupport.Activities;
 import dev.agentsim.activities.ActivitiesTestSupport.Database;
 import dev.agentsim.activities.ActivitiesTestSupport.Temporal;
 import dev.agentsim.activities.llm.LlmClient;
+import dev.agentsim.activities.turn.TurnKeeper;
 import dev.agentsim.store.definition.Kind;
 import dev.agentsim.store.definition.ScenarioSpec;
 import dev.agentsim.store.definition.ScenarioSpec.Criterion;
@@ -81,7 +82,8 @@ class JudgingThroughTemporalTest {
   static void start() {
     activities = DB.activities(Duration.ofSeconds(5));
     RejudgeActivitiesImpl rejudge = new RejudgeActivitiesImpl(DB.runs, DB.batches,
-        new CriteriaEvaluator(DB.definitions, new LlmJudge(new LlmClient(DB.llmCalls, Duration.ofSeconds(5)), JSON), DB.runs));
+        new CriteriaEvaluator(DB.definitions, new LlmJudge(new LlmClient(DB.llmCalls, Duration.ofSeconds(5)), JSON), DB.runs),
+        new TurnKeeper(DB.runs), FAST_RETRY.maxAttempts());
     temporal = Temporal.start(DB, activities, env -> {
       Worker worker = env.newWorker(REJUDGE_QUEUE);
       worker.registerWorkflowImplementationTypes(RejudgeWorkflowImpl.class);

@@ -31,7 +31,9 @@ public class RejudgeWorkflowImpl implements RejudgeWorkflow {
   @Override
   public void run(RejudgeInput input) {
     RejudgeActivities store = Workflow.newActivityStub(RejudgeActivities.class, STORE_OPTIONS);
-    RejudgeActivities judge = Workflow.newActivityStub(RejudgeActivities.class, input.retry().activityOptions());
+    // The judging activity counts the model's failures itself, as a conversation's do: Temporal
+    // retries it without a limit, so waiting for a model slot uses no attempt.
+    RejudgeActivities judge = Workflow.newActivityStub(RejudgeActivities.class, input.retry().turnOptions());
     int after = input.afterSequence();
     while (true) {
       List<RunToRejudge> page = store.runsToRejudge(input.batchId(), input.evaluation(), after, PAGE_SIZE);

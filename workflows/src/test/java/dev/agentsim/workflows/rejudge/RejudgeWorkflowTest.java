@@ -96,6 +96,18 @@ class RejudgeWorkflowTest {
   }
 
   @Test
+  void waitingForAModelSlotUsesNoAttempt() {
+    fake.runs = 3;
+    fake.busy = attempt -> attempt <= 2 * FAST_RETRY.maxAttempts();
+
+    rejudge(3, -1);
+
+    assertThat(fake.judged).containsExactlyInAnyOrder(0, 1, 2);
+    assertThat(fake.attempts.values()).containsOnly(2 * FAST_RETRY.maxAttempts() + 1);
+    assertThat(fake.errors).isEmpty();
+  }
+
+  @Test
   void continuesAfterTheSequenceItWasGiven() {
     fake.runs = 150;
 
@@ -120,6 +132,7 @@ class RejudgeWorkflowTest {
 
     volatile int runs;
     volatile Predicate<Integer> failing = sequence -> false;
+    volatile Predicate<Integer> busy = attempt -> false;
     final Queue<Integer> judged = new ConcurrentLinkedQueue<>();
     final Queue<Integer> evaluations = new ConcurrentLinkedQueue<>();
     final Queue<String> errors = new ConcurrentLinkedQueue<>();
@@ -142,7 +155,16 @@ class RejudgeWorkflowTest {
       maxInFlight.accumulateAndGet(now, Math::max);
       try {
         Thread.sleep(10);
+        int attempt = Activity.getExecutionContext().getInfo().getAttempt();
+        if (busy.test(attempt)) {
+          throw ApplicationFailure.newFailure("no free slot", "SIMULATOR_BUSY");
+        }
         if (failing.test(run.sequence())) {
+          // As the real activity does, the model's failures are counted and the last one is final.
+          if (attempt >= FAST_RETRY.maxAttempts()) {
+            throw ApplicationFailure.newNonRetryableFailure("the model is overloaded",
+                ErrorCategory.LLM_PROVIDER_ERROR.name());
+          }
           throw ApplicationFailure.newFailure("the model is overloaded", ErrorCategory.LLM_PROVIDER_ERROR.name());
         }
         judged.add(run.sequence());
