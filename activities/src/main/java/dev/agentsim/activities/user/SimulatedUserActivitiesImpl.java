@@ -63,17 +63,20 @@ public class SimulatedUserActivitiesImpl implements SimulatedUserActivities {
   public TurnResult userTurn(TurnRequest request) {
     RunInput run = request.run();
     UUID runId = Failures.uuid(run.runId(), "run");
+    RunSettings settings = keeper.settings(run);
+    UserBrief brief = settings.counterAgentId() != null ? null
+        : keeper.perRun(run, "user", UserBrief.class, () -> brief(run, settings));
+    if (brief != null && brief.scripted()) {
+      // A line of the script calls no one: storing it finds what an earlier attempt stored, or
+      // that the run is final, without asking first.
+      return scripted(brief, runId, request);
+    }
     Optional<TurnResult> done = keeper.already(runId, request.sequence(), Turn.USER);
     if (done.isPresent()) {
       return done.get();
     }
-    RunSettings settings = keeper.settings(run);
-    if (settings.counterAgentId() != null) {
+    if (brief == null) {
       return counterAgent.turn(request, settings);
-    }
-    UserBrief brief = keeper.perRun(run, "user", UserBrief.class, () -> brief(run, settings));
-    if (brief.scripted()) {
-      return scripted(brief, runId, request);
     }
     return simulated(brief, run, settings, runId, request);
   }
