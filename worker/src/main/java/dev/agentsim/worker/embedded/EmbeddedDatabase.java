@@ -2,6 +2,7 @@ package dev.agentsim.worker.embedded;
 
 import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;
+import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /** Embedded mode for the database: no {@code spring.datasource.url} is configured. */
@@ -9,6 +10,10 @@ public class EmbeddedDatabase implements Condition {
 
   @Override
   public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
-    return !context.getEnvironment().containsProperty("spring.datasource.url");
+    return isEmbedded(context.getEnvironment());
+  }
+
+  static boolean isEmbedded(Environment environment) {
+    return !environment.containsProperty("spring.datasource.url");
   }
 }

