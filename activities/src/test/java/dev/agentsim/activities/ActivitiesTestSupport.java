@@ -310,7 +310,7 @@ public final class ActivitiesTestSupport {
       OpenAiChatAgent chat = new OpenAiChatAgent(definitions, runs, llm, JSON, keeper);
       SimulatedUserActivitiesImpl user = new SimulatedUserActivitiesImpl(definitions, runs, llm,
           new CounterAgentUser(definitions, runs, connectors(), chat, keeper), keeper);
-      return new Activities(new AgentActivitiesImpl(definitions, runs, connectors(), chat, keeper, user), user, run);
+      return new Activities(new AgentActivitiesImpl(definitions, connectors(), chat, keeper, user), user, run);
     }
   }
 

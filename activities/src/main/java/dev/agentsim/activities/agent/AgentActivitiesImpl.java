@@ -5,14 +5,13 @@ import dev.agentsim.store.definition.AgentSpec;
 import dev.agentsim.store.definition.DefinitionRepository;
 import dev.agentsim.store.definition.Kind;
 import dev.agentsim.store.definition.OpenAiChatAgentConfig;
-import dev.agentsim.store.run.RunRepository;
 import dev.agentsim.store.run.Turn;
 import dev.agentsim.workflows.ErrorCategory;
 import dev.agentsim.workflows.run.AgentActivities;
-import dev.agentsim.workflows.run.SimulatedUserActivities;
 import dev.agentsim.workflows.run.RunInput;
 import dev.agentsim.workflows.run.RunSettings;
 import dev.agentsim.workflows.run.RunSettings.Session;
+import dev.agentsim.workflows.run.SimulatedUserActivities;
 import dev.agentsim.workflows.run.TurnRequest;
 import dev.agentsim.workflows.run.TurnResult;
 import dev.agentsim.activities.turn.TurnKeeper;
@@ -20,7 +19,6 @@ import dev.agentsim.store.run.TurnOutcome;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
@@ -38,16 +36,14 @@ import org.springframework.stereotype.Component;
 public class AgentActivitiesImpl implements AgentActivities {
 
   private final DefinitionRepository definitions;
-  private final RunRepository runs;
   private final AgentConnectors connectors;
   private final OpenAiChatAgent chatAgent;
   private final TurnKeeper keeper;
   private final SimulatedUserActivities users;
 
-  public AgentActivitiesImpl(DefinitionRepository definitions, RunRepository runs, AgentConnectors connectors,
-      OpenAiChatAgent chatAgent, TurnKeeper keeper, SimulatedUserActivities users) {
+  public AgentActivitiesImpl(DefinitionRepository definitions, AgentConnectors connectors, OpenAiChatAgent chatAgent,
+      TurnKeeper keeper, SimulatedUserActivities users) {
     this.definitions = definitions;
-    this.runs = runs;
     this.connectors = connectors;
     this.chatAgent = chatAgent;
     this.keeper = keeper;
