@@ -284,14 +284,14 @@ class RunActivitiesTest {
     assertThat(DB.stored(run).status()).isEqualTo(RunStatus.RUNNING);
   }
 
-  @Test
-  void aRetryAfterAJudgeFailedAsksTheModelOnlyForWhatFailed() {
-    RunInput run = conversation(criterion("text", Map.of("text", "The agent issues a refund")),
-        criterion("text", Map.of("text", "The agent gives a reference")));
+  /**
+   * The judge finds "The agent issues a refund" met at once; asked about "The agent gives a
+   * reference", it fails the first time, then finds it met.
+   */
+  private static void judgeFailsOnTheReferenceOnce() {
     String verdict = "{\"passed\": true, \"reason\": \"Done [2].\", \"turns\": [2], \"confidence\": 0.9}";
     LLM.stubFor(chatCompletions().withRequestBody(containing("The agent issues a refund"))
         .willReturn(completion(verdict, 300, 20)));
-    // The second criterion's judge times out the first time it is asked, then answers.
     LLM.stubFor(chatCompletions().withRequestBody(containing("The agent gives a reference"))
         .inScenario("judge").whenScenarioStateIs(STARTED)
         .willReturn(openAiError(503, "server_error", "overloaded")).willSetStateTo("recovered"));
@@ -299,6 +299,13 @@ class RunActivitiesTest {
         .inScenario("judge").whenScenarioStateIs("recovered")
         .willReturn(completion(verdict, 300, 20)));
     summaryAnswers(SUMMARY);
+  }
+
+  @Test
+  void aRetryAfterAJudgeFailedAsksTheModelOnlyForWhatFailed() {
+    RunInput run = conversation(criterion("text", Map.of("text", "The agent issues a refund")),
+        criterion("text", Map.of("text", "The agent gives a reference")));
+    judgeFailsOnTheReferenceOnce();
 
     catchThrowableOfType(ApplicationFailure.class, () -> activities.evaluate(ended(run, TerminationReason.USER_STOP)));
     Verdict retried = activities.evaluate(ended(run, TerminationReason.USER_STOP));
@@ -314,16 +321,7 @@ class RunActivitiesTest {
     RunInput run = conversation(criterion("text", Map.of("text", "The agent issues a refund")),
         criterion("contains", Map.of("value", "refund")),
         criterion("text", Map.of("text", "The agent gives a reference")));
-    String verdict = "{\"passed\": true, \"reason\": \"Done [2].\", \"turns\": [2], \"confidence\": 0.9}";
-    LLM.stubFor(chatCompletions().withRequestBody(containing("The agent issues a refund"))
-        .willReturn(completion(verdict, 300, 20)));
-    LLM.stubFor(chatCompletions().withRequestBody(containing("The agent gives a reference"))
-        .inScenario("judge").whenScenarioStateIs(STARTED)
-        .willReturn(openAiError(503, "server_error", "overloaded")).willSetStateTo("recovered"));
-    LLM.stubFor(chatCompletions().withRequestBody(containing("The agent gives a reference"))
-        .inScenario("judge").whenScenarioStateIs("recovered")
-        .willReturn(completion(verdict, 300, 20)));
-    summaryAnswers(SUMMARY);
+    judgeFailsOnTheReferenceOnce();
     Conclusion ended = ended(run, TerminationReason.USER_STOP);
 
     assertThat(activities.modelJudgements(ended)).containsExactly("criterion:0", "criterion:2", "summary");

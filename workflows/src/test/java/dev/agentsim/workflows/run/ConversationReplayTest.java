@@ -99,19 +99,16 @@ class ConversationReplayTest extends WorkflowTestSupport {
   /** Three exchanges of a scripted user, whose lines are said in the agent's turn's activity. */
   private WorkflowExecutionHistory scriptedConversation() throws Exception {
     RunSettings base = runSettings(3);
-    RunSettings settings = new RunSettings(false, 3, 100, 3_600, base.session(), base.retry(), null, null, null, null,
-        true);
-    RunInput input = SimulationTesting.run(settings);
-    ConversationWorkflow run = SimulationTesting.newConversation(client, taskQueue, input);
-    WorkflowClient.start(run::run, input);
-    RunOutcome outcome = WorkflowStub.fromTyped(run).getResult(30, TimeUnit.SECONDS, RunOutcome.class);
-    assertThat(outcome.reason()).isEqualTo(TerminationReason.MAX_TURNS);
-    return client.fetchHistory(WorkflowStub.fromTyped(run).getExecution().getWorkflowId());
+    return conversationToMaxTurns(new RunSettings(false, 3, 100, 3_600, base.session(), base.retry(), null, null,
+        null, null, true));
   }
 
   private WorkflowExecutionHistory runConversation() throws Exception {
     RunSettings base = runSettings(3);
-    RunSettings settings = new RunSettings(true, 3, 100, 3_600, base.session(), base.retry());
+    return conversationToMaxTurns(new RunSettings(true, 3, 100, 3_600, base.session(), base.retry()));
+  }
+
+  private WorkflowExecutionHistory conversationToMaxTurns(RunSettings settings) throws Exception {
     RunInput input = SimulationTesting.run(settings);
     ConversationWorkflow run = SimulationTesting.newConversation(client, taskQueue, input);
     WorkflowClient.start(run::run, input);
