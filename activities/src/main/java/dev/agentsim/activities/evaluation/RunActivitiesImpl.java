@@ -71,11 +71,10 @@ public class RunActivitiesImpl implements RunActivities {
   public List<String> modelJudgements(Conclusion conclusion) {
     RunInput input = conclusion.run();
     UUID runId = Failures.uuid(input.runId(), "run");
-    Run run = find(input, runId);
-    if (run.status() != RunStatus.RUNNING) {
-      return List.of(); // judged, or stopped, already
-    }
-    return evaluator.pendingJudgements(runId, 1, run.successCriteria(), input.modelId(), llmPersona(input));
+    // A run judged, or stopped, already needs nothing; the transcript is not needed to tell.
+    return runs.criteriaWhileRunning(runId)
+        .map(criteria -> evaluator.pendingJudgements(runId, 1, criteria, input.modelId(), llmPersona(input)))
+        .orElse(List.of());
   }
 
   @Override

@@ -64,9 +64,9 @@ public class SimulatedUserActivitiesImpl implements SimulatedUserActivities {
     RunInput run = request.run();
     UUID runId = Failures.uuid(run.runId(), "run");
     RunSettings settings = keeper.settings(run);
-    UserBrief brief = settings.counterAgentId() != null ? null
-        : keeper.perRun(run, "user", UserBrief.class, () -> brief(run, settings));
-    if (brief != null && brief.scripted()) {
+    boolean counter = settings.counterAgentId() != null;
+    UserBrief brief = counter ? null : keeper.perRun(run, "user", UserBrief.class, () -> brief(run, settings));
+    if (!counter && brief.scripted()) {
       // A line of the script calls no one: storing it finds what an earlier attempt stored, or
       // that the run is final, without asking first.
       return scripted(brief, runId, request);
@@ -75,10 +75,7 @@ public class SimulatedUserActivitiesImpl implements SimulatedUserActivities {
     if (done.isPresent()) {
       return done.get();
     }
-    if (brief == null) {
-      return counterAgent.turn(request, settings);
-    }
-    return simulated(brief, run, settings, runId, request);
+    return counter ? counterAgent.turn(request, settings) : simulated(brief, run, settings, runId, request);
   }
 
   /** Who the user is, read once per run: the scenario and its persona as they were when the run began. */

@@ -27,6 +27,7 @@ import dev.agentsim.store.definition.HttpAgentConfig;
 import dev.agentsim.store.run.Turn;
 import dev.agentsim.workflows.run.AgentActivities.Exchange;
 import dev.agentsim.workflows.run.RunInput;
+import dev.agentsim.workflows.run.RunSettings;
 import dev.agentsim.workflows.run.TurnRequest;
 import dev.agentsim.workflows.run.TurnResult;
 import io.temporal.failure.ApplicationFailure;
@@ -122,6 +123,20 @@ class AgentActivitiesTest {
     Exchange exchange = activities.scriptedExchange(new TurnRequest(run, 2, 1));
 
     assertThat(exchange).isEqualTo(new Exchange(new TurnResult(2, true), null));
+    AGENT.verify(0, postRequestedFor(urlPathEqualTo(AGENT_PATH)));
+  }
+
+  @Test
+  void aScriptedLineThatFillsTheRunAsksTheAgentNothing() {
+    UUID oneLine = DB.scenario(scripted(List.of(), "Last words"));
+    RunSettings base = settings(false, 5, FAST_RETRY);
+    RunSettings oneMessage = new RunSettings(false, 5, 1, 0, base.session(), FAST_RETRY);
+    RunInput run = DB.startedRun(oneLine, DB.agent(config()), modelId, oneMessage);
+
+    Exchange exchange = activities.scriptedExchange(new TurnRequest(run, 0, 0));
+
+    assertThat(exchange).isEqualTo(new Exchange(new TurnResult(1, false), null));
+    assertThat(DB.turns(run)).extracting(Turn::text).containsExactly("Last words");
     AGENT.verify(0, postRequestedFor(urlPathEqualTo(AGENT_PATH)));
   }
 

@@ -142,7 +142,7 @@ public class RunRepository {
       createdAt[i] = turn.createdAt().toString();
     }
     // The result first: a turn stored already keeps its row, and this attempt stores nothing.
-    boolean[] runningAndStored = jdbc.sql("""
+    Stored stored = jdbc.sql("""
             with running as (
               select id from runs where id = :run and status = 'RUNNING' for update
             ), result as (
@@ -175,13 +175,16 @@ public class RunRepository {
         .param("latencies", latencies)
         .param("createdAt", createdAt)
         .param("signal", endSignal, Types.VARCHAR)
-        .query((rs, n) -> new boolean[] {rs.getBoolean("running"), rs.getBoolean("stored")})
+        .query((rs, n) -> new Stored(rs.getBoolean("running"), rs.getBoolean("stored")))
         .single();
-    if (!runningAndStored[0]) {
+    if (!stored.running()) {
       return TurnOutcome.runIsFinal(sequence);
     }
-    return runningAndStored[1] ? outcome : storedTurn(runId, sequence, party).orElseThrow();
+    return stored.byThisCall() ? outcome : storedTurn(runId, sequence, party).orElseThrow();
   }
+
+  /** Whether the run was running when a turn came to be stored, and whether this call stored it. */
+  private record Stored(boolean running, boolean byThisCall) {}
 
   /** Locks the run's row for the rest of the transaction; null for a run not recorded. */
   private String lockedStatus(UUID runId) {
@@ -244,7 +247,6 @@ public class RunRepository {
         .query((rs, n) -> turn(rs))
         .list();
   }
-
 
   /**
    * Makes a run final in one transaction, after making its transcript end where the workflow knows
@@ -361,6 +363,14 @@ public class RunRepository {
     return result;
   }
 
+  /** A run's success criteria while it runs; empty once it is final (or for a run not recorded). */
+  public Optional<List<Criterion>> criteriaWhileRunning(UUID runId) {
+    return jdbc.sql("select success_criteria from runs where id = :id and status = 'RUNNING'")
+        .param("id", runId)
+        .query((rs, n) -> json.readValue(rs.getString("success_criteria"), CRITERIA))
+        .optional();
+  }
+
   /** The items of evaluation {@code number} of a run judged and kept already, see {@link #judgement}. */
   public List<String> judgedItems(UUID runId, int number) {
     return jdbc.sql("select item from judgements where run_id = :run and evaluation = :number")
@@ -410,18 +420,6 @@ public class RunRepository {
     jdbc.sql("update runs set user_prompt_version = :version where id = :id and status = 'RUNNING'")
         .param("id", runId)
         .param("version", version)
-        .update();
-  }
-
-  /**
-   * Records how the simulated user ended the conversation.
-   *
-   * @param signal e.g. {@code DONE}, {@code IMPOSSIBLE}, {@code TRANSFER}
-   */
-  public void recordUserEndSignal(UUID runId, String signal) {
-    jdbc.sql("update runs set user_end_signal = :signal where id = :id and status = 'RUNNING'")
-        .param("id", runId)
-        .param("signal", signal)
         .update();
   }
 

@@ -389,23 +389,21 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
   private Conclusion failure(TerminationReason reason, ErrorCategory fallback, ErrorCategory onTimeout,
       ActivityFailure e) {
     rethrowIfCancelled(e);
-    ErrorCategory category = fallback;
+    return new Conclusion(input, reason, categoryOf(e, fallback, onTimeout), RemoteFailures.message(e),
+        RemoteFailures.technicalDetails(e), endSequence());
+  }
+
+  private static ErrorCategory categoryOf(ActivityFailure e, ErrorCategory fallback, ErrorCategory onTimeout) {
     if (e.getCause() instanceof ApplicationFailure application) {
-      category = categoryOf(application.getType(), fallback);
-    } else if (e.getCause() instanceof TimeoutFailure) {
-      category = onTimeout;
+      return categoryOf(application.getType(), fallback);
     }
-    return new Conclusion(input, reason, category, RemoteFailures.message(e), RemoteFailures.technicalDetails(e),
-        endSequence());
+    return e.getCause() instanceof TimeoutFailure ? onTimeout : fallback;
   }
 
   /** Whether a failure is the agent's: its own failure types, or no answer in time. */
   private static boolean agentsFault(ActivityFailure e) {
-    if (e.getCause() instanceof ApplicationFailure application) {
-      return ErrorCategory.AI_AGENT_ERROR.name().equals(application.getType())
-          || ErrorCategory.AI_AGENT_TIMEOUT.name().equals(application.getType());
-    }
-    return e.getCause() instanceof TimeoutFailure;
+    ErrorCategory category = categoryOf(e, ErrorCategory.UNKNOWN, ErrorCategory.AI_AGENT_TIMEOUT);
+    return category == ErrorCategory.AI_AGENT_ERROR || category == ErrorCategory.AI_AGENT_TIMEOUT;
   }
 
   private static ErrorCategory categoryOf(String type, ErrorCategory fallback) {
