@@ -304,8 +304,8 @@ public final class ActivitiesTestSupport {
     /** The real activity implementations over this database, wired as Spring would. */
     public Activities activities(Duration llmTimeout) {
       LlmClient llm = new LlmClient(llmCalls, llmTimeout);
-      TurnKeeper keeper = new TurnKeeper(runs);
-      RunActivitiesImpl run = new RunActivitiesImpl(definitions, runs,
+      TurnKeeper keeper = new TurnKeeper(runs, definitions);
+      RunActivitiesImpl run = new RunActivitiesImpl(runs,
           new CriteriaEvaluator(definitions, new LlmJudge(llm, JSON), runs), keeper);
       OpenAiChatAgent chat = new OpenAiChatAgent(definitions, runs, llm, JSON, keeper);
       SimulatedUserActivitiesImpl user = new SimulatedUserActivitiesImpl(definitions, runs, llm,

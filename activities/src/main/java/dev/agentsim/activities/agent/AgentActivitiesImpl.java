@@ -11,7 +11,7 @@ import dev.agentsim.workflows.run.AgentActivities;
 import dev.agentsim.workflows.run.RunInput;
 import dev.agentsim.workflows.run.RunSettings;
 import dev.agentsim.workflows.run.RunSettings.Session;
-import dev.agentsim.workflows.run.SimulatedUserActivities;
+import dev.agentsim.activities.user.SimulatedUserActivitiesImpl;
 import dev.agentsim.workflows.run.TurnRequest;
 import dev.agentsim.workflows.run.TurnResult;
 import dev.agentsim.activities.turn.TurnKeeper;
@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 
@@ -39,10 +40,10 @@ public class AgentActivitiesImpl implements AgentActivities {
   private final AgentConnectors connectors;
   private final OpenAiChatAgent chatAgent;
   private final TurnKeeper keeper;
-  private final SimulatedUserActivities users;
+  private final SimulatedUserActivitiesImpl users;
 
   public AgentActivitiesImpl(DefinitionRepository definitions, AgentConnectors connectors, OpenAiChatAgent chatAgent,
-      TurnKeeper keeper, SimulatedUserActivities users) {
+      TurnKeeper keeper, SimulatedUserActivitiesImpl users) {
     this.definitions = definitions;
     this.connectors = connectors;
     this.chatAgent = chatAgent;
@@ -52,19 +53,27 @@ public class AgentActivitiesImpl implements AgentActivities {
 
   @Override
   public Exchange scriptedExchange(TurnRequest request) {
-    TurnResult said = users.userTurn(request);
-    if (said.ended() || said.nextSequence() >= keeper.settings(request.run()).maxEvents()) {
-      return new Exchange(said, null);
+    SimulatedUserActivitiesImpl.Spoken said = users.say(request);
+    TurnResult line = said.result();
+    if (line.ended() || line.nextSequence() >= keeper.settings(request.run()).maxEvents()) {
+      return new Exchange(line, null);
     }
-    return new Exchange(said, agentTurn(new TurnRequest(request.run(), said.nextSequence(), request.exchange() + 1)));
+    TurnRequest answer = new TurnRequest(request.run(), line.nextSequence(), request.exchange() + 1);
+    // A line this call stored is what the agent answers, and nothing has answered it yet.
+    TurnKeeper.Start start = said.freshText() != null ? new TurnKeeper.Start(Optional.empty(), said.freshText())
+        : keeper.start(Failures.uuid(request.run().runId(), "run"), answer.sequence(), Turn.AGENT);
+    return new Exchange(line, agentTurn(answer, start));
   }
 
   @Override
   public TurnResult agentTurn(TurnRequest request) {
+    return agentTurn(request, keeper.start(Failures.uuid(request.run().runId(), "run"), request.sequence(), Turn.AGENT));
+  }
+
+  private TurnResult agentTurn(TurnRequest request, TurnKeeper.Start start) {
     RunInput run = request.run();
     UUID runId = Failures.uuid(run.runId(), "run");
     int sequence = request.sequence();
-    TurnKeeper.Start start = keeper.start(runId, sequence, Turn.AGENT);
     if (start.done().isPresent()) {
       return start.done().get();
     }

@@ -1,8 +1,6 @@
 package dev.agentsim.activities.evaluation;
 
 import dev.agentsim.activities.Failures;
-import dev.agentsim.store.definition.DefinitionRepository;
-import dev.agentsim.store.definition.Kind;
 import dev.agentsim.store.definition.ScenarioSpec;
 import dev.agentsim.store.run.Evaluation;
 import dev.agentsim.store.run.Run;
@@ -15,6 +13,7 @@ import dev.agentsim.workflows.run.RunInput;
 import dev.agentsim.store.run.Turn;
 import dev.agentsim.activities.turn.TurnKeeper;
 import dev.agentsim.store.llm.LlmRole;
+import io.temporal.failure.ApplicationFailure;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -27,7 +26,6 @@ import org.springframework.stereotype.Component;
 @Component("runActivities")
 public class RunActivitiesImpl implements RunActivities {
 
-  private final DefinitionRepository definitions;
   private final RunRepository runs;
   private final CriteriaEvaluator evaluator;
   private final TurnKeeper keeper;
@@ -35,9 +33,7 @@ public class RunActivitiesImpl implements RunActivities {
   /** The sequence under which the judging of a run counts its model's failures. */
   private static final int JUDGING = -1;
 
-  public RunActivitiesImpl(DefinitionRepository definitions, RunRepository runs, CriteriaEvaluator evaluator,
-      TurnKeeper keeper) {
-    this.definitions = definitions;
+  public RunActivitiesImpl(RunRepository runs, CriteriaEvaluator evaluator, TurnKeeper keeper) {
     this.runs = runs;
     this.evaluator = evaluator;
     this.keeper = keeper;
@@ -45,10 +41,10 @@ public class RunActivitiesImpl implements RunActivities {
 
   @Override
   public void startRun(RunInput input) {
-    ScenarioSpec scenario = Failures.definition(definitions, Kind.SCENARIO, input.scenarioId(), ScenarioSpec.class,
-        ErrorCategory.UNKNOWN);
+    ScenarioSpec scenario = keeper.scenario(input);
     runs.start(Failures.uuid(input.runId(), "run"), Failures.uuid(input.batchId(), "batch"), input.sequence(),
         scenario.criteria(), input.settings().maxTurns(), input.settings());
+    keeper.started(input);
   }
 
   @Override
@@ -104,10 +100,16 @@ public class RunActivitiesImpl implements RunActivities {
     return new Transcript(turns, conclusion.reason());
   }
 
-  /** Asked when the judgements are listed and again when the run is judged: read once. */
+  /**
+   * Whether an LLM played the simulated user: the scenario has no script. A scenario deleted
+   * since its run started is taken for a script, so its rule-only runs stay judged without a model.
+   */
   private boolean llmPersona(RunInput input) {
-    return keeper.perRun(input, "llmPersona", Boolean.class,
-        () -> evaluator.llmPersona(input.projectId(), Failures.uuid(input.scenarioId(), "scenario")));
+    try {
+      return !keeper.scenario(input).scripted();
+    } catch (ApplicationFailure deleted) {
+      return false;
+    }
   }
 
   @Override

@@ -3,6 +3,9 @@ package dev.agentsim.activities.turn;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.agentsim.activities.Failures;
+import dev.agentsim.store.definition.DefinitionRepository;
+import dev.agentsim.store.definition.Kind;
+import dev.agentsim.store.definition.ScenarioSpec;
 import dev.agentsim.store.run.RunRepository;
 import dev.agentsim.store.run.Turn;
 import dev.agentsim.store.run.TurnOutcome;
@@ -56,7 +59,11 @@ public class TurnKeeper {
     return thread;
   });
 
+  private static final String SETTINGS = "settings";
+  private static final String SCENARIO = "scenario";
+
   private final RunRepository runs;
+  private final DefinitionRepository definitions;
   private final Cache<Key, Object> perRun = Caffeine.newBuilder()
       .maximumSize(50_000)
       .expireAfterAccess(Duration.ofMinutes(30))
@@ -64,8 +71,9 @@ public class TurnKeeper {
 
   private record Key(String runId, String what) {}
 
-  public TurnKeeper(RunRepository runs) {
+  public TurnKeeper(RunRepository runs, DefinitionRepository definitions) {
     this.runs = runs;
+    this.definitions = definitions;
   }
 
   /** The run's settings: those given (activities scheduled before runs stored them), else the stored ones. */
@@ -73,8 +81,27 @@ public class TurnKeeper {
     if (run.settings() != null) {
       return run.settings();
     }
-    return perRun(run, "settings", RunSettings.class, () -> runs.settings(Failures.uuid(run.runId(), "run"))
+    return perRun(run, SETTINGS, RunSettings.class, () -> runs.settings(Failures.uuid(run.runId(), "run"))
         .orElseThrow(() -> Failures.nonRetryable(ErrorCategory.UNKNOWN, "The run's settings are not stored", null)));
+  }
+
+  /**
+   * The run's scenario as it was when the run started: read once, for the run's record, its
+   * simulated user and its judging.
+   */
+  public ScenarioSpec scenario(RunInput run) {
+    return perRun(run, SCENARIO, ScenarioSpec.class, () -> Failures.definition(definitions, Kind.SCENARIO,
+        run.scenarioId(), ScenarioSpec.class, ErrorCategory.UNKNOWN));
+  }
+
+  /**
+   * Keeps the settings a run starts with for its turns on this worker, which then need not read
+   * them back; a turn on another worker reads them from the store.
+   */
+  public void started(RunInput run) {
+    if (run.settings() != null) {
+      perRun.put(new Key(run.runId(), SETTINGS), run.settings());
+    }
   }
 
   /**
@@ -139,7 +166,21 @@ public class TurnKeeper {
    */
   public TurnResult store(UUID runId, int sequence, String party, List<Turn> turns, TurnOutcome outcome,
       String endSignal) {
-    return result(runs.storeTurn(runId, sequence, party, turns, outcome, endSignal));
+    return stored(runId, sequence, party, turns, outcome, endSignal).result();
+  }
+
+  /**
+   * A turn as {@link #store} left it.
+   *
+   * @param byThisCall this call stored it: no earlier attempt had, and the run was still running
+   */
+  public record Stored(TurnResult result, boolean byThisCall) {}
+
+  /** As {@link #store}, telling whether this call is the one that stored the turn. */
+  public Stored stored(UUID runId, int sequence, String party, List<Turn> turns, TurnOutcome outcome,
+      String endSignal) {
+    RunRepository.StoredTurn stored = runs.storeTurn(runId, sequence, party, turns, outcome, endSignal);
+    return new Stored(result(stored.outcome()), stored.byThisCall());
   }
 
   private static TurnResult result(TurnOutcome outcome) {

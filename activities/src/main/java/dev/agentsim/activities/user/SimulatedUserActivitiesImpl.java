@@ -61,6 +61,19 @@ public class SimulatedUserActivitiesImpl implements SimulatedUserActivities {
 
   @Override
   public TurnResult userTurn(TurnRequest request) {
+    return say(request).result();
+  }
+
+  /**
+   * The user's turn, and what it said when this call is the one that stored it.
+   *
+   * @param freshText the message this call stored: the latest the agent is to answer, and one no
+   *     attempt of the agent's turn can have answered yet; null when an earlier attempt stored the
+   *     turn, or the user said nothing
+   */
+  public record Spoken(TurnResult result, String freshText) {}
+
+  public Spoken say(TurnRequest request) {
     RunInput run = request.run();
     UUID runId = Failures.uuid(run.runId(), "run");
     RunSettings settings = keeper.settings(run);
@@ -73,15 +86,15 @@ public class SimulatedUserActivitiesImpl implements SimulatedUserActivities {
     }
     Optional<TurnResult> done = keeper.already(runId, request.sequence(), Turn.USER);
     if (done.isPresent()) {
-      return done.get();
+      return new Spoken(done.get(), null);
     }
-    return counter ? counterAgent.turn(request, settings) : simulated(brief, run, settings, runId, request);
+    return new Spoken(counter ? counterAgent.turn(request, settings) : simulated(brief, run, settings, runId, request),
+        null);
   }
 
   /** Who the user is, read once per run: the scenario and its persona as they were when the run began. */
   private UserBrief brief(RunInput run, RunSettings settings) {
-    ScenarioSpec scenario = Failures.definition(definitions, Kind.SCENARIO, run.scenarioId(), ScenarioSpec.class,
-        ErrorCategory.UNKNOWN);
+    ScenarioSpec scenario = keeper.scenario(run);
     return UserBrief.of(scenario, scenario.scripted() ? null : persona(scenario), settings.dynamicVariables());
   }
 
@@ -97,16 +110,19 @@ public class SimulatedUserActivitiesImpl implements SimulatedUserActivities {
         ErrorCategory.UNKNOWN).embedded();
   }
 
-  private TurnResult scripted(UserBrief brief, UUID runId, TurnRequest request) {
+  private Spoken scripted(UserBrief brief, UUID runId, TurnRequest request) {
     List<String> script = brief.script();
     if (request.exchange() == 0) {
       runs.recordUserPromptVersion(runId, SCRIPT_VERSION);
     }
     if (request.exchange() >= script.size()) {
-      return keeper.store(runId, request.sequence(), Turn.USER, List.of(),
-          new TurnOutcome(request.sequence(), true, 0), null);
+      return new Spoken(keeper.store(runId, request.sequence(), Turn.USER, List.of(),
+          new TurnOutcome(request.sequence(), true, 0), null), null);
     }
-    return store(runId, request.sequence(), script.get(request.exchange()), null, null);
+    String line = script.get(request.exchange());
+    TurnKeeper.Stored stored = keeper.stored(runId, request.sequence(), Turn.USER, List.of(userTurn(request.sequence(),
+        line, null)), new TurnOutcome(request.sequence() + 1, false, 0), null);
+    return new Spoken(stored.result(), stored.byThisCall() ? line : null);
   }
 
   private TurnResult simulated(UserBrief brief, RunInput run, RunSettings settings, UUID runId, TurnRequest request) {
@@ -151,8 +167,11 @@ public class SimulatedUserActivitiesImpl implements SimulatedUserActivities {
   private record Said(String text, EndSignal signal, Map<String, Object> usage) {}
 
   private TurnResult store(UUID runId, int sequence, String text, Map<String, Object> data, EndSignal signal) {
-    Turn turn = new Turn(sequence, Turn.USER, text, data == null || data.isEmpty() ? null : data, null, Instant.now());
-    return keeper.store(runId, sequence, Turn.USER, List.of(turn), new TurnOutcome(sequence + 1, signal != null, 0),
-        signal == null ? null : signal.name());
+    return keeper.store(runId, sequence, Turn.USER, List.of(userTurn(sequence, text, data)),
+        new TurnOutcome(sequence + 1, signal != null, 0), signal == null ? null : signal.name());
+  }
+
+  private static Turn userTurn(int sequence, String text, Map<String, Object> data) {
+    return new Turn(sequence, Turn.USER, text, data == null || data.isEmpty() ? null : data, null, Instant.now());
   }
 }

@@ -116,6 +116,20 @@ class AgentActivitiesTest {
   }
 
   @Test
+  void aScriptedExchangeRetriedAfterItsAnswerWasStoredAsksTheAgentNothing() {
+    UUID oneLine = DB.scenario(scripted(List.of(), "Where is my parcel?"));
+    RunInput run = DB.startedRun(oneLine, DB.agent(config()), modelId, settings(false, 5, FAST_RETRY));
+    AGENT.stubFor(agentCall().willReturn(agentReply("On its way.", false)));
+
+    Exchange first = activities.scriptedExchange(new TurnRequest(run, 0, 0));
+    Exchange retried = activities.scriptedExchange(new TurnRequest(run, 0, 0));
+
+    assertThat(retried).isEqualTo(first).isEqualTo(new Exchange(new TurnResult(1, false), new TurnResult(2, false)));
+    assertThat(DB.turns(run)).extracting(Turn::text).containsExactly("Where is my parcel?", "On its way.");
+    AGENT.verify(1, postRequestedFor(urlPathEqualTo(AGENT_PATH)));
+  }
+
+  @Test
   void aScriptedLineThatEndsTheScriptAsksTheAgentNothing() {
     UUID oneLine = DB.scenario(scripted(List.of(), "Bye"));
     RunInput run = DB.startedRun(oneLine, DB.agent(config()), modelId, settings(false, 5, FAST_RETRY));

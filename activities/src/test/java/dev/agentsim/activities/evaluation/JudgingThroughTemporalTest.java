@@ -83,7 +83,7 @@ class JudgingThroughTemporalTest {
     activities = DB.activities(Duration.ofSeconds(5));
     RejudgeActivitiesImpl rejudge = new RejudgeActivitiesImpl(DB.runs, DB.batches,
         new CriteriaEvaluator(DB.definitions, new LlmJudge(new LlmClient(DB.llmCalls, Duration.ofSeconds(5)), JSON), DB.runs),
-        new TurnKeeper(DB.runs), FAST_RETRY.maxAttempts());
+        new TurnKeeper(DB.runs, DB.definitions), FAST_RETRY.maxAttempts());
     temporal = Temporal.start(DB, activities, env -> {
       Worker worker = env.newWorker(REJUDGE_QUEUE);
       worker.registerWorkflowImplementationTypes(RejudgeWorkflowImpl.class);

@@ -124,7 +124,7 @@ public class RunRepository {
    *
    * @param endSignal how the simulated user ended the conversation; null for none
    */
-  public TurnOutcome storeTurn(UUID runId, int sequence, String party, List<Turn> turns, TurnOutcome outcome,
+  public StoredTurn storeTurn(UUID runId, int sequence, String party, List<Turn> turns, TurnOutcome outcome,
       String endSignal) {
     Integer[] sequences = new Integer[turns.size()];
     String[] roles = new String[turns.size()];
@@ -178,13 +178,21 @@ public class RunRepository {
         .query((rs, n) -> new Stored(rs.getBoolean("running"), rs.getBoolean("stored")))
         .single();
     if (!stored.running()) {
-      return TurnOutcome.runIsFinal(sequence);
+      return new StoredTurn(TurnOutcome.runIsFinal(sequence), false);
     }
-    return stored.byThisCall() ? outcome : storedTurn(runId, sequence, party).orElseThrow();
+    return stored.byThisCall() ? new StoredTurn(outcome, true)
+        : new StoredTurn(storedTurn(runId, sequence, party).orElseThrow(), false);
   }
 
   /** Whether the run was running when a turn came to be stored, and whether this call stored it. */
   private record Stored(boolean running, boolean byThisCall) {}
+
+  /**
+   * A turn as {@link #storeTurn} left it.
+   *
+   * @param byThisCall this call stored it: no other attempt had, and the run was running
+   */
+  public record StoredTurn(TurnOutcome outcome, boolean byThisCall) {}
 
   /** Locks the run's row for the rest of the transaction; null for a run not recorded. */
   private String lockedStatus(UUID runId) {
