@@ -33,6 +33,8 @@ final class ProviderHttpClient implements HttpClient {
   private ProviderHttpClient(Builder builder) {
     this.http = java.net.http.HttpClient.newBuilder()
         .connectTimeout(builder.connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : builder.connectTimeout)
+        // Inline, as the agent's client: see AgentHttp.
+        .executor(Runnable::run)
         .build();
     this.readTimeout = builder.readTimeout == null ? DEFAULT_READ_TIMEOUT : builder.readTimeout;
   }
