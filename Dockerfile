@@ -22,7 +22,7 @@ RUN groupadd --system --gid 10001 agentsim \
 WORKDIR /app
 COPY --from=build /src/worker/target/agentsim.jar /app/agentsim.jar
 USER 10001:10001
-# Size the heap from the container's memory limit.
-ENV JDK_JAVA_OPTIONS="-XX:MaxRAMPercentage=75.0"
+# Size the heap from the container's memory limit; compile with C1 only (see the README's start command).
+ENV JDK_JAVA_OPTIONS="-XX:MaxRAMPercentage=75.0 -XX:TieredStopAtLevel=1"
 EXPOSE 8080
 ENTRYPOINT ["java","-jar","/app/agentsim.jar"]

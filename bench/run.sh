@@ -4,6 +4,8 @@
 # the process's peak resident memory.
 #
 #   bench/run.sh [runs] [concurrency]        defaults: 500 runs, 50 at a time
+#
+# JAVA_OPTS: the JVM options, by default those of the README's start command (empty for the JVM's own)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-500}
@@ -16,7 +18,8 @@ scenario=00000000-0000-4000-8000-000000000003
 log=$(mktemp)
 
 started=$(date +%s%N)
-java -jar "$jar" --server.port="$port" >"$log" 2>&1 &
+read -r -a java_opts <<<"${JAVA_OPTS--XX:TieredStopAtLevel=1}"
+java "${java_opts[@]}" -jar "$jar" --server.port="$port" >"$log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -f "$log"' EXIT
 until curl -sf "$base/v1/agents?projectId=demo" >/dev/null; do

@@ -21,7 +21,8 @@
 #       runs overrides the run count of every selected measurement (default 500 for throughput,
 #       200 for the others); concurrency defaults to 50
 #
-# Environment: BENCH_JAR (default worker/target/agentsim.jar), JAVA (default java), BENCH_PORT
+# Environment: BENCH_JAR (default worker/target/agentsim.jar), JAVA (default java), JAVA_OPTS (the
+# JVM options of the README's start command, -XX:TieredStopAtLevel=1; empty for the JVM's defaults), BENCH_PORT
 # (service, 18090), BENCH_STUB_PORT (18091), BENCH_THROUGHPUT_RUNS, BENCH_LATENCY_RUNS,
 # BENCH_CONCURRENCY, BENCH_AGENT_MS (200), BENCH_LLM_MS (300), BENCH_WARMUP (runs of scenario
 # (a) before the first measurement, not measured; default 0: a cold JVM, as bench/run.sh),
@@ -41,6 +42,7 @@ poll=${BENCH_POLL:-0.2}
 port=${BENCH_PORT:-18090}
 stub_port=${BENCH_STUB_PORT:-18091}
 java=${JAVA:-java}
+read -r -a java_opts <<<"${JAVA_OPTS--XX:TieredStopAtLevel=1}"
 jar=${BENCH_JAR:-worker/target/agentsim.jar}
 project=bench
 base="http://127.0.0.1:$port"
@@ -97,7 +99,7 @@ stub_pid=$!
 await_answer "$stub/stats" "$stub_pid" "the stub did not start on port $stub_port"
 
 started=$(date +%s%N)
-"$java" -jar "$jar" --server.port="$port" >"$log" 2>&1 &
+"$java" "${java_opts[@]}" -jar "$jar" --server.port="$port" >"$log" 2>&1 &
 jvm_pid=$!
 await_answer "$base/v1/agents?projectId=demo" "$jvm_pid" "the service exited during start-up"
 ready=$(date +%s%N)
@@ -228,7 +230,7 @@ PY
 
 # --- the measurements ------------------------------------------------------------------------
 
-echo "java                 : $("$java" -version 2>&1 | head -n 1)  ($java)"
+echo "java                 : $("$java" -version 2>&1 | head -n 1)  ($java ${java_opts[*]})"
 echo "jar                  : $jar"
 printf 'start-up             : %.1f s to the first answered request\n' "$(( (ready - started) / 1000000 ))e-3"
 if [ -n "$pg_pid" ]; then
@@ -259,4 +261,4 @@ fi
 
 peak_kb=$(awk '/VmHWM/ {print $2}' "/proc/$jvm_pid/status")
 echo "JVM peak RSS (VmHWM) : $(( peak_kb / 1024 )) MiB"
-echo "java                 : $("$java" -version 2>&1 | head -n 1)"
+echo "java                 : $("$java" -version 2>&1 | head -n 1)  (${java_opts[*]:-JVM defaults})"
