@@ -353,7 +353,7 @@ public final class ActivitiesTestSupport {
       Worker worker = env.newWorker(TaskQueues.SIMULATION);
       worker.registerWorkflowImplementationTypes(ConversationWorkflowImpl.class, BatchWorkflowImpl.class);
       worker.registerActivitiesImplementations(activities.agent(), activities.user(), activities.run(),
-          new BatchActivitiesImpl(db.batches, env.getWorkflowClient()));
+          new BatchActivitiesImpl(db.batches, db.runs, env.getWorkflowClient()));
       more.accept(env);
       env.start();
       return new Temporal(env, worker);

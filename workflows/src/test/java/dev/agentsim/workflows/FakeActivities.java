@@ -1,6 +1,8 @@
 package dev.agentsim.workflows;
 
 import dev.agentsim.workflows.batch.BatchActivities;
+import dev.agentsim.workflows.batch.BatchWorkflow;
+import dev.agentsim.workflows.batch.BatchWorkflowImpl;
 import dev.agentsim.workflows.run.AgentActivities;
 import dev.agentsim.workflows.run.RunActivities;
 import dev.agentsim.workflows.run.RunInput;
@@ -9,10 +11,12 @@ import dev.agentsim.workflows.run.SimulatedUserActivities;
 import dev.agentsim.workflows.run.TurnRequest;
 import dev.agentsim.workflows.run.TurnResult;
 import io.temporal.activity.Activity;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.testservice.v1.LockTimeSkippingRequest;
 import io.temporal.api.testservice.v1.TestServiceGrpc;
 import io.temporal.api.testservice.v1.UnlockTimeSkippingRequest;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -118,6 +122,11 @@ public class FakeActivities implements RunActivities, AgentActivities, Simulated
   private final Queue<String> batchesStarted = new ConcurrentLinkedQueue<>();
   private final Queue<Finished> batchesFinished = new ConcurrentLinkedQueue<>();
   private final Queue<RunOutcome> reported = new ConcurrentLinkedQueue<>();
+  private final Queue<RunOutcome> settled = new ConcurrentLinkedQueue<>();
+  private volatile int reportFailures;
+  private volatile int startFailures;
+  private final AtomicInteger failedStarts = new AtomicInteger();
+  private final AtomicInteger failedReports = new AtomicInteger();
   private final List<String> log = new ArrayList<>();
 
   public FakeActivities(WorkflowClient client) {
@@ -296,6 +305,10 @@ public class FakeActivities implements RunActivities, AgentActivities, Simulated
 
   @Override
   public void startRun(RunInput input) {
+    if (failedStarts.get() < startFailures) {
+      failedStarts.incrementAndGet();
+      throw new IllegalStateException("The store is out of reach");
+    }
     maxEvents.put(input.runId(), input.settings().maxEvents());
     int sequence = input.sequence();
     startedRuns.add(sequence);
@@ -381,11 +394,70 @@ public class FakeActivities implements RunActivities, AgentActivities, Simulated
   /** Delivers the outcome by signal, as production does; the signal name is the method name. */
   @Override
   public void reportRun(String batchWorkflowId, RunOutcome outcome) {
+    if (failedReports.get() < reportFailures) {
+      failedReports.incrementAndGet();
+      throw new IllegalStateException("Temporal is out of reach");
+    }
     // No longer running once reported: the batch may start the next run as soon as the signal lands.
     running.remove(outcome.sequence());
     client.newUntypedWorkflowStub(batchWorkflowId).signal("runFinished", outcome);
     reported.add(outcome);
     append("reported " + outcome.sequence() + " " + outcome.verdict());
+  }
+
+  /**
+   * As production does, from each run workflow's state in Temporal: a closed run that was judged
+   * is settled with its verdict, one that was not is an ERROR.
+   */
+  @Override
+  public List<RunOutcome> settleRuns(String batchId, int maxTurns, List<Integer> sequences) {
+    List<RunOutcome> outcomes = new ArrayList<>();
+    for (int sequence : sequences) {
+      WorkflowExecutionStatus status;
+      try {
+        status = client.newUntypedWorkflowStub(BatchWorkflow.runWorkflowId(batchId, sequence)).describe().getStatus();
+      } catch (WorkflowNotFoundException never) {
+        status = null;
+      }
+      if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+        continue;
+      }
+      running.remove(sequence);
+      String runId = BatchWorkflowImpl.runId(batchId, sequence);
+      RunOutcome outcome = evaluated.stream().filter(conclusion -> conclusion.run().runId().equals(runId))
+          .findFirst()
+          .map(conclusion -> new RunOutcome(sequence, judge.apply(conclusion), conclusion.reason(), ErrorCategory.NONE))
+          .orElse(new RunOutcome(sequence, Verdict.ERROR, null, ErrorCategory.UNKNOWN));
+      settled.add(outcome);
+      outcomes.add(outcome);
+      append("settled " + sequence + " " + status);
+    }
+    return outcomes;
+  }
+
+  /** The runs the batch settled from Temporal's state. */
+  public List<RunOutcome> settled() {
+    return List.copyOf(settled);
+  }
+
+  /** The next {@code failures} records of a run's start fail, as when the store is out of reach. */
+  public FakeActivities failStartRun(int failures) {
+    this.startFailures = failures;
+    return this;
+  }
+
+  public int failedStarts() {
+    return failedStarts.get();
+  }
+
+  /** The next {@code failures} reports fail, as when Temporal is out of reach. */
+  public FakeActivities failReports(int failures) {
+    this.reportFailures = failures;
+    return this;
+  }
+
+  public int failedReports() {
+    return failedReports.get();
   }
 
   private synchronized void append(String entry) {

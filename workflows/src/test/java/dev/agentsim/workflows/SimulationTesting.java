@@ -52,7 +52,7 @@ public final class SimulationTesting {
   public static BatchInput batch(int runs, int concurrency, boolean stopOnFailure, long timeoutSeconds,
       RunSettings settings) {
     return new BatchInput(UUID.randomUUID().toString(), PROJECT, SCENARIO, "agent-1", "model-1", runs,
-        concurrency, stopOnFailure, timeoutSeconds, settings, null);
+        concurrency, stopOnFailure, timeoutSeconds, settings, 0, null);
   }
 
   /** A run on its own, outside any batch: nothing to report to. */

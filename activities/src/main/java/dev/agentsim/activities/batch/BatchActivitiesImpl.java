@@ -7,7 +7,18 @@ import dev.agentsim.workflows.StopReason;
 import dev.agentsim.workflows.batch.BatchActivities;
 import dev.agentsim.workflows.batch.BatchWorkflow;
 import dev.agentsim.workflows.run.RunOutcome;
+import dev.agentsim.store.run.Run;
+import dev.agentsim.store.run.RunRepository;
+import dev.agentsim.store.run.RunStatus;
+import dev.agentsim.workflows.ErrorCategory;
+import dev.agentsim.workflows.batch.BatchWorkflowImpl;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowNotFoundException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 /**
@@ -22,10 +33,12 @@ public class BatchActivitiesImpl implements BatchActivities {
   static final String RUN_FINISHED = "runFinished";
 
   private final BatchRepository batches;
+  private final RunRepository runs;
   private final WorkflowClient workflowClient;
 
-  public BatchActivitiesImpl(BatchRepository batches, WorkflowClient workflowClient) {
+  public BatchActivitiesImpl(BatchRepository batches, RunRepository runs, WorkflowClient workflowClient) {
     this.batches = batches;
+    this.runs = runs;
     this.workflowClient = workflowClient;
   }
 
@@ -41,7 +54,36 @@ public class BatchActivitiesImpl implements BatchActivities {
 
   @Override
   public void reportRun(String batchWorkflowId, RunOutcome outcome) {
-    // Untyped and without a run id: the signal reaches the batch's current execution.
-    workflowClient.newUntypedWorkflowStub(batchWorkflowId).signal(RUN_FINISHED, outcome);
+    try {
+      // Untyped and without a run id: the signal reaches the batch's current execution.
+      workflowClient.newUntypedWorkflowStub(batchWorkflowId).signal(RUN_FINISHED, outcome);
+    } catch (WorkflowNotFoundException closed) {
+      // The batch has ended (stopped, say): nothing waits for this report any more.
+    }
+  }
+
+  @Override
+  public List<RunOutcome> settleRuns(String batchId, int maxTurns, List<Integer> sequences) {
+    UUID batch = Failures.uuid(batchId, "batch");
+    List<RunOutcome> settled = new ArrayList<>();
+    for (int sequence : sequences) {
+      String workflowId = BatchWorkflow.runWorkflowId(batchId, sequence);
+      WorkflowExecutionStatus status;
+      try {
+        status = workflowClient.newUntypedWorkflowStub(workflowId).describe().getStatus();
+      } catch (WorkflowNotFoundException never) {
+        status = null;
+      }
+      if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+        continue;
+      }
+      String what = status == null ? "was never started"
+          : "ended as " + status.name().substring("WORKFLOW_EXECUTION_STATUS_".length()).toLowerCase(Locale.ROOT);
+      Run run = runs.settle(UUID.fromString(BatchWorkflowImpl.runId(batchId, sequence)), batch, sequence, maxTurns,
+          "The run's workflow " + what + " in Temporal (" + workflowId + ") without recording how the run ended");
+      settled.add(new RunOutcome(sequence, run.status() == RunStatus.STOPPED ? null : run.verdict(),
+          run.terminationReason(), run.errorCategory() == null ? ErrorCategory.NONE : run.errorCategory()));
+    }
+    return settled;
   }
 }

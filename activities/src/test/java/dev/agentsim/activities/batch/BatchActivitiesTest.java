@@ -63,7 +63,7 @@ class BatchActivitiesTest {
   static void start() {
     temporal = Temporal.start(DB, DB.activities(Duration.ofSeconds(5)),
         env -> env.newWorker(FAKE_BATCH_QUEUE).registerWorkflowImplementationTypes(FakeBatch.class));
-    activities = new BatchActivitiesImpl(DB.batches, temporal.env.getWorkflowClient());
+    activities = new BatchActivitiesImpl(DB.batches, DB.runs, temporal.env.getWorkflowClient());
     scenarioId = DB.scenario(scripted(List.of(criterion("contains", Map.of("value", "help"))), "Hello", "Bye"));
     agentId = DB.agent(agentConfig(AGENT.baseUrl(), 2_000));
     modelId = DB.model("http://localhost:1");
@@ -129,7 +129,7 @@ class BatchActivitiesTest {
             .setWorkflowId(BatchWorkflow.workflowId(batchId.toString())).build());
 
     BatchStatus status = batch.run(new BatchInput(batchId.toString(), PROJECT, scenarioId.toString(),
-        agentId.toString(), modelId.toString(), 3, 2, false, 0, settings(false, 5, FAST_RETRY), null));
+        agentId.toString(), modelId.toString(), 3, 2, false, 0, settings(false, 5, FAST_RETRY), 0, null));
 
     assertThat(status).isEqualTo(BatchStatus.COMPLETED);
     Batch stored = DB.batches.find(PROJECT, batchId).orElseThrow();

@@ -49,6 +49,7 @@ public class BatchScheduler {
   private final long runTimeoutSeconds;
   private final Duration llmTimeout;
   private final Duration slotWait;
+  private final Duration stallCheck;
 
   public BatchScheduler(DefinitionRepository definitions, BatchRepository batches, WorkflowClient temporal,
       @Value("${simulator.retry.max-attempts:4}") int maxAttempts,
@@ -57,7 +58,8 @@ public class BatchScheduler {
       @Value("${simulator.run-timeout-seconds:1800}") long runTimeoutSeconds,
       @Value("${simulator.retry.heartbeat-timeout-seconds:10}") long heartbeatTimeoutSeconds,
       @Value("${simulator.llm.timeout:60s}") String llmTimeout,
-      @Value("${simulator.llm.slot-wait:30s}") String slotWait) {
+      @Value("${simulator.llm.slot-wait:30s}") String slotWait,
+      @Value("${simulator.batch.stall-check:5m}") String stallCheck) {
     this.definitions = definitions;
     this.batches = batches;
     this.temporal = temporal;
@@ -65,6 +67,7 @@ public class BatchScheduler {
     this.runTimeoutSeconds = runTimeoutSeconds;
     this.llmTimeout = DurationStyle.detectAndParse(llmTimeout);
     this.slotWait = DurationStyle.detectAndParse(slotWait);
+    this.stallCheck = DurationStyle.detectAndParse(stallCheck);
   }
 
   /**
@@ -110,7 +113,7 @@ public class BatchScheduler {
         request.counterAgentId() == null && spec.scripted());
     BatchInput input = new BatchInput(batchId.toString(), request.projectId(), request.scenarioId().toString(),
         request.agentId().toString(), request.modelId() == null ? null : request.modelId().toString(), request.runs(), request.concurrency(),
-        request.stopOnFailure(), request.timeoutSeconds(), settings, null);
+        request.stopOnFailure(), request.timeoutSeconds(), settings, Math.max(1, stallCheck.toSeconds()), null);
     WorkflowOptions options = WorkflowOptions.newBuilder()
         .setWorkflowId(BatchWorkflow.workflowId(batchId.toString()))
         .setTaskQueue(TaskQueues.SIMULATION)

@@ -300,9 +300,31 @@ public class RunRepository {
                    :sentiment::text, :summary::text, :now
             from completed""")
         .param("id", runId)
-        .param("reason", reason.name())
+        .param("reason", reason == null ? null : reason.name(), Types.VARCHAR)
         .params(evaluationParams(evaluation))
         .update());
+  }
+
+  /**
+   * Settles a run whose workflow has ended without recording its end, or never began it: the run,
+   * recorded first if it never was, is completed as an {@code ERROR} with {@code message}. A run
+   * already final stays as it is.
+   *
+   * @return the run as it now stands
+   */
+  public Run settle(UUID runId, UUID batchId, int sequence, int maxTurns, String message) {
+    jdbc.sql("""
+            insert into runs (id, batch_id, sequence, status, success_criteria, max_turns, created_at)
+            values (:id, :batch, :sequence, 'RUNNING', '[]'::jsonb, :maxTurns, :now)
+            on conflict do nothing""")
+        .param("id", runId)
+        .param("batch", batchId)
+        .param("sequence", sequence)
+        .param("maxTurns", maxTurns)
+        .param("now", Timestamp.from(Instant.now()))
+        .update();
+    complete(runId, null, Evaluation.error(ErrorCategory.UNKNOWN, message, null), null);
+    return find(batchId, runId).orElseThrow();
   }
 
   /**

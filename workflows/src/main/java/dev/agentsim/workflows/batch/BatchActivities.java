@@ -5,6 +5,7 @@ import dev.agentsim.workflows.StopReason;
 import dev.agentsim.workflows.run.RunOutcome;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
+import java.util.List;
 
 @ActivityInterface
 public interface BatchActivities {
@@ -23,4 +24,13 @@ public interface BatchActivities {
    */
   @ActivityMethod
   void reportRun(String batchWorkflowId, RunOutcome outcome);
+
+  /**
+   * The outcomes of those of the batch's runs whose workflows have ended, or never started, as
+   * their records say. A run whose workflow ended without recording its own end (terminated, timed
+   * out, failed) is recorded first, as an {@code ERROR} that names what happened to it. Runs still
+   * running are left out: they report when they end.
+   */
+  @ActivityMethod
+  List<RunOutcome> settleRuns(String batchId, int maxTurns, List<Integer> sequences);
 }

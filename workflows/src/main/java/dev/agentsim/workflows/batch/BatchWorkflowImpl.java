@@ -10,10 +10,14 @@ import dev.agentsim.workflows.run.RunOutcome;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.ParentClosePolicy;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.common.RetryOptions;
 import io.temporal.common.SearchAttributes;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Async;
+import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
@@ -30,6 +34,12 @@ import java.util.UUID;
  * A sliding window over the batch's runs, after Temporal's {@code batch/slidingwindow} sample:
  * children are abandoned on parent close and report back by signal, so the batch can
  * continue-as-new while they run.
+ *
+ * <p>Since version 1 of {@value #SELF_HEALING} the batch does not rely on reports alone: a run
+ * started by this execution is also counted when its workflow ends (a terminated or failed run
+ * never reports); a window that hears nothing for a while asks Temporal about every run in
+ * flight; a run id is never started twice (a reset does not bill a finished run again); and a
+ * cancellation from Temporal itself (its UI, its CLI) stops the batch as our stop does.
  */
 public class BatchWorkflowImpl implements BatchWorkflow {
 
@@ -40,6 +50,9 @@ public class BatchWorkflowImpl implements BatchWorkflow {
 
   /** Version 1 starts every run that fits in the window at once, then waits for their starts together. */
   private static final String START_WINDOW_AT_ONCE = "start-window-at-once";
+
+  /** Since version 1: the batch heals itself, see the class comment. */
+  private static final String SELF_HEALING = "self-healing";
 
   /** How long a stopping batch waits for its cancelled runs to record their partial transcripts. */
   private static final Duration STOP_GRACE = Duration.ofMinutes(2);
@@ -59,6 +72,14 @@ public class BatchWorkflowImpl implements BatchWorkflow {
   private BatchStatus stopStatus;
   private StopReason stopReason;
   private boolean startWindowAtOnce;
+  private boolean selfHealing;
+  /** Runs of this execution whose workflows ended without their outcome: to be settled. */
+  private final Set<Integer> ended = new TreeSet<>();
+  /** Runs this execution started: Temporal cancels them itself when the batch is cancelled in Temporal. */
+  private final Set<Integer> startedHere = new TreeSet<>();
+  private boolean cancelledInTemporal;
+  private long lastHeardMillis;
+  private Promise<Void> stallCheck;
 
   @WorkflowInit
   public BatchWorkflowImpl(BatchInput input) {
@@ -79,6 +100,26 @@ public class BatchWorkflowImpl implements BatchWorkflow {
   @Override
   public BatchStatus run(BatchInput ignored) {
     startWindowAtOnce = Workflow.getVersion(START_WINDOW_AT_ONCE, Workflow.DEFAULT_VERSION, 1) == 1;
+    selfHealing = Workflow.getVersion(SELF_HEALING, Workflow.DEFAULT_VERSION, 1) == 1;
+    if (!selfHealing) {
+      return runWindow();
+    }
+    try {
+      return runWindow();
+    } catch (CanceledFailure | ActivityFailure e) {
+      if (!CancellationScope.current().isCancelRequested()) {
+        throw e;
+      }
+      // Cancelled from Temporal rather than by our stop: the batch's record must not stay running.
+      cancelledInTemporal = true;
+      requestStop(BatchStatus.STOPPED, StopReason.USER_CANCELLED);
+      BatchStatus[] stopped = new BatchStatus[1];
+      Workflow.newDetachedCancellationScope(() -> stopped[0] = stop()).run();
+      return stopped[0];
+    }
+  }
+
+  private BatchStatus runWindow() {
     if (input.state() == null) {
       if (input.timeoutSeconds() > 0) {
         deadlineMillis = Workflow.currentTimeMillis() + input.timeoutSeconds() * 1000;
@@ -95,6 +136,7 @@ public class BatchWorkflowImpl implements BatchWorkflow {
       });
     }
     showDetails();
+    lastHeardMillis = Workflow.currentTimeMillis();
 
     while (true) {
       if (stopStatus != null) {
@@ -102,6 +144,18 @@ public class BatchWorkflowImpl implements BatchWorkflow {
       }
       if (nextSequence >= input.runs() && inFlight.isEmpty()) {
         return finish(BatchStatus.COMPLETED, null);
+      }
+      if (!ended.isEmpty()) {
+        settle(List.copyOf(ended));
+        continue;
+      }
+      if (stallCheck != null && stallCheck.isCompleted()) {
+        stallCheck = null;
+        if (!inFlight.isEmpty() && Workflow.currentTimeMillis() - lastHeardMillis >= stallCheckMillis()) {
+          // No run has been heard of for a while: ask Temporal what became of each in flight.
+          settle(List.copyOf(inFlight));
+        }
+        continue;
       }
       if (shouldContinueAsNew()) {
         Workflow.await(Workflow::isEveryHandlerFinished);
@@ -120,8 +174,25 @@ public class BatchWorkflowImpl implements BatchWorkflow {
         }
         continue;
       }
+      if (selfHealing && stallCheck == null) {
+        // One timer per period, however many reports arrive in it.
+        stallCheck = Workflow.newTimer(Duration.ofMillis(stallCheckMillis()));
+      }
       Workflow.await(() -> stopStatus != null || canStartMore()
-          || (nextSequence >= input.runs() && inFlight.isEmpty()));
+          || (nextSequence >= input.runs() && inFlight.isEmpty())
+          || !ended.isEmpty() || (stallCheck != null && stallCheck.isCompleted()));
+    }
+  }
+
+  private long stallCheckMillis() {
+    return input.stallCheckSecondsOrDefault() * 1000;
+  }
+
+  /** Counts the runs among {@code sequences} that have ended, as their records say. */
+  private void settle(List<Integer> sequences) {
+    ended.removeAll(sequences);
+    for (RunOutcome outcome : activities.settleRuns(input.batchId(), input.runSettings().maxTurns(), sequences)) {
+      runFinished(outcome);
     }
   }
 
@@ -132,6 +203,7 @@ public class BatchWorkflowImpl implements BatchWorkflow {
 
   @Override
   public void runFinished(RunOutcome outcome) {
+    lastHeardMillis = Workflow.currentTimeMillis();
     if (!inFlight.remove(outcome.sequence())) {
       return; // a report delivered twice
     }
@@ -168,7 +240,7 @@ public class BatchWorkflowImpl implements BatchWorkflow {
 
   private Started startRun(int sequence) {
     String batchId = input.batchId();
-    ChildWorkflowOptions options = ChildWorkflowOptions.newBuilder()
+    ChildWorkflowOptions.Builder options = ChildWorkflowOptions.newBuilder()
         .setWorkflowId(BatchWorkflow.runWorkflowId(batchId, sequence))
         .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
         .setTypedSearchAttributes(SearchAttributes.newBuilder()
@@ -176,15 +248,31 @@ public class BatchWorkflowImpl implements BatchWorkflow {
             .set(SimulationSearchAttributes.BATCH, batchId)
             .set(SimulationSearchAttributes.SCENARIO, input.scenarioId())
             .build())
-        .setStaticSummary("Run " + (sequence + 1) + " of " + input.runs() + " in batch " + batchId)
-        .build();
-    ConversationWorkflow child = Workflow.newChildWorkflowStub(ConversationWorkflow.class, options);
+        .setStaticSummary("Run " + (sequence + 1) + " of " + input.runs() + " in batch " + batchId);
+    if (selfHealing) {
+      // A run that exists already, running or not (after a reset, say), is not started again.
+      options.setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE);
+    }
+    ConversationWorkflow child = Workflow.newChildWorkflowStub(ConversationWorkflow.class, options.build());
     RunInput runInput = new RunInput(Workflow.getInfo().getWorkflowId(), batchId, runId(batchId, sequence),
         sequence, input.projectId(), input.scenarioId(), input.agentId(), input.modelId(),
         input.runSettings());
     // In flight before it starts: a quick run may report back while we wait for the start.
     inFlight.add(sequence);
-    Async.function(child::run, runInput);
+    startedHere.add(sequence);
+    Promise<RunOutcome> result = Async.function(child::run, runInput);
+    if (selfHealing) {
+      // A run that ends without reporting (terminated, failed, or one that existed already) is
+      // settled from its record; one that reports is counted either way, once.
+      result.handle((outcome, failure) -> {
+        if (failure == null) {
+          runFinished(outcome);
+        } else if (inFlight.contains(sequence)) {
+          ended.add(sequence);
+        }
+        return null;
+      });
+    }
     return new Started(sequence, Workflow.getWorkflowExecution(child));
   }
 
@@ -193,7 +281,10 @@ public class BatchWorkflowImpl implements BatchWorkflow {
     try {
       started.execution().get();
     } catch (TemporalFailure e) {
-      runFinished(new RunOutcome(started.sequence(), Verdict.ERROR, null, ErrorCategory.UNKNOWN));
+      if (!selfHealing) {
+        runFinished(new RunOutcome(started.sequence(), Verdict.ERROR, null, ErrorCategory.UNKNOWN));
+      }
+      // Since version 1 the run's result has failed too, and the run is settled from its record.
     }
   }
 
@@ -209,6 +300,9 @@ public class BatchWorkflowImpl implements BatchWorkflow {
         == Workflow.DEFAULT_VERSION;
     List<Promise<Void>> cancellations = new ArrayList<>();
     for (int sequence : inFlight) {
+      if (cancelledInTemporal && startedHere.contains(sequence)) {
+        continue; // cancelled already, with the batch
+      }
       String id = BatchWorkflow.runWorkflowId(input.batchId(), sequence);
       cancellations.add(Async.procedure(Workflow.newUntypedExternalWorkflowStub(id)::cancel)
           .handle((cancelled, failure) -> null));
@@ -216,7 +310,23 @@ public class BatchWorkflowImpl implements BatchWorkflow {
     if (awaitAnswers) {
       cancellations.forEach(Promise::get);
     }
-    Workflow.await(STOP_GRACE, inFlight::isEmpty);
+    if (!selfHealing) {
+      Workflow.await(STOP_GRACE, inFlight::isEmpty);
+      return finish(stopStatus, stopReason);
+    }
+    long graceEnds = Workflow.currentTimeMillis() + STOP_GRACE.toMillis();
+    while (!inFlight.isEmpty()) {
+      if (!ended.isEmpty()) {
+        settle(List.copyOf(ended));
+        continue;
+      }
+      long left = graceEnds - Workflow.currentTimeMillis();
+      if (left <= 0 || !Workflow.await(Duration.ofMillis(left), () -> inFlight.isEmpty() || !ended.isEmpty())) {
+        // Runs that have not answered the stop: count those that ended without a word.
+        settle(List.copyOf(inFlight));
+        break;
+      }
+    }
     return finish(stopStatus, stopReason);
   }
 

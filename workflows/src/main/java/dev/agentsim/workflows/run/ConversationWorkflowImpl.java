@@ -58,7 +58,7 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
   private static final RetryOptions STORE_RETRY =
       RetryOptions.newBuilder().setMaximumInterval(Duration.ofSeconds(30)).build();
 
-  /** A batch that is gone for good (finished, or stopped) must not keep its runs retrying. */
+  /** Before version 2: a batch that is gone for good (finished, or stopped) must not keep its runs retrying. */
   private static final RetryOptions REPORT_RETRY = RetryOptions.newBuilder()
       .setInitialInterval(Duration.ofMillis(200))
       .setMaximumInterval(Duration.ofSeconds(5))
@@ -78,17 +78,25 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
       .build();
 
   /**
-   * Bookkeeping in the store, the report and a scripted user's line, since version 2: no remote
-   * party, so local activities, run by the workflow's own worker without a round trip through Temporal.
+   * Bookkeeping in the store and the report to the batch, since version 2: no remote party, so
+   * local activities, run by the workflow's own worker without a round trip through Temporal.
+   * Both are retried until they succeed: the store until it recovers, the report until it is
+   * delivered (a batch that has ended takes it as delivered). A local activity retries without an
+   * attempt limit only within a schedule-to-close limit (with neither, Temporal's local activity
+   * worker does not retry it at all), so these count on attempts that do not run out. Waits
+   * between attempts longer than a second are workflow timers: a long outage holds no workflow
+   * task open.
    */
   private static final LocalActivityOptions LOCAL_OPTIONS = LocalActivityOptions.newBuilder()
       .setStartToCloseTimeout(Duration.ofSeconds(30))
-      .setRetryOptions(STORE_RETRY)
+      .setLocalRetryThreshold(Duration.ofSeconds(1))
+      .setRetryOptions(RetryOptions.newBuilder(STORE_RETRY).setMaximumAttempts(Integer.MAX_VALUE).build())
       .build();
 
   private static final LocalActivityOptions LOCAL_REPORT_OPTIONS = LocalActivityOptions.newBuilder()
       .setStartToCloseTimeout(Duration.ofSeconds(10))
-      .setRetryOptions(REPORT_RETRY)
+      .setLocalRetryThreshold(Duration.ofSeconds(1))
+      .setRetryOptions(RetryOptions.newBuilder(REPORT_RETRY).setMaximumAttempts(Integer.MAX_VALUE).build())
       .build();
 
   private RunInput input;

@@ -4,6 +4,7 @@ import static dev.agentsim.workflows.FakeActivities.sequences;
 import static dev.agentsim.workflows.SimulationTesting.batch;
 import static dev.agentsim.workflows.SimulationTesting.runSettings;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.agentsim.workflows.BatchStatus;
 import dev.agentsim.workflows.ErrorCategory;
@@ -17,9 +18,14 @@ import dev.agentsim.workflows.StopReason;
 import dev.agentsim.workflows.TerminationReason;
 import dev.agentsim.workflows.Verdict;
 import dev.agentsim.workflows.run.RunActivities.Conclusion;
+import dev.agentsim.workflows.run.ConversationWorkflow;
+import dev.agentsim.workflows.run.RunInput;
 import dev.agentsim.workflows.run.RunOutcome;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.SearchAttributeKey;
+import io.temporal.failure.CanceledFailure;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -207,6 +213,106 @@ class BatchWorkflowTest extends WorkflowTestSupport {
         new BatchProgress(BatchStatus.STOPPED, 10, new RunCounts(0, 0, 0, 3), 0, 3));
     assertThat(searchAttribute(BatchWorkflow.workflowId(input.batchId()), SimulationSearchAttributes.STATUS))
         .isEqualTo("stopped");
+  }
+
+  @Test
+  void aRunWhoseWorkflowIsTerminatedIsCountedAsAnError() {
+    fakes.agent(request -> request.run().sequence() == 1 ? fakes.hang(request) : FakeActivities.speak(request));
+    // The test server does not tell a parent that its child was terminated, as Temporal does; the
+    // batch then learns it when it asks Temporal about a window that has gone quiet.
+    BatchInput input = withStallCheck(batch(3, 3, false, 0, runSettings(1)), 2);
+
+    BatchWorkflow batch = SimulationTesting.startBatch(client, taskQueue, input);
+    FakeActivities.waitUntil("run 1 in flight", () -> fakes.hanging() == 1);
+    client.newUntypedWorkflowStub(BatchWorkflow.runWorkflowId(input.batchId(), 1)).terminate("by an operator");
+    BatchStatus status = awaitResult(batch);
+
+    assertThat(status).isEqualTo(BatchStatus.COMPLETED);
+    assertThat(fakes.settled()).containsExactly(new RunOutcome(1, Verdict.ERROR, null, ErrorCategory.UNKNOWN));
+    assertThat(batch.progress()).isEqualTo(
+        new BatchProgress(BatchStatus.COMPLETED, 3, new RunCounts(2, 0, 1, 0), 0, 3));
+    assertThat(fakes.batchesFinished()).containsExactly(new Finished(input.batchId(), BatchStatus.COMPLETED, null));
+  }
+
+  @Test
+  void aCancelFromTemporalStopsTheBatchAsAStopDoes() {
+    fakes.agent(fakes::hang);
+    BatchInput input = batch(10, 3, false, 0, runSettings(1));
+
+    BatchWorkflow batch = SimulationTesting.startBatch(client, taskQueue, input);
+    FakeActivities.waitUntil("three runs in flight", () -> fakes.hanging() == 3);
+    WorkflowStub.fromTyped(batch).cancel();
+
+    // Temporal shows the batch cancelled; its record, its runs and its search attribute say stopped.
+    assertThatThrownBy(() -> WorkflowStub.fromTyped(batch).getResult(60, TimeUnit.SECONDS, BatchStatus.class))
+        .isInstanceOf(WorkflowFailedException.class).hasCauseInstanceOf(CanceledFailure.class);
+
+    assertThat(fakes.batchesFinished())
+        .containsExactly(new Finished(input.batchId(), BatchStatus.STOPPED, StopReason.USER_CANCELLED));
+    assertThat(fakes.startedRuns()).containsExactlyInAnyOrder(0, 1, 2);
+    assertThat(sequencesOf(fakes.recordedStopped())).containsExactlyInAnyOrder(0, 1, 2);
+    assertThat(batch.progress()).isEqualTo(
+        new BatchProgress(BatchStatus.STOPPED, 10, new RunCounts(0, 0, 0, 3), 0, 3));
+    assertThat(searchAttribute(BatchWorkflow.workflowId(input.batchId()), SimulationSearchAttributes.STATUS))
+        .isEqualTo("stopped");
+  }
+
+  @Test
+  void aRunThatHasRunAlreadyIsNotRunAgain() {
+    // After a reset of its batch, a run's workflow exists already: here run 0 has finished.
+    fakes.judge(conclusion -> Verdict.FAILED);
+    BatchInput input = batch(2, 2, false, 0, runSettings(1));
+    RunInput run0 = new RunInput(null, input.batchId(), BatchWorkflowImpl.runId(input.batchId(), 0), 0,
+        input.projectId(), input.scenarioId(), input.agentId(), input.modelId(), input.runSettings());
+    client.newWorkflowStub(ConversationWorkflow.class, WorkflowOptions.newBuilder()
+        .setWorkflowId(BatchWorkflow.runWorkflowId(input.batchId(), 0)).setTaskQueue(taskQueue).build()).run(run0);
+
+    BatchWorkflow batch = SimulationTesting.startBatch(client, taskQueue, input);
+    BatchStatus status = awaitResult(batch);
+
+    assertThat(status).isEqualTo(BatchStatus.COMPLETED);
+    assertThat(fakes.startedRuns()).as("run 0 ran once, before the batch").containsExactly(0, 1);
+    assertThat(fakes.settled()).containsExactly(new RunOutcome(0, Verdict.FAILED, TerminationReason.MAX_TURNS,
+        ErrorCategory.NONE));
+    assertThat(batch.progress()).isEqualTo(
+        new BatchProgress(BatchStatus.COMPLETED, 2, new RunCounts(0, 2, 0, 0), 0, 2));
+  }
+
+  @Test
+  void aReportThatFailsAThousandTimesIsDeliveredInTheEnd() {
+    fakes.failReports(1_000);
+    BatchInput input = batch(2, 2, false, 0, runSettings(1));
+
+    BatchWorkflow batch = SimulationTesting.startBatch(client, taskQueue, input);
+    BatchStatus status = awaitResult(batch);
+
+    assertThat(status).isEqualTo(BatchStatus.COMPLETED);
+    assertThat(fakes.failedReports()).isEqualTo(1_000);
+    assertThat(fakes.reported()).extracting(RunOutcome::sequence).containsExactlyInAnyOrder(0, 1);
+    assertThat(fakes.settled()).isEmpty();
+    assertThat(batch.progress()).isEqualTo(
+        new BatchProgress(BatchStatus.COMPLETED, 2, new RunCounts(2, 0, 0, 0), 0, 2));
+  }
+
+  @Test
+  void aWindowThatHearsNothingAsksTemporalAboutItsRuns() {
+    // Resumed after a continue-as-new with run 7 in flight, whose workflow is gone.
+    BatchInput input = withStallCheck(batch(8, 2, false, 0, runSettings(1)), 60)
+        .withState(new BatchState(8, List.of(7), new RunCounts(7, 0, 0, 0), 0));
+
+    BatchWorkflow batch = SimulationTesting.startBatch(client, taskQueue, input);
+    BatchStatus status = awaitResult(batch);
+
+    assertThat(status).isEqualTo(BatchStatus.COMPLETED);
+    assertThat(fakes.settled()).containsExactly(new RunOutcome(7, Verdict.ERROR, null, ErrorCategory.UNKNOWN));
+    assertThat(batch.progress()).isEqualTo(
+        new BatchProgress(BatchStatus.COMPLETED, 8, new RunCounts(7, 0, 1, 0), 0, 8));
+  }
+
+  private static BatchInput withStallCheck(BatchInput input, long seconds) {
+    return new BatchInput(input.batchId(), input.projectId(), input.scenarioId(), input.agentId(), input.modelId(),
+        input.runs(), input.concurrency(), input.stopOnFailure(), input.timeoutSeconds(), input.runSettings(), seconds,
+        input.state());
   }
 
   /** What the Temporal Web UI shows for a workflow's search attribute. */

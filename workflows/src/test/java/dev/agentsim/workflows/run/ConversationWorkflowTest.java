@@ -62,6 +62,18 @@ class ConversationWorkflowTest extends WorkflowTestSupport {
   }
 
   @Test
+  void bookkeepingInTheStoreIsRetriedUntilTheStoreRecovers() {
+    fakes.failStartRun(5);
+
+    RunOutcome outcome = converse(runSettings(2));
+
+    assertThat(fakes.failedStarts()).isEqualTo(5);
+    assertThat(outcome.verdict()).isEqualTo(Verdict.SUCCESS);
+    assertThat(outcome.reason()).isEqualTo(TerminationReason.MAX_TURNS);
+    assertThat(fakes.recordedErrors()).isEmpty();
+  }
+
+  @Test
   void aScriptedLineAndTheAgentsAnswerToItAreOneActivity() {
     RunOutcome outcome = converse(scripted(3, 100));
 
