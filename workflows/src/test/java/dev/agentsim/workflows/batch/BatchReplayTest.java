@@ -73,7 +73,8 @@ class BatchReplayTest extends WorkflowTestSupport {
   /** Histories recorded by earlier versions of the workflow code, which must keep replaying. */
   @ParameterizedTest
   @ValueSource(strings = {RECORDED_BATCH, RECORDED_CANCELLED_BATCH,
-      "histories/batch-3-runs-window-v1.json", "histories/batch-cancelled-window-v1.json"})
+      "histories/batch-3-runs-window-v1.json", "histories/batch-cancelled-window-v1.json",
+      "histories/batch-3-runs-self-healing-v1.json", "histories/batch-cancelled-self-healing-v1.json"})
   void recordedBatchHistoryReplays(String resource) throws Exception {
     WorkflowReplayer.replayWorkflowExecutionFromResource(resource, BatchWorkflowImpl.class);
   }
