@@ -64,8 +64,15 @@ public class RejudgeWorkflowImpl implements RejudgeWorkflow {
       judge.rejudgeRun(run);
     } catch (ActivityFailure e) {
       // As in a conversation: a judge that keeps failing makes the run ERROR, never a verdict.
-      store.recordRejudgeError(run, "The success criteria could not be judged: " + RemoteFailures.message(e),
-          RemoteFailures.technicalDetails(e));
+      try {
+        store.recordRejudgeError(run, "The success criteria could not be judged: " + RemoteFailures.message(e),
+            RemoteFailures.technicalDetails(e));
+      } catch (ActivityFailure unrecordable) {
+        // The store retries until it recovers, so this run cannot be recorded at all (deleted,
+        // say). Failing here would leave the batch's rejudge in progress for good.
+        Workflow.getLogger(RejudgeWorkflowImpl.class).warn("Run {} of batch {}: its rejudge error could not be "
+            + "recorded: {}", run.sequence(), run.batchId(), RemoteFailures.message(unrecordable));
+      }
     }
     judged++;
   }

@@ -96,6 +96,18 @@ class RejudgeWorkflowTest {
   }
 
   @Test
+  void aRunWhoseErrorCannotBeRecordedDoesNotHoldUpTheRejudge() {
+    fake.runs = 3;
+    fake.failing = sequence -> sequence == 1;
+    fake.unrecordable = true;
+
+    rejudge(3, -1);
+
+    assertThat(fake.judged).containsExactlyInAnyOrder(0, 2);
+    assertThat(fake.finished).as("the rejudge is over, so another may start").containsExactly(2);
+  }
+
+  @Test
   void waitingForAModelSlotUsesNoAttempt() {
     fake.runs = 3;
     fake.busy = attempt -> attempt <= 2 * FAST_RETRY.maxAttempts();
@@ -133,6 +145,7 @@ class RejudgeWorkflowTest {
     volatile int runs;
     volatile Predicate<Integer> failing = sequence -> false;
     volatile Predicate<Integer> busy = attempt -> false;
+    volatile boolean unrecordable;
     final Queue<Integer> judged = new ConcurrentLinkedQueue<>();
     final Queue<Integer> evaluations = new ConcurrentLinkedQueue<>();
     final Queue<String> errors = new ConcurrentLinkedQueue<>();
@@ -179,6 +192,9 @@ class RejudgeWorkflowTest {
 
     @Override
     public void recordRejudgeError(RunToRejudge run, String errorMessage, String technicalDetails) {
+      if (unrecordable) {
+        throw ApplicationFailure.newNonRetryableFailure("The run was deleted", "RUN_GONE");
+      }
       errors.add(run.sequence() + ": " + errorMessage);
     }
 
