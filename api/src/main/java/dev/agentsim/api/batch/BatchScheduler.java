@@ -19,7 +19,9 @@ import dev.agentsim.workflows.batch.BatchInput;
 import dev.agentsim.workflows.batch.BatchWorkflow;
 import dev.agentsim.workflows.batch.SimulationSearchAttributes;
 import dev.agentsim.workflows.run.RunSettings;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.common.SearchAttributes;
@@ -38,6 +40,9 @@ import org.springframework.stereotype.Service;
 public class BatchScheduler {
 
   private static final long ATTEMPT_MARGIN_SECONDS = 30;
+
+  /** Starts of one batch's workflow before the scheduler gives up, all under the batch's workflow id. */
+  private static final int START_ATTEMPTS = 3;
 
   /** An {@code openai-chat} agent's model calls in one turn: its tool calls, at most ten, and its answer. */
   private static final int MAX_CHAT_CALLS_PER_TURN = 11;
@@ -71,8 +76,8 @@ public class BatchScheduler {
   }
 
   /**
-   * Records the batch and starts its workflow. A batch whose workflow cannot start is removed
-   * again, so a failed request leaves nothing behind.
+   * Records the batch and starts its workflow. A batch whose workflow surely did not start is
+   * removed again, so a failed request leaves nothing behind.
    *
    * @throws NotFound when the scenario, its persona, the agent, the model or the counter agent is not in the
    *     project. A batch whose simulated user is a counter agent may have no model.
@@ -117,6 +122,8 @@ public class BatchScheduler {
     WorkflowOptions options = WorkflowOptions.newBuilder()
         .setWorkflowId(BatchWorkflow.workflowId(batchId.toString()))
         .setTaskQueue(TaskQueues.SIMULATION)
+        // A batch's workflow id is never used twice: asking again after a start that seemed to fail is safe.
+        .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
         .setTypedSearchAttributes(SearchAttributes.newBuilder()
             .set(SimulationSearchAttributes.PROJECT, request.projectId())
             .set(SimulationSearchAttributes.BATCH, batchId.toString())
@@ -135,13 +142,37 @@ public class BatchScheduler {
             agent.spec().name(), request.agentId(), request.modelId(), request.runs(), request.concurrency(),
             request.stopOnFailure(), request.timeoutSeconds() > 0 ? request.timeoutSeconds() + " s" : "none"))
         .build();
-    try {
-      WorkflowClient.start(temporal.newWorkflowStub(BatchWorkflow.class, options)::run, input);
-    } catch (RuntimeException e) {
-      batches.delete(batchId);
-      throw e;
-    }
+    start(options, input);
     return batch;
+  }
+
+  /**
+   * Starts the batch's workflow. A start that fails may have gone through all the same (a
+   * timeout after Temporal took it): it is asked again under the same workflow id, and Temporal
+   * saying it is started already means it is. Only a batch Temporal surely never started is
+   * removed again; one whose start cannot be told keeps its record, as its workflow may run.
+   */
+  private void start(WorkflowOptions options, BatchInput input) {
+    RuntimeException failure = null;
+    for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+      try {
+        WorkflowClient.start(temporal.newWorkflowStub(BatchWorkflow.class, options)::run, input);
+        return;
+      } catch (WorkflowExecutionAlreadyStarted started) {
+        return;
+      } catch (RuntimeException e) {
+        failure = e;
+      }
+    }
+    try {
+      temporal.newUntypedWorkflowStub(options.getWorkflowId()).describe();
+      return;
+    } catch (WorkflowNotFoundException never) {
+      batches.delete(UUID.fromString(input.batchId()));
+    } catch (RuntimeException unknown) {
+      failure.addSuppressed(unknown);
+    }
+    throw failure;
   }
 
   /**

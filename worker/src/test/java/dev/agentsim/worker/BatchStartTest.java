@@ -1,0 +1,76 @@
+package dev.agentsim.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agentsim.api.batch.BatchScheduler;
+import dev.agentsim.api.batch.ScheduleRequest;
+import dev.agentsim.store.batch.Batch;
+import dev.agentsim.store.batch.BatchRepository;
+import dev.agentsim.store.definition.DefinitionRepository;
+import io.grpc.Status;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.WorkflowServiceException;
+import io.temporal.common.interceptors.WorkflowClientCallsInterceptor;
+import io.temporal.common.interceptors.WorkflowClientCallsInterceptorBase;
+import io.temporal.common.interceptors.WorkflowClientInterceptorBase;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/** Starting a batch's workflow when Temporal's answer to the start is lost. */
+class BatchStartTest extends EmbeddedAppTest {
+
+  @Autowired
+  DefinitionRepository definitions;
+
+  @Autowired
+  BatchRepository batches;
+
+  @Autowired
+  WorkflowClient temporal;
+
+  @Test
+  void aStartWhoseAnswerIsLostStillRunsTheBatch() {
+    String agentId = createAgent("/agent");
+    String modelId = createModel();
+    String scenarioId = createScenario(Map.of());
+    AtomicInteger lostAnswers = new AtomicInteger(1);
+    BatchScheduler scheduler = scheduler(lostAnswers);
+
+    Batch batch = scheduler.schedule(new ScheduleRequest(PROJECT, UUID.fromString(scenarioId),
+        UUID.fromString(agentId), UUID.fromString(modelId), "answer lost", 3, 2, false, 0, null, "api", null,
+        Map.of(), "tester", null, null, null, null));
+
+    assertThat(lostAnswers).as("the first start's answer was lost").hasValue(0);
+    Map<String, Object> finished = awaitBatch(scenarioId, batch.id().toString(), "completed");
+    assertThat(finished.get("completedRuns")).isEqualTo(3);
+  }
+
+  /** The application's scheduler, over a client that loses Temporal's answer to the next starts. */
+  private BatchScheduler scheduler(AtomicInteger lostAnswers) {
+    WorkflowClient losing = WorkflowClient.newInstance(temporal.getWorkflowServiceStubs(),
+        WorkflowClientOptions.newBuilder(temporal.getOptions())
+            .setInterceptors(new WorkflowClientInterceptorBase() {
+              @Override
+              public WorkflowClientCallsInterceptor workflowClientCallsInterceptor(
+                  WorkflowClientCallsInterceptor next) {
+                return new WorkflowClientCallsInterceptorBase(next) {
+                  @Override
+                  public WorkflowStartOutput start(WorkflowStartInput input) {
+                    WorkflowStartOutput started = super.start(input);
+                    if (lostAnswers.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
+                      throw new WorkflowServiceException(started.getWorkflowExecution(), input.getWorkflowType(),
+                          Status.DEADLINE_EXCEEDED.asRuntimeException());
+                    }
+                    return started;
+                  }
+                };
+              }
+            })
+            .build());
+    return new BatchScheduler(definitions, batches, losing, 2, 50, 10, 1800, 10, "60s", "30s", "5m");
+  }
+}
