@@ -22,9 +22,10 @@ import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 /**
- * The batch's record, and the delivery of run outcomes to the batch workflow. A signal that
- * fails (the batch is between two executions of a continue-as-new, say) is rethrown, so
- * Temporal retries the delivery; the batch ignores duplicates.
+ * The batch's record, the delivery of run outcomes to the batch workflow, and the settling of
+ * runs that ended without a word. A signal that fails (the batch is between two executions of a
+ * continue-as-new, say) is rethrown, so Temporal retries the delivery; a batch that has ended
+ * takes it as delivered; the batch ignores duplicates.
  */
 @Component("batchActivities")
 public class BatchActivitiesImpl implements BatchActivities {
@@ -57,9 +58,23 @@ public class BatchActivitiesImpl implements BatchActivities {
     try {
       // Untyped and without a run id: the signal reaches the batch's current execution.
       workflowClient.newUntypedWorkflowStub(batchWorkflowId).signal(RUN_FINISHED, outcome);
-    } catch (WorkflowNotFoundException closed) {
-      // The batch has ended (stopped, say): nothing waits for this report any more.
+    } catch (WorkflowNotFoundException e) {
+      if (!endedForGood(batchWorkflowId)) {
+        throw e; // between two executions of a continue-as-new: retried
+      }
+      // The batch has ended (stopped, say) or is gone: nothing will ever wait for this report.
     }
+  }
+
+  private boolean endedForGood(String workflowId) {
+    WorkflowExecutionStatus status;
+    try {
+      status = workflowClient.newUntypedWorkflowStub(workflowId).describe().getStatus();
+    } catch (WorkflowNotFoundException gone) {
+      return true;
+    }
+    return status != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
+        && status != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW;
   }
 
   @Override

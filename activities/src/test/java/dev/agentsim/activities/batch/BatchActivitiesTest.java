@@ -10,14 +10,16 @@ import static dev.agentsim.activities.ActivitiesTestSupport.scripted;
 import static dev.agentsim.activities.ActivitiesTestSupport.settings;
 import static dev.agentsim.activities.ActivitiesTestSupport.wireMock;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.agentsim.activities.ActivitiesTestSupport.Database;
 import dev.agentsim.activities.ActivitiesTestSupport.Temporal;
 import dev.agentsim.store.batch.Batch;
+import dev.agentsim.store.run.Evaluation;
 import dev.agentsim.store.run.Run;
 import dev.agentsim.store.run.RunSort;
+import dev.agentsim.store.run.RunStatus;
 import dev.agentsim.workflows.BatchStatus;
 import dev.agentsim.workflows.ErrorCategory;
 import dev.agentsim.workflows.StopReason;
@@ -27,10 +29,10 @@ import dev.agentsim.workflows.Verdict;
 import dev.agentsim.workflows.batch.BatchInput;
 import dev.agentsim.workflows.batch.BatchProgress;
 import dev.agentsim.workflows.batch.BatchWorkflow;
+import dev.agentsim.workflows.batch.BatchWorkflowImpl;
 import dev.agentsim.workflows.batch.RunCounts;
 import dev.agentsim.workflows.run.RunOutcome;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
@@ -114,10 +116,44 @@ class BatchActivitiesTest {
   }
 
   @Test
-  void aMissingBatchFailsTheReportSoItIsRetried() {
-    assertThatThrownBy(() -> activities.reportRun("batch-" + UUID.randomUUID(),
+  void aReportToABatchThatHasEndedCountsAsDelivered() {
+    String workflowId = "fake-batch-" + UUID.randomUUID();
+    BatchWorkflow batch = temporal.env.getWorkflowClient().newWorkflowStub(BatchWorkflow.class,
+        WorkflowOptions.newBuilder().setTaskQueue(FAKE_BATCH_QUEUE).setWorkflowId(workflowId).build());
+    WorkflowClient.start(batch::run, (BatchInput) null);
+    activities.reportRun(workflowId, new RunOutcome(0, Verdict.SUCCESS, TerminationReason.USER_STOP, ErrorCategory.NONE));
+    temporal.env.getWorkflowClient().newUntypedWorkflowStub(workflowId).getResult(BatchStatus.class);
+
+    assertThatCode(() -> activities.reportRun(workflowId,
+        new RunOutcome(1, Verdict.SUCCESS, TerminationReason.USER_STOP, ErrorCategory.NONE)))
+        .doesNotThrowAnyException();
+    assertThatCode(() -> activities.reportRun("batch-" + UUID.randomUUID(),
         new RunOutcome(0, Verdict.SUCCESS, TerminationReason.USER_STOP, ErrorCategory.NONE)))
-        .isInstanceOf(WorkflowNotFoundException.class);
+        .as("a batch Temporal does not know").doesNotThrowAnyException();
+  }
+
+  @Test
+  void settlesRunsWhoseWorkflowsEndedAndLeavesRunningOnes() {
+    UUID batchId = newBatch(3);
+    // Run 0 never started; run 1 is still running; run 2 recorded its own end before its workflow ended.
+    WorkflowClient client = temporal.env.getWorkflowClient();
+    WorkflowClient.start(client.newWorkflowStub(BatchWorkflow.class, WorkflowOptions.newBuilder()
+        .setTaskQueue(FAKE_BATCH_QUEUE).setWorkflowId(BatchWorkflow.runWorkflowId(batchId.toString(), 1)).build())::run,
+        (BatchInput) null);
+    UUID run2 = UUID.fromString(BatchWorkflowImpl.runId(batchId.toString(), 2));
+    DB.runs.start(run2, batchId, 2, List.of(), 3, settings(false, 3, FAST_RETRY));
+    DB.runs.complete(run2, TerminationReason.MAX_TURNS, Evaluation.judged(List.of(), null, null), null);
+
+    List<RunOutcome> settled = activities.settleRuns(batchId.toString(), 3, List.of(0, 1, 2));
+
+    assertThat(settled).containsExactly(
+        new RunOutcome(0, Verdict.ERROR, null, ErrorCategory.UNKNOWN),
+        new RunOutcome(2, Verdict.SUCCESS, TerminationReason.MAX_TURNS, ErrorCategory.NONE));
+    Run lost = DB.runs.find(batchId, UUID.fromString(BatchWorkflowImpl.runId(batchId.toString(), 0))).orElseThrow();
+    assertThat(lost.status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(lost.verdict()).isEqualTo(Verdict.ERROR);
+    assertThat(lost.errorMessage()).contains("was never started");
+    assertThat(DB.runs.find(batchId, UUID.fromString(BatchWorkflowImpl.runId(batchId.toString(), 1)))).isEmpty();
   }
 
   @Test
