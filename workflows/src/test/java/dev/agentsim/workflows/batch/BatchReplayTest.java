@@ -21,26 +21,17 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Determinism: histories the batch workflow writes today replay against today's code, and the
- * histories recorded under {@code src/test/resources/histories/} keep replaying after every
- * change (guard incompatible changes with {@code Workflow.getVersion}).
+ * Determinism: histories the batch workflow writes today replay against today's code (the
+ * recorded ones replay in ReplaySetTest; guard incompatible changes with {@code Workflow.getVersion}).
  *
  * <p>To record the current code's histories after a deliberate, versioned change, beside the older
  * ones: {@code ./mvnw -pl workflows test -Dtest=BatchReplayTest -DrecordHistories=<suffix>} writes
- * {@code batch-3-runs-<suffix>.json} and {@code batch-cancelled-<suffix>.json}; add them to
- * {@link #recordedBatchHistoryReplays}.
+ * {@code batch-3-runs-<suffix>.json} and {@code batch-cancelled-<suffix>.json}.
  */
 @Timeout(60)
 class BatchReplayTest extends WorkflowTestSupport {
-
-  /** A batch of three runs, two at a time, one judged FAILED; recorded with this very code. */
-  static final String RECORDED_BATCH = "histories/batch-3-runs.json";
-  /** A batch of three runs, two at a time, stopped by the cancel signal while two were in flight. */
-  static final String RECORDED_CANCELLED_BATCH = "histories/batch-cancelled.json";
 
   @Test
   void completedBatchAndItsRunsReplay() throws Exception {
@@ -70,14 +61,7 @@ class BatchReplayTest extends WorkflowTestSupport {
     }
   }
 
-  /** Histories recorded by earlier versions of the workflow code, which must keep replaying. */
-  @ParameterizedTest
-  @ValueSource(strings = {RECORDED_BATCH, RECORDED_CANCELLED_BATCH,
-      "histories/batch-3-runs-window-v1.json", "histories/batch-cancelled-window-v1.json",
-      "histories/batch-3-runs-self-healing-v1.json", "histories/batch-cancelled-self-healing-v1.json"})
-  void recordedBatchHistoryReplays(String resource) throws Exception {
-    WorkflowReplayer.replayWorkflowExecutionFromResource(resource, BatchWorkflowImpl.class);
-  }
+
 
   /** Not a test: records the current code's histories, on demand only. */
   @Test

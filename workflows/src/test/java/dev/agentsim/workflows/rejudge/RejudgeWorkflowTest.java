@@ -11,6 +11,9 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.testing.WorkflowReplayer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import io.temporal.worker.Worker;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +25,7 @@ import java.util.function.Predicate;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -79,6 +83,22 @@ class RejudgeWorkflowTest {
 
     WorkflowReplayer.replayWorkflowExecution(client.fetchHistory(RejudgeWorkflow.workflowId(BATCH, 2)),
         RejudgeWorkflowImpl.class);
+  }
+
+  /** Not a test: records this code's rejudge into the replay set's {@code histories/<release>/}, on demand only. */
+  @Test
+  @EnabledIfSystemProperty(named = "recordReplaySet", matches = "[\\w.-]+")
+  void recordReplaySet() throws Exception {
+    Path file = Path.of("src/test/resources/histories", System.getProperty("recordReplaySet"), "rejudge.json");
+    if (Files.exists(file)) {
+      return;
+    }
+    fake.runs = 5;
+    fake.failing = sequence -> sequence == 3;
+    rejudge(2, -1);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, client.fetchHistory(RejudgeWorkflow.workflowId(BATCH, 2)).toJson(true),
+        StandardCharsets.UTF_8);
   }
 
   @Test

@@ -20,23 +20,15 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Determinism of the turn loop: live histories replay, and so does the recorded one under
- * {@code src/test/resources/histories/}. Re-record after a deliberate, versioned change with
+ * Determinism of the turn loop: live histories replay (recorded ones: see ReplaySetTest). Record
+ * one after a deliberate, versioned change with
  * {@code ./mvnw -pl workflows test -Dtest=ConversationReplayTest#recordHistory
  * -DrecordHistories=cancelled=histories/conversation-cancelled-v1.json}, keeping the older files.
  */
 @Timeout(60)
 class ConversationReplayTest extends WorkflowTestSupport {
-
-  /** The agent greets, three exchanges, MAX_TURNS, with a run timeout pending. */
-  static final String RECORDED_CONVERSATION = "histories/conversation-max-turns.json";
-
-  /** Stopped while the agent was asked, recorded before turns were stored exactly once. */
-  static final String RECORDED_CANCELLED_BEFORE_EXACTLY_ONCE_TURNS = "histories/conversation-cancelled-v0.json";
 
   @Test
   void finishedConversationReplays() throws Exception {
@@ -46,17 +38,6 @@ class ConversationReplayTest extends WorkflowTestSupport {
   @Test
   void cancelledConversationReplays() throws Exception {
     WorkflowReplayer.replayWorkflowExecution(cancelledConversation(), ConversationWorkflowImpl.class);
-  }
-
-  /** Histories recorded by earlier versions of the workflow code, which must keep replaying. */
-  @ParameterizedTest
-  @ValueSource(strings = {RECORDED_CONVERSATION, RECORDED_CANCELLED_BEFORE_EXACTLY_ONCE_TURNS,
-      "histories/conversation-max-turns-v1.json", "histories/conversation-cancelled-v1.json",
-      "histories/conversation-max-turns-v2.json", "histories/conversation-cancelled-v2.json",
-      "histories/conversation-max-turns-v3.json", "histories/conversation-cancelled-v3.json",
-      "histories/conversation-scripted-v3.json"})
-  void recordedConversationHistoryReplays(String resource) throws Exception {
-    WorkflowReplayer.replayWorkflowExecutionFromResource(resource, ConversationWorkflowImpl.class);
   }
 
   /**
