@@ -12,9 +12,11 @@ import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -61,20 +63,53 @@ public class TemporalWorkerConfiguration {
 
   /**
    * The in-process test server knows no custom search attributes until told; a real cluster gets
-   * them from its setup (see docker-compose.yml). Its lock log is replaced, see {@link TimeLockLog}.
+   * them from its setup (see docker-compose.yml). Its lock log is replaced, see {@link TimeLockLog},
+   * and it forgets closed workflows a while after they close, see {@link ClosedWorkflowRetention}.
    */
   @Bean
-  SmartInitializingSingleton prepareInProcessServer(ObjectProvider<TestWorkflowEnvironment> testServer) {
-    return () -> testServer.ifAvailable(environment -> {
-      for (SearchAttributeKey<String> key : List.of(SimulationSearchAttributes.PROJECT,
-          SimulationSearchAttributes.BATCH, SimulationSearchAttributes.SCENARIO, SimulationSearchAttributes.STATUS)) {
-        environment.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+  InProcessServerPreparation prepareInProcessServer(ObjectProvider<TestWorkflowEnvironment> testServer,
+      @Value("${simulator.embedded-temporal.keep-closed:15s}") String keepClosed) {
+    return new InProcessServerPreparation(testServer, DurationStyle.detectAndParse(keepClosed));
+  }
+
+  static final class InProcessServerPreparation implements SmartInitializingSingleton, DisposableBean {
+
+    private final ObjectProvider<TestWorkflowEnvironment> testServer;
+    private final Duration keepClosed;
+    private ClosedWorkflowRetention retention;
+
+    InProcessServerPreparation(ObjectProvider<TestWorkflowEnvironment> testServer, Duration keepClosed) {
+      this.testServer = testServer;
+      this.keepClosed = keepClosed;
+    }
+
+    @Override
+    public void afterSingletonsInstantiated() {
+      testServer.ifAvailable(environment -> {
+        for (SearchAttributeKey<String> key : List.of(SimulationSearchAttributes.PROJECT,
+            SimulationSearchAttributes.BATCH, SimulationSearchAttributes.SCENARIO, SimulationSearchAttributes.STATUS)) {
+          environment.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+        }
+        try {
+          TimeLockLog.install(environment);
+        } catch (IllegalStateException e) {
+          log.warn("The in-process Temporal server keeps its slow lock log: {}", e.getMessage());
+        }
+        try {
+          retention = ClosedWorkflowRetention.of(environment).every(keepClosed);
+          log.info("The in-process Temporal server forgets a workflow {} to {} after it closes (its results stay "
+              + "in the database)", keepClosed, keepClosed.multipliedBy(2));
+        } catch (IllegalStateException e) {
+          log.warn("The in-process Temporal server keeps its closed workflows: {}", e.getMessage());
+        }
+      });
+    }
+
+    @Override
+    public void destroy() {
+      if (retention != null) {
+        retention.close();
       }
-      try {
-        TimeLockLog.install(environment);
-      } catch (IllegalStateException e) {
-        log.warn("The in-process Temporal server keeps its slow lock log: {}", e.getMessage());
-      }
-    });
+    }
   }
 }

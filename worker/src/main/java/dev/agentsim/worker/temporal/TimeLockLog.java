@@ -120,7 +120,7 @@ final class TimeLockLog extends LinkedList<Object> {
     }
   }
 
-  private static Object read(Object target, String name) throws ReflectiveOperationException {
+  static Object read(Object target, String name) throws ReflectiveOperationException {
     return field(target.getClass(), name).get(target);
   }
 
