@@ -196,6 +196,12 @@ class BatchActivitiesTest {
     public void cancel(String reason) {}
 
     @Override
+    public void stopBatch(String reason) {}
+
+    @Override
+    public void validateStopBatch(String reason) {}
+
+    @Override
     public void runFinished(RunOutcome outcome) {
       counts = counts.plus(outcome);
       lastSequence = outcome.sequence();

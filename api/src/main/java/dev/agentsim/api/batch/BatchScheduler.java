@@ -24,6 +24,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowUpdateException;
 import io.temporal.common.SearchAttributes;
 import dev.agentsim.store.definition.CognigyRestAgentConfig;
 import dev.agentsim.store.definition.HttpAgentConfig;
@@ -296,9 +297,9 @@ public class BatchScheduler {
       return;
     }
     try {
-      temporal.newWorkflowStub(BatchWorkflow.class, BatchWorkflow.workflowId(batch.id().toString())).cancel(reason);
-    } catch (WorkflowNotFoundException e) {
-      // finished between the read and the signal
+      temporal.newWorkflowStub(BatchWorkflow.class, BatchWorkflow.workflowId(batch.id().toString())).stopBatch(reason);
+    } catch (WorkflowUpdateException | WorkflowNotFoundException e) {
+      // finished, or stopping already, between the read and the stop: it stays as it is
     }
   }
 }

@@ -4,6 +4,8 @@ import dev.agentsim.workflows.BatchStatus;
 import dev.agentsim.workflows.run.RunOutcome;
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
+import io.temporal.workflow.UpdateMethod;
+import io.temporal.workflow.UpdateValidatorMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
@@ -22,9 +24,23 @@ public interface BatchWorkflow {
   @WorkflowMethod
   BatchStatus run(BatchInput input);
 
-  /** Stops the batch: in-flight runs are cancelled and keep their partial transcripts. */
+  /**
+   * Stops the batch: in-flight runs are cancelled and keep their partial transcripts. Kept for
+   * batches started before {@link #stopBatch}; it cannot tell whether the stop was taken.
+   */
   @SignalMethod
   void cancel(String reason);
+
+  /**
+   * Stops the batch as {@link #cancel} does, and answers once the stop is taken; the batch reads
+   * {@code stopped} once its runs have recorded their partial transcripts.
+   */
+  @UpdateMethod
+  void stopBatch(String reason);
+
+  /** A batch that has finished, or is stopping already, refuses to be stopped. */
+  @UpdateValidatorMethod(updateName = "stopBatch")
+  void validateStopBatch(String reason);
 
   /** A run reports its outcome; duplicates are ignored. */
   @SignalMethod

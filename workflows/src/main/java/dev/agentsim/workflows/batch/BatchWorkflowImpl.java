@@ -211,6 +211,21 @@ public class BatchWorkflowImpl implements BatchWorkflow {
   }
 
   @Override
+  public void stopBatch(String reason) {
+    requestStop(BatchStatus.STOPPED, StopReason.USER_CANCELLED);
+  }
+
+  @Override
+  public void validateStopBatch(String reason) {
+    if (status.isFinal()) {
+      throw new IllegalStateException("The batch has finished: " + status.wire());
+    }
+    if (stopStatus != null) {
+      throw new IllegalStateException("The batch is stopping already");
+    }
+  }
+
+  @Override
   public void runFinished(RunOutcome outcome) {
     lastHeardMillis = Workflow.currentTimeMillis();
     if (!inFlight.remove(outcome.sequence())) {

@@ -21,9 +21,11 @@ import dev.agentsim.workflows.run.RunActivities.Conclusion;
 import dev.agentsim.workflows.run.ConversationWorkflow;
 import dev.agentsim.workflows.run.RunInput;
 import dev.agentsim.workflows.run.RunOutcome;
+import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
+import io.temporal.client.WorkflowUpdateException;
 import io.temporal.common.SearchAttributeKey;
 import io.temporal.failure.CanceledFailure;
 import java.time.Duration;
@@ -213,6 +215,24 @@ class BatchWorkflowTest extends WorkflowTestSupport {
         new BatchProgress(BatchStatus.STOPPED, 10, new RunCounts(0, 0, 0, 3), 0, 3));
     assertThat(searchAttribute(BatchWorkflow.workflowId(input.batchId()), SimulationSearchAttributes.STATUS))
         .isEqualTo("stopped");
+  }
+
+  @Test
+  void theStopUpdateIsTakenOnceAndRefusedAfterwards() {
+    fakes.agent(fakes::hang);
+    BatchInput input = batch(10, 3, false, 0, runSettings(1));
+
+    BatchWorkflow batch = SimulationTesting.startBatch(client, taskQueue, input);
+    FakeActivities.waitUntil("three runs in flight", () -> fakes.hanging() == 3);
+    batch.stopBatch("user");
+
+    assertThatThrownBy(() -> batch.stopBatch("again")).isInstanceOf(WorkflowUpdateException.class)
+        .rootCause().hasMessageContaining("The batch is stopping already");
+    assertThat(awaitResult(batch)).isEqualTo(BatchStatus.STOPPED);
+    assertThat(fakes.batchesFinished())
+        .containsExactly(new Finished(input.batchId(), BatchStatus.STOPPED, StopReason.USER_CANCELLED));
+    assertThat(sequencesOf(fakes.recordedStopped())).containsExactlyInAnyOrder(0, 1, 2);
+    assertThatThrownBy(() -> batch.stopBatch("after it ended")).isInstanceOf(WorkflowException.class);
   }
 
   @Test
