@@ -28,12 +28,15 @@ public class SimulatorEnvironment implements EnvironmentPostProcessor {
   public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
     Set<String> roles = roles(environment.getProperty("simulator.roles", "api,worker"));
     Map<String, Object> defaults = new HashMap<>();
-    defaults.put("spring.temporal.start-workers", roles.contains("worker"));
+    boolean inProcess = !environment.containsProperty("spring.temporal.connection.target");
+    // Workers of a Temporal server of its own start once it answers (TemporalWorkersStart), not
+    // with the application: a server still starting would otherwise end the process.
+    defaults.put("spring.temporal.start-workers", roles.contains("worker") && inProcess);
+    defaults.put("simulator.worker.start-when-reachable", roles.contains("worker") && !inProcess);
     if (!roles.contains("api")) {
       defaults.put("spring.main.web-application-type", "none");
     }
-    defaults.put("spring.temporal.test-server.enabled",
-        !environment.containsProperty("spring.temporal.connection.target"));
+    defaults.put("spring.temporal.test-server.enabled", inProcess);
     environment.getPropertySources().addLast(new MapPropertySource("simulatorDefaults", defaults));
   }
 

@@ -12,8 +12,12 @@ import io.temporal.serviceclient.OperatorServiceStubsOptions;
 import io.temporal.testserver.TestServer;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -21,54 +25,58 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The service against a Temporal server of its own, here the standalone test server as a fresh
- * cluster would be: nobody has registered the search attributes batches carry.
+ * cluster would be: it comes up after the service, and nobody has registered the search
+ * attributes batches carry.
  */
 class StandaloneTemporalTest extends EmbeddedAppTest {
 
   private static final int PORT = freePort();
-  private static final TestServer.PortBoundTestServer TEMPORAL = TestServer.createPortBoundServer(PORT, true);
+  /** The server comes up well after the service: its workers must wait for it, not give up. */
+  private static final CompletableFuture<TestServer.PortBoundTestServer> TEMPORAL = CompletableFuture.supplyAsync(
+      () -> TestServer.createPortBoundServer(PORT, true), CompletableFuture.delayedExecutor(12, TimeUnit.SECONDS));
 
   @DynamicPropertySource
   static void temporal(DynamicPropertyRegistry properties) {
     properties.add("spring.temporal.connection.target", () -> "127.0.0.1:" + PORT);
     // As the service decides when it finds a target at start; this source comes after that decision.
     properties.add("spring.temporal.test-server.enabled", () -> "false");
+    properties.add("spring.temporal.start-workers", () -> "false");
+    properties.add("simulator.worker.start-when-reachable", () -> "true");
   }
 
   @AfterAll
   static void stopTemporal() {
-    TEMPORAL.close();
+    TEMPORAL.join().close();
   }
 
   @Test
-  void aFreshServerGetsTheSearchAttributesAndRunsABatch() {
+  void workersWaitForTheServerRegisterTheSearchAttributesAndRunABatch() {
     String agent = createAgent("/agent");
     String model = createModel();
     String scenario = createScenario(Map.of("successCriteria",
         List.of(Map.of("type", "contains", "params", Map.of("value", "confirmed")))));
+    TEMPORAL.join();
+    OperatorServiceStubs operator = OperatorServiceStubs.newServiceStubs(OperatorServiceStubsOptions.newBuilder()
+        .setTarget("127.0.0.1:" + PORT).validateAndBuildWithDefaults());
+    try {
+      Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+        for (String name : List.of("SimulationProject", "SimulationBatch", "SimulationScenario", "SimulationStatus")) {
+          assertThatThrownBy(() -> operator.blockingStub().addSearchAttributes(AddSearchAttributesRequest.newBuilder()
+              .setNamespace("default").putSearchAttributes(name, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD).build()))
+              .as("%s is registered already", name)
+              .isInstanceOfSatisfying(StatusRuntimeException.class,
+                  e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS));
+        }
+      });
+    } finally {
+      operator.shutdownNow();
+    }
 
     Http.Response scheduled = schedule(scenario, scheduleBody(agent, model, 2, Map.of()));
 
     assertThat(scheduled.status()).as("%s", scheduled.body()).isEqualTo(201);
     Map<String, Object> batch = awaitBatch(scenario, (String) scheduled.body().get("id"), "completed");
     assertThat(batch).containsEntry("completedRuns", 2);
-  }
-
-  @Test
-  void theServerKnowsTheSearchAttributesOnceTheServiceHasStarted() {
-    OperatorServiceStubs operator = OperatorServiceStubs.newServiceStubs(OperatorServiceStubsOptions.newBuilder()
-        .setTarget("127.0.0.1:" + PORT).validateAndBuildWithDefaults());
-    try {
-      for (String name : List.of("SimulationProject", "SimulationBatch", "SimulationScenario", "SimulationStatus")) {
-        assertThatThrownBy(() -> operator.blockingStub().addSearchAttributes(AddSearchAttributesRequest.newBuilder()
-            .setNamespace("default").putSearchAttributes(name, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD).build()))
-            .as("%s is registered already", name)
-            .isInstanceOfSatisfying(StatusRuntimeException.class,
-                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS));
-      }
-    } finally {
-      operator.shutdownNow();
-    }
   }
 
   private static int freePort() {

@@ -64,21 +64,14 @@ final class SearchAttributeRegistration {
     return missing;
   }
 
-  /** As {@link #registerMissing}, logging instead of failing: the service can start either way. */
-  static void registerOrExplain(WorkflowServiceStubs service, String namespace) {
-    try {
-      List<String> registered = registerMissing(service, namespace);
-      if (!registered.isEmpty()) {
-        log.info("Registered the search attributes {} in Temporal namespace {}", registered, namespace);
-      }
-    } catch (RuntimeException e) {
-      Map<String, String> keywords = new LinkedHashMap<>();
-      NAMES.forEach(name -> keywords.put(name, "Keyword"));
-      log.error("Temporal namespace {} may lack the search attributes {}, and they could not be registered ({}): "
-              + "batches cannot start until they are. Register them with: temporal operator search-attribute create "
-              + "--namespace {} {}", namespace, NAMES, e.getMessage(), namespace,
-          keywords.entrySet().stream().map(entry -> "--name " + entry.getKey() + " --type " + entry.getValue())
-              .collect(Collectors.joining(" ")));
-    }
+  /** Says which attributes may be missing and how to register them, when the service may not. */
+  static void explain(String namespace, RuntimeException failure) {
+    Map<String, String> keywords = new LinkedHashMap<>();
+    NAMES.forEach(name -> keywords.put(name, "Keyword"));
+    log.error("Temporal namespace {} may lack the search attributes {}, and they could not be registered ({}): "
+            + "batches cannot start until they are. Register them with: temporal operator search-attribute create "
+            + "--namespace {} {}", namespace, NAMES, failure.getMessage(), namespace,
+        keywords.entrySet().stream().map(entry -> "--name " + entry.getKey() + " --type " + entry.getValue())
+            .collect(Collectors.joining(" ")));
   }
 }

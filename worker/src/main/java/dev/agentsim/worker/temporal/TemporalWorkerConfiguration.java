@@ -3,7 +3,6 @@ package dev.agentsim.worker.temporal;
 import dev.agentsim.workflows.batch.SimulationSearchAttributes;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.common.SearchAttributeKey;
-import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.spring.boot.TemporalOptionsCustomizer;
 import io.temporal.spring.boot.WorkerOptionsCustomizer;
 import io.temporal.testing.TestEnvironmentOptions;
@@ -17,7 +16,6 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -61,17 +59,6 @@ public class TemporalWorkerConfiguration {
   @Bean
   TemporalOptionsCustomizer<TestEnvironmentOptions.Builder> inProcessServerInRealTime() {
     return builder -> builder.setUseTimeskipping(false);
-  }
-
-  /**
-   * A Temporal server of its own (not the in-process one) gets the search attributes it lacks, so
-   * a standalone server or a fresh cluster does not refuse every batch.
-   */
-  @Bean
-  @ConditionalOnProperty(name = "spring.temporal.test-server.enabled", havingValue = "false")
-  SmartInitializingSingleton registerSearchAttributes(WorkflowServiceStubs service,
-      @Value("${spring.temporal.namespace:default}") String namespace) {
-    return () -> SearchAttributeRegistration.registerOrExplain(service, namespace);
   }
 
   /**

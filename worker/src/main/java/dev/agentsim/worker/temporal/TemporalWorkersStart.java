@@ -1,0 +1,99 @@
+package dev.agentsim.worker.temporal;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.worker.WorkerFactory;
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Starts the workers of a Temporal server of the service's own once the server answers: a worker
+ * started before its Temporal server (both coming up together, or the server restarting) keeps
+ * trying, every second at first and at most every 30 s, instead of ending its process. The
+ * search attributes the namespace lacks are registered first (see {@link SearchAttributeRegistration}).
+ */
+@Component
+@ConditionalOnProperty(name = "simulator.worker.start-when-reachable", havingValue = "true")
+public class TemporalWorkersStart implements ApplicationListener<ApplicationReadyEvent>, DisposableBean {
+
+  private static final Logger log = LoggerFactory.getLogger(TemporalWorkersStart.class);
+  private static final Duration FIRST_WAIT = Duration.ofSeconds(1);
+  private static final Duration LONGEST_WAIT = Duration.ofSeconds(30);
+
+  private final WorkerFactory workers;
+  private final WorkflowServiceStubs service;
+  private final String namespace;
+  private final String target;
+  private volatile Thread starting;
+
+  public TemporalWorkersStart(WorkerFactory workers, WorkflowServiceStubs service,
+      @Value("${spring.temporal.namespace:default}") String namespace,
+      @Value("${spring.temporal.connection.target:}") String target) {
+    this.workers = workers;
+    this.service = service;
+    this.namespace = namespace;
+    this.target = target;
+  }
+
+  @Override
+  public void onApplicationEvent(ApplicationReadyEvent event) {
+    Thread thread = new Thread(this::startWhenReachable, "temporal-workers-start");
+    thread.setDaemon(true);
+    starting = thread;
+    thread.start();
+  }
+
+  private void startWhenReachable() {
+    Duration wait = FIRST_WAIT;
+    while (!Thread.currentThread().isInterrupted()) {
+      try {
+        register();
+        workers.start();
+        log.info("Temporal workers polling {} (namespace {})", target, namespace);
+        return;
+      } catch (RuntimeException e) {
+        log.warn("Temporal at {} does not answer yet ({}): trying again in {} s", target, e.getMessage(),
+            wait.toSeconds());
+      }
+      try {
+        Thread.sleep(wait.toMillis());
+      } catch (InterruptedException e) {
+        return;
+      }
+      wait = wait.multipliedBy(2).compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : wait.multipliedBy(2);
+    }
+  }
+
+  /** Registers the search attributes; a server that answers but refuses is explained, and the workers start anyway. */
+  private void register() {
+    try {
+      List<String> registered = SearchAttributeRegistration.registerMissing(service, namespace);
+      if (!registered.isEmpty()) {
+        log.info("Registered the search attributes {} in Temporal namespace {}", registered, namespace);
+      }
+    } catch (StatusRuntimeException e) {
+      Status.Code code = e.getStatus().getCode();
+      if (code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED) {
+        throw e;
+      }
+      SearchAttributeRegistration.explain(namespace, e);
+    }
+  }
+
+  @Override
+  public void destroy() {
+    Thread thread = starting;
+    if (thread != null) {
+      thread.interrupt();
+    }
+  }
+}
