@@ -113,7 +113,18 @@ public class TurnKeeper {
   }
 
   public <T> T perRun(String runId, String what, Class<T> type, Supplier<T> load) {
-    return type.cast(perRun.get(new Key(runId, what), key -> load.get()));
+    // Not computeIfAbsent: a load may itself read something else the run keeps (the simulated
+    // user's brief reads the scenario), and a cache computation must not nest another.
+    Key key = new Key(runId, what);
+    Object kept = perRun.getIfPresent(key);
+    if (kept == null) {
+      Object loaded = load.get();
+      kept = perRun.asMap().putIfAbsent(key, loaded);
+      if (kept == null) {
+        kept = loaded;
+      }
+    }
+    return type.cast(kept);
   }
 
   /** The turn as an earlier attempt stored it, or an ended turn when the run is final already. */
