@@ -46,8 +46,8 @@ public class TemporalWorkersStart implements ApplicationListener<ApplicationRead
 
   @Override
   public void onApplicationEvent(ApplicationReadyEvent event) {
+    // Not a daemon: in a worker-only process nothing else keeps the JVM alive until the workers poll.
     Thread thread = new Thread(this::startWhenReachable, "temporal-workers-start");
-    thread.setDaemon(true);
     starting = thread;
     thread.start();
   }
