@@ -7,10 +7,7 @@ import dev.agentsim.workflows.StopReason;
 import dev.agentsim.workflows.batch.BatchActivities;
 import dev.agentsim.workflows.batch.BatchWorkflow;
 import dev.agentsim.workflows.run.RunOutcome;
-import dev.agentsim.store.run.Run;
 import dev.agentsim.store.run.RunRepository;
-import dev.agentsim.store.run.RunStatus;
-import dev.agentsim.workflows.ErrorCategory;
 import dev.agentsim.workflows.batch.BatchWorkflowImpl;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
@@ -67,14 +64,18 @@ public class BatchActivitiesImpl implements BatchActivities {
   }
 
   private boolean endedForGood(String workflowId) {
-    WorkflowExecutionStatus status;
-    try {
-      status = workflowClient.newUntypedWorkflowStub(workflowId).describe().getStatus();
-    } catch (WorkflowNotFoundException gone) {
-      return true;
-    }
+    WorkflowExecutionStatus status = statusOf(workflowId);
     return status != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
         && status != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW;
+  }
+
+  /** The workflow's status in Temporal; null for one Temporal does not know (never started, or forgotten). */
+  private WorkflowExecutionStatus statusOf(String workflowId) {
+    try {
+      return workflowClient.newUntypedWorkflowStub(workflowId).describe().getStatus();
+    } catch (WorkflowNotFoundException unknown) {
+      return null;
+    }
   }
 
   @Override
@@ -83,21 +84,15 @@ public class BatchActivitiesImpl implements BatchActivities {
     List<RunOutcome> settled = new ArrayList<>();
     for (int sequence : sequences) {
       String workflowId = BatchWorkflow.runWorkflowId(batchId, sequence);
-      WorkflowExecutionStatus status;
-      try {
-        status = workflowClient.newUntypedWorkflowStub(workflowId).describe().getStatus();
-      } catch (WorkflowNotFoundException never) {
-        status = null;
-      }
+      WorkflowExecutionStatus status = statusOf(workflowId);
       if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
         continue;
       }
       String what = status == null ? "was never started"
           : "ended as " + status.name().substring("WORKFLOW_EXECUTION_STATUS_".length()).toLowerCase(Locale.ROOT);
-      Run run = runs.settle(UUID.fromString(BatchWorkflowImpl.runId(batchId, sequence)), batch, sequence, maxTurns,
-          "The run's workflow " + what + " in Temporal (" + workflowId + ") without recording how the run ended");
-      settled.add(new RunOutcome(sequence, run.status() == RunStatus.STOPPED ? null : run.verdict(),
-          run.terminationReason(), run.errorCategory() == null ? ErrorCategory.NONE : run.errorCategory()));
+      settled.add(runs.settle(UUID.fromString(BatchWorkflowImpl.runId(batchId, sequence)), batch, sequence, maxTurns,
+          "The run's workflow " + what + " in Temporal (" + workflowId + ") without recording how the run ended")
+          .outcome());
     }
     return settled;
   }

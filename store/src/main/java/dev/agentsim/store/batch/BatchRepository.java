@@ -7,6 +7,9 @@ import dev.agentsim.workflows.BatchStatus;
 import dev.agentsim.workflows.StopReason;
 import dev.agentsim.workflows.Verdict;
 import dev.agentsim.workflows.batch.BatchInput;
+import dev.agentsim.workflows.run.RunOutcome;
+import dev.agentsim.store.run.Run;
+import dev.agentsim.store.run.RunStatus;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -129,27 +132,32 @@ public class BatchRepository {
   public record Unfinished(UUID id, String name, BatchStatus status, Instant startedAt, BatchInput workflowInput,
       List<RecordedRun> runs) {}
 
-  public record RecordedRun(int sequence, String status, Verdict verdict) {}
+  public record RecordedRun(int sequence, RunStatus status, Verdict verdict) {
 
-  public List<Unfinished> unfinished() {
-    return jdbc.sql("select * from batches where status in ('PENDING', 'RUNNING') order by created_at")
-        .query((rs, n) -> new Unfinished(rs.getObject("id", UUID.class), rs.getString("name"),
-            BatchStatus.valueOf(rs.getString("status")), Rows.instant(rs, "started_at"),
-            rs.getString("workflow_input") == null ? null : json.readValue(rs.getString("workflow_input"),
-                BatchInput.class), null))
-        .list()
-        .stream()
-        .map(batch -> new Unfinished(batch.id(), batch.name(), batch.status(), batch.startedAt(),
-            batch.workflowInput(), recordedRuns(batch.id())))
-        .toList();
+    public RunOutcome outcome() {
+      return Run.outcome(sequence, status, verdict, null, null);
+    }
   }
 
-  private List<RecordedRun> recordedRuns(UUID batchId) {
-    return jdbc.sql("select sequence, status, verdict from runs where batch_id = :id order by sequence")
-        .param("id", batchId)
-        .query((rs, n) -> new RecordedRun(rs.getInt("sequence"), rs.getString("status"),
+  public List<Unfinished> unfinished() {
+    List<UUID> ids = jdbc.sql("select id from batches where status in ('PENDING', 'RUNNING') order by created_at")
+        .query(UUID.class)
+        .list();
+    return ids.stream().map(this::unfinished).toList();
+  }
+
+  private Unfinished unfinished(UUID id) {
+    List<RecordedRun> runs = jdbc.sql("select sequence, status, verdict from runs where batch_id = :id order by sequence")
+        .param("id", id)
+        .query((rs, n) -> new RecordedRun(rs.getInt("sequence"), RunStatus.valueOf(rs.getString("status")),
             rs.getString("verdict") == null ? null : Verdict.valueOf(rs.getString("verdict"))))
         .list();
+    return jdbc.sql("select name, status, started_at, workflow_input from batches where id = :id")
+        .param("id", id)
+        .query((rs, n) -> new Unfinished(id, rs.getString("name"), BatchStatus.valueOf(rs.getString("status")),
+            Rows.instant(rs, "started_at"), rs.getString("workflow_input") == null ? null
+                : json.readValue(rs.getString("workflow_input"), BatchInput.class), runs))
+        .single();
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.agentsim.store.definition.ScenarioSpec.Criterion;
 import dev.agentsim.workflows.ErrorCategory;
 import dev.agentsim.workflows.TerminationReason;
 import dev.agentsim.workflows.Verdict;
+import dev.agentsim.workflows.run.RunOutcome;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -40,6 +41,18 @@ public record Run(
     String userPromptVersion,
     String userEndSignal,
     List<Turn> turns) {
+
+  /** What a finished run reports to its batch, as its record says. */
+  public RunOutcome outcome() {
+    return outcome(sequence, status, verdict, terminationReason, errorCategory);
+  }
+
+  /** As {@link #outcome()}, from the columns that tell it: a stopped run has no verdict. */
+  public static RunOutcome outcome(int sequence, RunStatus status, Verdict verdict, TerminationReason reason,
+      ErrorCategory category) {
+    return new RunOutcome(sequence, status == RunStatus.STOPPED ? null : verdict, reason,
+        category == null ? ErrorCategory.NONE : category);
+  }
 
   public Run withTurns(List<Turn> turns) {
     return new Run(id, batchId, sequence, status, verdict, terminationReason, errorCategory, errorMessage,

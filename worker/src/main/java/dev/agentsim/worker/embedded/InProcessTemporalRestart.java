@@ -4,13 +4,12 @@ import dev.agentsim.api.batch.BatchScheduler;
 import dev.agentsim.store.batch.BatchRepository;
 import dev.agentsim.store.batch.BatchRepository.RecordedRun;
 import dev.agentsim.store.batch.BatchRepository.Unfinished;
+import dev.agentsim.store.run.RunStatus;
 import dev.agentsim.workflows.BatchStatus;
-import dev.agentsim.workflows.ErrorCategory;
 import dev.agentsim.workflows.StopReason;
 import dev.agentsim.workflows.batch.BatchInput;
 import dev.agentsim.workflows.batch.BatchState;
 import dev.agentsim.workflows.batch.RunCounts;
-import dev.agentsim.workflows.run.RunOutcome;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -100,11 +99,10 @@ public class InProcessTemporalRestart {
     List<Integer> inFlight = new ArrayList<>();
     for (int sequence = 0; sequence < next; sequence++) {
       RecordedRun run = bySequence.get(sequence);
-      if (run == null || "RUNNING".equals(run.status())) {
+      if (run == null || run.status() == RunStatus.RUNNING) {
         inFlight.add(sequence);
       } else {
-        counts = counts.plus(new RunOutcome(sequence, "STOPPED".equals(run.status()) ? null : run.verdict(), null,
-            ErrorCategory.NONE));
+        counts = counts.plus(run.outcome());
       }
     }
     long deadline = 0;
