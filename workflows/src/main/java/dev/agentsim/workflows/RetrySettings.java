@@ -32,6 +32,12 @@ public record RetrySettings(int maxAttempts, long initialIntervalMillis, long at
    * the call rather than asking for its cancellation: the call may have just finished, and a
    * cancellation request for a finished activity fails the run's workflow task (the test server
    * answers ACTIVITY_UNKNOWN), which left stopped batches waiting.
+   *
+   * <p>Abandoning came without a {@code Workflow.getVersion}, and none can be added after the fact:
+   * the histories of runs cancelled before it and after it both lack a marker, so one code cannot
+   * replay both. The ones after it (from 2026-11-24; {@code conversation-cancelled-v0.json} in the
+   * replay set) are the ones that replay; the code that asked for cancellation lived for two hours
+   * of the project's first evening and was never released.
    */
   public ActivityOptions activityOptions() {
     return ActivityOptions.newBuilder()

@@ -79,7 +79,8 @@ class ReplaySetTest extends WorkflowTestSupport {
         "2026-12-06/conversation-tool-delay.json", "2026-12-06/conversation-continued-as-new.json",
         "2026-12-06/batch-completed.json", "2026-12-06/batch-stop-on-failure.json",
         "2026-12-06/batch-stopped.json", "2026-12-06/batch-cancelled-in-temporal.json",
-        "2026-12-06/batch-continued-as-new.json", "2026-12-06/rejudge.json");
+        "2026-12-06/batch-continued-as-new.json", "2026-12-06/rejudge.json",
+        "2026-12-06/conversation-counter-agent.json");
   }
 
   /** A conversation that no longer records its run first: the histories of the real one must not replay. */
@@ -103,7 +104,7 @@ class ReplaySetTest extends WorkflowTestSupport {
    * demand only; an existing recording stays as it is.
    */
   @ParameterizedTest
-  @ValueSource(strings = {"conversation-llm-persona", "conversation-failed", "conversation-timed-out",
+  @ValueSource(strings = {"conversation-llm-persona", "conversation-counter-agent", "conversation-failed", "conversation-timed-out",
       "conversation-tool-delay", "conversation-continued-as-new", "conversation-stopped-mid-turn", "batch-completed",
       "batch-stop-on-failure", "batch-stopped", "batch-cancelled-in-temporal", "batch-continued-as-new"})
   @EnabledIfSystemProperty(named = "recordReplaySet", matches = "[\\w.-]+")
@@ -114,6 +115,11 @@ class ReplaySetTest extends WorkflowTestSupport {
     }
     String workflowId = switch (path) {
       case "conversation-llm-persona" -> conversation(runSettings(2));
+      case "conversation-counter-agent" -> {
+        RunSettings base = runSettings(2);
+        yield conversation(new RunSettings(false, 2, base.maxEvents(), 0, base.session(), base.retry(), null, null,
+            "counter-agent-1", null));
+      }
       case "conversation-failed" -> {
         fakes.judge(conclusion -> Verdict.FAILED);
         yield conversation(runSettings(2));
