@@ -3,9 +3,11 @@ package dev.agentsim.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.agentsim.workflows.sweep.SweepWorkflow;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.client.WorkflowClient;
 import io.temporal.api.operatorservice.v1.AddSearchAttributesRequest;
 import io.temporal.serviceclient.OperatorServiceStubs;
 import io.temporal.serviceclient.OperatorServiceStubsOptions;
@@ -20,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -43,6 +46,9 @@ class StandaloneTemporalTest extends EmbeddedAppTest {
     properties.add("spring.temporal.start-workers", () -> "false");
     properties.add("simulator.worker.start-when-reachable", () -> "true");
   }
+
+  @Autowired
+  WorkflowClient temporal;
 
   @AfterAll
   static void stopTemporal() {
@@ -77,6 +83,9 @@ class StandaloneTemporalTest extends EmbeddedAppTest {
     assertThat(scheduled.status()).as("%s", scheduled.body()).isEqualTo(201);
     Map<String, Object> batch = awaitBatch(scenario, (String) scheduled.body().get("id"), "completed");
     assertThat(batch).containsEntry("completedRuns", 2);
+    assertThat(temporal.fetchHistory(SweepWorkflow.ID).getEvents().get(0)
+        .getWorkflowExecutionStartedEventAttributes().getCronSchedule())
+        .as("the sweep, as a cron workflow: the test server has no schedules").isEqualTo("*/5 * * * *");
   }
 
   private static int freePort() {

@@ -8,14 +8,11 @@ import dev.agentsim.workflows.batch.BatchActivities;
 import dev.agentsim.workflows.batch.BatchWorkflow;
 import dev.agentsim.workflows.run.RunOutcome;
 import dev.agentsim.store.run.RunRepository;
-import dev.agentsim.workflows.batch.BatchWorkflowImpl;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 /**
@@ -64,35 +61,19 @@ public class BatchActivitiesImpl implements BatchActivities {
   }
 
   private boolean endedForGood(String workflowId) {
-    WorkflowExecutionStatus status = statusOf(workflowId);
-    return status != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
-        && status != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW;
-  }
-
-  /** The workflow's status in Temporal; null for one Temporal does not know (never started, or forgotten). */
-  private WorkflowExecutionStatus statusOf(String workflowId) {
-    try {
-      return workflowClient.newUntypedWorkflowStub(workflowId).describe().getStatus();
-    } catch (WorkflowNotFoundException unknown) {
-      return null;
-    }
+    return !WorkflowFates.running(WorkflowFates.statusOf(workflowClient, workflowId));
   }
 
   @Override
   public List<RunOutcome> settleRuns(String batchId, int maxTurns, List<Integer> sequences) {
-    UUID batch = Failures.uuid(batchId, "batch");
+    Failures.uuid(batchId, "batch"); // an id that is no UUID fails for good, not once per run
     List<RunOutcome> settled = new ArrayList<>();
     for (int sequence : sequences) {
-      String workflowId = BatchWorkflow.runWorkflowId(batchId, sequence);
-      WorkflowExecutionStatus status = statusOf(workflowId);
-      if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-        continue;
+      WorkflowExecutionStatus status =
+          WorkflowFates.statusOf(workflowClient, BatchWorkflow.runWorkflowId(batchId, sequence));
+      if (status != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+        settled.add(WorkflowFates.settle(runs, batchId, sequence, maxTurns, status).outcome());
       }
-      String what = status == null ? "was never started"
-          : "ended as " + status.name().substring("WORKFLOW_EXECUTION_STATUS_".length()).toLowerCase(Locale.ROOT);
-      settled.add(runs.settle(UUID.fromString(BatchWorkflowImpl.runId(batchId, sequence)), batch, sequence, maxTurns,
-          "The run's workflow " + what + " in Temporal (" + workflowId + ") without recording how the run ended")
-          .outcome());
     }
     return settled;
   }

@@ -46,6 +46,7 @@ public class BatchController {
       String name,
       String status,
       String stopReason,
+      String stopDetail,
       int runs,
       int succeededRuns,
       int failedRuns,
@@ -85,8 +86,8 @@ public class BatchController {
     batches.errorsByCategory(batch.id()).forEach((category, runs) -> errors.put(category.name(), runs));
     return new BatchResponse(batch.id(), batch.projectId(), batch.scenarioId(), batch.agentId(), batch.modelId(),
         batch.name(), batch.status().wire(), batch.stopReason() == null ? null : batch.stopReason().name(),
-        batch.runs(), tally.succeeded(), tally.failed(), tally.errored(), tally.stopped(), tally.running(), errors,
-        UsageView.of(llmCalls.usageOfBatch(batch.id())), batch.evaluation(), batch.rejudging(),
+        batch.stopDetail(), batch.runs(), tally.succeeded(), tally.failed(), tally.errored(), tally.stopped(),
+        tally.running(), errors, UsageView.of(llmCalls.usageOfBatch(batch.id())), batch.evaluation(), batch.rejudging(),
         text(batch.createdAt()), text(batch.startedAt()), text(batch.completedAt()));
   }
 

@@ -13,6 +13,7 @@ import dev.agentsim.store.run.RunStatus;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.EnumMap;
@@ -74,7 +75,7 @@ public class BatchRepository {
         .param("now", Timestamp.from(now))
         .update();
     return new Batch(id, projectId, scenarioId, agentId, modelId, name, runs, BatchStatus.PENDING, null,
-        endPointType, runConfig, createdBy, now, null, null, new Batch.Tally(0, 0, 0, 0, 0), 1, false);
+        endPointType, runConfig, createdBy, now, null, null, new Batch.Tally(0, 0, 0, 0, 0), 1, false, null);
   }
 
   public Optional<Batch> find(String projectId, UUID id) {
@@ -179,6 +180,63 @@ public class BatchRepository {
         .param("id", id)
         .param("reason", reason.name())
         .param("now", now)
+        .update();
+  }
+
+  /**
+   * A batch the database says is not finished, for a check against Temporal.
+   *
+   * @param maxTurns its runs' exchange limit; 0 for a batch scheduled before its input was kept
+   */
+  public record Open(UUID id, int maxTurns) {}
+
+  /** Batches not finished that were created before {@code createdBefore}. */
+  public List<Open> openSince(Instant createdBefore) {
+    return jdbc.sql("""
+            select id, coalesce((workflow_input -> 'settings' ->> 'maxTurns')::int, 0) as max_turns
+            from batches where status in ('PENDING', 'RUNNING') and created_at < :before order by created_at""")
+        .param("before", Timestamp.from(createdBefore))
+        .query((rs, row) -> new Open(rs.getObject("id", UUID.class), rs.getInt("max_turns")))
+        .list();
+  }
+
+  /**
+   * Ends a batch its workflow can no longer end, saying why; its runs are settled first. A batch
+   * already finished stays as it is.
+   */
+  public void endForItsWorkflow(UUID id, BatchStatus status, StopReason reason, String detail) {
+    Timestamp now = Timestamp.from(Instant.now());
+    jdbc.sql("""
+            update batches set status = :status, stop_reason = :reason, stop_detail = :detail,
+                   started_at = coalesce(started_at, :now), completed_at = :now
+            where id = :id and status in ('PENDING', 'RUNNING')""")
+        .param("id", id)
+        .param("status", status.name())
+        .param("reason", reason == null ? null : reason.name(), Types.VARCHAR)
+        .param("detail", detail)
+        .param("now", now)
+        .update();
+  }
+
+  /** A rejudge the database says is under way. */
+  public record RejudgeUnderWay(UUID batchId, int number) {}
+
+  /** Rejudges under way that were started before {@code startedBefore}. */
+  public List<RejudgeUnderWay> rejudgesUnderWaySince(Instant startedBefore) {
+    return jdbc.sql("select batch_id, number from rejudges where status = 'RUNNING' and created_at < :before")
+        .param("before", Timestamp.from(startedBefore))
+        .query((rs, row) -> new RejudgeUnderWay(rs.getObject("batch_id", UUID.class), rs.getInt("number")))
+        .list();
+  }
+
+  /** Marks one rejudge failed, so the batch can be rejudged again; one already ended stays as it is. */
+  public void failRejudge(UUID batchId, int number) {
+    jdbc.sql("""
+            update rejudges set status = 'FAILED', completed_at = :now
+            where batch_id = :id and number = :number and status = 'RUNNING'""")
+        .param("id", batchId)
+        .param("number", number)
+        .param("now", Timestamp.from(Instant.now()))
         .update();
   }
 
@@ -321,7 +379,8 @@ public class BatchRepository {
         new Batch.Tally(rs.getInt("succeeded"), rs.getInt("failed"), rs.getInt("errored"),
             rs.getInt("stopped"), rs.getInt("running")),
         rs.getInt("evaluation"),
-        rs.getBoolean("rejudging"));
+        rs.getBoolean("rejudging"),
+        rs.getString("stop_detail"));
   }
 
 }

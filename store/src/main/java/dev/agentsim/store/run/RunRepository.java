@@ -477,6 +477,14 @@ public class RunRepository {
         .update());
   }
 
+  /** The sequences of the batch's runs recorded as running. */
+  public List<Integer> runningSequences(UUID batchId) {
+    return jdbc.sql("select sequence from runs where batch_id = :batch and status = 'RUNNING' order by sequence")
+        .param("batch", batchId)
+        .query(Integer.class)
+        .list();
+  }
+
   public Optional<Run> find(UUID batchId, UUID runId) {
     return jdbc.sql("select * from runs where id = :id and batch_id = :batch")
         .param("id", runId)

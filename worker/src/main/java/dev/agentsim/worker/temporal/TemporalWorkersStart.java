@@ -33,15 +33,17 @@ public class TemporalWorkersStart implements ApplicationListener<ApplicationRead
   private final WorkflowServiceStubs service;
   private final String namespace;
   private final String target;
+  private final SweepSchedule sweep;
   private volatile Thread starting;
 
   public TemporalWorkersStart(WorkerFactory workers, WorkflowServiceStubs service,
       @Value("${spring.temporal.namespace:default}") String namespace,
-      @Value("${spring.temporal.connection.target:}") String target) {
+      @Value("${spring.temporal.connection.target:}") String target, SweepSchedule sweep) {
     this.workers = workers;
     this.service = service;
     this.namespace = namespace;
     this.target = target;
+    this.sweep = sweep;
   }
 
   @Override
@@ -59,6 +61,7 @@ public class TemporalWorkersStart implements ApplicationListener<ApplicationRead
         register();
         workers.start();
         log.info("Temporal workers polling {} (namespace {})", target, namespace);
+        scheduleSweep();
         return;
       } catch (RuntimeException e) {
         log.warn("Temporal at {} does not answer yet ({}): trying again in {} s", target, e.getMessage(),
@@ -86,6 +89,14 @@ public class TemporalWorkersStart implements ApplicationListener<ApplicationRead
         throw e;
       }
       SearchAttributeRegistration.explain(namespace, e);
+    }
+  }
+
+  private void scheduleSweep() {
+    try {
+      sweep.ensure();
+    } catch (RuntimeException e) {
+      log.warn("The sweep could not be scheduled: batches whose workflow ends unrecorded stay running", e);
     }
   }
 
