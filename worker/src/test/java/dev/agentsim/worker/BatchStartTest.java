@@ -1,13 +1,16 @@
 package dev.agentsim.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.agentsim.api.batch.BatchScheduler;
 import dev.agentsim.api.batch.ScheduleRequest;
+import dev.agentsim.api.error.Unavailable;
 import dev.agentsim.store.batch.Batch;
 import dev.agentsim.store.batch.BatchRepository;
 import dev.agentsim.store.definition.DefinitionRepository;
 import io.grpc.Status;
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowServiceException;
@@ -38,7 +41,7 @@ class BatchStartTest extends EmbeddedAppTest {
     String modelId = createModel();
     String scenarioId = createScenario(Map.of());
     AtomicInteger lostAnswers = new AtomicInteger(1);
-    BatchScheduler scheduler = scheduler(lostAnswers);
+    BatchScheduler scheduler = scheduler(lostAnswers, new AtomicInteger());
 
     Batch batch = scheduler.schedule(new ScheduleRequest(PROJECT, UUID.fromString(scenarioId),
         UUID.fromString(agentId), UUID.fromString(modelId), "answer lost", 3, 2, false, 0, null, "api", null,
@@ -49,8 +52,29 @@ class BatchStartTest extends EmbeddedAppTest {
     assertThat(finished.get("completedRuns")).isEqualTo(3);
   }
 
-  /** The application's scheduler, over a client that loses Temporal's answer to the next starts. */
-  private BatchScheduler scheduler(AtomicInteger lostAnswers) {
+  @Test
+  void aStartTemporalNeverTookLeavesNothingBehindAndAsksToTryAgain() {
+    String agentId = createAgent("/agent");
+    String modelId = createModel();
+    String scenarioId = createScenario(Map.of());
+    AtomicInteger refused = new AtomicInteger(100);
+    BatchScheduler scheduler = scheduler(new AtomicInteger(), refused);
+    int before = batches.count(PROJECT, "api");
+
+    assertThatThrownBy(() -> scheduler.schedule(new ScheduleRequest(PROJECT, UUID.fromString(scenarioId),
+        UUID.fromString(agentId), UUID.fromString(modelId), "never taken", 3, 2, false, 0, null, "api", null,
+        Map.of(), "tester", null, null, null, null)))
+        .isInstanceOf(Unavailable.class)
+        .hasMessageContaining("Temporal did not start the batch");
+    assertThat(refused.get()).as("the start was tried more than once").isLessThan(99);
+    assertThat(batches.count(PROJECT, "api")).as("nothing half-created").isEqualTo(before);
+  }
+
+  /**
+   * The application's scheduler, over a client that loses Temporal's answer to the next
+   * {@code lostAnswers} starts and makes the next {@code refused} fail before reaching Temporal.
+   */
+  private BatchScheduler scheduler(AtomicInteger lostAnswers, AtomicInteger refused) {
     WorkflowClient losing = WorkflowClient.newInstance(temporal.getWorkflowServiceStubs(),
         WorkflowClientOptions.newBuilder(temporal.getOptions())
             .setInterceptors(new WorkflowClientInterceptorBase() {
@@ -60,6 +84,11 @@ class BatchStartTest extends EmbeddedAppTest {
                 return new WorkflowClientCallsInterceptorBase(next) {
                   @Override
                   public WorkflowStartOutput start(WorkflowStartInput input) {
+                    if (refused.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
+                      throw new WorkflowServiceException(WorkflowExecution.newBuilder()
+                          .setWorkflowId(input.getWorkflowId()).build(), input.getWorkflowType(),
+                          Status.UNAVAILABLE.asRuntimeException());
+                    }
                     WorkflowStartOutput started = super.start(input);
                     if (lostAnswers.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
                       throw new WorkflowServiceException(started.getWorkflowExecution(), input.getWorkflowType(),

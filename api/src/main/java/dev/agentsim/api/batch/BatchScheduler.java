@@ -2,6 +2,7 @@ package dev.agentsim.api.batch;
 
 import dev.agentsim.api.error.FieldError;
 import dev.agentsim.api.error.NotFound;
+import dev.agentsim.api.error.Unavailable;
 import dev.agentsim.store.batch.Batch;
 import dev.agentsim.store.batch.BatchRepository;
 import dev.agentsim.store.definition.AgentRevision;
@@ -138,7 +139,11 @@ public class BatchScheduler {
       start(options, input);
     } catch (NeverStarted e) {
       batches.delete(batchId);
-      throw e.failure;
+      throw new Unavailable("Temporal did not start the batch: " + e.getMessage() + "; nothing was scheduled",
+          e.failure);
+    } catch (RuntimeException e) {
+      // Perhaps started after all: kept, and ended by the sweep if Temporal never heard of it.
+      throw new Unavailable("Temporal did not confirm the start of batch " + batchId + ": " + e.getMessage(), e);
     }
     return batch;
   }

@@ -2,6 +2,7 @@ package dev.agentsim.api.batch;
 
 import dev.agentsim.api.error.Conflict;
 import dev.agentsim.api.error.NotFound;
+import dev.agentsim.api.error.Unavailable;
 import dev.agentsim.store.batch.Batch;
 import dev.agentsim.store.batch.BatchRepository;
 import dev.agentsim.store.definition.DefinitionRepository;
@@ -83,7 +84,7 @@ public class Rejudge {
           new RejudgeInput(batch.id().toString(), evaluation, concurrency, retry, -1));
     } catch (RuntimeException e) {
       batches.deleteRejudge(batch.id(), evaluation);
-      throw e;
+      throw new Unavailable("Temporal did not start the rejudge of batch " + batch.id() + ": " + e.getMessage(), e);
     }
     return batches.find(batch.projectId(), batch.id()).orElseThrow();
   }

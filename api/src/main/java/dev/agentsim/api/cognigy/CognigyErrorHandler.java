@@ -4,6 +4,7 @@ import dev.agentsim.api.error.Conflict;
 import dev.agentsim.api.error.FieldError;
 import dev.agentsim.api.error.NotFound;
 import dev.agentsim.api.error.TraceIds;
+import dev.agentsim.api.error.Unavailable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
@@ -25,7 +26,7 @@ public class CognigyErrorHandler {
   /** The 400 body; {@code field} is required there. */
   record ValidationError(String error, String field, String code, String traceId) {}
 
-  /** The 401/403/404/409/500 body. */
+  /** The 401/403/404/409/500/503 body. */
   record Error(String error, String code, String traceId) {}
 
   @ExceptionHandler(FieldError.class)
@@ -52,6 +53,14 @@ public class CognigyErrorHandler {
   @ExceptionHandler(Conflict.class)
   ResponseEntity<Error> conflict(Conflict e) {
     return ResponseEntity.status(HttpStatus.CONFLICT).body(new Error(e.getMessage(), e.code(), TraceIds.current()));
+  }
+
+  @ExceptionHandler(Unavailable.class)
+  ResponseEntity<Error> unavailable(Unavailable e) {
+    String traceId = TraceIds.current();
+    log.warn("{}, trace id {}", e.getMessage(), traceId, e.getCause());
+    return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+        .body(new Error(e.getMessage(), "TEMPORAL_UNAVAILABLE", traceId));
   }
 
   @ExceptionHandler(Exception.class)

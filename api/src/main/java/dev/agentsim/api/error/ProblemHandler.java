@@ -70,6 +70,12 @@ public class ProblemHandler {
     return problem(HttpStatus.CONFLICT, e.getMessage(), null, e.code());
   }
 
+  @ExceptionHandler(Unavailable.class)
+  ResponseEntity<ProblemDetail> unavailable(Unavailable e) {
+    log.warn("{}, trace id {}", e.getMessage(), TraceIds.current(), e.getCause());
+    return problem(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage(), null, "TEMPORAL_UNAVAILABLE");
+  }
+
   @ExceptionHandler(Exception.class)
   ResponseEntity<ProblemDetail> unexpected(Exception e) {
     String traceId = TraceIds.current();

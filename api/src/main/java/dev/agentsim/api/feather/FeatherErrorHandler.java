@@ -3,6 +3,7 @@ package dev.agentsim.api.feather;
 import dev.agentsim.api.error.FieldError;
 import dev.agentsim.api.error.NotFound;
 import dev.agentsim.api.error.TraceIds;
+import dev.agentsim.api.error.Unavailable;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +55,14 @@ public class FeatherErrorHandler {
   @ExceptionHandler(NotFound.class)
   ResponseEntity<ErrorResponse> notFound(NotFound e) {
     return ResponseEntity.badRequest().body(new ErrorResponse("not_found", e.getMessage()));
+  }
+
+  @ExceptionHandler(Unavailable.class)
+  ResponseEntity<ErrorResponse> unavailable(Unavailable e) {
+    String traceId = TraceIds.current();
+    log.warn("{}, trace id {}", e.getMessage(), traceId, e.getCause());
+    return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+        .body(new ErrorResponse("service_unavailable", e.getMessage() + " (trace id " + traceId + ")"));
   }
 
   @ExceptionHandler(Exception.class)

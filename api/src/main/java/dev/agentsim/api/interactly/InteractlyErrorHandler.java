@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.agentsim.api.error.FieldError;
 import dev.agentsim.api.error.NotFound;
 import dev.agentsim.api.error.TraceIds;
+import dev.agentsim.api.error.Unavailable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -57,6 +58,14 @@ public class InteractlyErrorHandler {
   @ExceptionHandler(NotFound.class)
   ResponseEntity<Map<String, String>> notFound(NotFound e) {
     return ResponseEntity.status(HttpStatus.NOT_FOUND).body(Map.of("detail", e.getMessage()));
+  }
+
+  @ExceptionHandler(Unavailable.class)
+  ResponseEntity<Map<String, String>> unavailable(Unavailable e) {
+    String traceId = TraceIds.current();
+    log.warn("{}, trace id {}", e.getMessage(), traceId, e.getCause());
+    return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+        .body(Map.of("detail", e.getMessage() + " (trace id " + traceId + ")"));
   }
 
   @ExceptionHandler(Exception.class)
