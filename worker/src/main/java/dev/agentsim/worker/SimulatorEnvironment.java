@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.Environment;
 import org.springframework.core.env.MapPropertySource;
 
 /**
@@ -15,7 +16,7 @@ import org.springframework.core.env.MapPropertySource;
  * configuration still overrides:
  * <ul>
  *   <li>{@code simulator.roles}: without {@code worker} no Temporal worker polls, without
- *       {@code api} no web server starts;</li>
+ *       {@code api} the web server answers health checks only, on {@code simulator.worker.health-port};</li>
  *   <li>Temporal's in-process test server runs unless {@code spring.temporal.connection.target}
  *       names a real cluster.</li>
  * </ul>
@@ -26,18 +27,33 @@ public class SimulatorEnvironment implements EnvironmentPostProcessor {
 
   @Override
   public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-    Set<String> roles = roles(environment.getProperty("simulator.roles", "api,worker"));
+    Set<String> roles = roles(environment);
     Map<String, Object> defaults = new HashMap<>();
     boolean inProcess = !environment.containsProperty("spring.temporal.connection.target");
     // Workers of a Temporal server of its own start once it answers (TemporalWorkersStart), not
     // with the application: a server still starting would otherwise end the process.
     defaults.put("spring.temporal.start-workers", roles.contains("worker") && inProcess);
     defaults.put("simulator.worker.start-when-reachable", roles.contains("worker") && !inProcess);
-    if (!roles.contains("api")) {
-      defaults.put("spring.main.web-application-type", "none");
-    }
     defaults.put("spring.temporal.test-server.enabled", inProcess);
+    defaults.put("management.endpoints.web.exposure.include", "health");
+    defaults.put("management.endpoint.health.probes.enabled", true);
+    // A group may name only indicators that exist: temporalWorkers is there with the worker role.
+    defaults.put("management.endpoint.health.group.readiness.include",
+        roles.contains("worker") ? "readinessState,db,temporalWorkers" : "readinessState,db");
+    defaults.put("simulator.worker.health-port", 8081);
     environment.getPropertySources().addLast(new MapPropertySource("simulatorDefaults", defaults));
+    if (!roles.contains("api")) {
+      // server.port is the API's: a worker-only process serves health checks on a port of its own,
+      // so that it can share a host with an api process. It comes first, since application.yml's
+      // server.port would win over a default, and an explicit one names the API's port.
+      environment.getPropertySources().addFirst(new MapPropertySource("simulatorWorkerOnly",
+          Map.of("server.port", "${simulator.worker.health-port}")));
+    }
+  }
+
+  /** The roles {@code simulator.roles} gives this process. */
+  public static Set<String> roles(Environment environment) {
+    return roles(environment.getProperty("simulator.roles", "api,worker"));
   }
 
   static Set<String> roles(String value) {
