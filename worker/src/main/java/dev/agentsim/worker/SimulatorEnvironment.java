@@ -30,7 +30,7 @@ public class SimulatorEnvironment implements EnvironmentPostProcessor {
     Set<String> roles = roles(environment);
     Map<String, Object> defaults = new HashMap<>();
     boolean inProcess = !environment.containsProperty("spring.temporal.connection.target");
-    // Workers of a Temporal server of its own start once it answers (TemporalWorkersStart), not
+    // Workers of a Temporal server of its own start once it answers (ExternalTemporalStart), not
     // with the application: a server still starting would otherwise end the process.
     defaults.put("spring.temporal.start-workers", roles.contains("worker") && inProcess);
     defaults.put("simulator.worker.start-when-reachable", roles.contains("worker") && !inProcess);

@@ -1,28 +1,22 @@
 package dev.agentsim.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.agentsim.workflows.sweep.SweepWorkflow;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
-import io.temporal.api.operatorservice.v1.AddSearchAttributesRequest;
-import io.temporal.serviceclient.OperatorServiceStubs;
-import io.temporal.serviceclient.OperatorServiceStubsOptions;
 import io.temporal.testserver.TestServer;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -31,6 +25,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * cluster would be: it comes up after the service, and nobody has registered the search
  * attributes batches carry.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class StandaloneTemporalTest extends EmbeddedAppTest {
 
   private static final int PORT = freePort();
@@ -56,27 +51,13 @@ class StandaloneTemporalTest extends EmbeddedAppTest {
   }
 
   @Test
-  void workersWaitForTheServerRegisterTheSearchAttributesAndRunABatch() {
+  void workersWaitForTheServerRegisterTheSearchAttributesAndRunABatch(CapturedOutput output) {
     String agent = createAgent("/agent");
     String model = createModel();
     String scenario = createScenario(Map.of("successCriteria",
         List.of(Map.of("type", "contains", "params", Map.of("value", "confirmed")))));
     TEMPORAL.join();
-    OperatorServiceStubs operator = OperatorServiceStubs.newServiceStubs(OperatorServiceStubsOptions.newBuilder()
-        .setTarget("127.0.0.1:" + PORT).validateAndBuildWithDefaults());
-    try {
-      Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-        for (String name : List.of("SimulationProject", "SimulationBatch", "SimulationScenario", "SimulationStatus")) {
-          assertThatThrownBy(() -> operator.blockingStub().addSearchAttributes(AddSearchAttributesRequest.newBuilder()
-              .setNamespace("default").putSearchAttributes(name, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD).build()))
-              .as("%s is registered already", name)
-              .isInstanceOfSatisfying(StatusRuntimeException.class,
-                  e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS));
-        }
-      });
-    } finally {
-      operator.shutdownNow();
-    }
+    SearchAttributesCheck.assertRegistered("127.0.0.1:" + PORT, output::getAll);
 
     Http.Response scheduled = schedule(scenario, scheduleBody(agent, model, 2, Map.of()));
 

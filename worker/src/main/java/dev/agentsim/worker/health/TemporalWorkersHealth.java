@@ -6,7 +6,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
  * Down until this process's Temporal workers poll: against a Temporal server of its own they start
- * only once that server answers (see TemporalWorkersStart), and until then the process does no work
+ * only once that server answers (see ExternalTemporalStart), and until then the process does no work
  * however healthy it is otherwise.
  */
 record TemporalWorkersHealth(WorkerFactory workers, String target, String namespace) implements HealthIndicator {

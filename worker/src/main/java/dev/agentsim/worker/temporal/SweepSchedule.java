@@ -61,7 +61,7 @@ public class SweepSchedule implements ApplicationListener<ApplicationReadyEvent>
     }
   }
 
-  /** Workers of a Temporal server of the service's own start later, and ensure the sweep then (see {@link TemporalWorkersStart}). */
+  /** Workers of a Temporal server of the service's own start later, and ensure the sweep then (see {@link ExternalTemporalStart}). */
   @Override
   public void onApplicationEvent(ApplicationReadyEvent event) {
     if (workersStartWithApplication) {

@@ -9,6 +9,7 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -16,16 +17,18 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Starts the workers of a Temporal server of the service's own once the server answers: a worker
- * started before its Temporal server (both coming up together, or the server restarting) keeps
- * trying, every second at first and at most every 30 s, instead of ending its process. The
- * search attributes the namespace lacks are registered first (see {@link SearchAttributeRegistration}).
+ * Prepares a Temporal server of the service's own once it answers, and starts this process's
+ * workers on it: a process started before its Temporal server (both coming up together, or the
+ * server restarting) keeps trying, every second at first and at most every 30 s, instead of
+ * ending. The search attributes the namespace lacks are registered first (see
+ * {@link SearchAttributeRegistration}), by an api process too: whichever process of a fresh
+ * cluster comes first, a batch scheduled there carries attributes the namespace knows.
  */
 @Component
-@ConditionalOnProperty(name = "simulator.worker.start-when-reachable", havingValue = "true")
-public class TemporalWorkersStart implements ApplicationListener<ApplicationReadyEvent>, DisposableBean {
+@ConditionalOnProperty(name = "spring.temporal.test-server.enabled", havingValue = "false")
+public class ExternalTemporalStart implements ApplicationListener<ApplicationReadyEvent>, DisposableBean {
 
-  private static final Logger log = LoggerFactory.getLogger(TemporalWorkersStart.class);
+  private static final Logger log = LoggerFactory.getLogger(ExternalTemporalStart.class);
   private static final Duration FIRST_WAIT = Duration.ofSeconds(1);
   private static final Duration LONGEST_WAIT = Duration.ofSeconds(30);
 
@@ -33,23 +36,26 @@ public class TemporalWorkersStart implements ApplicationListener<ApplicationRead
   private final WorkflowServiceStubs service;
   private final String namespace;
   private final String target;
-  private final SweepSchedule sweep;
+  private final ObjectProvider<SweepSchedule> sweep;
+  private final boolean startWorkers;
   private volatile Thread starting;
 
-  public TemporalWorkersStart(WorkerFactory workers, WorkflowServiceStubs service,
+  public ExternalTemporalStart(WorkerFactory workers, WorkflowServiceStubs service,
       @Value("${spring.temporal.namespace:default}") String namespace,
-      @Value("${spring.temporal.connection.target:}") String target, SweepSchedule sweep) {
+      @Value("${spring.temporal.connection.target:}") String target, ObjectProvider<SweepSchedule> sweep,
+      @Value("${simulator.worker.start-when-reachable:false}") boolean startWorkers) {
     this.workers = workers;
     this.service = service;
     this.namespace = namespace;
     this.target = target;
     this.sweep = sweep;
+    this.startWorkers = startWorkers;
   }
 
   @Override
   public void onApplicationEvent(ApplicationReadyEvent event) {
     // Not a daemon: in a worker-only process nothing else keeps the JVM alive until the workers poll.
-    Thread thread = new Thread(this::startWhenReachable, "temporal-workers-start");
+    Thread thread = new Thread(this::startWhenReachable, "temporal-start");
     starting = thread;
     thread.start();
   }
@@ -59,9 +65,11 @@ public class TemporalWorkersStart implements ApplicationListener<ApplicationRead
     while (!Thread.currentThread().isInterrupted()) {
       try {
         register();
-        workers.start();
-        log.info("Temporal workers polling {} (namespace {})", target, namespace);
-        scheduleSweep();
+        if (startWorkers) {
+          workers.start();
+          log.info("Temporal workers polling {} (namespace {})", target, namespace);
+          scheduleSweep();
+        }
         return;
       } catch (RuntimeException e) {
         log.warn("Temporal at {} does not answer yet ({}): trying again in {} s", target, e.getMessage(),
@@ -94,7 +102,7 @@ public class TemporalWorkersStart implements ApplicationListener<ApplicationRead
 
   private void scheduleSweep() {
     try {
-      sweep.ensure();
+      sweep.getObject().ensure();
     } catch (RuntimeException e) {
       log.warn("The sweep could not be scheduled: batches whose workflow ends unrecorded stay running", e);
     }
