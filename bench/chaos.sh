@@ -60,7 +60,9 @@ start_pg() {
 # start NAME ROLE [PORT]: one process of the jar
 start() {
   local name=$1 role=$2 port=${3:-0}
+  # A worker-only process serves its health checks on a port of its own: 0, a free one.
   java -XX:TieredStopAtLevel=1 -jar "$jar" --simulator.roles="$role" --server.port="$port" \
+    --simulator.worker.health-port="$port" \
     --spring.temporal.connection.target="127.0.0.1:$temporal_port" \
     --spring.datasource.url="jdbc:postgresql://127.0.0.1:$pg_port/postgres" --spring.datasource.username=postgres \
     --simulator.worker.sticky-queues=false >>"$work/$name.log" 2>&1 &
