@@ -318,6 +318,16 @@ class AuthEndToEndTest extends EmbeddedAppTest {
   }
 
   @Test
+  void aRequestTheFirewallRefusesGetsTheDialectsErrorBody() {
+    Answer answer = send(new Call("GET", "/simulations/a;b/batches/c?projectId=" + PROJECT, Map.of(), null, 400),
+        apiKey(projectKey));
+    assertThat(answer.status()).isEqualTo(400);
+    assertThat(answer.body()).containsOnlyKeys("error", "code", "traceId")
+        .containsEntry("code", "INVALID_REQUEST").containsEntry("traceId", answer.traceId());
+    assertThat((String) answer.body().get("error")).startsWith("The request was rejected");
+  }
+
+  @Test
   void aBatchRunsWithAProjectKey() {
     http = new Http(port, apiKey(projectKey));
     String scenario = createScenario(Map.of());

@@ -42,6 +42,8 @@ class SecurityConfiguration {
     // A stateless API: no session, and no cookie a cross-site request could ride on (hence no CSRF token).
     http.csrf(AbstractHttpConfigurer::disable)
         .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        // nothing to log out of: POST /logout is no endpoint of the API
+        .logout(AbstractHttpConfigurer::disable)
         .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(failures).accessDeniedHandler(failures));
     if (!required) {
       return http.authorizeHttpRequests(requests -> requests.anyRequest().permitAll()).build();
