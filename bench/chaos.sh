@@ -33,8 +33,9 @@ api_port=${CHAOS_API_PORT:-18085}
 stub_port=${CHAOS_STUB_PORT:-18086}
 api="http://127.0.0.1:$api_port"
 project=chaos
-# a database and Temporal of its own: the service requires a key
+# a database and Temporal of its own: the service requires a key, this one (read by every process)
 admin_key="chaos-admin-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+export SIMULATOR_ADMIN_KEY=$admin_key
 declare -A pids
 
 cleanup() {
@@ -62,7 +63,7 @@ start_pg() {
 # start NAME ROLE [PORT]: one process of the jar
 start() {
   local name=$1 role=$2 port=${3:-0}
-  SIMULATOR_ADMIN_KEY="$admin_key" java -XX:TieredStopAtLevel=1 -jar "$jar" --simulator.roles="$role" --server.port="$port" \
+  java -XX:TieredStopAtLevel=1 -jar "$jar" --simulator.roles="$role" --server.port="$port" \
     --spring.temporal.connection.target="127.0.0.1:$temporal_port" \
     --spring.datasource.url="jdbc:postgresql://127.0.0.1:$pg_port/postgres" --spring.datasource.username=postgres \
     --simulator.worker.sticky-queues=false >>"$work/$name.log" 2>&1 &
