@@ -33,6 +33,9 @@ api_port=${CHAOS_API_PORT:-18085}
 stub_port=${CHAOS_STUB_PORT:-18086}
 api="http://127.0.0.1:$api_port"
 project=chaos
+# a database and Temporal of its own: the service requires a key, this one (read by every process)
+admin_key="chaos-admin-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+export SIMULATOR_ADMIN_KEY=$admin_key
 declare -A pids
 
 cleanup() {
@@ -70,11 +73,11 @@ start() {
 }
 
 await_api() {
-  until curl -sf "$api/v1/agents?projectId=$project" >/dev/null; do sleep 0.2; done
+  until curl -sf "$api/v1/agents?projectId=$project" -H "X-API-Key: $admin_key" >/dev/null; do sleep 0.2; done
 }
 
 call() {  # call METHOD PATH [BODY]: the answer's body; fails on anything but 2xx
-  curl -sf -X "$1" "$api$2" -H 'Content-Type: application/json' ${3:+-d "$3"}
+  curl -sf -X "$1" "$api$2" -H 'Content-Type: application/json' -H "X-API-Key: $admin_key" ${3:+-d "$3"}
 }
 field() { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
 

@@ -1,5 +1,6 @@
 package dev.agentsim.api.error;
 
+import dev.agentsim.api.auth.ApiKeyController;
 import dev.agentsim.api.batch.BatchController;
 import dev.agentsim.api.definition.DefinitionController;
 import java.net.URI;
@@ -20,7 +21,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
 /** RFC 7807 problem details, with a trace id, for the native management API. */
-@RestControllerAdvice(basePackageClasses = {DefinitionController.class, BatchController.class})
+@RestControllerAdvice(basePackageClasses = {DefinitionController.class, BatchController.class, ApiKeyController.class})
 @Order(Ordered.HIGHEST_PRECEDENCE)
 public class ProblemHandler {
 

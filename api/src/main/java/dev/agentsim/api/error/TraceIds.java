@@ -6,6 +6,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.UUID;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.RequestContextHolder;
@@ -16,6 +18,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * body, so a user can quote it when reporting a problem.
  */
 @Component
+// Before authentication, whose errors carry the trace id too.
+@Order(Ordered.HIGHEST_PRECEDENCE + 1)
 public class TraceIds extends OncePerRequestFilter {
 
   public static final String HEADER = "X-Trace-Id";
@@ -28,6 +32,12 @@ public class TraceIds extends OncePerRequestFilter {
     request.setAttribute(ATTRIBUTE, traceId);
     response.setHeader(HEADER, traceId);
     chain.doFilter(request, response);
+  }
+
+  /** The request's trace id, also outside Spring MVC (in a filter). */
+  public static String of(HttpServletRequest request) {
+    Object traceId = request.getAttribute(ATTRIBUTE);
+    return traceId == null ? UUID.randomUUID().toString() : traceId.toString();
   }
 
   /** The current request's trace id. */
