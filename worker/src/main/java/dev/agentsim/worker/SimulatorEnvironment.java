@@ -18,12 +18,16 @@ import org.springframework.core.env.MapPropertySource;
  *   <li>{@code simulator.roles}: without {@code worker} no Temporal worker polls, without
  *       {@code api} the web server answers health checks only, on {@code simulator.worker.health-port};</li>
  *   <li>Temporal's in-process test server runs unless {@code spring.temporal.connection.target}
- *       names a real cluster.</li>
+ *       names a real cluster;</li>
+ *   <li>{@code simulator.outbound.allow}: embedded mode (neither {@code spring.datasource.url} nor
+ *       a Temporal target) allows agents and models on loopback, where its demo agent lives and
+ *       one person's local model server does; otherwise only public addresses are called.</li>
  * </ul>
  */
 public class SimulatorEnvironment implements EnvironmentPostProcessor {
 
   static final Set<String> ROLES = Set.of("api", "worker");
+  static final String LOOPBACK = "127.0.0.0/8,::1/128";
 
   @Override
   public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
@@ -41,6 +45,8 @@ public class SimulatorEnvironment implements EnvironmentPostProcessor {
     defaults.put("management.endpoint.health.group.readiness.include",
         roles.contains("worker") ? "readinessState,db,temporalWorkers" : "readinessState,db");
     defaults.put("simulator.worker.health-port", 8081);
+    boolean embedded = inProcess && !environment.containsProperty("spring.datasource.url");
+    defaults.put("simulator.outbound.allow", embedded ? LOOPBACK : "");
     environment.getPropertySources().addLast(new MapPropertySource("simulatorDefaults", defaults));
     if (!roles.contains("api")) {
       // server.port is the API's: a worker-only process serves health checks on a port of its own,
