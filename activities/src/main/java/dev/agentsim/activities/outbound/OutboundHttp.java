@@ -38,9 +38,13 @@ public class OutboundHttp {
   private final OutboundPolicy policy;
   private final long maxReplyBytes;
 
+  /**
+   * @param maxReplyBytes {@code simulator.outbound.max-reply-bytes}: {@code 1MB}, {@code 512KB}; a
+   *     bare number is bytes. Binary units: 1MB is 1,048,576 bytes.
+   */
   @Autowired
-  public OutboundHttp(OutboundPolicy policy, @Value("${simulator.outbound.max-reply-bytes:1MB}") DataSize maxReplyBytes) {
-    this(policy, maxReplyBytes.toBytes());
+  public OutboundHttp(OutboundPolicy policy, @Value("${simulator.outbound.max-reply-bytes:1MB}") String maxReplyBytes) {
+    this(policy, DataSize.parse(maxReplyBytes).toBytes());
   }
 
   public OutboundHttp(OutboundPolicy policy, long maxReplyBytes) {

@@ -27,8 +27,8 @@ public final class Expressions {
     try {
       return Pattern.compile(source, caseSensitive ? 0 : Pattern.CASE_INSENSITIVE);
     } catch (PatternSyntaxException e) {
-      throw new IllegalArgumentException("/" + source + "/ is not a regular expression this service runs: "
-          + e.getDescription() + " (RE2 syntax: no back-references, no look-arounds)", e);
+      throw new IllegalArgumentException("/" + source + "/ is not a valid regular expression: " + e.getDescription()
+          + " (RE2 syntax: no back-references, no look-arounds)", e);
     }
   }
 

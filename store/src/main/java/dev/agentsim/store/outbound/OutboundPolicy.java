@@ -146,10 +146,9 @@ public class OutboundPolicy {
     for (InetAddress address : InetAddress.getAllByName(literal)) {
       String why = refusal(address);
       if (why != null) {
-        String shown = address.getHostAddress();
-        throw new Refused(shown.equals(literal)
-            ? "points at " + shown + ", " + why
-            : "names " + literal + ", which resolves to " + shown + ", " + why);
+        throw new Refused(literal.contains(":") || IPV4_LITERAL.matcher(literal).matches()
+            ? "points at " + literal + ", " + why
+            : "names " + literal + ", which resolves to " + address.getHostAddress() + ", " + why);
       }
     }
   }
@@ -161,10 +160,17 @@ public class OutboundPolicy {
         return null;
       }
     }
-    InetAddress effective = embeddedIpv4(address);
     for (Range range : REFUSED) {
-      if (range.contains(address) || (effective != null && range.contains(effective))) {
+      if (range.contains(address)) {
         return range.why();
+      }
+    }
+    InetAddress carried = embeddedIpv4(address);
+    if (carried != null) {
+      for (Range range : REFUSED) {
+        if (range.contains(carried)) {
+          return range.why();
+        }
       }
     }
     try {
