@@ -236,9 +236,11 @@ class OutboundLimitsTest {
     int before = hits.get("/agent/target").get();
 
     ApplicationFailure failure = agentFailure(agents, agent("/agent/redirect"));
+    ApplicationFailure model = modelFailure(models, "/agent/redirect/");
 
     assertThat(failure.isNonRetryable()).isTrue();
     assertThat(failure.getOriginalMessage()).startsWith("The agent answered HTTP 302 (a redirect;");
+    assertThat(model.getType()).isEqualTo("LLM_PROVIDER_ERROR");
     assertThat(hits.get("/agent/target").get()).isEqualTo(before);
   }
 
