@@ -68,7 +68,7 @@ start() {
     --simulator.worker.health-port="$port" \
     --spring.temporal.connection.target="127.0.0.1:$temporal_port" \
     --spring.datasource.url="jdbc:postgresql://127.0.0.1:$pg_port/postgres" --spring.datasource.username=postgres \
-    --simulator.worker.sticky-queues=false >>"$work/$name.log" 2>&1 &
+    --simulator.worker.sticky-queues=false --simulator.outbound.allow=127.0.0.1 >>"$work/$name.log" 2>&1 &
   pids[$name]=$!
 }
 

@@ -12,6 +12,8 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.agentsim.activities.agent.AgentActivitiesImpl;
 import dev.agentsim.activities.agent.AgentConnectors;
 import dev.agentsim.activities.agent.AgentHttp;
+import dev.agentsim.activities.outbound.OutboundHttp;
+import dev.agentsim.store.outbound.OutboundPolicy;
 import dev.agentsim.activities.agent.CognigyRestConnector;
 import dev.agentsim.activities.agent.OpenAiChatAgent;
 import dev.agentsim.activities.agent.HttpAgentConnector;
@@ -82,6 +84,12 @@ public final class ActivitiesTestSupport {
   /** Small, so retries take milliseconds: 3 attempts, 10 ms apart at first, 5 s per attempt. */
   public static final RetrySettings FAST_RETRY = new RetrySettings(3, 10, 5);
   public static final JsonMapper JSON = JsonMapper.builder().build();
+  /**
+   * Outbound calls as the service makes them, allowing loopback: WireMock plays agents and models
+   * there (the service allows it in embedded mode only).
+   */
+  public static final OutboundHttp OUTBOUND = new OutboundHttp(OutboundPolicy.allowing("127.0.0.1", "::1"),
+      1024 * 1024);
 
   private ActivitiesTestSupport() {}
 
@@ -303,7 +311,7 @@ public final class ActivitiesTestSupport {
 
     /** The real activity implementations over this database, wired as Spring would. */
     public Activities activities(Duration llmTimeout) {
-      LlmClient llm = new LlmClient(llmCalls, llmTimeout);
+      LlmClient llm = new LlmClient(llmCalls, OUTBOUND, llmTimeout);
       TurnKeeper keeper = new TurnKeeper(runs, definitions);
       RunActivitiesImpl run = new RunActivitiesImpl(runs,
           new CriteriaEvaluator(definitions, new LlmJudge(llm, JSON), runs), keeper);
@@ -316,7 +324,7 @@ public final class ActivitiesTestSupport {
 
   /** The connectors of remote agents, as Spring wires them. */
   public static AgentConnectors connectors() {
-    AgentHttp http = new AgentHttp(JSON);
+    AgentHttp http = new AgentHttp(JSON, OUTBOUND);
     return new AgentConnectors(new HttpAgentConnector(JSON, http), new CognigyRestConnector(JSON, http));
   }
 

@@ -22,13 +22,17 @@ import org.springframework.core.env.MapPropertySource;
  *   <li>{@code simulator.auth.required} is false on embedded defaults (neither
  *       {@code spring.datasource.url} nor {@code spring.temporal.connection.target}), true
  *       otherwise; while it is false the server listens on 127.0.0.1 only, unless
- *       {@code server.address} says otherwise.</li>
+ *       {@code server.address} says otherwise;</li>
+ *   <li>{@code simulator.outbound.allow}: embedded mode allows agents and models on loopback, where
+ *       its demo agent lives and one person's local model server does; otherwise only public
+ *       addresses are called.</li>
  * </ul>
  */
 public class SimulatorEnvironment implements EnvironmentPostProcessor {
 
   static final Set<String> ROLES = Set.of("api", "worker");
   public static final String AUTH_REQUIRED = "simulator.auth.required";
+  static final String LOOPBACK = "127.0.0.0/8,::1/128";
 
   @Override
   public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
@@ -54,6 +58,7 @@ public class SimulatorEnvironment implements EnvironmentPostProcessor {
     if (!authRequired) {
       defaults.put("server.address", "127.0.0.1");
     }
+    defaults.put("simulator.outbound.allow", embedded ? LOOPBACK : "");
     environment.getPropertySources().addLast(new MapPropertySource("simulatorDefaults", defaults));
     if (!roles.contains("api")) {
       // server.port is the API's: a worker-only process serves health checks on a port of its own,

@@ -2,6 +2,8 @@ package dev.agentsim.activities.agent;
 
 import dev.agentsim.activities.FailureDetail;
 import dev.agentsim.activities.Failures;
+import dev.agentsim.activities.outbound.OutboundHttp;
+import dev.agentsim.store.outbound.OutboundPolicy;
 import dev.agentsim.workflows.ErrorCategory;
 import java.io.IOException;
 import java.net.URI;
@@ -42,10 +44,12 @@ public class AgentHttp {
       "upgrade");
 
   private final JsonMapper json;
+  private final OutboundHttp outbound;
   private final HttpClient http;
 
-  public AgentHttp(JsonMapper json) {
+  public AgentHttp(JsonMapper json, OutboundHttp outbound) {
     this.json = json;
+    this.outbound = outbound;
     this.http = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(CONNECT_TIMEOUT)
@@ -76,7 +80,14 @@ public class AgentHttp {
     long started = System.nanoTime();
     HttpResponse<String> response;
     try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      response = outbound.send(http, request, Duration.ofMillis(timeoutMs));
+    } catch (OutboundPolicy.Refused e) {
+      throw Failures.nonRetryable(ErrorCategory.AI_AGENT_ERROR, "The agent's URL is not allowed: it " + e.getMessage(),
+          new FailureDetail(target + ": refused by the outbound policy (simulator.outbound.allow)"));
+    } catch (OutboundHttp.ReplyTooLarge e) {
+      throw Failures.nonRetryable(ErrorCategory.AI_AGENT_ERROR,
+          "The agent's reply is longer than " + e.limit() + " bytes (simulator.outbound.max-reply-bytes)",
+          new FailureDetail(target + ": " + e.getMessage()));
     } catch (HttpConnectTimeoutException e) {
       throw Failures.retryable(ErrorCategory.AI_AGENT_ERROR, "The agent could not be reached: connecting timed out",
           new FailureDetail(target + ": " + e.getMessage(), e));

@@ -1,5 +1,6 @@
 package dev.agentsim.activities.llm;
 
+import dev.agentsim.activities.outbound.OutboundHttp;
 import dev.agentsim.store.definition.ModelSpec;
 import dev.agentsim.store.llm.LlmCall;
 import dev.agentsim.store.llm.LlmCallRepository;
@@ -41,6 +42,7 @@ public class LlmClient {
   private static final Duration DEFAULT_SLOT_WAIT = Duration.ofSeconds(30);
 
   private final LlmCallRepository calls;
+  private final OutboundHttp outbound;
   private final Duration timeout;
   private final ModelSlots slots;
   private final Map<CacheKey, ChatModel> models = new ConcurrentHashMap<>();
@@ -52,17 +54,18 @@ public class LlmClient {
    *     it fails retryably, property {@code simulator.llm.slot-wait}
    */
   @Autowired
-  public LlmClient(LlmCallRepository calls, @Value("${simulator.llm.timeout:60s}") String timeout,
+  public LlmClient(LlmCallRepository calls, OutboundHttp outbound, @Value("${simulator.llm.timeout:60s}") String timeout,
       @Value("${simulator.llm.slot-wait:30s}") String slotWait) {
-    this(calls, DurationStyle.detectAndParse(timeout), DurationStyle.detectAndParse(slotWait));
+    this(calls, outbound, DurationStyle.detectAndParse(timeout), DurationStyle.detectAndParse(slotWait));
   }
 
-  public LlmClient(LlmCallRepository calls, Duration timeout) {
-    this(calls, timeout, DEFAULT_SLOT_WAIT);
+  public LlmClient(LlmCallRepository calls, OutboundHttp outbound, Duration timeout) {
+    this(calls, outbound, timeout, DEFAULT_SLOT_WAIT);
   }
 
-  public LlmClient(LlmCallRepository calls, Duration timeout, Duration slotWait) {
+  public LlmClient(LlmCallRepository calls, OutboundHttp outbound, Duration timeout, Duration slotWait) {
     this.calls = calls;
+    this.outbound = outbound;
     this.timeout = timeout;
     this.slots = new ModelSlots(slotWait);
   }
@@ -138,7 +141,7 @@ public class LlmClient {
       models.clear();
     }
     try {
-      return models.computeIfAbsent(key, k -> ChatModels.build(spec, callTimeout));
+      return models.computeIfAbsent(key, k -> ChatModels.build(spec, callTimeout, outbound));
     } catch (IllegalArgumentException e) {
       throw LlmFailures.misconfigured(e, spec.apiKey());
     }

@@ -4,6 +4,7 @@ import dev.agentsim.api.error.NotFound;
 import dev.agentsim.store.definition.DefinitionRepository;
 import dev.agentsim.store.definition.Kind;
 import dev.agentsim.store.definition.ModelSpec;
+import dev.agentsim.store.outbound.OutboundPolicy;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -21,11 +22,23 @@ public class ModelController extends DefinitionController<ModelSpec> {
 
   private final DefinitionRepository repository;
   private final ModelTester tester;
+  private final OutboundPolicy outbound;
 
-  public ModelController(DefinitionRepository repository, JsonMapper json, ModelTester tester) {
+  public ModelController(DefinitionRepository repository, JsonMapper json, ModelTester tester,
+      OutboundPolicy outbound) {
     super(repository, json, Kind.MODEL, ModelSpec.class);
     this.repository = repository;
     this.tester = tester;
+    this.outbound = outbound;
+  }
+
+  /** The URL the model will be called at: its provider's default when it gives none (Ollama's is local). */
+  @Override
+  protected void check(String projectId, ModelSpec spec) {
+    String url = spec.baseUrlOrDefault();
+    if (url != null) {
+      Urls.check(outbound, "baseUrl", url);
+    }
   }
 
   /**
