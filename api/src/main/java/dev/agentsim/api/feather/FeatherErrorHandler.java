@@ -64,12 +64,4 @@ public class FeatherErrorHandler {
     return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
         .body(new ErrorResponse("service_unavailable", e.getMessage() + " (trace id " + traceId + ")"));
   }
-
-  @ExceptionHandler(Exception.class)
-  ResponseEntity<ErrorResponse> unexpected(Exception e) {
-    String traceId = TraceIds.current();
-    log.error("Unexpected error, trace id {}", traceId, e);
-    return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR)
-        .body(new ErrorResponse("internal_error", "An unexpected error occurred (trace id " + traceId + ")"));
-  }
 }

@@ -67,12 +67,4 @@ public class InteractlyErrorHandler {
     return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
         .body(Map.of("detail", e.getMessage() + " (trace id " + traceId + ")"));
   }
-
-  @ExceptionHandler(Exception.class)
-  ResponseEntity<Map<String, String>> unexpected(Exception e) {
-    String traceId = TraceIds.current();
-    log.error("Unexpected error, trace id {}", traceId, e);
-    return ResponseEntity.internalServerError()
-        .body(Map.of("detail", "Internal Server Error (trace id " + traceId + ")"));
-  }
 }
