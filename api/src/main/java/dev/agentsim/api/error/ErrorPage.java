@@ -1,5 +1,6 @@
 package dev.agentsim.api.error;
 
+import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
@@ -15,6 +16,7 @@ import org.springframework.web.bind.annotation.RestController;
  * body, or an exception no controller advice saw, in the dialect of the request's path. Replaces
  * Spring Boot's whitelabel error.
  */
+@Hidden
 @RestController
 public class ErrorPage implements ErrorController {
 
@@ -26,6 +28,8 @@ public class ErrorPage implements ErrorController {
     String path = (String) request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
     Throwable exception = (Throwable) request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
     String traceId = TraceIds.of(request);
+    // An error dispatch is a GET; the request's own method is kept aside.
+    Object method = request.getAttribute(RequestDispatcher.ERROR_METHOD);
     if (code == null) {
       // Asked for directly: there is no such endpoint.
       return Dialect.of(request.getRequestURI()).error(HttpStatus.NOT_FOUND, "NOT_FOUND",
@@ -33,18 +37,17 @@ public class ErrorPage implements ErrorController {
     }
     HttpStatus status = HttpStatus.resolve((Integer) code) == null ? HttpStatus.INTERNAL_SERVER_ERROR
         : HttpStatus.resolve((Integer) code);
-    String message = message(request, status, path);
+    String message = message(request, status, method, path);
     if (status.is5xxServerError()) {
-      log.error("{} {} answered {}: {}, trace id {}", request.getMethod(), path, status.value(), message, traceId,
-          exception);
+      log.error("{} {} answered {}: {}, trace id {}", method, path, status.value(), message, traceId, exception);
       message = "An unexpected error occurred";
     }
     return Dialect.of(path).error(status, Dialect.code(status), message, traceId);
   }
 
-  private static String message(HttpServletRequest request, HttpStatus status, String path) {
+  private static String message(HttpServletRequest request, HttpStatus status, Object method, String path) {
     if (status == HttpStatus.NOT_FOUND) {
-      return "No endpoint " + request.getMethod() + " " + path;
+      return "No endpoint " + method + " " + path;
     }
     Object message = request.getAttribute(RequestDispatcher.ERROR_MESSAGE);
     return message == null || message.toString().isBlank() ? status.getReasonPhrase() : message.toString();

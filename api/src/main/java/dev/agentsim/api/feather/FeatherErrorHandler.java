@@ -48,13 +48,18 @@ public class FeatherErrorHandler {
 
   @ExceptionHandler(FeatherError.class)
   ResponseEntity<ErrorResponse> error(FeatherError e) {
-    return ResponseEntity.status(e.status()).body(new ErrorResponse(e.error(), e.getMessage()));
+    return ResponseEntity.status(e.status()).body(new ErrorResponse(e.error(), withTraceId(e.getMessage())));
   }
 
   /** An id of the request that names nothing in the organization: Feather's 400 "Bad request". */
   @ExceptionHandler(NotFound.class)
   ResponseEntity<ErrorResponse> notFound(NotFound e) {
-    return ResponseEntity.badRequest().body(new ErrorResponse("not_found", e.getMessage()));
+    return ResponseEntity.badRequest().body(new ErrorResponse("not_found", withTraceId(e.getMessage())));
+  }
+
+  /** The message with the request's trace id: Feather's error body has no field of its own for it. */
+  private static String withTraceId(String message) {
+    return message + " (trace id " + TraceIds.current() + ")";
   }
 
   @ExceptionHandler(Unavailable.class)

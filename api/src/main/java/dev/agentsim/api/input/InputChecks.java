@@ -11,24 +11,30 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Checks every API request before it reaches a controller, in the dialect of its path: it must
- * accept a JSON answer (406 otherwise, rather than doing the work and failing to answer), and no
- * query parameter or string of its JSON body may break the {@link TextLimits}.
+ * Checks every request before it reaches a controller, answering in the dialect of its path: it
+ * must accept a JSON answer (406 otherwise, rather than doing the work and failing to answer), its
+ * query string must decode, no query parameter may hold a NUL character, a body must come with a
+ * concrete content type (415), and no string of a JSON body may break the {@link TextLimits}.
  */
 @Component
 @Order(BodyReading.ORDER + 1)
 public class InputChecks extends OncePerRequestFilter {
 
+  /** Paths whose answers are not the API's: the OpenAPI document, its UI, the actuator. */
+  private static final Pattern OWN_ANSWERS = Pattern.compile("/(v3/api-docs|swagger-ui|actuator)(/|\\.|$)");
   private static final List<MediaType> ANSWERS = List.of(MediaType.APPLICATION_JSON, MediaType.APPLICATION_PROBLEM_JSON);
 
   private final JsonMapper json;
@@ -45,42 +51,57 @@ public class InputChecks extends OncePerRequestFilter {
     return false;
   }
 
-  /** The API's own paths; the OpenAPI document, its UI and the actuator answer as they do. */
-  @Override
-  protected boolean shouldNotFilter(HttpServletRequest request) {
-    String path = request.getRequestURI();
-    return Dialect.of(path) == Dialect.NATIVE && !path.startsWith("/v1/");
-  }
-
   @Override
   protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
-    Dialect dialect = Dialect.of(request.getRequestURI());
-    String traceId = TraceIds.of(request);
-    String accept = request.getHeader(HttpHeaders.ACCEPT);
-    if (!acceptsJson(accept)) {
-      writer.write(response, dialect.error(HttpStatus.NOT_ACCEPTABLE, "NOT_ACCEPTABLE",
-          "This endpoint answers application/json, which the Accept header '" + accept + "' does not take", traceId));
-      return;
+    Optional<ResponseEntity<Object>> refusal = refusal(request, Dialect.of(request.getRequestURI()), TraceIds.of(request));
+    if (refusal.isPresent()) {
+      writer.write(response, refusal.get());
+    } else {
+      chain.doFilter(request, response);
     }
-    for (Map.Entry<String, String[]> parameter : request.getParameterMap().entrySet()) {
+  }
+
+  private Optional<ResponseEntity<Object>> refusal(HttpServletRequest request, Dialect dialect, String traceId) {
+    String accept = request.getHeader(HttpHeaders.ACCEPT);
+    if (!OWN_ANSWERS.matcher(request.getRequestURI()).lookingAt() && !acceptsJson(accept)) {
+      return Optional.of(dialect.error(HttpStatus.NOT_ACCEPTABLE, "NOT_ACCEPTABLE",
+          "This endpoint answers application/json, which the Accept header '" + accept + "' does not take", traceId));
+    }
+    Map<String, String[]> parameters;
+    try {
+      parameters = request.getParameterMap();
+    } catch (InvalidParameterException e) {
+      return Optional.of(dialect.invalid(List.of("query"), "INVALID_ENCODING",
+          "The query string is not valid %-encoded UTF-8", traceId));
+    }
+    for (Map.Entry<String, String[]> parameter : parameters.entrySet()) {
       for (String value : parameter.getValue()) {
         if ((parameter.getKey() + value).indexOf('\0') >= 0) {
-          writer.write(response, dialect.invalid(List.of("query", parameter.getKey().replace("\0", "\\u0000")),
+          return Optional.of(dialect.invalid(List.of("query", parameter.getKey().replace("\0", "\\u0000")),
               "NUL_CHARACTER", parameter.getKey() + " must not contain the NUL character (\\u0000)", traceId));
-          return;
         }
       }
     }
-    if (request instanceof BufferedRequest buffered && isJson(request.getContentType())) {
-      Optional<TextLimits.Violation> violation = TextLimits.check(json, buffered.body());
-      if (violation.isPresent()) {
-        writer.write(response, dialect.invalid(violation.get().location(), violation.get().code(),
-            violation.get().message(), traceId));
-        return;
+    if (request instanceof BufferedRequest buffered) {
+      String contentType = request.getContentType();
+      MediaType type;
+      try {
+        type = contentType == null ? MediaType.APPLICATION_JSON : MediaType.parseMediaType(contentType);
+      } catch (InvalidMediaTypeException e) {
+        type = MediaType.ALL;
+      }
+      if (type.isWildcardType() || type.isWildcardSubtype()) {
+        return Optional.of(dialect.error(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "UNSUPPORTED_MEDIA_TYPE",
+            "Content-Type '" + contentType + "' is not a media type this endpoint reads: send application/json",
+            traceId));
+      }
+      if (type.isCompatibleWith(MediaType.APPLICATION_JSON) || type.getSubtype().endsWith("+json")) {
+        return TextLimits.check(json, buffered.body())
+            .map(violation -> dialect.invalid(violation.location(), violation.code(), violation.message(), traceId));
       }
     }
-    chain.doFilter(request, response);
+    return Optional.empty();
   }
 
   private static boolean acceptsJson(String accept) {
@@ -90,19 +111,6 @@ public class InputChecks extends OncePerRequestFilter {
     try {
       return MediaType.parseMediaTypes(accept).stream()
           .anyMatch(type -> ANSWERS.stream().anyMatch(type::isCompatibleWith));
-    } catch (InvalidMediaTypeException e) {
-      return false;
-    }
-  }
-
-  /** JSON or no content type at all; any other the endpoint refuses with a 415. */
-  private static boolean isJson(String contentType) {
-    if (contentType == null) {
-      return true;
-    }
-    try {
-      MediaType type = MediaType.parseMediaType(contentType);
-      return type.isCompatibleWith(MediaType.APPLICATION_JSON) || type.getSubtype().endsWith("+json");
     } catch (InvalidMediaTypeException e) {
       return false;
     }

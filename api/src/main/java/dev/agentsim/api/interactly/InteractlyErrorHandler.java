@@ -57,7 +57,8 @@ public class InteractlyErrorHandler {
 
   @ExceptionHandler(NotFound.class)
   ResponseEntity<Map<String, String>> notFound(NotFound e) {
-    return ResponseEntity.status(HttpStatus.NOT_FOUND).body(Map.of("detail", e.getMessage()));
+    return ResponseEntity.status(HttpStatus.NOT_FOUND)
+        .body(Map.of("detail", e.getMessage() + " (trace id " + TraceIds.current() + ")"));
   }
 
   @ExceptionHandler(Unavailable.class)
