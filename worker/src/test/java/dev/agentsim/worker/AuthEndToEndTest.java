@@ -322,7 +322,7 @@ class AuthEndToEndTest extends EmbeddedAppTest {
     Answer answer = send(new Call("GET", "/simulations/a;b/batches/c?projectId=" + PROJECT, Map.of(), null, 400),
         apiKey(projectKey));
     assertThat(answer.status()).isEqualTo(400);
-    assertThat(answer.body()).containsOnlyKeys("error", "code", "traceId")
+    assertThat(answer.body()).containsOnlyKeys("error", "field", "code", "traceId")
         .containsEntry("code", "INVALID_REQUEST").containsEntry("traceId", answer.traceId());
     assertThat((String) answer.body().get("error")).startsWith("The request was rejected");
   }

@@ -1,12 +1,13 @@
 package dev.agentsim.api.auth;
 
 import dev.agentsim.api.error.Dialect;
+import dev.agentsim.api.error.ErrorWriter;
 import dev.agentsim.api.error.TraceIds;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.net.URI;
+import java.net.URISyntaxException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -21,7 +22,6 @@ import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The answers of authentication (401), authorization (403) and the request firewall (400), each in
@@ -34,10 +34,10 @@ final class AuthFailures implements AuthenticationEntryPoint, AccessDeniedHandle
 
   private static final Logger log = LoggerFactory.getLogger(AuthFailures.class);
 
-  private final JsonMapper json;
+  private final ErrorWriter errors;
 
-  AuthFailures(JsonMapper json) {
-    this.json = json;
+  AuthFailures(ErrorWriter errors) {
+    this.errors = errors;
   }
 
   @Override
@@ -66,26 +66,18 @@ final class AuthFailures implements AuthenticationEntryPoint, AccessDeniedHandle
   private void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String code,
       String message) throws IOException {
     String traceId = TraceIds.of(request);
-    String path = RequestProject.path(request);
-    log.info("{} {} {}: {}, trace id {}", status.value(), request.getMethod(), path, message, traceId);
+    // As the container's and Spring MVC's errors tell the dialect: by the path as sent.
+    String path = request.getRequestURI();
+    // The trace id's log line is TraceIds'; the reason is worth a line only while looking into one.
+    log.debug("{} {} {}: {}, trace id {}", status.value(), request.getMethod(), path, message, traceId);
     ResponseEntity<Object> error = Dialect.of(path).error(status, code, message, traceId);
-    Object body = error.getBody() instanceof ProblemDetail problem ? problem(problem, path) : error.getBody();
-    response.setStatus(status.value());
-    response.setContentType(error.getHeaders().getContentType().toString());
-    json.writeValue(response.getOutputStream(), body);
-  }
-
-  /** As Spring MVC renders a problem detail: its members, its properties beside them, the path as instance. */
-  private static Map<String, Object> problem(ProblemDetail problem, String path) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("type", problem.getType().toString());
-    body.put("title", problem.getTitle());
-    body.put("status", problem.getStatus());
-    body.put("detail", problem.getDetail());
-    body.put("instance", problem.getInstance() == null ? path : problem.getInstance().toString());
-    if (problem.getProperties() != null) {
-      body.putAll(problem.getProperties());
+    if (error.getBody() instanceof ProblemDetail problem) {
+      try {
+        problem.setInstance(new URI(null, null, path, null)); // as Spring MVC gives a controller's problem
+      } catch (URISyntaxException unusable) {
+        // a path the firewall refused may be no URI at all: the problem goes without its instance
+      }
     }
-    return body;
+    errors.write(response, error);
   }
 }

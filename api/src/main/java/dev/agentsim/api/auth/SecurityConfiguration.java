@@ -1,5 +1,6 @@
 package dev.agentsim.api.auth;
 
+import dev.agentsim.api.error.ErrorWriter;
 import jakarta.servlet.DispatcherType;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
@@ -16,7 +17,6 @@ import org.springframework.security.oauth2.server.resource.authentication.Bearer
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Who may call the API. With {@code simulator.auth.required} every request but health, the
@@ -35,10 +35,10 @@ class SecurityConfiguration {
   @Bean
   @Order(Ordered.LOWEST_PRECEDENCE)
   SecurityFilterChain apiSecurity(HttpSecurity http, ApiKeys keys, RequestProject projects,
-      ObjectProvider<JwtDecoder> jwtDecoder, JsonMapper json,
+      ObjectProvider<JwtDecoder> jwtDecoder, ErrorWriter errors,
       @Value("${simulator.auth.required:true}") boolean required,
       @Value("${simulator.auth.jwt.projects-claim:projects}") String projectsClaim) {
-    AuthFailures failures = new AuthFailures(json);
+    AuthFailures failures = new AuthFailures(errors);
     // A stateless API: no session, and no cookie a cross-site request could ride on (hence no CSRF token).
     http.csrf(AbstractHttpConfigurer::disable)
         .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -65,8 +65,8 @@ class SecurityConfiguration {
 
   /** Requests the firewall refuses (an encoded slash, a control character) get the dialect's 400. */
   @Bean
-  RequestRejectedHandler requestRejectedHandler(JsonMapper json) {
-    return new AuthFailures(json);
+  RequestRejectedHandler requestRejectedHandler(ErrorWriter errors) {
+    return new AuthFailures(errors);
   }
 
   /** A token with the API key prefix (or the configured admin key) is an API key, anything else a JWT. */

@@ -47,7 +47,7 @@ public class ProblemHandler {
   @ExceptionHandler(HttpMessageNotReadableException.class)
   ResponseEntity<ProblemDetail> unreadable(HttpMessageNotReadableException e) {
     JsonProblems.Located located = JsonProblems.locate(e);
-    return problem(HttpStatus.BAD_REQUEST, located.message(), located.field(), "INVALID_JSON");
+    return problem(HttpStatus.BAD_REQUEST, located.message(), located.field(), located.code());
   }
 
   @ExceptionHandler(MissingServletRequestParameterException.class)
@@ -77,12 +77,6 @@ public class ProblemHandler {
     return problem(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage(), null, "TEMPORAL_UNAVAILABLE");
   }
 
-  @ExceptionHandler(Exception.class)
-  ResponseEntity<ProblemDetail> unexpected(Exception e) {
-    String traceId = TraceIds.current();
-    log.error("Unexpected error, trace id {}", traceId, e);
-    return problem(HttpStatus.INTERNAL_SERVER_ERROR, "An unexpected error occurred", null, "INTERNAL_ERROR");
-  }
 
   private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String detail, String field, String code) {
     ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
