@@ -1,5 +1,6 @@
 package dev.agentsim.activities.evaluation;
 
+import dev.agentsim.activities.ActivitiesTestSupport;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static dev.agentsim.activities.ActivitiesTestSupport.FAST_RETRY;
 import static dev.agentsim.activities.ActivitiesTestSupport.PROJECT;
@@ -53,7 +54,7 @@ class UsageAccountingTest {
   @BeforeAll
   static void wire() {
     activities = DB.activities(Duration.ofSeconds(5)).run();
-    llm = new LlmClient(DB.llmCalls, Duration.ofSeconds(5));
+    llm = new LlmClient(DB.llmCalls, ActivitiesTestSupport.SECRETS, Duration.ofSeconds(5));
     agentId = DB.agent(agentConfig("http://localhost:1", 1_000));
   }
 

@@ -1,5 +1,6 @@
 package dev.agentsim.activities.llm;
 
+import dev.agentsim.activities.ActivitiesTestSupport;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
@@ -90,7 +91,7 @@ class LlmRetryTest {
   }
 
   static class ModelCallImpl implements ModelCall {
-    private final LlmClient llm = new LlmClient(DB.llmCalls, Duration.ofSeconds(5));
+    private final LlmClient llm = new LlmClient(DB.llmCalls, ActivitiesTestSupport.SECRETS, Duration.ofSeconds(5));
 
     @Override
     public String ask(String modelId) {

@@ -4,6 +4,8 @@ import dev.agentsim.api.error.NotFound;
 import dev.agentsim.store.definition.DefinitionRepository;
 import dev.agentsim.store.definition.Kind;
 import dev.agentsim.store.definition.ModelSpec;
+import dev.agentsim.store.secret.SecretBox;
+import dev.agentsim.api.error.FieldError;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -48,6 +50,14 @@ public class ModelController extends DefinitionController<ModelSpec> {
       view.put("technicalDetails", result.technicalDetails());
     }
     return view;
+  }
+
+  /** The sealed form is the service's own, see {@link AgentController#check}. */
+  @Override
+  protected void check(String projectId, ModelSpec spec) {
+    if (SecretBox.isSealed(spec.apiKey())) {
+      throw new FieldError("apiKey", "INVALID_VALUE", "apiKey must not start with " + SecretBox.PREFIX);
+    }
   }
 
   @Override
