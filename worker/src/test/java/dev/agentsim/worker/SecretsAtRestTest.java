@@ -149,8 +149,9 @@ class SecretsAtRestTest {
     // A directory as earlier versions left it: zonky's initdb, trusting every local connection, no password.
     try (EmbeddedPostgres before = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false)
         .start(); Connection trusted = before.getPostgresDatabase().getConnection()) {
-      trusted.createStatement().execute("create table kept (note text)");
-      trusted.createStatement().execute("insert into kept values ('still here')");
+      trusted.createStatement().execute("create schema earlier");
+      trusted.createStatement().execute("create table earlier.kept (note text)");
+      trusted.createStatement().execute("insert into earlier.kept values ('still here')");
     }
 
     ConfigurableApplicationContext app = start(data);
@@ -162,7 +163,7 @@ class SecretsAtRestTest {
         .isInstanceOf(SQLException.class).hasMessageContaining("password authentication failed");
     try (Connection connection = connect(app)) {
       assertThat(JdbcClient.create(new SingleConnectionDataSource(connection, true))
-          .sql("select note from kept").query(String.class).single()).isEqualTo("still here");
+          .sql("select note from earlier.kept").query(String.class).single()).isEqualTo("still here");
     }
     assertThat(Files.readString(data.resolve("pg_hba.conf"))).doesNotContain("trust");
   }

@@ -1,5 +1,6 @@
 package dev.agentsim.worker.embedded;
 
+import io.zonky.test.db.postgres.util.LinuxUtils;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -81,10 +83,15 @@ final class PasswordAuthentication implements Consumer<File> {
   }
 
   private void setPassword(Path dataDirectory) throws IOException {
-    Process backend = new ProcessBuilder(PostgresBinaries.INSTANCE.server().toString(), "--single",
-        "-D", dataDirectory.toString(),
+    List<String> command = new ArrayList<>();
+    if (LinuxUtils.isUnshareAvailable()) {
+      // As zonky runs its commands: the server refuses to run as root, and in a user namespace it is not.
+      command.addAll(List.of("unshare", "-U"));
+    }
+    command.addAll(List.of(PostgresBinaries.INSTANCE.server().toString(), "--single", "-D", dataDirectory.toString(),
         // A failed statement must not be echoed with the password in it.
-        "-c", "log_min_error_statement=panic", "-c", "exit_on_error=true", SUPERUSER)
+        "-c", "log_min_error_statement=panic", "-c", "exit_on_error=true", SUPERUSER));
+    Process backend = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .start();
