@@ -149,7 +149,7 @@ public class LlmClient {
     }
   }
 
-  /** Models are kept by the spec as stored, so the cache holds no key in the clear. */
+  /** Models are kept by the spec as stored: the key in the clear is only in the model built from it. */
   private ChatModel model(UUID modelId, ModelSpec spec, ModelSpec plain, Duration callTimeout, Redaction redaction) {
     CacheKey key = new CacheKey(modelId, spec);
     ChatModel model = models.get(key);
