@@ -35,6 +35,9 @@ api_port=${CHAOS_API_PORT:-18085}
 stub_port=${CHAOS_STUB_PORT:-18086}
 api="http://127.0.0.1:$api_port"
 project=chaos
+# a database and Temporal of its own: the service requires a key, this one (read by every process)
+admin_key="chaos-admin-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+export SIMULATOR_ADMIN_KEY=$admin_key
 declare -A pids
 
 cleanup() {
@@ -62,20 +65,22 @@ start_pg() {
 # start NAME ROLE [PORT]: one process of the jar
 start() {
   local name=$1 role=$2 port=${3:-0}
+  # A worker-only process serves its health checks on a port of its own: 0, a free one.
   java -XX:TieredStopAtLevel=1 -jar "$jar" --simulator.roles="$role" --server.port="$port" \
+    --simulator.worker.health-port="$port" \
     --spring.temporal.connection.target="127.0.0.1:$temporal_port" \
     --spring.datasource.url="jdbc:postgresql://127.0.0.1:$pg_port/postgres" --spring.datasource.username=postgres \
     --simulator.secrets.key="$secrets_key" \
-    --simulator.worker.sticky-queues=false >>"$work/$name.log" 2>&1 &
+    --simulator.worker.sticky-queues=false --simulator.outbound.allow=127.0.0.1 >>"$work/$name.log" 2>&1 &
   pids[$name]=$!
 }
 
 await_api() {
-  until curl -sf "$api/v1/agents?projectId=$project" >/dev/null; do sleep 0.2; done
+  until curl -sf "$api/v1/agents?projectId=$project" -H "X-API-Key: $admin_key" >/dev/null; do sleep 0.2; done
 }
 
 call() {  # call METHOD PATH [BODY]: the answer's body; fails on anything but 2xx
-  curl -sf -X "$1" "$api$2" -H 'Content-Type: application/json' ${3:+-d "$3"}
+  curl -sf -X "$1" "$api$2" -H 'Content-Type: application/json' -H "X-API-Key: $admin_key" ${3:+-d "$3"}
 }
 field() { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
 

@@ -12,6 +12,8 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.agentsim.activities.agent.AgentActivitiesImpl;
 import dev.agentsim.activities.agent.AgentConnectors;
 import dev.agentsim.activities.agent.AgentHttp;
+import dev.agentsim.activities.outbound.OutboundHttp;
+import dev.agentsim.store.outbound.OutboundPolicy;
 import dev.agentsim.activities.agent.CognigyRestConnector;
 import dev.agentsim.activities.agent.OpenAiChatAgent;
 import dev.agentsim.activities.agent.HttpAgentConnector;
@@ -85,6 +87,13 @@ public final class ActivitiesTestSupport {
   public static final JsonMapper JSON = JsonMapper.builder().build();
   /** Seals the secrets the tests store, and unseals them for the connectors and the LLM client. */
   public static final SecretBox SECRETS = SecretBox.ephemeral();
+
+  /**
+   * Outbound calls as the service makes them, allowing loopback: WireMock plays agents and models
+   * there (the service allows it in embedded mode only).
+   */
+  public static final OutboundHttp OUTBOUND = new OutboundHttp(OutboundPolicy.allowing("127.0.0.1", "::1"),
+      1024 * 1024);
 
   private ActivitiesTestSupport() {}
 
@@ -306,7 +315,7 @@ public final class ActivitiesTestSupport {
 
     /** The real activity implementations over this database, wired as Spring would. */
     public Activities activities(Duration llmTimeout) {
-      LlmClient llm = new LlmClient(llmCalls, SECRETS, llmTimeout);
+      LlmClient llm = new LlmClient(llmCalls, OUTBOUND, SECRETS, llmTimeout);
       TurnKeeper keeper = new TurnKeeper(runs, definitions);
       RunActivitiesImpl run = new RunActivitiesImpl(runs,
           new CriteriaEvaluator(definitions, new LlmJudge(llm, JSON), runs), keeper);
@@ -319,7 +328,7 @@ public final class ActivitiesTestSupport {
 
   /** The connectors of remote agents, as Spring wires them. */
   public static AgentConnectors connectors() {
-    AgentHttp http = new AgentHttp(JSON, SECRETS);
+    AgentHttp http = new AgentHttp(JSON, OUTBOUND, SECRETS);
     return new AgentConnectors(new HttpAgentConnector(JSON, http), new CognigyRestConnector(JSON, http));
   }
 

@@ -6,6 +6,7 @@ import static org.mockito.Mockito.mock;
 import dev.agentsim.store.batch.BatchRepository;
 import dev.agentsim.store.definition.DefinitionRepository;
 import dev.agentsim.store.llm.LlmCallRepository;
+import dev.agentsim.store.outbound.OutboundPolicy;
 import dev.agentsim.store.run.RunRepository;
 import dev.agentsim.workflows.batch.BatchActivities;
 import dev.agentsim.workflows.rejudge.RejudgeActivities;
@@ -40,6 +41,7 @@ class ActivitiesWiringTest {
         .withBean(WorkflowClient.class, () -> mock(WorkflowClient.class))
         .withBean(JsonMapper.class, () -> JsonMapper.builder().build())
         .withBean(SecretBox.class, SecretBox::ephemeral)
+        .withBean(OutboundPolicy.class, () -> OutboundPolicy.allowing())
         .withPropertyValues("simulator.llm.timeout=45s")
         .run(context -> {
           assertThat(context).hasNotFailed();

@@ -18,12 +18,21 @@ import org.springframework.core.env.MapPropertySource;
  *   <li>{@code simulator.roles}: without {@code worker} no Temporal worker polls, without
  *       {@code api} the web server answers health checks only, on {@code simulator.worker.health-port};</li>
  *   <li>Temporal's in-process test server runs unless {@code spring.temporal.connection.target}
- *       names a real cluster.</li>
+ *       names a real cluster;</li>
+ *   <li>{@code simulator.auth.required} is false on embedded defaults (neither
+ *       {@code spring.datasource.url} nor {@code spring.temporal.connection.target}), true
+ *       otherwise; while it is false the server listens on 127.0.0.1 only, unless
+ *       {@code server.address} says otherwise;</li>
+ *   <li>{@code simulator.outbound.allow}: embedded mode allows agents and models on loopback, where
+ *       its demo agent lives and one person's local model server does; otherwise only public
+ *       addresses are called.</li>
  * </ul>
  */
 public class SimulatorEnvironment implements EnvironmentPostProcessor {
 
   static final Set<String> ROLES = Set.of("api", "worker");
+  public static final String AUTH_REQUIRED = "simulator.auth.required";
+  static final String LOOPBACK = "127.0.0.0/8,::1/128";
 
   @Override
   public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
@@ -41,6 +50,15 @@ public class SimulatorEnvironment implements EnvironmentPostProcessor {
     defaults.put("management.endpoint.health.group.readiness.include",
         roles.contains("worker") ? "readinessState,db,temporalWorkers" : "readinessState,db");
     defaults.put("simulator.worker.health-port", 8081);
+    // Embedded defaults are for one person on one machine: no credential, and not reachable from
+    // another. With a database or Temporal of its own the service is deployed, and locked.
+    boolean embedded = inProcess && !environment.containsProperty("spring.datasource.url");
+    boolean authRequired = environment.getProperty(AUTH_REQUIRED, Boolean.class, !embedded);
+    defaults.put(AUTH_REQUIRED, authRequired);
+    if (!authRequired) {
+      defaults.put("server.address", "127.0.0.1");
+    }
+    defaults.put("simulator.outbound.allow", embedded ? LOOPBACK : "");
     environment.getPropertySources().addLast(new MapPropertySource("simulatorDefaults", defaults));
     if (!roles.contains("api")) {
       // server.port is the API's: a worker-only process serves health checks on a port of its own,

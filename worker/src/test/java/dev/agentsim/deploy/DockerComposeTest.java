@@ -156,6 +156,19 @@ class DockerComposeTest {
     assertThat(containerPorts(API)).containsExactly(8080);
   }
 
+  /** A real database and Temporal turn authentication on; the file says how to get the first key. */
+  @Test
+  void theStackRequiresAKeyAndSaysHowToGetTheFirst() throws IOException {
+    for (String app : List.of(API, WORKER)) {
+      assertThat(env(app)).as("%s keeps authentication on", app).doesNotContainKey("SIMULATOR_AUTH_REQUIRED")
+          .containsKeys("SPRING_DATASOURCE_URL", "SPRING_TEMPORAL_CONNECTION_TARGET");
+      assertThat(env(app).get("SIMULATOR_ADMIN_KEY")).as("optional, empty by default").isEqualTo("${SIMULATOR_ADMIN_KEY:-}");
+    }
+    String header = Files.readString(root.resolve("docker-compose.yml")).lines()
+        .takeWhile(line -> line.startsWith("#") || line.isBlank()).reduce("", (a, b) -> a + b + "\n");
+    assertThat(header).contains("SIMULATOR_ADMIN_KEY", "created the admin key", "POST /v1/api-keys");
+  }
+
   @Test
   void simulatorReachesTemporalAndTheNamespaceTheSetupCreates() {
     for (String app : List.of(API, WORKER)) {

@@ -29,9 +29,16 @@ final class Http {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private final HttpClient client = HttpClient.newHttpClient();
   private final String base;
+  private final Map<String, String> headers;
 
   Http(int port) {
+    this(port, Map.of());
+  }
+
+  /** A client that sends these headers (a credential, say) with every request. */
+  Http(int port, Map<String, String> headers) {
     this.base = "http://localhost:" + port;
+    this.headers = headers;
   }
 
   /** A path on the application, or an absolute URL it returned. */
@@ -64,6 +71,7 @@ final class Http {
   }
 
   private Response send(HttpRequest.Builder request) {
+    headers.forEach(request::header);
     try {
       HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
       Map<String, Object> body = response.body().isBlank() ? Map.of()

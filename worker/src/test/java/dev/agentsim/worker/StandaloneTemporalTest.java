@@ -40,6 +40,8 @@ class StandaloneTemporalTest extends EmbeddedAppTest {
     properties.add("spring.temporal.test-server.enabled", () -> "false");
     properties.add("spring.temporal.start-workers", () -> "false");
     properties.add("simulator.worker.start-when-reachable", () -> "true");
+    // Not embedded mode any more, so loopback, where WireMock plays the agent, must be allowed.
+    properties.add("simulator.outbound.allow", () -> "127.0.0.1,::1");
   }
 
   @Autowired

@@ -3,6 +3,8 @@ package dev.agentsim.activities.agent;
 import dev.agentsim.activities.FailureDetail;
 import dev.agentsim.activities.Failures;
 import dev.agentsim.activities.Redaction;
+import dev.agentsim.activities.outbound.OutboundHttp;
+import dev.agentsim.store.outbound.OutboundPolicy;
 import dev.agentsim.store.secret.SecretBox;
 import dev.agentsim.workflows.ErrorCategory;
 import java.io.IOException;
@@ -32,7 +34,7 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>Every request carries {@code Idempotency-Key: <runId>:<sequence>}, the same on each attempt
  * of one turn. Configured header values are secrets: stored sealed, unsealed here only to be
- * sent, and blanked out of everything a failure says ({@link Redaction}), which quotes the
+ * sent through {@link OutboundHttp} (which checks the outbound policy first), and blanked out of everything a failure says ({@link Redaction}), which quotes the
  * agent's answer only as a short excerpt. Redirects are not followed (a redirect would carry
  * those headers elsewhere).
  */
@@ -46,11 +48,13 @@ public class AgentHttp {
       "upgrade");
 
   private final JsonMapper json;
+  private final OutboundHttp outbound;
   private final SecretBox secrets;
   private final HttpClient http;
 
-  public AgentHttp(JsonMapper json, SecretBox secrets) {
+  public AgentHttp(JsonMapper json, OutboundHttp outbound, SecretBox secrets) {
     this.json = json;
+    this.outbound = outbound;
     this.secrets = secrets;
     this.http = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
@@ -92,7 +96,14 @@ public class AgentHttp {
     long started = System.nanoTime();
     HttpResponse<String> response;
     try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      response = outbound.send(http, request, Duration.ofMillis(timeoutMs));
+    } catch (OutboundPolicy.Refused e) {
+      throw Failures.nonRetryable(ErrorCategory.AI_AGENT_ERROR, "The agent's URL is not allowed: it " + e.getMessage(),
+          new FailureDetail(target + ": refused by the outbound policy (simulator.outbound.allow)"));
+    } catch (OutboundHttp.ReplyTooLarge e) {
+      throw Failures.nonRetryable(ErrorCategory.AI_AGENT_ERROR,
+          "The agent's reply is longer than " + e.limit() + " bytes (simulator.outbound.max-reply-bytes)",
+          new FailureDetail(target + ": " + e.getMessage()));
     } catch (HttpConnectTimeoutException e) {
       throw Failures.retryable(ErrorCategory.AI_AGENT_ERROR, "The agent could not be reached: connecting timed out",
           new FailureDetail(redaction.apply(target + ": " + e.getMessage()), e));

@@ -5,6 +5,7 @@ import com.jayway.jsonpath.JsonPath;
 import com.jayway.jsonpath.PathNotFoundException;
 import dev.agentsim.activities.FailureDetail;
 import dev.agentsim.activities.Failures;
+import dev.agentsim.store.definition.Expressions;
 import dev.agentsim.store.definition.HttpAgentConfig;
 import dev.agentsim.workflows.ErrorCategory;
 import java.util.ArrayList;
@@ -100,10 +101,9 @@ public class HttpAgentConnector {
 
   private static JsonPath compile(String path) {
     try {
-      return JsonPath.compile(path);
-    } catch (InvalidPathException | IllegalArgumentException e) {
-      throw Failures.nonRetryable(ErrorCategory.AI_AGENT_ERROR,
-          "The agent's reply path '" + path + "' is not a valid JsonPath expression",
+      return Expressions.jsonPath(path);
+    } catch (IllegalArgumentException e) {
+      throw Failures.nonRetryable(ErrorCategory.AI_AGENT_ERROR, "The agent's reply path " + e.getMessage(),
           new FailureDetail(e.getMessage()));
     }
   }

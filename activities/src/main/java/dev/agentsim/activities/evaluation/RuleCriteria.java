@@ -1,5 +1,8 @@
 package dev.agentsim.activities.evaluation;
 
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
+import dev.agentsim.store.definition.Expressions;
 import dev.agentsim.store.definition.ScenarioSpec.Criterion;
 import dev.agentsim.store.run.CriterionResult;
 import dev.agentsim.store.run.Turn;
@@ -7,9 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * The criteria judged without an LLM. A criterion whose parameters are missing or wrong fails
@@ -56,7 +56,10 @@ final class RuleCriteria {
     return new CriterionResult(criterion.type(), criterion.params(), negate, noMessage + " contains " + quoted);
   }
 
-  /** {@code regex}: passes when a message of the role matches {@code params.pattern} (anywhere in it). */
+  /**
+   * {@code regex}: passes when a message of the role matches {@code params.pattern} (anywhere in
+   * it). The pattern runs on a linear-time engine, see {@link Expressions#regex}.
+   */
   static CriterionResult regex(Criterion criterion, Transcript transcript) {
     Map<String, Object> params = params(criterion);
     String source = string(params.get("pattern"));
@@ -69,10 +72,9 @@ final class RuleCriteria {
     }
     Pattern pattern;
     try {
-      pattern = Pattern.compile(source, caseSensitive(params) ? 0 : Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
-    } catch (PatternSyntaxException e) {
-      return failed(criterion, "The pattern /" + source + "/ is not a valid regular expression: "
-          + e.getDescription() + " near index " + e.getIndex());
+      pattern = Expressions.regex(source, caseSensitive(params));
+    } catch (IllegalArgumentException e) {
+      return failed(criterion, "The pattern " + e.getMessage());
     }
     for (Turn turn : transcript.of(role.get())) {
       Matcher matcher = pattern.matcher(turn.text() == null ? "" : turn.text());

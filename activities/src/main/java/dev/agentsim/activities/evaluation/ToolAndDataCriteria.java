@@ -6,6 +6,7 @@ import static dev.agentsim.activities.evaluation.RuleCriteria.string;
 
 import com.jayway.jsonpath.InvalidPathException;
 import com.jayway.jsonpath.JsonPath;
+import dev.agentsim.store.definition.Expressions;
 import dev.agentsim.store.definition.ScenarioSpec.Criterion;
 import dev.agentsim.store.run.CriterionResult;
 import dev.agentsim.store.run.Turn;
@@ -67,9 +68,9 @@ final class ToolAndDataCriteria {
     }
     JsonPath compiled;
     try {
-      compiled = JsonPath.compile(path);
-    } catch (InvalidPathException | IllegalArgumentException e) {
-      return failed(criterion, "params.path " + path + " is not a valid JsonPath expression: " + e.getMessage());
+      compiled = Expressions.jsonPath(path);
+    } catch (IllegalArgumentException e) {
+      return failed(criterion, "params.path " + e.getMessage());
     }
     boolean hasEquals = params.containsKey("equals");
     Object existsParam = params.get("exists");

@@ -1,5 +1,6 @@
 package dev.agentsim.activities.llm;
 
+import dev.agentsim.activities.outbound.OutboundHttp;
 import dev.agentsim.store.definition.ModelSpec;
 import dev.langchain4j.model.anthropic.AnthropicChatModel;
 import dev.langchain4j.model.chat.ChatModel;
@@ -15,25 +16,23 @@ import java.util.Map;
  */
 final class ChatModels {
 
-  static final String ANTHROPIC_BASE_URL = "https://api.anthropic.com/v1";
-  static final String OLLAMA_BASE_URL = "http://localhost:11434";
   /** Sent when an OpenAI-compatible model has no key: local servers need none, the client wants one. */
   static final String NO_API_KEY = "none";
 
   private ChatModels() {}
 
   /** @throws IllegalArgumentException when the spec cannot work with its provider */
-  static ChatModel build(ModelSpec spec, Duration timeout) {
+  static ChatModel build(ModelSpec spec, Duration timeout, OutboundHttp outbound) {
     return switch (spec.provider()) {
-      case "openai" -> openAi(spec, timeout).baseUrl(spec.baseUrlOrDefault())
+      case "openai" -> openAi(spec, timeout, outbound).baseUrl(spec.baseUrlOrDefault())
           .apiKey(isBlank(spec.apiKey()) ? NO_API_KEY : spec.apiKey())
           .build();
-      case "azure-openai" -> openAi(spec, timeout).baseUrl(azureV1(spec.baseUrl()))
+      case "azure-openai" -> openAi(spec, timeout, outbound).baseUrl(azureV1(spec.baseUrl()))
           .customHeaders(isBlank(spec.apiKey()) ? Map.of() : Map.of("api-key", spec.apiKey()))
           .build();
       case "anthropic" -> AnthropicChatModel.builder()
-          .httpClientBuilder(ProviderHttpClient.builder())
-          .baseUrl(spec.baseUrl() == null ? ANTHROPIC_BASE_URL : spec.baseUrl())
+          .httpClientBuilder(ProviderHttpClient.builder(outbound))
+          .baseUrl(spec.baseUrlOrDefault())
           .apiKey(spec.apiKey())
           .modelName(spec.model())
           .temperature(spec.temperature())
@@ -44,8 +43,8 @@ final class ChatModels {
           .logResponses(false)
           .build();
       case "ollama" -> OllamaChatModel.builder()
-          .httpClientBuilder(ProviderHttpClient.builder())
-          .baseUrl(spec.baseUrl() == null ? OLLAMA_BASE_URL : spec.baseUrl())
+          .httpClientBuilder(ProviderHttpClient.builder(outbound))
+          .baseUrl(spec.baseUrlOrDefault())
           // Ollama itself wants no key; one in front of it (a proxy, a hosted Ollama) may.
           .customHeaders(isBlank(spec.apiKey()) ? Map.of() : Map.of("Authorization", "Bearer " + spec.apiKey()))
           .modelName(spec.model())
@@ -61,9 +60,10 @@ final class ChatModels {
     };
   }
 
-  private static OpenAiChatModel.OpenAiChatModelBuilder openAi(ModelSpec spec, Duration timeout) {
+  private static OpenAiChatModel.OpenAiChatModelBuilder openAi(ModelSpec spec, Duration timeout,
+      OutboundHttp outbound) {
     return OpenAiChatModel.builder()
-        .httpClientBuilder(ProviderHttpClient.builder())
+        .httpClientBuilder(ProviderHttpClient.builder(outbound))
         .modelName(spec.model())
         .temperature(spec.temperature())
         .seed(seed(spec))

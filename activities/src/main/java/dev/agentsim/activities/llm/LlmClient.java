@@ -3,6 +3,7 @@ package dev.agentsim.activities.llm;
 import dev.agentsim.activities.FailureDetail;
 import dev.agentsim.activities.Failures;
 import dev.agentsim.activities.Redaction;
+import dev.agentsim.activities.outbound.OutboundHttp;
 import dev.agentsim.store.definition.ModelSpec;
 import dev.agentsim.store.llm.LlmCall;
 import dev.agentsim.store.llm.LlmCallRepository;
@@ -48,6 +49,7 @@ public class LlmClient {
   private static final Duration DEFAULT_SLOT_WAIT = Duration.ofSeconds(30);
 
   private final LlmCallRepository calls;
+  private final OutboundHttp outbound;
   private final SecretBox secrets;
   private final Duration timeout;
   private final ModelSlots slots;
@@ -60,17 +62,19 @@ public class LlmClient {
    *     it fails retryably, property {@code simulator.llm.slot-wait}
    */
   @Autowired
-  public LlmClient(LlmCallRepository calls, SecretBox secrets, @Value("${simulator.llm.timeout:60s}") String timeout,
-      @Value("${simulator.llm.slot-wait:30s}") String slotWait) {
-    this(calls, secrets, DurationStyle.detectAndParse(timeout), DurationStyle.detectAndParse(slotWait));
+  public LlmClient(LlmCallRepository calls, OutboundHttp outbound, SecretBox secrets,
+      @Value("${simulator.llm.timeout:60s}") String timeout, @Value("${simulator.llm.slot-wait:30s}") String slotWait) {
+    this(calls, outbound, secrets, DurationStyle.detectAndParse(timeout), DurationStyle.detectAndParse(slotWait));
   }
 
-  public LlmClient(LlmCallRepository calls, SecretBox secrets, Duration timeout) {
-    this(calls, secrets, timeout, DEFAULT_SLOT_WAIT);
+  public LlmClient(LlmCallRepository calls, OutboundHttp outbound, SecretBox secrets, Duration timeout) {
+    this(calls, outbound, secrets, timeout, DEFAULT_SLOT_WAIT);
   }
 
-  public LlmClient(LlmCallRepository calls, SecretBox secrets, Duration timeout, Duration slotWait) {
+  public LlmClient(LlmCallRepository calls, OutboundHttp outbound, SecretBox secrets, Duration timeout,
+      Duration slotWait) {
     this.calls = calls;
+    this.outbound = outbound;
     this.secrets = secrets;
     this.timeout = timeout;
     this.slots = new ModelSlots(slotWait);
@@ -162,7 +166,7 @@ public class LlmClient {
       models.clear();
     }
     try {
-      return models.computeIfAbsent(key, k -> ChatModels.build(plain, callTimeout));
+      return models.computeIfAbsent(key, k -> ChatModels.build(plain, callTimeout, outbound));
     } catch (IllegalArgumentException e) {
       throw LlmFailures.misconfigured(e, redaction);
     }

@@ -24,6 +24,9 @@ import java.time.Duration;
  * timeouts, 5xx, 408, 429 and connection errors; not retryable for 400, 401, 403, 404 and other
  * 4xx, and for replies that are not the provider's JSON answer.
  *
+ * <p>A call {@link ProviderHttpClient} refuses to make or finish (the outbound policy, the reply's
+ * length limit) is not retried either.
+ *
  * <p>LangChain4j 1.19's {@code DefaultExceptionMapper} turns an {@link HttpException} into
  * {@link InternalServerException} (5xx), {@link AuthenticationException} (401, 403),
  * {@link ModelNotFoundException} (404), {@link TimeoutException} (408), {@link RateLimitException}
@@ -44,6 +47,10 @@ final class LlmFailures {
   private LlmFailures() {}
 
   static ApplicationFailure classify(RuntimeException e, Duration timeout, Redaction redaction) {
+    if (has(e, ProviderHttpClient.Refused.class)) {
+      String message = redaction.apply(messageOf(e, ProviderHttpClient.Refused.class));
+      return Failures.nonRetryable(CATEGORY, message, new FailureDetail(message));
+    }
     Integer status = statusOf(e);
     String withStatus = status == null ? "" : " (HTTP " + status + ")";
     FailureDetail detail = detail(e, status, redaction);

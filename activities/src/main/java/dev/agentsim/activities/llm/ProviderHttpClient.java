@@ -1,7 +1,10 @@
 package dev.agentsim.activities.llm;
 
 import dev.agentsim.activities.Failures;
+import dev.agentsim.activities.outbound.OutboundHttp;
+import dev.agentsim.store.outbound.OutboundPolicy;
 import dev.langchain4j.exception.HttpException;
+import dev.langchain4j.exception.NonRetriableException;
 import dev.langchain4j.exception.TimeoutException;
 import dev.langchain4j.http.client.HttpClient;
 import dev.langchain4j.http.client.HttpClientBuilder;
@@ -21,26 +24,34 @@ import java.time.Duration;
  * does for a plain request, and also keeps the {@code Retry-After} of an error response, which
  * LangChain4j's {@link HttpException} drops: see {@link ProviderHttpException}. Chat calls only:
  * the simulator does not stream.
+ *
+ * <p>Like an agent's, a model's calls pass the outbound policy right before they connect, their
+ * reply is bounded in length, and the model's timeout bounds the whole exchange, the body read to
+ * its end included ({@link OutboundHttp}). Redirects are not followed: they would carry the key
+ * elsewhere.
  */
 final class ProviderHttpClient implements HttpClient {
 
   private static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(15);
   private static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(60);
 
+  private final OutboundHttp outbound;
   private final java.net.http.HttpClient http;
   private final Duration readTimeout;
 
   private ProviderHttpClient(Builder builder) {
+    this.outbound = builder.outbound;
     this.http = java.net.http.HttpClient.newBuilder()
         .connectTimeout(builder.connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : builder.connectTimeout)
+        .followRedirects(java.net.http.HttpClient.Redirect.NEVER)
         // Inline, as the agent's client: see AgentHttp.
         .executor(Runnable::run)
         .build();
     this.readTimeout = builder.readTimeout == null ? DEFAULT_READ_TIMEOUT : builder.readTimeout;
   }
 
-  static Builder builder() {
-    return new Builder();
+  static Builder builder(OutboundHttp outbound) {
+    return new Builder(outbound);
   }
 
   @Override
@@ -52,7 +63,12 @@ final class ProviderHttpClient implements HttpClient {
     request.headers().forEach((name, values) -> values.forEach(value -> jdk.header(name, value)));
     HttpResponse<String> response;
     try {
-      response = http.send(jdk.build(), HttpResponse.BodyHandlers.ofString());
+      response = outbound.send(http, jdk.build(), readTimeout);
+    } catch (OutboundPolicy.Refused e) {
+      throw new Refused("The model's URL is not allowed: it " + e.getMessage());
+    } catch (OutboundHttp.ReplyTooLarge e) {
+      throw new Refused("The model provider's reply is longer than " + e.limit()
+          + " bytes (simulator.outbound.max-reply-bytes)");
     } catch (HttpTimeoutException e) {
       throw new TimeoutException(e);
     } catch (IOException e) {
@@ -79,8 +95,13 @@ final class ProviderHttpClient implements HttpClient {
   /** LangChain4j's models set the timeouts they were given. */
   static final class Builder implements HttpClientBuilder {
 
+    private final OutboundHttp outbound;
     private Duration connectTimeout;
     private Duration readTimeout;
+
+    private Builder(OutboundHttp outbound) {
+      this.outbound = outbound;
+    }
 
     @Override
     public Duration connectTimeout() {
@@ -126,6 +147,17 @@ final class ProviderHttpClient implements HttpClient {
     /** Null when the provider named none. */
     Duration retryAfter() {
       return retryAfter;
+    }
+  }
+
+  /**
+   * A call the service will not make or finish, whatever the next attempt: a URL the outbound
+   * policy refuses, a reply over the length limit. The message is for the run's reader.
+   */
+  static final class Refused extends NonRetriableException {
+
+    Refused(String message) {
+      super(message);
     }
   }
 }

@@ -18,6 +18,7 @@ import static dev.agentsim.activities.ActivitiesTestSupport.wireMock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
@@ -168,7 +169,31 @@ class RunActivitiesTest {
     CriterionResult result = judge(criterion("regex", Map.of("pattern", "refund(")));
 
     assertThat(result.passed()).isFalse();
-    assertThat(result.reason()).startsWith("The pattern /refund(/ is not a valid regular expression: Unclosed group");
+    assertThat(result.reason()).startsWith("The pattern /refund(/ is not a valid regular expression: missing closing )");
+  }
+
+  /** A pattern that backtracks for ages on java.util.regex runs in linear time: it cannot pin the thread. */
+  @Test
+  void aCatastrophicPatternFinishesQuickly() {
+    RunInput run = DB.newRun(DB.scenario(scripted(List.of(criterion("regex", Map.of("pattern", "(.*a){30}x"))),
+        "Hi")), agentId, modelId, settings(false, 5, FAST_RETRY));
+    activities.startRun(run);
+    DB.say(run, 0, Turn.USER, "Hi");
+    DB.say(run, 1, Turn.AGENT, "a".repeat(50));
+
+    Verdict verdict = assertTimeoutPreemptively(Duration.ofSeconds(2),
+        () -> activities.evaluate(ended(run, TerminationReason.USER_STOP)));
+
+    assertThat(verdict).isEqualTo(Verdict.FAILED);
+    assertThat(DB.stored(run).results().get(0).reason()).isEqualTo("No agent message matches /(.*a){30}x/");
+  }
+
+  @Test
+  void patternsRe2CannotRunFailWithAReason() {
+    CriterionResult result = judge(criterion("regex", Map.of("pattern", "(RF)-\\d+ \\1")));
+
+    assertThat(result.passed()).isFalse();
+    assertThat(result.reason()).contains("is not a valid regular expression").contains("no back-references");
   }
 
   @Test

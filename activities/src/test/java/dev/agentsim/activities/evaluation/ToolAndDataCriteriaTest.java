@@ -77,4 +77,13 @@ class ToolAndDataCriteriaTest {
     assertThat(invalid.passed()).isFalse();
     assertThat(invalid.reason()).startsWith("params.path $[?( is not a valid JsonPath expression");
   }
+
+  /** JsonPath's =~ runs java.util.regex: refused, so no pattern reaches it. */
+  @Test
+  void jsonPathRegexFiltersAreRefused() {
+    CriterionResult result = jsonPath(Map.of("path", "$.outputs[?(@.text =~ /(.*a){30}x/)]"));
+
+    assertThat(result.passed()).isFalse();
+    assertThat(result.reason()).contains("uses a regex filter (=~)");
+  }
 }

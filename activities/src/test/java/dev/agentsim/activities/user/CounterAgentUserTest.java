@@ -188,6 +188,26 @@ class CounterAgentUserTest {
         ErrorCategory.AI_AGENT_TIMEOUT));
   }
 
+  /** 127.0.0.2 reaches the counter's WireMock as well, but the outbound policy allows only 127.0.0.1. */
+  @Test
+  void aCounterAgentTheOutboundPolicyRefusesFailsAtOnceWithoutBeingCalled() {
+    UUID refused = DB.definitions.insert(PROJECT, Kind.AGENT, new AgentSpec("Elsewhere",
+        "http", agentConfig(COUNTER.baseUrl().replace("localhost", "127.0.0.2"), 2_000))).id();
+    RunInput base = run(false, null);
+    RunSettings s = base.settings();
+    RunInput run = new RunInput(null, base.batchId(), base.runId(), 0, PROJECT, base.scenarioId(), base.agentId(),
+        null, new RunSettings(false, 10, 100, 0, s.session(), RETRY, null, null, refused.toString(), null));
+    COUNTER.stubFor(agentCall().willReturn(json("{\"text\": \"Hello\"}")));
+
+    RunOutcome outcome = temporal.converse(run);
+
+    assertThat(outcome).isEqualTo(new RunOutcome(0, Verdict.ERROR, TerminationReason.USER_ERROR,
+        ErrorCategory.AI_AGENT_ERROR));
+    assertThat(DB.stored(run).errorMessage()).isEqualTo("The counter agent playing the user failed: "
+        + "The agent's URL is not allowed: it points at 127.0.0.2, a loopback address");
+    assertThat(requests(COUNTER)).isEmpty();
+  }
+
   @Test
   void anOpenAiChatAgentCanPlayTheUserAndSeesTheConversationFromItsSide() {
     UUID model = DB.model(COUNTER.baseUrl());

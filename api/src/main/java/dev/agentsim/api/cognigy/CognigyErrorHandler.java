@@ -62,12 +62,4 @@ public class CognigyErrorHandler {
     return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
         .body(new Error(e.getMessage(), "TEMPORAL_UNAVAILABLE", traceId));
   }
-
-  @ExceptionHandler(Exception.class)
-  ResponseEntity<Error> unexpected(Exception e) {
-    String traceId = TraceIds.current();
-    log.error("Unexpected error, trace id {}", traceId, e);
-    return ResponseEntity.internalServerError()
-        .body(new Error("An unexpected error occurred", "INTERNAL_ERROR", traceId));
-  }
 }

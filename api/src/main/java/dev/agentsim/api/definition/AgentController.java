@@ -4,10 +4,12 @@ import dev.agentsim.api.error.FieldError;
 import dev.agentsim.store.definition.AgentSpec;
 import dev.agentsim.store.definition.CognigyRestAgentConfig;
 import dev.agentsim.store.definition.DefinitionRepository;
+import dev.agentsim.store.definition.Expressions;
 import dev.agentsim.store.definition.HttpAgentConfig;
 import dev.agentsim.store.definition.Kind;
 import dev.agentsim.store.definition.ModelSpec;
 import dev.agentsim.store.definition.OpenAiChatAgentConfig;
+import dev.agentsim.store.outbound.OutboundPolicy;
 import dev.agentsim.store.secret.SecretBox;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,10 +30,12 @@ public class AgentController extends DefinitionController<AgentSpec> {
   static final String MASK = "********";
 
   private final DefinitionRepository repository;
+  private final OutboundPolicy outbound;
 
-  public AgentController(DefinitionRepository repository, JsonMapper json) {
+  public AgentController(DefinitionRepository repository, JsonMapper json, OutboundPolicy outbound) {
     super(repository, json, Kind.AGENT, AgentSpec.class);
     this.repository = repository;
+    this.outbound = outbound;
   }
 
   @Override
@@ -50,6 +54,26 @@ public class AgentController extends DefinitionController<AgentSpec> {
     if (spec.config() instanceof OpenAiChatAgentConfig chat
         && repository.find(projectId, Kind.MODEL, chat.modelId(), ModelSpec.class).isEmpty()) {
       throw new FieldError("config.modelId", "NOT_FOUND", "Model " + chat.modelId() + " not found in this project");
+    }
+    if (spec.config() instanceof HttpAgentConfig http) {
+      Urls.check(outbound, "config.url", http.url());
+      jsonPath("config.replyTextPath", http.replyTextPath());
+      jsonPath("config.replyDataPath", http.replyDataPath());
+      jsonPath("config.endedPath", http.endedPath());
+    }
+    if (spec.config() instanceof CognigyRestAgentConfig cognigy) {
+      Urls.check(outbound, "config.url", cognigy.url());
+    }
+  }
+
+  private static void jsonPath(String field, String path) {
+    if (path == null || path.isBlank()) {
+      return;
+    }
+    try {
+      Expressions.jsonPath(path);
+    } catch (IllegalArgumentException e) {
+      throw new FieldError(field, "INVALID_VALUE", field + " " + e.getMessage());
     }
   }
 

@@ -1,11 +1,12 @@
 package dev.agentsim.api.definition;
 
+import dev.agentsim.api.error.FieldError;
 import dev.agentsim.api.error.NotFound;
 import dev.agentsim.store.definition.DefinitionRepository;
 import dev.agentsim.store.definition.Kind;
 import dev.agentsim.store.definition.ModelSpec;
+import dev.agentsim.store.outbound.OutboundPolicy;
 import dev.agentsim.store.secret.SecretBox;
-import dev.agentsim.api.error.FieldError;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -23,11 +24,29 @@ public class ModelController extends DefinitionController<ModelSpec> {
 
   private final DefinitionRepository repository;
   private final ModelTester tester;
+  private final OutboundPolicy outbound;
 
-  public ModelController(DefinitionRepository repository, JsonMapper json, ModelTester tester) {
+  public ModelController(DefinitionRepository repository, JsonMapper json, ModelTester tester,
+      OutboundPolicy outbound) {
     super(repository, json, Kind.MODEL, ModelSpec.class);
     this.repository = repository;
     this.tester = tester;
+    this.outbound = outbound;
+  }
+
+  /**
+   * The sealed form is the service's own, see {@link AgentController#check}. The URL the model
+   * will be called at: its provider's default when it gives none (Ollama's is local).
+   */
+  @Override
+  protected void check(String projectId, ModelSpec spec) {
+    if (SecretBox.isSealed(spec.apiKey())) {
+      throw new FieldError("apiKey", "INVALID_VALUE", "apiKey must not start with " + SecretBox.PREFIX);
+    }
+    String url = spec.baseUrlOrDefault();
+    if (url != null) {
+      Urls.check(outbound, "baseUrl", url);
+    }
   }
 
   /**
@@ -50,14 +69,6 @@ public class ModelController extends DefinitionController<ModelSpec> {
       view.put("technicalDetails", result.technicalDetails());
     }
     return view;
-  }
-
-  /** The sealed form is the service's own, see {@link AgentController#check}. */
-  @Override
-  protected void check(String projectId, ModelSpec spec) {
-    if (SecretBox.isSealed(spec.apiKey())) {
-      throw new FieldError("apiKey", "INVALID_VALUE", "apiKey must not start with " + SecretBox.PREFIX);
-    }
   }
 
   @Override

@@ -2,9 +2,13 @@ package dev.agentsim.api.definition;
 
 import dev.agentsim.api.error.FieldError;
 import dev.agentsim.store.definition.DefinitionRepository;
+import dev.agentsim.store.definition.Expressions;
 import dev.agentsim.store.definition.Kind;
 import dev.agentsim.store.definition.PersonaSpec;
 import dev.agentsim.store.definition.ScenarioSpec;
+import dev.agentsim.store.definition.ScenarioSpec.Criterion;
+import java.util.List;
+import java.util.Map;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.json.JsonMapper;
@@ -50,6 +54,32 @@ public class ScenarioController extends DefinitionController<ScenarioSpec> {
     if (spec.firstMessage() != null && spec.scripted()) {
       throw new FieldError("firstMessage", "CONFLICT", "A scripted user says its first line: give firstMessage or script");
     }
+    List<Criterion> criteria = spec.criteria();
+    for (int i = 0; i < criteria.size(); i++) {
+      expressions("successCriteria[" + i + "].params", criteria.get(i));
+    }
+  }
+
+  /** A criterion's pattern or JsonPath, compiled as it will run: what does not compile would only fail the runs. */
+  private static void expressions(String params, Criterion criterion) {
+    Map<String, Object> values = criterion.params() == null ? Map.of() : criterion.params();
+    try {
+      switch (criterion.type()) {
+        case "regex" -> Expressions.regex(required(params + ".pattern", values.get("pattern")), true);
+        case "json_path" -> Expressions.jsonPath(required(params + ".path", values.get("path")));
+        default -> { }
+      }
+    } catch (IllegalArgumentException e) {
+      String field = params + ("regex".equals(criterion.type()) ? ".pattern" : ".path");
+      throw new FieldError(field, "INVALID_VALUE", field + " " + e.getMessage());
+    }
+  }
+
+  private static String required(String field, Object value) {
+    if (!(value instanceof String text) || text.isEmpty()) {
+      throw new FieldError(field, "REQUIRED", field + " is required, as a non-empty string");
+    }
+    return text;
   }
 
   @Override

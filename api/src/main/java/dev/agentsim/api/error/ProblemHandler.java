@@ -1,5 +1,6 @@
 package dev.agentsim.api.error;
 
+import dev.agentsim.api.auth.ApiKeyController;
 import dev.agentsim.api.batch.BatchController;
 import dev.agentsim.api.definition.DefinitionController;
 import java.net.URI;
@@ -20,7 +21,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
 /** RFC 7807 problem details, with a trace id, for the native management API. */
-@RestControllerAdvice(basePackageClasses = {DefinitionController.class, BatchController.class})
+@RestControllerAdvice(basePackageClasses = {DefinitionController.class, BatchController.class, ApiKeyController.class})
 @Order(Ordered.HIGHEST_PRECEDENCE)
 public class ProblemHandler {
 
@@ -46,7 +47,7 @@ public class ProblemHandler {
   @ExceptionHandler(HttpMessageNotReadableException.class)
   ResponseEntity<ProblemDetail> unreadable(HttpMessageNotReadableException e) {
     JsonProblems.Located located = JsonProblems.locate(e);
-    return problem(HttpStatus.BAD_REQUEST, located.message(), located.field(), "INVALID_JSON");
+    return problem(HttpStatus.BAD_REQUEST, located.message(), located.field(), located.code());
   }
 
   @ExceptionHandler(MissingServletRequestParameterException.class)
@@ -76,12 +77,6 @@ public class ProblemHandler {
     return problem(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage(), null, "TEMPORAL_UNAVAILABLE");
   }
 
-  @ExceptionHandler(Exception.class)
-  ResponseEntity<ProblemDetail> unexpected(Exception e) {
-    String traceId = TraceIds.current();
-    log.error("Unexpected error, trace id {}", traceId, e);
-    return problem(HttpStatus.INTERNAL_SERVER_ERROR, "An unexpected error occurred", null, "INTERNAL_ERROR");
-  }
 
   private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String detail, String field, String code) {
     ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);

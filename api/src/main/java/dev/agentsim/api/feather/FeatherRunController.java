@@ -25,8 +25,8 @@ import org.springframework.web.bind.annotation.RestController;
  *
  * <p>Feather scopes everything by {@code organization_id}; here that is a project, named by the
  * {@code x-organization-id} header or the {@code organization_id} query parameter, else
- * {@code simulator.feather.default-project}. The {@code x-api-key} header is accepted and not
- * checked: this service has no authentication of its own.
+ * {@code simulator.feather.default-project}. The credential ({@code x-api-key}) is checked
+ * before, against that project.
  */
 @RestController
 public class FeatherRunController {
@@ -105,6 +105,11 @@ public class FeatherRunController {
   }
 
   private String project(String header, String param) {
+    return project(header, param, defaultProject);
+  }
+
+  /** The project a request names; authorization reads it from here too, so that both agree. */
+  public static String project(String header, String param, String defaultProject) {
     if (header != null && !header.isBlank()) {
       return header.trim();
     }

@@ -57,7 +57,8 @@ public class InteractlyErrorHandler {
 
   @ExceptionHandler(NotFound.class)
   ResponseEntity<Map<String, String>> notFound(NotFound e) {
-    return ResponseEntity.status(HttpStatus.NOT_FOUND).body(Map.of("detail", e.getMessage()));
+    return ResponseEntity.status(HttpStatus.NOT_FOUND)
+        .body(Map.of("detail", e.getMessage() + " (trace id " + TraceIds.current() + ")"));
   }
 
   @ExceptionHandler(Unavailable.class)
@@ -66,13 +67,5 @@ public class InteractlyErrorHandler {
     log.warn("{}, trace id {}", e.getMessage(), traceId, e.getCause());
     return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
         .body(Map.of("detail", e.getMessage() + " (trace id " + traceId + ")"));
-  }
-
-  @ExceptionHandler(Exception.class)
-  ResponseEntity<Map<String, String>> unexpected(Exception e) {
-    String traceId = TraceIds.current();
-    log.error("Unexpected error, trace id {}", traceId, e);
-    return ResponseEntity.internalServerError()
-        .body(Map.of("detail", "Internal Server Error (trace id " + traceId + ")"));
   }
 }

@@ -140,6 +140,11 @@ public class InteractlySimulationController {
   }
 
   private String team(String teamId, String teamHeader) {
+    return team(teamId, teamHeader, defaultTeam);
+  }
+
+  /** The project a request names; authorization reads it from here too, so that both agree. */
+  public static String team(String teamId, String teamHeader, String defaultTeam) {
     if (teamId != null && !teamId.isBlank()) {
       return teamId;
     }

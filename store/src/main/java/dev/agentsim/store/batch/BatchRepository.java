@@ -231,13 +231,7 @@ public class BatchRepository {
 
   /** Marks one rejudge failed, so the batch can be rejudged again; one already ended stays as it is. */
   public void failRejudge(UUID batchId, int number) {
-    jdbc.sql("""
-            update rejudges set status = 'FAILED', completed_at = :now
-            where batch_id = :id and number = :number and status = 'RUNNING'""")
-        .param("id", batchId)
-        .param("number", number)
-        .param("now", Timestamp.from(Instant.now()))
-        .update();
+    endRejudge(batchId, number, "FAILED");
   }
 
   /** Fails every rejudge under way: for an engine whose workflows did not survive a restart. */
@@ -300,11 +294,16 @@ public class BatchRepository {
 
   /** Marks a rejudge done; repeating it changes nothing. */
   public void finishRejudge(UUID batchId, int number) {
+    endRejudge(batchId, number, "COMPLETED");
+  }
+
+  private void endRejudge(UUID batchId, int number, String status) {
     jdbc.sql("""
-            update rejudges set status = 'COMPLETED', completed_at = :now
+            update rejudges set status = :status, completed_at = :now
             where batch_id = :id and number = :number and status = 'RUNNING'""")
         .param("id", batchId)
         .param("number", number)
+        .param("status", status)
         .param("now", Timestamp.from(Instant.now()))
         .update();
   }

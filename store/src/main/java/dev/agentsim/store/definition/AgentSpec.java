@@ -9,6 +9,8 @@ import jakarta.validation.constraints.Pattern;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -26,10 +28,15 @@ public record AgentSpec(
   public static final String COGNIGY_REST = "cognigy-rest";
   public static final String OPENAI_CHAT = "openai-chat";
 
+  /** Reads a config as its type's record, which names every field a config may have. */
+  private static final JsonMapper CONFIG = JsonMapper.builder()
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+
   /**
    * Reads the config as its type says. An unknown type leaves the config unread: validation then
    * names {@code type}, the field at fault. A missing config reads as an empty one, so validation
-   * names the config field that is missing.
+   * names the config field that is missing. A field the type does not have is refused, named
+   * {@code config.<field>}.
    */
   @JsonCreator
   static AgentSpec fromJson(@JsonProperty("name") String name, @JsonProperty("type") String type,
@@ -38,7 +45,12 @@ public record AgentSpec(
     if (configType == null) {
       return new AgentSpec(name, type, null);
     }
-    return new AgentSpec(name, type, JsonMapper.shared().convertValue(config == null ? Map.of() : config, configType));
+    try {
+      return new AgentSpec(name, type, CONFIG.convertValue(config == null ? Map.of() : config, configType));
+    } catch (UnrecognizedPropertyException e) {
+      e.prependPath(AgentSpec.class, "config");
+      throw e;
+    }
   }
 
   /**

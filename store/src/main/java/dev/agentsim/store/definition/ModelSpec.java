@@ -40,14 +40,25 @@ public record ModelSpec(
     @DecimalMin("0.0") Double outputPricePerMillion) implements Named {
 
   public static final String OPENAI_BASE_URL = "https://api.openai.com/v1";
+  public static final String ANTHROPIC_BASE_URL = "https://api.anthropic.com/v1";
+  public static final String OLLAMA_BASE_URL = "http://localhost:11434";
 
   /** The common fields; the others take their defaults. */
   public ModelSpec(String name, String provider, String baseUrl, String model, String apiKey, Double temperature) {
     this(name, provider, baseUrl, model, apiKey, temperature, null, null, null, null, null, null);
   }
 
+  /** The endpoint called: {@code baseUrl}, else the provider's default; null for Azure without one. */
   public String baseUrlOrDefault() {
-    return baseUrl == null ? OPENAI_BASE_URL : baseUrl;
+    if (baseUrl != null || provider == null) {
+      return baseUrl;
+    }
+    return switch (provider) {
+      case "openai" -> OPENAI_BASE_URL;
+      case "anthropic" -> ANTHROPIC_BASE_URL;
+      case "ollama" -> OLLAMA_BASE_URL;
+      default -> null;
+    };
   }
 
   public ModelSpec withApiKey(String key) {

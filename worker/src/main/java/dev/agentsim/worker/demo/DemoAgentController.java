@@ -19,7 +19,9 @@ public class DemoAgentController {
 
   record Reply(String text, Map<String, Object> data, boolean ended) {}
 
-  @PostMapping("/demo/agent")
+  static final String PATH = "/demo/agent";
+
+  @PostMapping(PATH)
   public Reply reply(@RequestBody Message message) {
     String text = message.text() == null ? "" : message.text().toLowerCase(Locale.ROOT);
     if (text.isBlank()) {

@@ -1,0 +1,86 @@
+package dev.agentsim.api.auth;
+
+import dev.agentsim.api.error.ErrorWriter;
+import jakarta.servlet.DispatcherType;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
+
+/**
+ * Who may call the API. With {@code simulator.auth.required} every request but health, the
+ * OpenAPI document and its UI needs a credential: an API key ({@link ApiKeys}) in {@code X-API-Key}
+ * or {@code Authorization: Bearer}, or a JWT of the issuer Spring Boot's resource server is
+ * configured with ({@code spring.security.oauth2.resourceserver.jwt.*}), checked against the
+ * project the request names ({@link ProjectAccess}). Without it every request is let through.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+  private static final String[] OPEN = {
+      "/actuator/health", "/actuator/health/**", "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html",
+      "/swagger-ui/**"};
+
+  @Bean
+  @Order(Ordered.LOWEST_PRECEDENCE)
+  SecurityFilterChain apiSecurity(HttpSecurity http, ApiKeys keys, RequestProject projects,
+      ObjectProvider<JwtDecoder> jwtDecoder, ErrorWriter errors,
+      @Value("${simulator.auth.required:true}") boolean required,
+      @Value("${simulator.auth.jwt.projects-claim:projects}") String projectsClaim) {
+    AuthFailures failures = new AuthFailures(errors);
+    // A stateless API: no session, and no cookie a cross-site request could ride on (hence no CSRF token).
+    http.csrf(AbstractHttpConfigurer::disable)
+        .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        // nothing to log out of: POST /logout is no endpoint of the API
+        .logout(AbstractHttpConfigurer::disable)
+        .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(failures).accessDeniedHandler(failures));
+    if (!required) {
+      return http.authorizeHttpRequests(requests -> requests.anyRequest().permitAll()).build();
+    }
+    AuthenticationManager credentials = credentials(keys, jwtDecoder.getIfAvailable(), projectsClaim);
+    return http
+        .oauth2ResourceServer(server -> server
+            .bearerTokenResolver(new Credentials())
+            .authenticationManagerResolver(request -> credentials)
+            .authenticationEntryPoint(failures)
+            .accessDeniedHandler(failures))
+        .authorizeHttpRequests(requests -> requests
+            // an error page the container forwards to was authorized as the request that failed
+            .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
+            .requestMatchers(OPEN).permitAll()
+            .anyRequest().access(new ProjectAccess(projects)))
+        .build();
+  }
+
+  /** Requests the firewall refuses (an encoded slash, a control character) get the dialect's 400. */
+  @Bean
+  RequestRejectedHandler requestRejectedHandler(ErrorWriter errors) {
+    return new AuthFailures(errors);
+  }
+
+  /** A token with the API key prefix (or the configured admin key) is an API key, anything else a JWT. */
+  private static AuthenticationManager credentials(ApiKeys keys, JwtDecoder jwtDecoder, String projectsClaim) {
+    JwtAuthenticationProvider jwt = jwtDecoder == null ? null : new JwtAuthenticationProvider(jwtDecoder);
+    if (jwt != null) {
+      jwt.setJwtAuthenticationConverter(new JwtAccess(projectsClaim));
+    }
+    return authentication -> {
+      String token = ((BearerTokenAuthenticationToken) authentication).getToken();
+      if (jwt == null || keys.isApiKey(token)) {
+        return new Authenticated(keys.authenticate(token));
+      }
+      return jwt.authenticate(authentication);
+    };
+  }
+}

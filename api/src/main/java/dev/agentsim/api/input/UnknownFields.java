@@ -1,0 +1,37 @@
+package dev.agentsim.api.input;
+
+import dev.agentsim.store.definition.Named;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.MediaType;
+import org.springframework.http.converter.HttpMessageConverters;
+import org.springframework.http.converter.json.JacksonJsonHttpMessageConverter;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The native API's objects (agents, models, personas, scenarios) take only their own fields: an
+ * unknown one, a typo say, is a 400 naming it rather than a setting silently dropped. The
+ * dialects' bodies keep their own rules.
+ */
+@Configuration
+class UnknownFields implements WebMvcConfigurer {
+
+  private final JsonMapper strict;
+
+  UnknownFields(JsonMapper json) {
+    this.strict = json.rebuild().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+  }
+
+  @Override
+  public void configureMessageConverters(HttpMessageConverters.ServerBuilder builder) {
+    builder.configureMessageConverters(converter -> {
+      if (converter instanceof JacksonJsonHttpMessageConverter jackson) {
+        jackson.registerMappersForType(Named.class, mappers -> {
+          mappers.put(MediaType.APPLICATION_JSON, strict);
+          mappers.put(new MediaType("application", "*+json"), strict);
+        });
+      }
+    });
+  }
+}
