@@ -29,6 +29,8 @@ pgbin=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n
 work=$(mktemp -d /tmp/agentsim-chaos-XXXXXX)
 temporal_port=${CHAOS_TEMPORAL_PORT:-17233}
 pg_port=${CHAOS_PG_PORT:-15433}
+# Every process on the database seals and reads secrets with the same key.
+secrets_key=$(head -c 32 /dev/urandom | base64)
 api_port=${CHAOS_API_PORT:-18085}
 stub_port=${CHAOS_STUB_PORT:-18086}
 api="http://127.0.0.1:$api_port"
@@ -68,6 +70,7 @@ start() {
     --simulator.worker.health-port="$port" \
     --spring.temporal.connection.target="127.0.0.1:$temporal_port" \
     --spring.datasource.url="jdbc:postgresql://127.0.0.1:$pg_port/postgres" --spring.datasource.username=postgres \
+    --simulator.secrets.key="$secrets_key" \
     --simulator.worker.sticky-queues=false --simulator.outbound.allow=127.0.0.1 >>"$work/$name.log" 2>&1 &
   pids[$name]=$!
 }

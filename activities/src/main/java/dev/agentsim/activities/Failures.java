@@ -101,6 +101,18 @@ public final class Failures {
     return delay.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : delay;
   }
 
+  /** How much of what a remote party answered goes into technical details. */
+  public static final int EXCERPT_CHARS = 500;
+
+  /**
+   * What a remote party answered, as technical details quote it: its secrets blanked out first
+   * (a secret cut in two by the excerpt would no longer be found), then its first
+   * {@link #EXCERPT_CHARS} characters.
+   */
+  public static String excerpt(String answer, Redaction redaction) {
+    return abbreviate(redaction.apply(answer), EXCERPT_CHARS);
+  }
+
   /** Shortens text (a response body, say) for technical details. */
   public static String abbreviate(String text, int max) {
     if (text == null) {

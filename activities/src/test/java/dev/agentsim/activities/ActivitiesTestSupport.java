@@ -38,6 +38,7 @@ import dev.agentsim.store.run.Run;
 import dev.agentsim.store.llm.LlmCallRepository;
 import dev.agentsim.store.run.RunRepository;
 import dev.agentsim.store.run.Turn;
+import dev.agentsim.store.secret.SecretBox;
 import dev.agentsim.workflows.RetrySettings;
 import dev.agentsim.workflows.TaskQueues;
 import dev.agentsim.workflows.batch.BatchWorkflowImpl;
@@ -84,6 +85,9 @@ public final class ActivitiesTestSupport {
   /** Small, so retries take milliseconds: 3 attempts, 10 ms apart at first, 5 s per attempt. */
   public static final RetrySettings FAST_RETRY = new RetrySettings(3, 10, 5);
   public static final JsonMapper JSON = JsonMapper.builder().build();
+  /** Seals the secrets the tests store, and unseals them for the connectors and the LLM client. */
+  public static final SecretBox SECRETS = SecretBox.ephemeral();
+
   /**
    * Outbound calls as the service makes them, allowing loopback: WireMock plays agents and models
    * there (the service allows it in embedded mode only).
@@ -249,7 +253,7 @@ public final class ActivitiesTestSupport {
       dataSource = postgres.getPostgresDatabase();
       Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
       JdbcClient jdbc = JdbcClient.create(dataSource);
-      definitions = new DefinitionRepository(jdbc, JSON);
+      definitions = new DefinitionRepository(jdbc, JSON, SECRETS);
       runs = new RunRepository(jdbc, JSON, new JdbcTransactionManager(dataSource));
       llmCalls = new LlmCallRepository(jdbc);
       batches = new BatchRepository(jdbc, JSON);
@@ -311,7 +315,7 @@ public final class ActivitiesTestSupport {
 
     /** The real activity implementations over this database, wired as Spring would. */
     public Activities activities(Duration llmTimeout) {
-      LlmClient llm = new LlmClient(llmCalls, OUTBOUND, llmTimeout);
+      LlmClient llm = new LlmClient(llmCalls, OUTBOUND, SECRETS, llmTimeout);
       TurnKeeper keeper = new TurnKeeper(runs, definitions);
       RunActivitiesImpl run = new RunActivitiesImpl(runs,
           new CriteriaEvaluator(definitions, new LlmJudge(llm, JSON), runs), keeper);
@@ -324,7 +328,7 @@ public final class ActivitiesTestSupport {
 
   /** The connectors of remote agents, as Spring wires them. */
   public static AgentConnectors connectors() {
-    AgentHttp http = new AgentHttp(JSON, OUTBOUND);
+    AgentHttp http = new AgentHttp(JSON, OUTBOUND, SECRETS);
     return new AgentConnectors(new HttpAgentConnector(JSON, http), new CognigyRestConnector(JSON, http));
   }
 

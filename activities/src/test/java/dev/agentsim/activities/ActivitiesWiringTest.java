@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Configuration;
+import dev.agentsim.store.secret.SecretBox;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The activity beans come up by component scan, under the names the worker registers. */
@@ -39,6 +40,7 @@ class ActivitiesWiringTest {
         .withBean(LlmCallRepository.class, () -> mock(LlmCallRepository.class))
         .withBean(WorkflowClient.class, () -> mock(WorkflowClient.class))
         .withBean(JsonMapper.class, () -> JsonMapper.builder().build())
+        .withBean(SecretBox.class, SecretBox::ephemeral)
         .withBean(OutboundPolicy.class, () -> OutboundPolicy.allowing())
         .withPropertyValues("simulator.llm.timeout=45s")
         .run(context -> {

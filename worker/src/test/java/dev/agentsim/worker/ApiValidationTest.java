@@ -194,6 +194,38 @@ class ApiValidationTest extends EmbeddedAppTest {
     assertProblem(http.get("/v1/models/not-a-uuid?projectId=" + PROJECT), "id");
   }
 
+  /**
+   * A value in the sealed form is refused from a client, and the URL is still checked against
+   * the outbound policy (embedded mode allows loopback only); a masked header sent back on
+   * update keeps the sealed value stored.
+   */
+  @Test
+  void sealedValuesFromAClientAreRefusedBesideTheOutboundPolicy() {
+    String sealed = "enc:v1:0011aabb:AAAA";
+    Map<String, Object> model = new HashMap<>(Map.of("name", "m", "provider", "openai", "model", "x",
+        "baseUrl", fakes.baseUrl() + "/v1", "apiKey", sealed));
+    assertProblem(http.post("/v1/models?projectId=" + PROJECT, model), "apiKey", "INVALID_VALUE");
+    model.put("apiKey", "sk-plain");
+    model.put("baseUrl", "http://10.0.0.7/v1");
+    assertProblem(http.post("/v1/models?projectId=" + PROJECT, model), "baseUrl", "NOT_ALLOWED");
+    assertProblem(http.post("/v1/agents?projectId=" + PROJECT, Map.of("name", "a", "type", "http",
+        "config", Map.of("url", fakes.baseUrl() + "/agent", "headers", Map.of("X-Api-Key", sealed)))),
+        "config.headers.X-Api-Key", "INVALID_VALUE");
+
+    Http.Response created = http.post("/v1/agents?projectId=" + PROJECT, Map.of("name", "a", "type", "http",
+        "config", Map.of("url", fakes.baseUrl() + "/agent", "headers", Map.of("X-Api-Key", "s3cret"))));
+    assertThat(created.status()).as("%s", created.body()).isEqualTo(201);
+    Http.Response updated = http.put("/v1/agents/" + created.body().get("id") + "?projectId=" + PROJECT,
+        Map.of("name", "renamed", "type", "http",
+            "config", Map.of("url", fakes.baseUrl() + "/agent", "headers", Map.of("X-Api-Key", "********"))));
+    assertThat(updated.status()).as("%s", updated.body()).isEqualTo(200);
+  }
+
+  private static void assertProblem(Http.Response response, String field, String code) {
+    assertProblem(response, field);
+    assertThat(response.body()).containsEntry("code", code);
+  }
+
   private static void assertValidation(Http.Response response, String field, String code) {
     assertThat(response.status()).as("%s", response.body()).isEqualTo(400);
     CognigySchema.assertValidationError(response.body(), field);

@@ -2,8 +2,10 @@ package dev.agentsim.activities.agent;
 
 import dev.agentsim.activities.FailureDetail;
 import dev.agentsim.activities.Failures;
+import dev.agentsim.activities.Redaction;
 import dev.agentsim.activities.outbound.OutboundHttp;
 import dev.agentsim.store.outbound.OutboundPolicy;
+import dev.agentsim.store.secret.SecretBox;
 import dev.agentsim.workflows.ErrorCategory;
 import java.io.IOException;
 import java.net.URI;
@@ -14,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -30,26 +33,29 @@ import tools.jackson.databind.json.JsonMapper;
  * statuses, unreadable replies and bad configuration are not.
  *
  * <p>Every request carries {@code Idempotency-Key: <runId>:<sequence>}, the same on each attempt
- * of one turn. Configured header values are secrets and are never logged nor put in failures.
- * Redirects are not followed (a redirect would carry those headers elsewhere).
+ * of one turn. Configured header values are secrets: stored sealed, unsealed here only to be
+ * sent through {@link OutboundHttp} (which checks the outbound policy first), and blanked out of everything a failure says ({@link Redaction}), which quotes the
+ * agent's answer only as a short excerpt. Redirects are not followed (a redirect would carry
+ * those headers elsewhere).
  */
 @Component
 public class AgentHttp {
 
   private static final Logger log = LoggerFactory.getLogger(AgentHttp.class);
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-  static final int BODY_IN_DETAILS = 1_000;
   /** Headers the JDK client sets itself and refuses to take from us. */
   private static final Set<String> RESTRICTED_HEADERS = Set.of("connection", "content-length", "expect", "host",
       "upgrade");
 
   private final JsonMapper json;
   private final OutboundHttp outbound;
+  private final SecretBox secrets;
   private final HttpClient http;
 
-  public AgentHttp(JsonMapper json, OutboundHttp outbound) {
+  public AgentHttp(JsonMapper json, OutboundHttp outbound, SecretBox secrets) {
     this.json = json;
     this.outbound = outbound;
+    this.secrets = secrets;
     this.http = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(CONNECT_TIMEOUT)
@@ -65,16 +71,26 @@ public class AgentHttp {
    *
    * @param target method and URL without query nor user info: safe to log and to show
    * @param document the reply's JSON, never null
+   * @param redaction the agent's secrets, to blank out of what a failure quotes
    */
-  record Answer(String target, String body, Object document, long latencyMs) {}
+  record Answer(String target, String body, Object document, long latencyMs, Redaction redaction) {
+
+    /** The reply as technical details quote it. */
+    String excerpt() {
+      return Failures.excerpt(body, redaction);
+    }
+  }
 
   /**
    * Sends a JSON body and reads a JSON reply. Throws {@code ApplicationFailure}s only.
    *
-   * @param headers the agent's configured headers (secrets), then {@code extraHeaders} of our own
+   * @param sealedHeaders the agent's configured headers as stored, their values sealed; then
+   *     {@code extraHeaders} of our own
    */
-  Answer exchange(String url, String method, Map<String, String> headers, Map<String, String> extraHeaders,
+  Answer exchange(String url, String method, Map<String, String> sealedHeaders, Map<String, String> extraHeaders,
       int timeoutMs, String body, String idempotencyKey) {
+    Map<String, String> headers = unsealed(sealedHeaders);
+    Redaction redaction = headers == null ? Redaction.NONE : Redaction.of(headers.values());
     HttpRequest request = request(url, method, headers, extraHeaders, timeoutMs, body, idempotencyKey);
     String target = method + " " + withoutQuery(request.uri());
     long started = System.nanoTime();
@@ -90,13 +106,13 @@ public class AgentHttp {
           new FailureDetail(target + ": " + e.getMessage()));
     } catch (HttpConnectTimeoutException e) {
       throw Failures.retryable(ErrorCategory.AI_AGENT_ERROR, "The agent could not be reached: connecting timed out",
-          new FailureDetail(target + ": " + e.getMessage(), e));
+          new FailureDetail(redaction.apply(target + ": " + e.getMessage()), e));
     } catch (HttpTimeoutException e) {
       throw Failures.retryable(ErrorCategory.AI_AGENT_TIMEOUT, "The agent did not answer within " + timeoutMs + " ms",
-          new FailureDetail(target + ": " + e.getMessage(), e));
+          new FailureDetail(redaction.apply(target + ": " + e.getMessage()), e));
     } catch (IOException e) {
       throw Failures.retryable(ErrorCategory.AI_AGENT_ERROR, "The agent could not be reached",
-          new FailureDetail(target + ": " + e.getClass().getSimpleName() + ": " + e.getMessage(), e));
+          new FailureDetail(redaction.apply(target + ": " + e.getClass().getSimpleName() + ": " + e.getMessage()), e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw Failures.retryable(ErrorCategory.AI_AGENT_ERROR, "The call to the agent was interrupted",
@@ -106,18 +122,35 @@ public class AgentHttp {
     int status = response.statusCode();
     log.debug("{} answered HTTP {} in {} ms (key {})", target, status, latencyMs, idempotencyKey);
     if (status < 200 || status >= 300) {
-      throw statusFailure(target, response);
+      throw statusFailure(target, response, redaction);
     }
-    return new Answer(target, response.body(), parse(target, response.body()), latencyMs);
+    return new Answer(target, response.body(), parse(target, response.body(), redaction), latencyMs, redaction);
   }
 
-  private Object parse(String target, String body) {
+  /** The header values to send; one that cannot be unsealed fails the call, naming no value. */
+  private Map<String, String> unsealed(Map<String, String> sealedHeaders) {
+    if (sealedHeaders == null) {
+      return null;
+    }
+    Map<String, String> headers = new LinkedHashMap<>();
+    sealedHeaders.forEach((name, value) -> {
+      try {
+        headers.put(name, secrets.unseal(value));
+      } catch (SecretBox.SecretUnreadable e) {
+        throw Failures.nonRetryable(ErrorCategory.AI_AGENT_ERROR,
+            "The agent's header '" + name + "' cannot be read", new FailureDetail(e.getMessage()));
+      }
+    });
+    return headers;
+  }
+
+  private Object parse(String target, String body, Redaction redaction) {
     Object document;
     try {
       document = json.readValue(body, Object.class);
     } catch (JacksonException e) {
       throw Failures.nonRetryable(ErrorCategory.AI_AGENT_ERROR, "The agent's reply is not valid JSON",
-          new FailureDetail(target + " answered: " + Failures.abbreviate(body, BODY_IN_DETAILS)));
+          new FailureDetail(target + " answered: " + Failures.excerpt(body, redaction)));
     }
     if (document == null) {
       throw Failures.nonRetryable(ErrorCategory.AI_AGENT_ERROR, "The agent's reply is empty",
@@ -159,11 +192,11 @@ public class AgentHttp {
     return builder.build();
   }
 
-  private static RuntimeException statusFailure(String target, HttpResponse<String> response) {
+  private static RuntimeException statusFailure(String target, HttpResponse<String> response, Redaction redaction) {
     int status = response.statusCode();
     String message = "The agent answered HTTP " + status;
     FailureDetail detail = new FailureDetail(target + " answered HTTP " + status + ": "
-        + Failures.abbreviate(response.body(), BODY_IN_DETAILS));
+        + Failures.excerpt(response.body(), redaction));
     if (status == 408 || status == 429 || status >= 500) {
       return Failures.retryable(ErrorCategory.AI_AGENT_ERROR, message, detail, Failures.retryAfter(response.headers()));
     }

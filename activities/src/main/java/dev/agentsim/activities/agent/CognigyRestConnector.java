@@ -43,7 +43,7 @@ public class CognigyRestConnector {
         json.writeValueAsString(body(message)), message.idempotencyKey());
     if (!(answer.document() instanceof Map<?, ?> reply)) {
       throw Failures.nonRetryable(ErrorCategory.AI_AGENT_ERROR, "The Cognigy endpoint's reply is not a JSON object",
-          new FailureDetail(answer.target() + " answered: " + Failures.abbreviate(answer.body(), AgentHttp.BODY_IN_DETAILS)));
+          new FailureDetail(answer.target() + " answered: " + answer.excerpt()));
     }
     List<Map<String, Object>> outputs = outputs(reply);
     List<String> texts = new ArrayList<>();

@@ -87,16 +87,14 @@ public class HttpAgentConnector {
 
   private AgentReply reply(ReplyPaths paths, AgentHttp.Answer answer) {
     Object document = answer.document();
-    String target = answer.target();
-    String body = answer.body();
     boolean ended = ended(read(document, paths.ended()));
     String textPath = paths.textPath();
     Optional<Object> text = read(document, paths.text());
     if (text.isEmpty() && !ended) {
       throw Failures.nonRetryable(ErrorCategory.AI_AGENT_ERROR, "The agent's reply has no text at " + textPath,
-          new FailureDetail(target + " answered: " + Failures.abbreviate(body, AgentHttp.BODY_IN_DETAILS)));
+          new FailureDetail(answer.target() + " answered: " + answer.excerpt()));
     }
-    List<String> texts = texts(text.orElse(null), textPath, target, body);
+    List<String> texts = texts(text.orElse(null), textPath, answer);
     Map<String, Object> data = data(read(document, paths.data()).orElse(null));
     return new AgentReply(texts, data, ended, answer.latencyMs());
   }
@@ -126,7 +124,7 @@ public class HttpAgentConnector {
   /** Stands for JSON null found at a path, as opposed to the path being absent. */
   private static final Object NULL = new Object();
 
-  private static List<String> texts(Object value, String path, String target, String body) {
+  private static List<String> texts(Object value, String path, AgentHttp.Answer answer) {
     if (value == null || value == NULL) {
       return List.of();
     }
@@ -143,19 +141,19 @@ public class HttpAgentConnector {
           continue;
         }
         if (item instanceof Map || item instanceof List) {
-          throw notText(path, target, body);
+          throw notText(path, answer);
         }
         texts.add(String.valueOf(item));
       }
       return texts;
     }
-    throw notText(path, target, body);
+    throw notText(path, answer);
   }
 
-  private static RuntimeException notText(String path, String target, String body) {
+  private static RuntimeException notText(String path, AgentHttp.Answer answer) {
     return Failures.nonRetryable(ErrorCategory.AI_AGENT_ERROR,
         "The agent's reply text at " + path + " is not a string or a list of strings",
-        new FailureDetail(target + " answered: " + Failures.abbreviate(body, AgentHttp.BODY_IN_DETAILS)));
+        new FailureDetail(answer.target() + " answered: " + answer.excerpt()));
   }
 
   @SuppressWarnings("unchecked")

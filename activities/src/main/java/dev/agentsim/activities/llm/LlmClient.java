@@ -1,10 +1,15 @@
 package dev.agentsim.activities.llm;
 
+import dev.agentsim.activities.FailureDetail;
+import dev.agentsim.activities.Failures;
+import dev.agentsim.activities.Redaction;
 import dev.agentsim.activities.outbound.OutboundHttp;
 import dev.agentsim.store.definition.ModelSpec;
 import dev.agentsim.store.llm.LlmCall;
 import dev.agentsim.store.llm.LlmCallRepository;
 import dev.agentsim.store.llm.LlmRole;
+import dev.agentsim.store.secret.SecretBox;
+import dev.agentsim.workflows.ErrorCategory;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.UserMessage;
@@ -32,7 +37,9 @@ import org.springframework.stereotype.Component;
  *
  * <p>LangChain4j does not retry ({@code maxRetries(0)}): Temporal retries the activity. Failures
  * are thrown as {@code ApplicationFailure}s of type {@code LLM_PROVIDER_ERROR}, see
- * {@link LlmFailures}.
+ * {@link LlmFailures}, the model's key blanked out of them.
+ *
+ * <p>Specs come as stored, the key sealed: it is unsealed here, to build the model that sends it.
  */
 @Component
 public class LlmClient {
@@ -43,6 +50,7 @@ public class LlmClient {
 
   private final LlmCallRepository calls;
   private final OutboundHttp outbound;
+  private final SecretBox secrets;
   private final Duration timeout;
   private final ModelSlots slots;
   private final Map<CacheKey, ChatModel> models = new ConcurrentHashMap<>();
@@ -54,18 +62,20 @@ public class LlmClient {
    *     it fails retryably, property {@code simulator.llm.slot-wait}
    */
   @Autowired
-  public LlmClient(LlmCallRepository calls, OutboundHttp outbound, @Value("${simulator.llm.timeout:60s}") String timeout,
-      @Value("${simulator.llm.slot-wait:30s}") String slotWait) {
-    this(calls, outbound, DurationStyle.detectAndParse(timeout), DurationStyle.detectAndParse(slotWait));
+  public LlmClient(LlmCallRepository calls, OutboundHttp outbound, SecretBox secrets,
+      @Value("${simulator.llm.timeout:60s}") String timeout, @Value("${simulator.llm.slot-wait:30s}") String slotWait) {
+    this(calls, outbound, secrets, DurationStyle.detectAndParse(timeout), DurationStyle.detectAndParse(slotWait));
   }
 
-  public LlmClient(LlmCallRepository calls, OutboundHttp outbound, Duration timeout) {
-    this(calls, outbound, timeout, DEFAULT_SLOT_WAIT);
+  public LlmClient(LlmCallRepository calls, OutboundHttp outbound, SecretBox secrets, Duration timeout) {
+    this(calls, outbound, secrets, timeout, DEFAULT_SLOT_WAIT);
   }
 
-  public LlmClient(LlmCallRepository calls, OutboundHttp outbound, Duration timeout, Duration slotWait) {
+  public LlmClient(LlmCallRepository calls, OutboundHttp outbound, SecretBox secrets, Duration timeout,
+      Duration slotWait) {
     this.calls = calls;
     this.outbound = outbound;
+    this.secrets = secrets;
     this.timeout = timeout;
     this.slots = new ModelSlots(slotWait);
   }
@@ -100,26 +110,30 @@ public class LlmClient {
    */
   public ChatResponse chat(UUID modelId, ModelSpec spec, ChatRequest request) {
     Duration callTimeout = spec.timeoutMs() == null ? timeout : Duration.ofMillis(spec.timeoutMs());
-    ChatModel model = model(modelId, spec, callTimeout);
+    ModelSpec plain = unsealed(spec);
+    Redaction redaction = Redaction.of(plain.apiKey());
+    ChatModel model = model(modelId, spec, plain, callTimeout, redaction);
     try (ModelSlots.Slot slot = slots.acquire(modelId, spec.maxConcurrency())) {
       try {
         return model.chat(request);
       } catch (RuntimeException e) {
-        throw LlmFailures.classify(e, callTimeout, spec.apiKey());
+        throw LlmFailures.classify(e, callTimeout, redaction);
       }
     }
   }
 
   private Answer ask(UUID modelId, ModelSpec spec, List<ChatMessage> messages) {
     Duration callTimeout = spec.timeoutMs() == null ? timeout : Duration.ofMillis(spec.timeoutMs());
-    ChatModel model = model(modelId, spec, callTimeout);
+    ModelSpec plain = unsealed(spec);
+    Redaction redaction = Redaction.of(plain.apiKey());
+    ChatModel model = model(modelId, spec, plain, callTimeout, redaction);
     try (ModelSlots.Slot slot = slots.acquire(modelId, spec.maxConcurrency())) {
       long started = System.nanoTime();
       ChatResponse response;
       try {
         response = model.chat(messages);
       } catch (RuntimeException e) {
-        throw LlmFailures.classify(e, callTimeout, spec.apiKey());
+        throw LlmFailures.classify(e, callTimeout, redaction);
       }
       AiMessage message = response.aiMessage();
       String text = message == null || message.text() == null ? "" : message.text();
@@ -129,7 +143,18 @@ public class LlmClient {
     }
   }
 
-  private ChatModel model(UUID modelId, ModelSpec spec, Duration callTimeout) {
+  /** The spec with its key unsealed, to build the model from; a key that cannot be unsealed fails the call. */
+  private ModelSpec unsealed(ModelSpec spec) {
+    try {
+      return spec.withSecrets(secrets::unseal);
+    } catch (SecretBox.SecretUnreadable e) {
+      throw Failures.nonRetryable(ErrorCategory.LLM_PROVIDER_ERROR, "The model's API key cannot be read",
+          new FailureDetail(e.getMessage()));
+    }
+  }
+
+  /** Models are kept by the spec as stored: the key in the clear is only in the model built from it. */
+  private ChatModel model(UUID modelId, ModelSpec spec, ModelSpec plain, Duration callTimeout, Redaction redaction) {
     CacheKey key = new CacheKey(modelId, spec);
     ChatModel model = models.get(key);
     if (model != null) {
@@ -141,9 +166,9 @@ public class LlmClient {
       models.clear();
     }
     try {
-      return models.computeIfAbsent(key, k -> ChatModels.build(spec, callTimeout, outbound));
+      return models.computeIfAbsent(key, k -> ChatModels.build(plain, callTimeout, outbound));
     } catch (IllegalArgumentException e) {
-      throw LlmFailures.misconfigured(e, spec.apiKey());
+      throw LlmFailures.misconfigured(e, redaction);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.agentsim.activities.llm;
 
 import dev.agentsim.activities.FailureDetail;
 import dev.agentsim.activities.Failures;
+import dev.agentsim.activities.Redaction;
 import dev.agentsim.activities.llm.ProviderHttpClient.ProviderHttpException;
 import dev.agentsim.workflows.ErrorCategory;
 import dev.langchain4j.exception.AuthenticationException;
@@ -35,24 +36,24 @@ import java.time.Duration;
  *
  * <p>A 429 or 5xx waits as long as the provider's {@code Retry-After} asks (kept by
  * {@link ProviderHttpClient}). The failure's cause, its technical detail, carries the status and
- * the provider's own message, with the model's key blanked out should the provider echo it; the
- * LangChain4j exception itself is not passed on, since its message is the raw response body.
+ * an excerpt of the provider's own message, with the model's key blanked out should the provider
+ * echo it ({@link Redaction}, by whole token); the LangChain4j exception itself is not passed on,
+ * since its message is the raw response body.
  */
 final class LlmFailures {
 
   private static final ErrorCategory CATEGORY = ErrorCategory.LLM_PROVIDER_ERROR;
-  private static final int BODY_IN_DETAILS = 1_000;
 
   private LlmFailures() {}
 
-  static ApplicationFailure classify(RuntimeException e, Duration timeout, String apiKey) {
+  static ApplicationFailure classify(RuntimeException e, Duration timeout, Redaction redaction) {
     if (has(e, ProviderHttpClient.Refused.class)) {
-      String message = messageOf(e, ProviderHttpClient.Refused.class);
+      String message = redaction.apply(messageOf(e, ProviderHttpClient.Refused.class));
       return Failures.nonRetryable(CATEGORY, message, new FailureDetail(message));
     }
     Integer status = statusOf(e);
     String withStatus = status == null ? "" : " (HTTP " + status + ")";
-    FailureDetail detail = detail(e, status, apiKey);
+    FailureDetail detail = detail(e, status, redaction);
     Duration retryAfter = retryAfterOf(e);
     if (e instanceof TimeoutException || has(e, HttpTimeoutException.class) || (status != null && status == 408)) {
       return Failures.retryable(CATEGORY, "The model did not answer within " + seconds(timeout), detail);
@@ -93,31 +94,23 @@ final class LlmFailures {
   }
 
   /** A spec the provider's client refuses to build from: no call can succeed until it is changed. */
-  static ApplicationFailure misconfigured(IllegalArgumentException e, String apiKey) {
-    return Failures.nonRetryable(CATEGORY, "The model is not configured correctly: " + scrub(e.getMessage(), apiKey),
+  static ApplicationFailure misconfigured(IllegalArgumentException e, Redaction redaction) {
+    return Failures.nonRetryable(CATEGORY, "The model is not configured correctly: " + redaction.apply(e.getMessage()),
         null);
   }
 
   /** The provider's answer for an HTTP error, else the innermost exception: what went wrong, without the key. */
-  private static FailureDetail detail(RuntimeException e, Integer status, String apiKey) {
-    String text;
+  private static FailureDetail detail(RuntimeException e, Integer status, Redaction redaction) {
     if (status != null) {
-      text = "HTTP " + status + ": " + Failures.abbreviate(messageOf(e, HttpException.class), BODY_IN_DETAILS);
-    } else {
-      Throwable root = e;
-      while (root.getCause() != null && root.getCause() != root) {
-        root = root.getCause();
-      }
-      text = root == e ? String.valueOf(e) : e.getClass().getSimpleName() + ": " + root;
+      return new FailureDetail("HTTP " + status + ": " + Failures.excerpt(messageOf(e, HttpException.class), redaction));
     }
-    return new FailureDetail(scrub(text, apiKey));
-  }
-
-  private static String scrub(String text, String apiKey) {
-    if (text == null || apiKey == null || apiKey.isBlank()) {
-      return text;
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
     }
-    return text.replace(apiKey, "***");
+    // A parse error quotes the reply: an excerpt too.
+    return new FailureDetail(Failures.excerpt(root == e ? String.valueOf(e) : e.getClass().getSimpleName() + ": " + root,
+        redaction));
   }
 
   private static String messageOf(Throwable e, Class<? extends Throwable> type) {

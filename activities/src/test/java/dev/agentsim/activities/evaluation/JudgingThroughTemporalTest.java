@@ -1,6 +1,7 @@
 package dev.agentsim.activities.evaluation;
 
 import static dev.agentsim.activities.ActivitiesTestSupport.OUTBOUND;
+import static dev.agentsim.activities.ActivitiesTestSupport.SECRETS;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -83,7 +84,7 @@ class JudgingThroughTemporalTest {
   static void start() {
     activities = DB.activities(Duration.ofSeconds(5));
     RejudgeActivitiesImpl rejudge = new RejudgeActivitiesImpl(DB.runs, DB.batches,
-        new CriteriaEvaluator(DB.definitions, new LlmJudge(new LlmClient(DB.llmCalls, OUTBOUND, Duration.ofSeconds(5)), JSON), DB.runs),
+        new CriteriaEvaluator(DB.definitions, new LlmJudge(new LlmClient(DB.llmCalls, OUTBOUND, SECRETS, Duration.ofSeconds(5)), JSON), DB.runs),
         new TurnKeeper(DB.runs, DB.definitions), FAST_RETRY.maxAttempts());
     temporal = Temporal.start(DB, activities, env -> {
       Worker worker = env.newWorker(REJUDGE_QUEUE);

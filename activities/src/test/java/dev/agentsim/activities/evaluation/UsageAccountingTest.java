@@ -1,6 +1,7 @@
 package dev.agentsim.activities.evaluation;
 
 import static dev.agentsim.activities.ActivitiesTestSupport.OUTBOUND;
+import static dev.agentsim.activities.ActivitiesTestSupport.SECRETS;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static dev.agentsim.activities.ActivitiesTestSupport.FAST_RETRY;
 import static dev.agentsim.activities.ActivitiesTestSupport.PROJECT;
@@ -54,7 +55,7 @@ class UsageAccountingTest {
   @BeforeAll
   static void wire() {
     activities = DB.activities(Duration.ofSeconds(5)).run();
-    llm = new LlmClient(DB.llmCalls, OUTBOUND, Duration.ofSeconds(5));
+    llm = new LlmClient(DB.llmCalls, OUTBOUND, SECRETS, Duration.ofSeconds(5));
     agentId = DB.agent(agentConfig("http://localhost:1", 1_000));
   }
 

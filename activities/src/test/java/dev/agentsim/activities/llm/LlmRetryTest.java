@@ -1,6 +1,7 @@
 package dev.agentsim.activities.llm;
 
 import static dev.agentsim.activities.ActivitiesTestSupport.OUTBOUND;
+import static dev.agentsim.activities.ActivitiesTestSupport.SECRETS;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
@@ -91,7 +92,7 @@ class LlmRetryTest {
   }
 
   static class ModelCallImpl implements ModelCall {
-    private final LlmClient llm = new LlmClient(DB.llmCalls, OUTBOUND, Duration.ofSeconds(5));
+    private final LlmClient llm = new LlmClient(DB.llmCalls, OUTBOUND, SECRETS, Duration.ofSeconds(5));
 
     @Override
     public String ask(String modelId) {

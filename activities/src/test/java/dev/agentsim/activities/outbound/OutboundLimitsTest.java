@@ -2,6 +2,7 @@ package dev.agentsim.activities.outbound;
 
 import static dev.agentsim.activities.ActivitiesTestSupport.JSON;
 import static dev.agentsim.activities.ActivitiesTestSupport.OUTBOUND;
+import static dev.agentsim.activities.ActivitiesTestSupport.SECRETS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.mockito.Mockito.mock;
@@ -57,8 +58,8 @@ class OutboundLimitsTest {
   private static final Map<String, CountDownLatch> hungUp = new ConcurrentHashMap<>();
   private static final Map<String, AtomicLong> written = new ConcurrentHashMap<>();
 
-  private final HttpAgentConnector agents = new HttpAgentConnector(JSON, new AgentHttp(JSON, OUTBOUND));
-  private final LlmClient models = new LlmClient(mock(LlmCallRepository.class), OUTBOUND, Duration.ofSeconds(5));
+  private final HttpAgentConnector agents = new HttpAgentConnector(JSON, new AgentHttp(JSON, OUTBOUND, SECRETS));
+  private final LlmClient models = new LlmClient(mock(LlmCallRepository.class), OUTBOUND, SECRETS, Duration.ofSeconds(5));
 
   @BeforeAll
   static void start() throws IOException {
@@ -215,9 +216,9 @@ class OutboundLimitsTest {
     OutboundHttp strict = new OutboundHttp(OutboundPolicy.allowing(), 1024 * 1024);
     int before = hits.get("/agent/target").get();
 
-    ApplicationFailure agent = agentFailure(new HttpAgentConnector(JSON, new AgentHttp(JSON, strict)),
+    ApplicationFailure agent = agentFailure(new HttpAgentConnector(JSON, new AgentHttp(JSON, strict, SECRETS)),
         agent("/agent/target"));
-    ApplicationFailure model = modelFailure(new LlmClient(mock(LlmCallRepository.class), strict,
+    ApplicationFailure model = modelFailure(new LlmClient(mock(LlmCallRepository.class), strict, SECRETS,
         Duration.ofSeconds(5)), "/agent/target/");
 
     assertThat(agent.getType()).isEqualTo("AI_AGENT_ERROR");

@@ -10,6 +10,7 @@ import dev.agentsim.store.definition.Kind;
 import dev.agentsim.store.definition.ModelSpec;
 import dev.agentsim.store.definition.OpenAiChatAgentConfig;
 import dev.agentsim.store.outbound.OutboundPolicy;
+import dev.agentsim.store.secret.SecretBox;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -39,6 +40,17 @@ public class AgentController extends DefinitionController<AgentSpec> {
 
   @Override
   protected void check(String projectId, AgentSpec spec) {
+    Map<String, String> headers = headers(spec);
+    if (headers != null) {
+      headers.forEach((name, value) -> {
+        // The sealed form is the service's own: taken from a client, the service would unseal
+        // and send whatever sealed value (another project's, say) it was handed.
+        if (SecretBox.isSealed(value)) {
+          throw new FieldError("config.headers." + name, "INVALID_VALUE",
+              "config.headers." + name + " must not start with " + SecretBox.PREFIX);
+        }
+      });
+    }
     if (spec.config() instanceof OpenAiChatAgentConfig chat
         && repository.find(projectId, Kind.MODEL, chat.modelId(), ModelSpec.class).isEmpty()) {
       throw new FieldError("config.modelId", "NOT_FOUND", "Model " + chat.modelId() + " not found in this project");

@@ -1,10 +1,12 @@
 package dev.agentsim.api.definition;
 
+import dev.agentsim.api.error.FieldError;
 import dev.agentsim.api.error.NotFound;
 import dev.agentsim.store.definition.DefinitionRepository;
 import dev.agentsim.store.definition.Kind;
 import dev.agentsim.store.definition.ModelSpec;
 import dev.agentsim.store.outbound.OutboundPolicy;
+import dev.agentsim.store.secret.SecretBox;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -32,9 +34,15 @@ public class ModelController extends DefinitionController<ModelSpec> {
     this.outbound = outbound;
   }
 
-  /** The URL the model will be called at: its provider's default when it gives none (Ollama's is local). */
+  /**
+   * The sealed form is the service's own, see {@link AgentController#check}. The URL the model
+   * will be called at: its provider's default when it gives none (Ollama's is local).
+   */
   @Override
   protected void check(String projectId, ModelSpec spec) {
+    if (SecretBox.isSealed(spec.apiKey())) {
+      throw new FieldError("apiKey", "INVALID_VALUE", "apiKey must not start with " + SecretBox.PREFIX);
+    }
     String url = spec.baseUrlOrDefault();
     if (url != null) {
       Urls.check(outbound, "baseUrl", url);

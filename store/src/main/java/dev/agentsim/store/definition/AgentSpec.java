@@ -6,7 +6,9 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.databind.json.JsonMapper;
@@ -49,6 +51,27 @@ public record AgentSpec(
       e.prependPath(AgentSpec.class, "config");
       throw e;
     }
+  }
+
+  /**
+   * The same agent with each of its secrets (the header values of {@code http} and
+   * {@code cognigy-rest} agents) passed through {@code each}: sealed, or unsealed.
+   */
+  public AgentSpec withSecrets(UnaryOperator<String> each) {
+    if (config instanceof HttpAgentConfig c && c.headers() != null) {
+      return new AgentSpec(name, type, new HttpAgentConfig(c.url(), c.method(), map(c.headers(), each), c.timeoutMs(),
+          c.requestTemplate(), c.replyTextPath(), c.replyDataPath(), c.endedPath()));
+    }
+    if (config instanceof CognigyRestAgentConfig c && c.headers() != null) {
+      return new AgentSpec(name, type, new CognigyRestAgentConfig(c.url(), map(c.headers(), each), c.timeoutMs()));
+    }
+    return this;
+  }
+
+  private static Map<String, String> map(Map<String, String> headers, UnaryOperator<String> each) {
+    Map<String, String> mapped = new LinkedHashMap<>();
+    headers.forEach((name, value) -> mapped.put(name, each.apply(value)));
+    return mapped;
   }
 
   private static Class<? extends AgentConfig> configType(String type) {

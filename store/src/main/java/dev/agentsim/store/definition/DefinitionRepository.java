@@ -1,5 +1,6 @@
 package dev.agentsim.store.definition;
 
+import dev.agentsim.store.secret.SecretBox;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -12,16 +13,22 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Agents, models and scenarios, each a JSON document scoped to a project. */
+/**
+ * Agents, models and scenarios, each a JSON document scoped to a project. Secrets (an agent's
+ * header values, a model's key) are sealed as they are written, and read sealed: only the code
+ * that sends them unseals them, see {@link SecretBox}.
+ */
 @Repository
 public class DefinitionRepository {
 
   private final JdbcClient jdbc;
   private final JsonMapper json;
+  private final SecretBox secrets;
 
-  public DefinitionRepository(JdbcClient jdbc, JsonMapper json) {
+  public DefinitionRepository(JdbcClient jdbc, JsonMapper json, SecretBox secrets) {
     this.jdbc = jdbc;
     this.json = json;
+    this.secrets = secrets;
   }
 
   public <T extends Named> Stored<T> insert(String projectId, Kind kind, T spec) {
@@ -29,7 +36,8 @@ public class DefinitionRepository {
   }
 
   /** Inserts with a chosen id; used for the built-in demo objects. */
-  public <T extends Named> Stored<T> insert(UUID id, String projectId, Kind kind, T spec) {
+  public <T extends Named> Stored<T> insert(UUID id, String projectId, Kind kind, T given) {
+    T spec = sealed(given);
     Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
     jdbc.sql("""
             insert into definitions (id, project_id, kind, name, body, created_at, updated_at)
@@ -76,7 +84,8 @@ public class DefinitionRepository {
         .list();
   }
 
-  public <T extends Named> Optional<Stored<T>> update(String projectId, Kind kind, UUID id, T spec) {
+  public <T extends Named> Optional<Stored<T>> update(String projectId, Kind kind, UUID id, T given) {
+    T spec = sealed(given);
     Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
     int updated = jdbc.sql("""
             update definitions set name = :name, body = :body::jsonb, updated_at = :now
@@ -146,6 +155,56 @@ public class DefinitionRepository {
         .map(body -> json.readValue(body, type))
         .orElseThrow(() -> new IllegalStateException(
             "Revision " + revisionId + " of agent " + agentId + " no longer exists"));
+  }
+
+  /**
+   * Seals every stored secret with the current key: those stored before secrets were sealed, and
+   * those sealed with a previous key. Agents' revisions too; sealing is no change of the agent, so
+   * it adds no revision (its {@code updated_at} stays). A row changed meanwhile by another process
+   * (which sealed it as it wrote it) is left to that process.
+   *
+   * @return the rows sealed anew
+   */
+  public int sealStoredSecrets() {
+    int sealed = 0;
+    for (Row row : jdbc.sql("select id, kind, body::text as body from definitions where kind in ('AGENT', 'MODEL')")
+        .query((rs, n) -> new Row(rs.getObject("id", UUID.class), rs.getString("kind"), rs.getString("body")))
+        .list()) {
+      sealed += reseal("definitions", row.id(), row.body(), Kind.valueOf(row.kind()) == Kind.AGENT
+          ? AgentSpec.class : ModelSpec.class);
+    }
+    for (Row row : jdbc.sql("select id, body::text as body from agent_revisions")
+        .query((rs, n) -> new Row(rs.getObject("id", UUID.class), null, rs.getString("body")))
+        .list()) {
+      sealed += reseal("agent_revisions", row.id(), row.body(), AgentSpec.class);
+    }
+    return sealed;
+  }
+
+  private record Row(UUID id, String kind, String body) {}
+
+  private int reseal(String table, UUID id, String body, Class<? extends Named> type) {
+    Named spec = json.readValue(body, type);
+    Named resealed = sealed(spec);
+    if (resealed.equals(spec)) {
+      return 0;
+    }
+    return jdbc.sql("update " + table + " set body = :sealed::jsonb where id = :id and body = :body::jsonb")
+        .param("id", id)
+        .param("body", body)
+        .param("sealed", json.writeValueAsString(resealed))
+        .update();
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> T sealed(T spec) {
+    if (spec instanceof AgentSpec agent) {
+      return (T) agent.withSecrets(secrets::reseal);
+    }
+    if (spec instanceof ModelSpec model) {
+      return (T) model.withSecrets(secrets::reseal);
+    }
+    return spec;
   }
 
   private static AgentRevision revision(ResultSet rs) throws SQLException {

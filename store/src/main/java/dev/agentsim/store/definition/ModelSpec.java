@@ -7,6 +7,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import java.util.function.UnaryOperator;
 
 /**
  * An LLM configuration, for the simulated user and the judge.
@@ -63,6 +64,11 @@ public record ModelSpec(
   public ModelSpec withApiKey(String key) {
     return new ModelSpec(name, provider, baseUrl, model, key, temperature, seed, timeoutMs, maxTokens,
         maxConcurrency, inputPricePerMillion, outputPricePerMillion);
+  }
+
+  /** The same model with its key passed through {@code each}: sealed, or unsealed. */
+  public ModelSpec withSecrets(UnaryOperator<String> each) {
+    return apiKey == null ? this : withApiKey(each.apply(apiKey));
   }
 
   /** The cost of one call, or null when the model has no prices. */

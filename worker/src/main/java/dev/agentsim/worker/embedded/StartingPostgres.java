@@ -24,7 +24,7 @@ final class StartingPostgres implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(StartingPostgres.class);
 
-  private final CompletableFuture<EmbeddedPostgres> postgres = new CompletableFuture<>();
+  private final CompletableFuture<RunningPostgres> postgres = new CompletableFuture<>();
 
   private StartingPostgres() {
   }
@@ -36,15 +36,21 @@ final class StartingPostgres implements AutoCloseable {
     StartingPostgres starting = new StartingPostgres();
     Thread thread = new Thread(() -> {
       try {
-        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
-        if (!dataDirectory.isBlank()) {
-          stopOrphanedServer(Path.of(dataDirectory));
-          builder.setDataDirectory(Path.of(dataDirectory)).setCleanDataDirectory(false);
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setPgBinaryResolver(PostgresBinaries.INSTANCE);
+        Path kept = dataDirectory.isBlank() ? null : Path.of(dataDirectory);
+        if (kept != null) {
+          stopOrphanedServer(kept);
+          builder.setDataDirectory(kept).setCleanDataDirectory(false);
         }
         if (port > 0) {
           builder.setPort(port);
         }
-        starting.postgres.complete(builder.start());
+        PasswordAuthentication authentication = PasswordAuthentication.of(kept);
+        builder.setDataDirectoryCustomizer(authentication)
+            // zonky's own readiness check connects too
+            .setConnectConfig("password", authentication.password());
+        starting.postgres.complete(new RunningPostgres(builder.start(), authentication.user(),
+            authentication.password()));
       } catch (Throwable e) {
         starting.postgres.completeExceptionally(e);
       }
@@ -87,7 +93,7 @@ final class StartingPostgres implements AutoCloseable {
   }
 
   /** The running server, once started; a start that failed fails here, naming the cause. */
-  EmbeddedPostgres await() {
+  RunningPostgres await() {
     try {
       return postgres.join();
     } catch (CompletionException e) {
@@ -97,7 +103,7 @@ final class StartingPostgres implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    EmbeddedPostgres started;
+    RunningPostgres started;
     try {
       started = postgres.join();
     } catch (CompletionException e) {
