@@ -25,6 +25,9 @@ final class RequestTemplate {
 
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([A-Za-z]+)\\s*}}");
 
+  /** The longest request body a template may make: a template repeating a long value must not fill the heap. */
+  static final int MAX_RENDERED = 5 * 1024 * 1024;
+
   private RequestTemplate() {}
 
   static String render(String template, AgentMessage message, JsonMapper json) {
@@ -45,6 +48,10 @@ final class RequestTemplate {
                 new FailureDetail("known placeholders: " + values.keySet()));
           }
           out.append(inString ? inString(values.get(name), json) : json.writeValueAsString(values.get(name)));
+          if (out.length() > MAX_RENDERED) {
+            throw Failures.nonRetryable(ErrorCategory.AI_AGENT_ERROR,
+                "The agent's request template makes a body longer than " + MAX_RENDERED + " characters", null);
+          }
           i = matcher.end();
           continue;
         }
