@@ -119,7 +119,7 @@ class OutboundLimitsEndToEndTest extends EmbeddedAppTest {
   void aHundredMegabyteReplyStopsAtTheLimit() {
     assertThat(errorOfTheOnlyRun(streamingAgent("/huge"), Duration.ofSeconds(8)))
         .containsEntry("category", "AI_AGENT_ERROR")
-        .containsEntry("message", "The agent's reply is longer than 1048576 bytes (simulator.outbound.max-reply-bytes)");
+        .containsEntry("message", "The agent's reply is longer than 1048576 bytes (simulator.agent.max-reply-bytes)");
   }
 
   @Test

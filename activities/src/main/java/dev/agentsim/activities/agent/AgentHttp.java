@@ -102,7 +102,7 @@ public class AgentHttp {
           new FailureDetail(target + ": refused by the outbound policy (simulator.outbound.allow)"));
     } catch (OutboundHttp.ReplyTooLarge e) {
       throw Failures.nonRetryable(ErrorCategory.AI_AGENT_ERROR,
-          "The agent's reply is longer than " + e.limit() + " bytes (simulator.outbound.max-reply-bytes)",
+          "The agent's reply is longer than " + e.limit() + " bytes (simulator.agent.max-reply-bytes)",
           new FailureDetail(target + ": " + e.getMessage()));
     } catch (HttpConnectTimeoutException e) {
       throw Failures.retryable(ErrorCategory.AI_AGENT_ERROR, "The agent could not be reached: connecting timed out",

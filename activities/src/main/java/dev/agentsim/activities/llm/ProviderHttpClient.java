@@ -68,7 +68,7 @@ final class ProviderHttpClient implements HttpClient {
       throw new Refused("The model's URL is not allowed: it " + e.getMessage());
     } catch (OutboundHttp.ReplyTooLarge e) {
       throw new Refused("The model provider's reply is longer than " + e.limit()
-          + " bytes (simulator.outbound.max-reply-bytes)");
+          + " bytes (simulator.agent.max-reply-bytes)");
     } catch (HttpTimeoutException e) {
       throw new TimeoutException(e);
     } catch (IOException e) {

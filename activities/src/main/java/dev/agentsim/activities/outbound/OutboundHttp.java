@@ -27,7 +27,7 @@ import org.springframework.util.unit.DataSize;
 /**
  * One request to a party a user configured (an agent, a model), within bounds: the host passes
  * the {@link OutboundPolicy} right before the connection, the reply may be at most
- * {@code simulator.outbound.max-reply-bytes} long (1 MiB by default), and the whole exchange,
+ * {@code simulator.agent.max-reply-bytes} long (1 MiB by default), and the whole exchange,
  * the body read to its end included, must be over by the deadline. The JDK client's own request
  * timeout ends when the headers arrive; an agent streaming an endless body would hold a worker
  * thread for good without the deadline here.
@@ -39,11 +39,11 @@ public class OutboundHttp {
   private final long maxReplyBytes;
 
   /**
-   * @param maxReplyBytes {@code simulator.outbound.max-reply-bytes}: {@code 1MB}, {@code 512KB}; a
+   * @param maxReplyBytes {@code simulator.agent.max-reply-bytes}: {@code 1MB}, {@code 512KB}; a
    *     bare number is bytes. Binary units: 1MB is 1,048,576 bytes.
    */
   @Autowired
-  public OutboundHttp(OutboundPolicy policy, @Value("${simulator.outbound.max-reply-bytes:1MB}") String maxReplyBytes) {
+  public OutboundHttp(OutboundPolicy policy, @Value("${simulator.agent.max-reply-bytes:1MB}") String maxReplyBytes) {
     this(policy, DataSize.parse(maxReplyBytes).toBytes());
   }
 
@@ -106,7 +106,7 @@ public class OutboundHttp {
     response.cancel(true);
   }
 
-  /** The reply was longer than {@code simulator.outbound.max-reply-bytes}. */
+  /** The reply was longer than {@code simulator.agent.max-reply-bytes}. */
   public static final class ReplyTooLarge extends IOException {
 
     private final long limit;

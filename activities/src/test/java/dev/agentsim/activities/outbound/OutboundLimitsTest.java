@@ -180,7 +180,7 @@ class OutboundLimitsTest {
       assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(TIMEOUT_MS));
       assertThat(failure.getType()).isEqualTo("AI_AGENT_ERROR");
       assertThat(failure.getOriginalMessage())
-          .isEqualTo("The agent's reply is longer than 1048576 bytes (simulator.outbound.max-reply-bytes)");
+          .isEqualTo("The agent's reply is longer than 1048576 bytes (simulator.agent.max-reply-bytes)");
       assertThat(failure.isNonRetryable()).isTrue();
       assertThat(hungUp.get(path).await(5, TimeUnit.SECONDS)).as("the connection is closed").isTrue();
       assertThat(written.get(path).get()).isLessThan(HUNDRED_MB);
@@ -205,7 +205,7 @@ class OutboundLimitsTest {
 
     assertThat(failure.getType()).isEqualTo("LLM_PROVIDER_ERROR");
     assertThat(failure.getOriginalMessage())
-        .isEqualTo("The model provider's reply is longer than 1048576 bytes (simulator.outbound.max-reply-bytes)");
+        .isEqualTo("The model provider's reply is longer than 1048576 bytes (simulator.agent.max-reply-bytes)");
     assertThat(failure.isNonRetryable()).isTrue();
     assertThat(hungUp.get("/model/huge/").await(5, TimeUnit.SECONDS)).as("the connection is closed").isTrue();
     assertThat(written.get("/model/huge/").get()).isLessThan(HUNDRED_MB);
