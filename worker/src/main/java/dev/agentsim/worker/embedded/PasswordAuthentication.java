@@ -1,5 +1,6 @@
 package dev.agentsim.worker.embedded;
 
+import dev.agentsim.worker.PrivateFiles;
 import io.zonky.test.db.postgres.util.LinuxUtils;
 import java.io.File;
 import java.io.IOException;
@@ -8,8 +9,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -112,16 +111,7 @@ final class PasswordAuthentication implements Consumer<File> {
     }
   }
 
-  /** Written whole or not at all: a half-written password would lock the directory for good. */
   private void keep(Path file) throws IOException {
-    Path partial = file.resolveSibling(PASSWORD_FILE + ".new");
-    Files.deleteIfExists(partial);
-    try {
-      Files.createFile(partial, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } catch (UnsupportedOperationException notPosix) {
-      Files.createFile(partial);
-    }
-    Files.writeString(partial, password, StandardCharsets.UTF_8);
-    Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    PrivateFiles.write(file, password);
   }
 }

@@ -1,5 +1,6 @@
 package dev.agentsim.worker.secrets;
 
+import dev.agentsim.worker.PrivateFiles;
 import dev.agentsim.store.secret.SecretBox;
 import dev.agentsim.worker.embedded.EmbeddedDatabase;
 import dev.agentsim.worker.embedded.RunningPostgres;
@@ -8,8 +9,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -73,15 +72,7 @@ public class SecretsConfiguration {
         return SecretBox.decodeKey(Files.readString(file, StandardCharsets.UTF_8), file.toString());
       }
       byte[] key = SecretBox.newKey();
-      Path partial = file.resolveSibling(KEY_FILE + ".new");
-      Files.deleteIfExists(partial);
-      try {
-        Files.createFile(partial, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      } catch (UnsupportedOperationException notPosix) {
-        Files.createFile(partial);
-      }
-      Files.writeString(partial, Base64.getEncoder().encodeToString(key), StandardCharsets.UTF_8);
-      Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
+      PrivateFiles.write(file, Base64.getEncoder().encodeToString(key));
       log.info("Made the key that seals stored secrets: {}", file);
       return key;
     } catch (IOException e) {
