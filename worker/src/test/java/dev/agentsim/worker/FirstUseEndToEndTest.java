@@ -100,13 +100,16 @@ class FirstUseEndToEndTest extends EmbeddedAppTest {
     assertThat(refused.body()).containsEntry("field", "config.tools[0]");
   }
 
-  /** 42 prompt and 12 completion tokens a call at 0.15 and 0.60 a million: 0.0000135, a sum binary floats cannot hold. */
+  /**
+   * 42 prompt and 12 completion tokens a call at 0.15 and 1.20 a million: 0.0000207 a call, whose
+   * sums over the roles binary floating point cannot hold exactly.
+   */
   @Test
   @SuppressWarnings("unchecked")
   void costsAreExactDecimals() {
     Http.Response model = http.post("/v1/models?projectId=" + PROJECT, Map.of(
         "name", "priced LLM", "provider", "openai", "baseUrl", fakes.baseUrl() + "/v1", "model", "fake-model",
-        "apiKey", "sk-test-secret", "inputPricePerMillion", 0.15, "outputPricePerMillion", 0.60));
+        "apiKey", "sk-test-secret", "inputPricePerMillion", 0.15, "outputPricePerMillion", 1.20));
     assertThat(model.status()).as("%s", model.body()).isEqualTo(201);
     String scenario = createScenario(Map.of());
 
@@ -127,7 +130,7 @@ class FirstUseEndToEndTest extends EmbeddedAppTest {
   private static void assertExactCosts(Map<String, Map<String, Object>> usage) {
     assertThat(usage).containsKeys("user", "judge", "summary", "total");
     usage.forEach((role, tokens) -> {
-      BigDecimal expected = new BigDecimal("0.0000135").multiply(new BigDecimal(tokens.get("calls").toString()));
+      BigDecimal expected = new BigDecimal("0.0000207").multiply(new BigDecimal(tokens.get("calls").toString()));
       assertThat(new BigDecimal(tokens.get("cost").toString())).as("%s cost", role).isEqualByComparingTo(expected);
     });
   }
