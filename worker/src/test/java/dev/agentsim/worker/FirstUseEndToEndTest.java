@@ -13,6 +13,8 @@ import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -125,6 +127,61 @@ class FirstUseEndToEndTest extends EmbeddedAppTest {
     Map<String, Object> run = http.get("/simulations/" + scenario + "/batches/" + batch + "/runs?projectId=" + PROJECT)
         .list("data").get(0);
     assertExactCosts((Map<String, Map<String, Object>>) ((Map<String, Object>) run.get("metrics")).get("usage"));
+  }
+
+  /**
+   * A persona as counterpart with no {@code model_id}, as the README's example writes it: the
+   * team's only model plays it. The scenario made for the simulation stays out of the team's list.
+   */
+  @Test
+  void anInteractlyPersonaCounterpartIsPlayedByTheTeamsOnlyModelAndItsScenarioIsNotListed() {
+    String team = "solo-" + UUID.randomUUID();
+    String agent = (String) http.post("/v1/agents?projectId=" + team, Map.of("name", "bot", "type", "http",
+        "config", Map.of("url", fakes.baseUrl() + "/agent"))).body().get("id");
+    String model = (String) http.post("/v1/models?projectId=" + team, Map.of("name", "fake LLM", "provider", "openai",
+        "baseUrl", fakes.baseUrl() + "/v1", "model", "fake-model", "apiKey", "sk-test")).body().get("id");
+    String persona = (String) http.post("/v1/personas?projectId=" + team, Map.of("name", "Sam")).body().get("id");
+    String own = (String) http.post("/v1/scenarios?projectId=" + team, Map.of("name", "own", "personaId", persona,
+        "mission", "Order a pizza")).body().get("id");
+
+    Http.Response created = http.post("/workflows/v1/simulations?team_id=" + team, Map.of(
+        "description", "Order a large pizza margherita", "max_events", 2,
+        "selected_workflow", Map.of("workflow_id", agent), "counter_workflow", Map.of("workflow_id", persona)));
+
+    assertThat(created.status()).as("%s", created.body()).isEqualTo(200);
+    Map<String, Object> simulation = created.object("simulation");
+    assertThat(simulation.get("simulation_config")).asInstanceOf(InstanceOfAssertFactories.MAP)
+        .containsEntry("model_id", model);
+    String implicit = (String) simulation.get("scenario_id");
+    assertThat(http.get("/v1/scenarios?projectId=" + team).list("data")).extracting(s -> s.get("id"))
+        .containsExactly(own);
+    assertThat(http.get("/v1/scenarios/" + implicit + "?projectId=" + team).status()).isEqualTo(200);
+
+    http.post("/v1/models?projectId=" + team, Map.of("name", "second", "provider", "openai",
+        "baseUrl", fakes.baseUrl() + "/v1", "model", "fake-model", "apiKey", "sk-test"));
+    Http.Response ambiguous = http.post("/workflows/v1/simulations?team_id=" + team, Map.of(
+        "selected_workflow", Map.of("workflow_id", agent), "counter_workflow", Map.of("workflow_id", persona)));
+    assertThat(ambiguous.status()).isEqualTo(422);
+    assertThat(ambiguous.list("detail")).singleElement().satisfies(detail -> assertThat(detail)
+        .containsEntry("loc", List.of("body", "model_id")).containsEntry("type", "missing"));
+  }
+
+  /** A run with nothing to check reads SUCCESS, as Cognigy's status has no other value for it; its summary says so. */
+  @Test
+  @SuppressWarnings("unchecked")
+  void aRunWithoutCriteriaSaysNothingWasChecked() {
+    String scenario = createScenario(Map.of("successCriteria", List.of(), "maxTurns", 1,
+        "script", List.of("I would like a pizza.")));
+
+    String batch = (String) schedule(scenario, scheduleBody(createAgent("/agent"), createModel(), 1, Map.of()))
+        .body().get("id");
+
+    awaitBatch(scenario, batch, "completed");
+    Map<String, Object> run = http.get("/simulations/" + scenario + "/batches/" + batch + "/runs?projectId=" + PROJECT)
+        .list("data").get(0);
+    Map<String, Object> metrics = (Map<String, Object>) run.get("metrics");
+    assertThat(metrics).containsEntry("status", "SUCCESS");
+    assertThat((String) metrics.get("summary")).contains("no success criteria").doesNotContain("0 of 0");
   }
 
   private static void assertExactCosts(Map<String, Map<String, Object>> usage) {
