@@ -65,6 +65,12 @@ class FirstUseEndToEndTest extends EmbeddedAppTest {
         .containsEntry("field", "config.requestTemplate")
         .hasEntrySatisfying("detail", detail -> assertThat((String) detail).contains("{{user}}"));
     assertThat(badAgent(Map.of("url", url, "timeoutMs", "soon"))).containsEntry("field", "config.timeoutMs");
+    assertThat(badAgent(Map.of("url", url, "replyTextPath", "$["))).containsEntry("field", "config.replyTextPath");
+    Http.Response badPath = http.post("/v1/scenarios?projectId=" + PROJECT, Map.of("name", "s",
+        "persona", Map.of("name", "p"), "mission", "m",
+        "successCriteria", List.of(Map.of("type", "json_path", "params", Map.of("path", "$[", "exists", true)))));
+    assertThat(badPath.status()).isEqualTo(400);
+    assertThat(badPath.body()).containsEntry("field", "successCriteria[0].params.path");
 
     Http.Response asString = http.post("/v1/agents?projectId=" + PROJECT, Map.of("name", "a", "type", "http",
         "config", Map.of("url", url, "requestTemplate", "{\"message\": {{text}}, \"turn\": {{turn}}}")));
