@@ -61,8 +61,9 @@ public class HttpAgentConnector {
   }
 
   private String body(HttpAgentConfig config, AgentMessage message) {
-    if (config.requestTemplate() != null && !config.requestTemplate().isBlank()) {
-      return RequestTemplate.render(config.requestTemplate(), message, json);
+    String template = config.templateText();
+    if (template != null) {
+      return RequestTemplate.render(template, message, json);
     }
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("sessionId", message.sessionId());

@@ -2,11 +2,11 @@ package dev.agentsim.activities.agent;
 
 import dev.agentsim.activities.FailureDetail;
 import dev.agentsim.activities.Failures;
+import dev.agentsim.store.definition.HttpAgentConfig;
 import dev.agentsim.workflows.ErrorCategory;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -23,8 +23,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class RequestTemplate {
 
-  private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([A-Za-z]+)\\s*}}");
-
   /** The longest request body a template may make: a template repeating a long value must not fill the heap. */
   static final int MAX_RENDERED = 5 * 1024 * 1024;
 
@@ -33,7 +31,7 @@ final class RequestTemplate {
   static String render(String template, AgentMessage message, JsonMapper json) {
     Map<String, Object> values = values(message);
     StringBuilder out = new StringBuilder(template.length() + 64);
-    Matcher matcher = PLACEHOLDER.matcher(template);
+    Matcher matcher = HttpAgentConfig.PLACEHOLDER.matcher(template);
     boolean inString = false;
     int i = 0;
     while (i < template.length()) {

@@ -13,7 +13,6 @@ import static dev.agentsim.activities.ActivitiesTestSupport.settings;
 import static dev.agentsim.activities.ActivitiesTestSupport.simulated;
 import static dev.agentsim.activities.ActivitiesTestSupport.wireMock;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.agentsim.activities.ActivitiesTestSupport.Database;
@@ -109,20 +108,19 @@ class UsageAccountingTest {
 
     Usage usage = DB.llmCalls.usageOfBatch(batchId);
 
-    assertTokens(usage.of(LlmRole.USER), 4 * 100, 4 * 20, 4, 4 * (100 * 0.15 + 20 * 0.60) / 1e6);
-    assertTokens(usage.of(LlmRole.JUDGE), 2 * 310, 2 * 25, 2, 2 * (310 * 0.15 + 25 * 0.60) / 1e6);
-    assertTokens(usage.of(LlmRole.SUMMARY), 2 * 280, 2 * 40, 2, 2 * (280 * 0.15 + 40 * 0.60) / 1e6);
-    assertTokens(usage.total(), 4 * 100 + 2 * 310 + 2 * 280, 4 * 20 + 2 * 25 + 2 * 40, 8,
-        (4 * (100 * 0.15 + 20 * 0.60) + 2 * (310 * 0.15 + 25 * 0.60) + 2 * (280 * 0.15 + 40 * 0.60)) / 1e6);
+    // Exact decimals: 4 × (100 × 0.15 + 20 × 0.60) / 1,000,000 and so on, with no binary rounding noise.
+    assertTokens(usage.of(LlmRole.USER), 4 * 100, 4 * 20, 4, "0.000108");
+    assertTokens(usage.of(LlmRole.JUDGE), 2 * 310, 2 * 25, 2, "0.000123");
+    assertTokens(usage.of(LlmRole.SUMMARY), 2 * 280, 2 * 40, 2, "0.000132");
+    assertTokens(usage.total(), 4 * 100 + 2 * 310 + 2 * 280, 4 * 20 + 2 * 25 + 2 * 40, 8, "0.000363");
 
     List<UUID> runs = DB.runs.page(batchId, null, RunSort.SEQUENCE, true, 10, 0).stream()
         .map(Run::id).toList();
     Map<UUID, Usage> perRun = DB.llmCalls.usageOfRuns(runs);
     assertThat(perRun).hasSize(2);
     for (UUID run : runs) {
-      assertTokens(perRun.get(run).of(LlmRole.JUDGE), 310, 25, 1, (310 * 0.15 + 25 * 0.60) / 1e6);
-      assertTokens(perRun.get(run).total(), 2 * 100 + 310 + 280, 2 * 20 + 25 + 40, 4,
-          (2 * (100 * 0.15 + 20 * 0.60) + 310 * 0.15 + 25 * 0.60 + 280 * 0.15 + 40 * 0.60) / 1e6);
+      assertTokens(perRun.get(run).of(LlmRole.JUDGE), 310, 25, 1, "0.0000615");
+      assertTokens(perRun.get(run).total(), 2 * 100 + 310 + 280, 2 * 20 + 25 + 40, 4, "0.0001815");
     }
   }
 
@@ -136,10 +134,10 @@ class UsageAccountingTest {
     assertThat(DB.llmCalls.usageOfBatch(UUID.randomUUID()).total()).isEqualTo(new Usage.Tokens(0, 0, 0, null));
   }
 
-  private static void assertTokens(Usage.Tokens tokens, long prompt, long completion, long calls, double cost) {
+  private static void assertTokens(Usage.Tokens tokens, long prompt, long completion, long calls, String cost) {
     assertThat(tokens.promptTokens()).as("prompt tokens").isEqualTo(prompt);
     assertThat(tokens.completionTokens()).as("completion tokens").isEqualTo(completion);
     assertThat(tokens.calls()).as("calls").isEqualTo(calls);
-    assertThat(tokens.cost()).as("cost").isCloseTo(cost, within(1e-12));
+    assertThat(tokens.cost()).as("cost").isEqualByComparingTo(cost);
   }
 }

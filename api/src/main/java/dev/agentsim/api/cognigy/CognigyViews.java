@@ -165,6 +165,10 @@ final class CognigyViews {
     if (run.verdict() == Verdict.ERROR) {
       return ending + " The run could not be judged: " + run.errorMessage();
     }
+    if (total == 0) {
+      // SUCCESS here says only that nothing failed: Cognigy's status has no value for "not judged".
+      return ending + " The scenario has no success criteria: nothing was checked.";
+    }
     return ending + " " + passed + " of " + total + " success criteria passed.";
   }
 

@@ -13,6 +13,8 @@ import dev.agentsim.store.outbound.OutboundPolicy;
 import dev.agentsim.store.secret.SecretBox;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.json.JsonMapper;
@@ -57,12 +59,26 @@ public class AgentController extends DefinitionController<AgentSpec> {
     }
     if (spec.config() instanceof HttpAgentConfig http) {
       Urls.check(outbound, "config.url", http.url());
+      requestTemplate(http);
       jsonPath("config.replyTextPath", http.replyTextPath());
       jsonPath("config.replyDataPath", http.replyDataPath());
       jsonPath("config.endedPath", http.endedPath());
     }
     if (spec.config() instanceof CognigyRestAgentConfig cognigy) {
       Urls.check(outbound, "config.url", cognigy.url());
+    }
+  }
+
+  private static void requestTemplate(HttpAgentConfig http) {
+    if (!http.templateHasValidType()) {
+      throw new FieldError("config.requestTemplate", "INVALID_TYPE",
+          "config.requestTemplate must be a JSON object, an array, or the same written as a string");
+    }
+    Set<String> unknown = http.unknownPlaceholders();
+    if (!unknown.isEmpty()) {
+      throw new FieldError("config.requestTemplate", "INVALID_VALUE", "config.requestTemplate uses unknown "
+          + "placeholders " + unknown.stream().map(name -> "{{" + name + "}}").toList()
+          + "; known are " + new TreeSet<>(HttpAgentConfig.PLACEHOLDERS));
     }
   }
 

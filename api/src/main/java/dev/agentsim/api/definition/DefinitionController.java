@@ -68,7 +68,7 @@ public abstract class DefinitionController<T extends Named> {
     if (skip < 0) {
       throw new FieldError("skip", "OUT_OF_RANGE", "skip must not be negative");
     }
-    List<Stored<T>> page = repository.list(projectId, kind, type, limit + 1, skip);
+    List<Stored<T>> page = page(projectId, limit + 1, skip);
     boolean hasNext = page.size() > limit;
     List<Map<String, Object>> data = page.stream().limit(limit).map(this::view).toList();
     return Map.of("data", data, "pagination", Map.of("limit", limit, "skip", skip, "hasNext", hasNext));
@@ -96,6 +96,11 @@ public abstract class DefinitionController<T extends Named> {
    * @throws FieldError naming the field at fault
    */
   protected void check(String projectId, T spec) {}
+
+  /** The objects a list shows, in order of creation. */
+  protected List<Stored<T>> page(String projectId, int limit, int skip) {
+    return repository.list(projectId, kind, type, limit, skip);
+  }
 
   /** The spec as returned to a client: secrets removed. */
   protected abstract T redact(T spec);

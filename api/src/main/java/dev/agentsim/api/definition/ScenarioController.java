@@ -1,12 +1,14 @@
 package dev.agentsim.api.definition;
 
 import dev.agentsim.api.error.FieldError;
+import dev.agentsim.api.interactly.InteractlySimulationController;
 import dev.agentsim.store.definition.DefinitionRepository;
 import dev.agentsim.store.definition.Expressions;
 import dev.agentsim.store.definition.Kind;
 import dev.agentsim.store.definition.PersonaSpec;
 import dev.agentsim.store.definition.ScenarioSpec;
 import dev.agentsim.store.definition.ScenarioSpec.Criterion;
+import dev.agentsim.store.definition.Stored;
 import java.util.List;
 import java.util.Map;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -15,7 +17,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Scenarios: persona (embedded, or a stored one by id), mission, success criteria and limits. They
- * hold no secrets.
+ * hold no secrets. The list leaves out the scenarios the Interactly dialect makes for each of its
+ * simulations (it has no scenarios of its own); each is still read by its id, which the
+ * simulation shows as {@code scenario_id}.
  */
 @RestController
 @RequestMapping("/v1/scenarios")
@@ -26,6 +30,12 @@ public class ScenarioController extends DefinitionController<ScenarioSpec> {
   public ScenarioController(DefinitionRepository repository, JsonMapper json) {
     super(repository, json, Kind.SCENARIO, ScenarioSpec.class);
     this.repository = repository;
+  }
+
+  @Override
+  protected List<Stored<ScenarioSpec>> page(String projectId, int limit, int skip) {
+    return repository.listScenariosExceptImplicit(projectId, InteractlySimulationController.END_POINT_TYPE, limit,
+        skip);
   }
 
   @Override

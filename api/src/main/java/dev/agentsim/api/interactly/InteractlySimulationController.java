@@ -39,7 +39,7 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * Interactly's simulations: {@code selected_workflow} (the agent under test) against
  * {@code counter_workflow}, which is another agent or a persona (then played by the model named by
- * the extension {@code model_id}). A simulation is a batch of an implicit scenario made for it: the
+ * the extension {@code model_id}, else the team's only model). A simulation is a batch of an implicit scenario made for it: the
  * {@code description} as mission, the counter persona (a neutral one when an agent plays the user),
  * no success criteria, as many turns as {@code max_events} allows. The selected workflow's
  * {@code dynamic_variables} are sent to it as data with every message; the counter workflow's are
@@ -51,7 +51,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class InteractlySimulationController {
 
-  static final String END_POINT_TYPE = "interactly";
+  public static final String END_POINT_TYPE = "interactly";
   private static final String PATH = "/workflows/v1/simulations";
   private static final String NEUTRAL_MISSION = "Talk with the agent as an ordinary user would.";
 
@@ -102,8 +102,8 @@ public class InteractlySimulationController {
           ScheduleRequest.DEFAULT_CONCURRENCY, request.stopOnFailure(),
           request.timeoutSeconds() == null ? 0 : request.timeoutSeconds(), request.maxEvents(), END_POINT_TYPE,
           new Session(null, null, null, request.selected().dynamicVariables()),
-          config(request, selected.spec().name(), counterName, counterVariables), "api", counterVariables, null,
-          counterAgent.map(Stored::id).orElse(null), null));
+          config(request, modelId, selected.spec().name(), counterName, counterVariables), "api", counterVariables,
+          null, counterAgent.map(Stored::id).orElse(null), null));
       return new Envelope(view(batch));
     } catch (RuntimeException e) {
       definitions.delete(project, Kind.SCENARIO, scenarioId);
@@ -170,14 +170,21 @@ public class InteractlySimulationController {
     return Ids.parse(workflowId).flatMap(id -> definitions.find(project, Kind.AGENT, id, AgentSpec.class));
   }
 
-  /** The model playing a persona is required; with an agent as counterpart it only reads the runs. */
+  /**
+   * The model playing a persona: the one named, else the team's only one; with an agent as
+   * counterpart it only reads the runs.
+   */
   private UUID model(String project, InteractlyRequest request, boolean personaCounter) {
     if (request.modelId() == null) {
-      if (personaCounter) {
-        throw new FieldError("model_id", "missing",
-            "Field required: a model plays the persona named by counter_workflow.workflow_id");
+      if (!personaCounter) {
+        return null;
       }
-      return null;
+      List<Stored<ModelSpec>> models = definitions.list(project, Kind.MODEL, ModelSpec.class, 2, 0);
+      if (models.size() != 1) {
+        throw new FieldError("model_id", "missing", "Field required: a model plays the persona named by "
+            + "counter_workflow.workflow_id, and the team has " + (models.isEmpty() ? "no model" : "several models"));
+      }
+      return models.get(0).id();
     }
     return Ids.parse(request.modelId())
         .flatMap(id -> definitions.find(project, Kind.MODEL, id, ModelSpec.class))
@@ -191,8 +198,8 @@ public class InteractlySimulationController {
   }
 
   /** The request as it is read back, with the workflows' names as they were when it was made. */
-  private static Map<String, Object> config(InteractlyRequest request, String selectedName, String counterName,
-      Map<String, String> counterVariables) {
+  private static Map<String, Object> config(InteractlyRequest request, UUID modelId, String selectedName,
+      String counterName, Map<String, String> counterVariables) {
     Map<String, Object> config = new LinkedHashMap<>();
     config.put("logical_id", request.logicalId());
     config.put("description", request.description());
@@ -202,7 +209,7 @@ public class InteractlySimulationController {
     config.put("timeout_seconds", request.timeoutSeconds());
     config.put("max_events", request.maxEvents());
     config.put("stop_on_failure", request.stopOnFailure());
-    config.put("model_id", request.modelId());
+    config.put("model_id", modelId == null ? null : modelId.toString());
     return config;
   }
 

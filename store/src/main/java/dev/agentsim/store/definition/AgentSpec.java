@@ -9,8 +9,8 @@ import jakarta.validation.constraints.Pattern;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import tools.jackson.databind.DatabindException;
 import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -35,8 +35,8 @@ public record AgentSpec(
   /**
    * Reads the config as its type says. An unknown type leaves the config unread: validation then
    * names {@code type}, the field at fault. A missing config reads as an empty one, so validation
-   * names the config field that is missing. A field the type does not have is refused, named
-   * {@code config.<field>}.
+   * names the config field that is missing. A field the type does not have, or one of the wrong
+   * type, is refused, named {@code config.<field>}.
    */
   @JsonCreator
   static AgentSpec fromJson(@JsonProperty("name") String name, @JsonProperty("type") String type,
@@ -47,7 +47,7 @@ public record AgentSpec(
     }
     try {
       return new AgentSpec(name, type, CONFIG.convertValue(config == null ? Map.of() : config, configType));
-    } catch (UnrecognizedPropertyException e) {
+    } catch (DatabindException e) {
       e.prependPath(AgentSpec.class, "config");
       throw e;
     }

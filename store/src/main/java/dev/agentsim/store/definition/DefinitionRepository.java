@@ -84,6 +84,24 @@ public class DefinitionRepository {
         .list();
   }
 
+  /**
+   * The project's scenarios, but those made for the batches of one API dialect: scenarios such a
+   * dialect creates implicitly, one per batch, belong to the batch rather than to the project.
+   */
+  public List<Stored<ScenarioSpec>> listScenariosExceptImplicit(String projectId, String implicitFor, int limit,
+      int skip) {
+    return jdbc.sql("""
+            select * from definitions d where project_id = :project and kind = 'SCENARIO'
+              and not exists (select 1 from batches b where b.scenario_id = d.id and b.end_point_type = :implicitFor)
+            order by created_at, id limit :limit offset :skip""")
+        .param("project", projectId)
+        .param("implicitFor", implicitFor)
+        .param("limit", limit)
+        .param("skip", skip)
+        .query((rs, n) -> map(rs, ScenarioSpec.class))
+        .list();
+  }
+
   public <T extends Named> Optional<Stored<T>> update(String projectId, Kind kind, UUID id, T given) {
     T spec = sealed(given);
     Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);

@@ -7,6 +7,8 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.function.UnaryOperator;
 
 /**
@@ -43,6 +45,13 @@ public record ModelSpec(
   public static final String ANTHROPIC_BASE_URL = "https://api.anthropic.com/v1";
   public static final String OLLAMA_BASE_URL = "http://localhost:11434";
 
+  /**
+   * Decimal places a cost is kept to: prices are in any currency and a call costs fractions of
+   * its smallest coin (a token at 0.15 per million is 0.00000015), so costs are not rounded to
+   * cents but kept to a billionth, as exact as the prices that make them.
+   */
+  public static final int COST_SCALE = 9;
+
   /** The common fields; the others take their defaults. */
   public ModelSpec(String name, String provider, String baseUrl, String model, String apiKey, Double temperature) {
     this(name, provider, baseUrl, model, apiKey, temperature, null, null, null, null, null, null);
@@ -71,13 +80,21 @@ public record ModelSpec(
     return apiKey == null ? this : withApiKey(each.apply(apiKey));
   }
 
-  /** The cost of one call, or null when the model has no prices. */
-  public Double cost(Integer inputTokens, Integer outputTokens) {
+  /**
+   * The cost of one call, or null when the model has no prices: in decimal, as prices are written,
+   * to {@link #COST_SCALE} places.
+   */
+  public BigDecimal cost(Integer inputTokens, Integer outputTokens) {
     if (inputPricePerMillion == null && outputPricePerMillion == null) {
       return null;
     }
-    double input = inputPricePerMillion == null || inputTokens == null ? 0 : inputTokens * inputPricePerMillion;
-    double output = outputPricePerMillion == null || outputTokens == null ? 0 : outputTokens * outputPricePerMillion;
-    return (input + output) / 1_000_000;
+    return price(inputTokens, inputPricePerMillion).add(price(outputTokens, outputPricePerMillion))
+        .movePointLeft(6).setScale(COST_SCALE, RoundingMode.HALF_EVEN);
+  }
+
+  private static BigDecimal price(Integer tokens, Double perMillion) {
+    // valueOf reads the price as it was written (0.15), not as the binary double nearest to it.
+    return tokens == null || perMillion == null ? BigDecimal.ZERO
+        : BigDecimal.valueOf(perMillion).multiply(BigDecimal.valueOf(tokens));
   }
 }

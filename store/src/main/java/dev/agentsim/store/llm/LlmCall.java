@@ -1,5 +1,6 @@
 package dev.agentsim.store.llm;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -10,4 +11,4 @@ import java.util.UUID;
  * @param cost from the model's prices; null when it has none
  */
 public record LlmCall(UUID runId, LlmRole role, UUID modelId, Integer promptTokens, Integer completionTokens,
-    long latencyMs, Double cost, Instant createdAt) {}
+    long latencyMs, BigDecimal cost, Instant createdAt) {}

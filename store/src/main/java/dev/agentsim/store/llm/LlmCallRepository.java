@@ -75,8 +75,7 @@ public class LlmCallRepository {
   }
 
   private static Usage.Tokens tokens(ResultSet rs) throws SQLException {
-    BigDecimal cost = rs.getBigDecimal("cost");
     return new Usage.Tokens(rs.getLong("prompt_tokens"), rs.getLong("completion_tokens"), rs.getLong("calls"),
-        cost == null ? null : cost.doubleValue());
+        rs.getBigDecimal("cost"));
   }
 }

@@ -1,5 +1,6 @@
 package dev.agentsim.store.llm;
 
+import java.math.BigDecimal;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
@@ -14,12 +15,12 @@ public record Usage(Map<LlmRole, Tokens> byRole) {
    *
    * @param cost from the model's prices; null when no call had a price
    */
-  public record Tokens(long promptTokens, long completionTokens, long calls, Double cost) {
+  public record Tokens(long promptTokens, long completionTokens, long calls, BigDecimal cost) {
 
     static final Tokens ZERO = new Tokens(0, 0, 0, null);
 
     Tokens plus(Tokens other) {
-      Double sum = cost == null ? other.cost : other.cost == null ? cost : Double.valueOf(cost + other.cost);
+      BigDecimal sum = cost == null ? other.cost : other.cost == null ? cost : cost.add(other.cost);
       return new Tokens(promptTokens + other.promptTokens, completionTokens + other.completionTokens,
           calls + other.calls, sum);
     }
