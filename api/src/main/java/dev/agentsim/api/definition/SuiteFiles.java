@@ -180,13 +180,13 @@ public class SuiteFiles {
     } catch (JacksonException e) {
       String where = e.getLocation() == null ? ""
           : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-      throw new FieldError("body", "INVALID_YAML", "The file is not valid YAML" + where + ": " + e.getOriginalMessage());
+      throw new FieldError("body", "INVALID_YAML", "body is not valid YAML" + where + ": " + e.getOriginalMessage());
     }
     if (document == null || document.isMissingNode() || document.isNull()) {
-      throw new FieldError("body", "REQUIRED", "The file is empty");
+      throw new FieldError("body", "REQUIRED", "body is empty: a suite file has at least one of the sections " + String.join(", ", SECTIONS));
     }
     if (!(document instanceof ObjectNode object)) {
-      throw new FieldError("body", "INVALID_TYPE", "A suite file is a mapping of sections: " + String.join(", ", SECTIONS));
+      throw new FieldError("body", "INVALID_TYPE", "body must be a mapping of the sections " + String.join(", ", SECTIONS));
     }
     for (String section : object.propertyNames()) {
       if (!SECTIONS.contains(section)) {
