@@ -251,7 +251,8 @@ class SuiteFileTest extends EmbeddedAppTest {
 
     assertThat(export.status()).isEqualTo(200);
     assertThat(export.contentType()).startsWith("application/yaml");
-    assertThat(export.body()).contains("persona: Sam", "model: fake LLM", "name: smoke", "minPassRate: 0.9")
+    assertThat(export.body()).startsWith("# yaml-language-server: $schema=http://localhost:" + port + "/v1/schema/suite.json\n")
+        .contains("persona: Sam", "model: fake LLM", "name: smoke", "minPassRate: 0.9")
         .doesNotContain("personaId", "modelId", "null");
     Answer reapplied = apply(project, export.body());
     assertThat(reapplied.status()).as(reapplied.body()).isEqualTo(200);

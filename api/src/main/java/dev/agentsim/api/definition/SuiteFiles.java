@@ -113,7 +113,7 @@ public class SuiteFiles {
   }
 
   /** The project as a suite file; secrets as {@code ${...}} references, see {@link #reference}. */
-  public String export(String projectId) {
+  public String export(String projectId, String schemaUrl) {
     Map<UUID, String> modelNames = new LinkedHashMap<>();
     Map<UUID, String> personaNames = new LinkedHashMap<>();
     ObjectNode file = trees.createObjectNode();
@@ -136,20 +136,17 @@ public class SuiteFiles {
         }
       }
       if (config instanceof ObjectNode object && object.has("modelId")) {
-        String model = modelNames.get(UUID.fromString(object.remove("modelId").asString()));
-        object.put("model", model);
+        node.set("config", named(object, "modelId", "model", modelNames));
       }
       return node;
     });
     section(file, "scenarios", all(projectId, Kind.SCENARIO, ScenarioSpec.class), scenario -> {
       ObjectNode node = trees.valueToTree(scenario.spec());
-      if (node.has("personaId")) {
-        node.put("persona", personaNames.get(UUID.fromString(node.remove("personaId").asString())));
-      }
-      return node;
+      return node.has("personaId") ? named(node, "personaId", "persona", personaNames) : node;
     });
     section(file, "suites", all(projectId, Kind.SUITE, SuiteSpec.class), suite -> trees.valueToTree(suite.spec()));
-    return WRITER.writeValueAsString(file);
+    // the modeline editors with a YAML language server read to check and complete the file
+    return "# yaml-language-server: $schema=" + schemaUrl + "\n" + WRITER.writeValueAsString(file);
   }
 
   /**
@@ -159,6 +156,19 @@ public class SuiteFiles {
   static String reference(String kind, String name, String secret) {
     String variable = (kind + "_" + name + "_" + secret).toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]+", "_");
     return "${" + variable.replaceAll("^_+|_+$", "") + "}";
+  }
+
+  /** The node with the reference {@code idField} in place of the name {@code nameField}, where it stood. */
+  private ObjectNode named(ObjectNode node, String idField, String nameField, Map<UUID, String> names) {
+    ObjectNode named = trees.createObjectNode();
+    node.properties().forEach(property -> {
+      if (property.getKey().equals(idField)) {
+        named.put(nameField, names.get(UUID.fromString(property.getValue().asString())));
+      } else {
+        named.set(property.getKey(), property.getValue());
+      }
+    });
+    return named;
   }
 
   private <T> List<Stored<T>> all(String projectId, Kind kind, Class<T> type) {
