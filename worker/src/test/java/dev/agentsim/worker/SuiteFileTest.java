@@ -17,9 +17,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -186,6 +190,27 @@ class SuiteFileTest extends EmbeddedAppTest {
     assertThat(second.objects("updated")).isEmpty();
     assertThat(second.objects("unchanged")).containsExactlyElementsOf(ALL);
     assertThat(second.object("unchanged", "agent", "pizza bot").get("revision")).isEqualTo(1);
+  }
+
+  @Test
+  void parallelApplicationsOfOneFileCreateEachObjectOnce() throws Exception {
+    String project = project();
+    ExecutorService clients = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<Answer>> answers = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        answers.add(clients.submit(() -> apply(project, resolved(file()))));
+      }
+      List<String> created = new ArrayList<>();
+      for (Future<Answer> answer : answers) {
+        assertThat(answer.get().status()).as(answer.get().body()).isEqualTo(200);
+        created.addAll(answer.get().objects("created"));
+      }
+      assertThat(created).containsExactlyInAnyOrderElementsOf(ALL);
+    } finally {
+      clients.shutdown();
+    }
+    assertThat(http.get("/v1/agents?projectId=" + project).list("data")).hasSize(2);
   }
 
   @Test

@@ -220,6 +220,7 @@ public class SuiteFiles {
     }
 
     Result apply(ObjectNode document) {
+      repository.lockProject(projectId);
       items(document, "models", this::model);
       items(document, "personas", this::persona);
       items(document, "agents", this::agent);

@@ -72,6 +72,18 @@ public class DefinitionRepository {
         .spec();
   }
 
+  /**
+   * Holds off, until the current transaction ends, every other transaction that asks the same for
+   * this project: two applications of one file at once (parallel CI jobs) would otherwise both
+   * find no object of a name and both create one.
+   */
+  public void lockProject(String projectId) {
+    jdbc.sql("select pg_advisory_xact_lock(hashtext('definitions'), hashtext(:project))")
+        .param("project", projectId)
+        .query()
+        .singleRow();
+  }
+
   /** The objects of this kind with this name, oldest first: names are not unique, though apply matches by them. */
   public <T> List<Stored<T>> findByName(String projectId, Kind kind, String name, Class<T> type) {
     return jdbc.sql("""
