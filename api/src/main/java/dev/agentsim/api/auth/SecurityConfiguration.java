@@ -30,7 +30,7 @@ class SecurityConfiguration {
 
   private static final String[] OPEN = {
       "/actuator/health", "/actuator/health/**", "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html",
-      "/swagger-ui/**"};
+      "/swagger-ui/**", "/v1/schema/**"};
 
   @Bean
   @Order(Ordered.LOWEST_PRECEDENCE)

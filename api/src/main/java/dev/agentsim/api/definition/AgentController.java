@@ -110,7 +110,7 @@ public class AgentController extends DefinitionController<AgentSpec> {
     return withHeaders(update, kept);
   }
 
-  private static Map<String, String> headers(AgentSpec spec) {
+  static Map<String, String> headers(AgentSpec spec) {
     if (spec.config() instanceof HttpAgentConfig http) {
       return http.headers();
     }
@@ -129,7 +129,7 @@ public class AgentController extends DefinitionController<AgentSpec> {
     return masked;
   }
 
-  private static AgentSpec withHeaders(AgentSpec spec, Map<String, String> headers) {
+  static AgentSpec withHeaders(AgentSpec spec, Map<String, String> headers) {
     if (spec.config() instanceof HttpAgentConfig c) {
       return new AgentSpec(spec.name(), spec.type(), new HttpAgentConfig(c.url(), c.method(), headers,
           c.timeoutMs(), c.requestTemplate(), c.replyTextPath(), c.replyDataPath(), c.endedPath()));

@@ -14,7 +14,7 @@ import org.springframework.stereotype.Repository;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Agents, models and scenarios, each a JSON document scoped to a project. Secrets (an agent's
+ * Agents, models, personas, scenarios and suites, each a JSON document scoped to a project. Secrets (an agent's
  * header values, a model's key) are sealed as they are written, and read sealed: only the code
  * that sends them unseals them, see {@link SecretBox}.
  */
@@ -70,6 +70,30 @@ public class DefinitionRepository {
         .optional()
         .orElseThrow(() -> new IllegalStateException(kind + " " + id + " no longer exists"))
         .spec();
+  }
+
+  /**
+   * Holds off, until the current transaction ends, every other transaction that asks the same for
+   * this project: two applications of one file at once (parallel CI jobs) would otherwise both
+   * find no object of a name and both create one.
+   */
+  public void lockProject(String projectId) {
+    jdbc.sql("select pg_advisory_xact_lock(hashtext('definitions'), hashtext(:project))")
+        .param("project", projectId)
+        .query()
+        .singleRow();
+  }
+
+  /** The objects of this kind with this name, oldest first: names are not unique, though apply matches by them. */
+  public <T> List<Stored<T>> findByName(String projectId, Kind kind, String name, Class<T> type) {
+    return jdbc.sql("""
+            select * from definitions where project_id = :project and kind = :kind and name = :name
+            order by created_at, id""")
+        .param("project", projectId)
+        .param("kind", kind.name())
+        .param("name", name)
+        .query((rs, n) -> map(rs, type))
+        .list();
   }
 
   public <T> List<Stored<T>> list(String projectId, Kind kind, Class<T> type, int limit, int skip) {
