@@ -40,7 +40,7 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Batches in the native API, whichever dialect scheduled them: schedule, list, read, delete,
+ * Batches in the native API, whichever dialect scheduled them: schedule, list, read, stop, delete,
  * rejudge, their runs, and their exports.
  */
 @RestController
@@ -160,6 +160,17 @@ public class BatchController {
           "Batch " + batchId + " is being rejudged: wait until it has finished before deleting it");
       default -> throw notFound(batchId);
     }
+  }
+
+  /**
+   * Asks a batch to stop: 202 with the batch, which reads {@code stopped} once its runs in flight
+   * have recorded their partial transcripts. A finished batch stays as it is.
+   */
+  @PostMapping("/{batchId}/stop")
+  public ResponseEntity<BatchResponse> stop(@RequestParam String projectId, @PathVariable UUID batchId) {
+    Batch batch = find(projectId, batchId);
+    scheduler.stop(batch, "stopped through the API");
+    return ResponseEntity.accepted().body(view(batch));
   }
 
   /**
