@@ -90,7 +90,7 @@ class NativeBatchApiTest extends EmbeddedAppTest {
     ids.add(createdId(Map.of("scenarioId", scenarioId, "agentId", agentId, "modelId", modelId,
         "labels", Map.of("branch", "main"))));
     ids.add(createdId(Map.of("scenarioId", scenarioId, "agentId", agentId, "modelId", modelId,
-        "labels", Map.of("branch", "dev", "commit", "abc"))));
+        "labels", Map.of("branch", "dev", "commit", "abc", "suite", "smoke,nightly"))));
     Http.Response cognigy = schedule(scenarioId, scheduleBody(agentId, modelId, 1, Map.of()));
     assertThat(cognigy.status()).isEqualTo(201);
     ids.add((String) cognigy.body().get("id"));
@@ -116,6 +116,7 @@ class NativeBatchApiTest extends EmbeddedAppTest {
     assertThat(listIds("&scenarioId=" + scenarioId + "&label=branch:dev")).containsExactly(ids.get(1));
     assertThat(listIds("&scenarioId=" + scenarioId + "&label=branch:dev&label=commit:abc")).containsExactly(ids.get(1));
     assertThat(listIds("&scenarioId=" + scenarioId + "&label=branch:main")).containsExactly(ids.get(0));
+    assertThat(listIds("&scenarioId=" + scenarioId + "&label=suite:smoke,nightly")).containsExactly(ids.get(1));
     assertThat(listIds("&agentId=" + otherAgentId)).containsExactly(ids.get(3));
     assertThat(listIds("&scenarioId=" + scenarioId + "&status=completed")).hasSize(4);
     assertThat(listIds("&scenarioId=" + scenarioId + "&status=running")).isEmpty();

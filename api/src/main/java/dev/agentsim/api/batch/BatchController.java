@@ -16,6 +16,9 @@ import dev.agentsim.store.run.Run;
 import dev.agentsim.store.run.RunRepository;
 import dev.agentsim.store.run.RunSort;
 import dev.agentsim.workflows.BatchStatus;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -35,7 +38,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -124,19 +126,20 @@ public class BatchController {
   /**
    * The project's batches, newest first.
    *
-   * @param label {@code key:value}; several must all match
+   * <p>{@code label=key:value} filters by a label; several must all match. Read from the request
+   * itself: Spring would split a single value at its commas.
    */
   @GetMapping
   public Page<BatchResponse> list(@RequestParam String projectId,
       @RequestParam(required = false) String status,
       @RequestParam(required = false) UUID scenarioId,
       @RequestParam(required = false) UUID agentId,
-      @RequestParam(required = false) List<String> label,
+      HttpServletRequest request,
       @RequestParam(required = false) Integer limit,
       @RequestParam(required = false) String cursor) {
     int size = limit(limit);
     List<Batch> page = batches.list(new BatchRepository.Query(projectId, batchStatus(status), scenarioId, agentId,
-        labels(label), cursor == null ? null : position(cursor), size + 1));
+        labels(request.getParameterValues("label")), cursor == null ? null : position(cursor), size + 1));
     List<BatchResponse> data = page.stream().limit(size).map(this::view).toList();
     Batch last = page.size() > size ? page.get(size - 1) : null;
     return new Page<>(data, last == null ? null : encode(last.createdAt() + "|" + last.id()));
@@ -216,20 +219,22 @@ public class BatchController {
   }
 
   /**
-   * The batch's runs as a file, one per run, written as they are read: {@code jsonl} (each run as
-   * {@code GET /v1/runs/{id}} shows it), {@code csv} or {@code junit} (JUnit XML as CI servers read it).
+   * The batch's runs as a file, one per run: {@code jsonl} (each run as {@code GET /v1/runs/{id}}
+   * shows it), {@code csv} or {@code junit} (JUnit XML as CI servers read it). Written to the
+   * response as the runs are read, on the request's thread: a slow download of a large batch is
+   * not cut short by an async timeout.
    */
   @GetMapping("/{batchId}/export")
-  public ResponseEntity<StreamingResponseBody> export(@RequestParam String projectId, @PathVariable UUID batchId,
-      @RequestParam String format) {
+  public void export(@RequestParam String projectId, @PathVariable UUID batchId, @RequestParam String format,
+      HttpServletResponse response) throws IOException {
     BatchExport.Format chosen = BatchExport.Format.of(format).orElseThrow(() -> new FieldError("format",
         "INVALID_VALUE", "format must be jsonl, csv or junit"));
     Batch batch = find(projectId, batchId);
-    return ResponseEntity.ok()
-        .contentType(chosen.mediaType())
-        .header(HttpHeaders.CONTENT_DISPOSITION,
-            "attachment; filename=\"batch-" + batch.id() + "." + chosen.extension() + "\"")
-        .body(out -> export.write(batch, chosen, out));
+    response.setContentType(chosen.mediaType().toString());
+    response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+    response.setHeader(HttpHeaders.CONTENT_DISPOSITION,
+        "attachment; filename=\"batch-" + batch.id() + "." + chosen.extension() + "\"");
+    export.write(batch, chosen, response.getOutputStream());
   }
 
   private Batch find(String projectId, UUID batchId) {
@@ -286,7 +291,7 @@ public class BatchController {
     return value;
   }
 
-  private static Map<String, String> labels(List<String> filters) {
+  private static Map<String, String> labels(String[] filters) {
     Map<String, String> labels = new LinkedHashMap<>();
     if (filters != null) {
       for (String filter : filters) {
