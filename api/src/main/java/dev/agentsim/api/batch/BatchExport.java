@@ -74,13 +74,17 @@ public class BatchExport {
     }
   }
 
-  /** One run in a spreadsheet: its outcome, the failed criteria's reasons, and its LLM usage. */
+  /**
+   * One run in a spreadsheet: its outcome, the failed criteria's reasons, and its LLM usage.
+   *
+   * @param cost as the API shows it; empty when the model has no prices
+   */
   @JsonPropertyOrder({"runId", "sequence", "status", "verdict", "terminationReason", "errorCategory",
       "errorMessage", "criteriaPassed", "criteriaTotal", "failedCriteria", "messages", "promptTokens",
       "completionTokens", "llmCalls", "cost", "durationMs", "createdAt", "completedAt"})
   record CsvRow(UUID runId, int sequence, String status, String verdict, String terminationReason,
       String errorCategory, String errorMessage, int criteriaPassed, int criteriaTotal, String failedCriteria,
-      int messages, long promptTokens, long completionTokens, long llmCalls, Double cost, long durationMs,
+      int messages, long promptTokens, long completionTokens, long llmCalls, String cost, long durationMs,
       String createdAt, String completedAt) {}
 
   private final RunRepository runs;
@@ -141,7 +145,8 @@ public class BatchExport {
         rows.write(new CsvRow(run.id(), run.sequence(), run.status(), run.verdict(), run.terminationReason(),
             run.error() == null ? null : run.error().category(), run.error() == null ? null : run.error().message(),
             run.criteriaPassed(), run.criteriaTotal(), failedReasons(run), run.messages(), total.promptTokens(),
-            total.completionTokens(), total.calls(), total.cost(), run.durationMs(), run.createdAt(),
+            total.completionTokens(), total.calls(), total.cost() == null ? null : total.cost().toString(),
+            run.durationMs(), run.createdAt(),
             run.completedAt()));
       });
     }
