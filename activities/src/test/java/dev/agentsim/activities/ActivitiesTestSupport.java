@@ -287,7 +287,7 @@ public final class ActivitiesTestSupport {
     /** A new batch of one run in the store (not started) and the run's workflow input. */
     public RunInput newRun(UUID scenarioId, UUID agentId, UUID modelId, RunSettings settings) {
       UUID batchId = UUID.randomUUID();
-      batches.insert(batchId, PROJECT, scenarioId, agentId, modelId, "Test batch", 1, "http", Map.of(), "test");
+      batches.insert(batchId, PROJECT, scenarioId, agentId, modelId, "Test batch", 1, "http", Map.of(), "test", Map.of());
       return new RunInput(null, batchId.toString(), UUID.randomUUID().toString(), 0, PROJECT, scenarioId.toString(),
           agentId.toString(), modelId.toString(), settings);
     }

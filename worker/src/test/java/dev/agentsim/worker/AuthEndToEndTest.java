@@ -336,6 +336,25 @@ class AuthEndToEndTest extends EmbeddedAppTest {
     awaitBatch(scenario, (String) scheduled.body().get("id"), "completed");
   }
 
+  @Test
+  void aNativeBatchIsScheduledReadAndDeletedWithItsProjectsKeysOnly() {
+    http = new Http(port, apiKey(projectKey));
+    Http.Response created = http.post("/v1/batches?projectId=" + PROJECT, Map.of("scenarioId",
+        createScenario(Map.of()), "agentId", createAgent("/agent"), "modelId", createModel()));
+    assertThat(created.status()).as("%s", created.body()).isEqualTo(201);
+    String batch = "/v1/batches/" + created.body().get("id") + "?projectId=" + PROJECT;
+    Awaitility.await().atMost(Duration.ofSeconds(60))
+        .until(() -> "completed".equals(http.get(batch).body().get("status")));
+    String export = "/v1/batches/" + created.body().get("id") + "/export?format=jsonl&projectId=";
+
+    assertAuthorized(new Call("GET", export + PROJECT, Map.of(), null, 200), apiKey(readOnlyKey));
+    assertRefused(Dialect.NATIVE, new Call("GET", export + PROJECT, Map.of(), null, 200), apiKey(otherProjectKey),
+        403, "The credential may not use project '" + PROJECT + "'");
+    assertRefused(Dialect.NATIVE, new Call("DELETE", batch, Map.of(), null, 204), apiKey(readOnlyKey), 403,
+        "The credential lacks the 'write' scope");
+    assertAuthorized(new Call("DELETE", batch, Map.of(), null, 204), apiKey(projectKey));
+  }
+
   private void assertRefused(Dialect dialect, Call call, Map<String, String> credential, int status, String message) {
     Answer answer = send(call, credential);
     assertThat(answer.status()).as("%s %s", call.method(), call.path()).isEqualTo(status);

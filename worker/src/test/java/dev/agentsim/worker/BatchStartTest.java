@@ -45,7 +45,7 @@ class BatchStartTest extends EmbeddedAppTest {
 
     Batch batch = scheduler.schedule(new ScheduleRequest(PROJECT, UUID.fromString(scenarioId),
         UUID.fromString(agentId), UUID.fromString(modelId), "answer lost", 3, 2, false, 0, null, "api", null,
-        Map.of(), "tester", null, null, null, null));
+        Map.of(), "tester", null, null, null, null, Map.of()));
 
     assertThat(lostAnswers).as("the first start's answer was lost").hasValue(0);
     Map<String, Object> finished = awaitBatch(scenarioId, batch.id().toString(), "completed");
@@ -63,7 +63,7 @@ class BatchStartTest extends EmbeddedAppTest {
 
     assertThatThrownBy(() -> scheduler.schedule(new ScheduleRequest(PROJECT, UUID.fromString(scenarioId),
         UUID.fromString(agentId), UUID.fromString(modelId), "never taken", 3, 2, false, 0, null, "api", null,
-        Map.of(), "tester", null, null, null, null)))
+        Map.of(), "tester", null, null, null, null, Map.of())))
         .isInstanceOf(Unavailable.class)
         .hasMessageContaining("Temporal did not start the batch");
     assertThat(refused.get()).as("the start was tried more than once").isLessThan(99);

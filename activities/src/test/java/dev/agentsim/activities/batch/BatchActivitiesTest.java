@@ -78,7 +78,7 @@ class BatchActivitiesTest {
 
   private UUID newBatch(int runs) {
     UUID batchId = UUID.randomUUID();
-    DB.batches.insert(batchId, PROJECT, scenarioId, agentId, modelId, "Nightly", runs, "http", Map.of(), "test");
+    DB.batches.insert(batchId, PROJECT, scenarioId, agentId, modelId, "Nightly", runs, "http", Map.of(), "test", Map.of());
     return batchId;
   }
 

@@ -143,7 +143,7 @@ class SweepActivitiesTest {
 
   private static UUID runningBatch(int runs) {
     UUID batchId = UUID.randomUUID();
-    DB.batches.insert(batchId, PROJECT, scenarioId, agentId, modelId, "Nightly", runs, "http", Map.of(), "test");
+    DB.batches.insert(batchId, PROJECT, scenarioId, agentId, modelId, "Nightly", runs, "http", Map.of(), "test", Map.of());
     DB.batches.markRunning(batchId);
     return batchId;
   }

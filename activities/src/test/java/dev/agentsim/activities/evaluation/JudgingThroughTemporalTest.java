@@ -173,7 +173,7 @@ class JudgingThroughTemporalTest {
     ScenarioSpec original = scripted(List.of(criterion("contains", Map.of("value", "refund"))), "I want a refund");
     UUID scenarioId = DB.scenario(original);
     UUID batchId = UUID.randomUUID();
-    DB.batches.insert(batchId, PROJECT, scenarioId, agentId, modelId, "Rejudged", 4, "http", Map.of(), "test");
+    DB.batches.insert(batchId, PROJECT, scenarioId, agentId, modelId, "Rejudged", 4, "http", Map.of(), "test", Map.of());
     RunInput judged = storedRun(batchId, scenarioId, 0);
     activities.run().evaluate(new Conclusion(judged, TerminationReason.USER_STOP, ErrorCategory.NONE, null, null));
     RunInput judgeFailed = storedRun(batchId, scenarioId, 1);

@@ -94,7 +94,7 @@ class UsageAccountingTest {
   private static UUID batch(UUID modelId, int runs) {
     UUID scenarioId = DB.scenario(simulated(List.of(criterion("text", Map.of("text", "The agent issues a refund")))));
     UUID batchId = UUID.randomUUID();
-    DB.batches.insert(batchId, PROJECT, scenarioId, agentId, modelId, "Usage", runs, "http", Map.of(), "test");
+    DB.batches.insert(batchId, PROJECT, scenarioId, agentId, modelId, "Usage", runs, "http", Map.of(), "test", Map.of());
     for (int sequence = 0; sequence < runs; sequence++) {
       judgedRun(batchId, scenarioId, modelId, sequence);
     }

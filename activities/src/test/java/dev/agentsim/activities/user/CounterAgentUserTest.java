@@ -86,7 +86,7 @@ class CounterAgentUserTest {
   private static RunInput run(boolean agentSpeaksFirst, Map<String, String> variables) {
     UUID batchId = UUID.randomUUID();
     DB.batches.insert(batchId, PROJECT, scenarioId, agentId, null, "Agent vs agent", 1, "interactly", Map.of(),
-        "test");
+        "test", Map.of());
     RunSettings settings = new RunSettings(agentSpeaksFirst, 10, 100, 0,
         new Session(null, null, null, Map.of("plan", "gold")), RETRY, variables, null, counterId.toString(), null);
     return new RunInput(null, batchId.toString(), UUID.randomUUID().toString(), 0, PROJECT, scenarioId.toString(),
@@ -215,7 +215,7 @@ class CounterAgentUserTest {
         new OpenAiChatAgentConfig(model, "You are a customer who wants a refund.", null)));
     UUID batchId = UUID.randomUUID();
     DB.batches.insert(batchId, PROJECT, scenarioId, agentId, null, "Agent vs chat agent", 1, "interactly", Map.of(),
-        "test");
+        "test", Map.of());
     RunSettings settings = new RunSettings(false, 2, 100, 0, new Session(null, null, null, Map.of()), RETRY, null,
         null, chatCounter.toString(), null);
     RunInput run = new RunInput(null, batchId.toString(), UUID.randomUUID().toString(), 0, PROJECT,

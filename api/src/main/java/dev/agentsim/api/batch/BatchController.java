@@ -1,40 +1,85 @@
 package dev.agentsim.api.batch;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.agentsim.api.error.Conflict;
+import dev.agentsim.api.error.FieldError;
 import dev.agentsim.api.error.NotFound;
 import dev.agentsim.store.batch.Batch;
 import dev.agentsim.store.batch.BatchRepository;
+import dev.agentsim.store.batch.BatchRepository.Position;
+import dev.agentsim.store.definition.DefinitionRepository;
+import dev.agentsim.store.definition.Kind;
+import dev.agentsim.store.definition.ScenarioSpec;
 import dev.agentsim.store.llm.LlmCallRepository;
+import dev.agentsim.store.llm.Usage;
+import dev.agentsim.store.run.Run;
+import dev.agentsim.store.run.RunRepository;
+import dev.agentsim.store.run.RunSort;
+import dev.agentsim.workflows.BatchStatus;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+import tools.jackson.databind.json.JsonMapper;
 
-/** Batches in the native API: read one, and judge its stored runs again. */
+/**
+ * Batches in the native API, whichever dialect scheduled them: schedule, list, read, stop, delete,
+ * rejudge, their runs, and their exports.
+ */
 @RestController
 @RequestMapping("/v1/batches")
 public class BatchController {
 
+  private static final int DEFAULT_LIMIT = 20;
+  private static final int MAX_LIMIT = 100;
+
+  private final BatchScheduler scheduler;
   private final BatchRepository batches;
+  private final RunRepository runs;
+  private final DefinitionRepository definitions;
   private final LlmCallRepository llmCalls;
   private final Rejudge rejudge;
+  private final BatchExport export;
+  private final JsonMapper json;
 
-  public BatchController(BatchRepository batches, LlmCallRepository llmCalls, Rejudge rejudge) {
+  public BatchController(BatchScheduler scheduler, BatchRepository batches, RunRepository runs,
+      DefinitionRepository definitions, LlmCallRepository llmCalls, Rejudge rejudge, BatchExport export,
+      JsonMapper json) {
+    this.scheduler = scheduler;
     this.batches = batches;
+    this.runs = runs;
+    this.definitions = definitions;
     this.llmCalls = llmCalls;
     this.rejudge = rejudge;
+    this.export = export;
+    this.json = json;
   }
 
   /**
    * A batch with its runs counted by outcome, its ERROR runs by category, and the tokens and cost
    * of its LLM calls.
+   *
+   * @param endPointType how it was scheduled: {@code native}, {@code api} (Cognigy), {@code feather},
+   *     {@code interactly}
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record BatchResponse(
@@ -57,13 +102,78 @@ public class BatchController {
       Map<String, UsageView> usage,
       int evaluation,
       boolean rejudging,
+      String endPointType,
+      Map<String, String> labels,
       String createdAt,
       String startedAt,
       String completedAt) {}
 
+  /** One page of a list; {@code nextCursor} asks for the next, null on the last. */
+  public record Page<T>(List<T> data, String nextCursor) {}
+
+  /** Schedules a batch: 201 with it, pending; its runs go on in the background. */
+  @PostMapping
+  public ResponseEntity<BatchResponse> create(@RequestParam String projectId, @RequestBody BatchRequest body) {
+    String defaultName = body.scenarioId() == null ? null
+        : definitions.find(projectId, Kind.SCENARIO, body.scenarioId(), ScenarioSpec.class)
+            .map(scenario -> scenario.spec().name()).orElse(null);
+    Batch batch = scheduler.schedule(body.toSchedule(projectId, defaultName == null ? "batch" : defaultName, json));
+    URI location = ServletUriComponentsBuilder.fromCurrentRequestUri().path("/{id}")
+        .queryParam("projectId", projectId).buildAndExpand(batch.id()).toUri();
+    return ResponseEntity.created(location).body(view(batch));
+  }
+
+  /**
+   * The project's batches, newest first.
+   *
+   * <p>{@code label=key:value} filters by a label; several must all match. Read from the request
+   * itself: Spring would split a single value at its commas.
+   */
+  @GetMapping
+  public Page<BatchResponse> list(@RequestParam String projectId,
+      @RequestParam(required = false) String status,
+      @RequestParam(required = false) UUID scenarioId,
+      @RequestParam(required = false) UUID agentId,
+      HttpServletRequest request,
+      @RequestParam(required = false) Integer limit,
+      @RequestParam(required = false) String cursor) {
+    int size = limit(limit);
+    List<Batch> page = batches.list(new BatchRepository.Query(projectId, batchStatus(status), scenarioId, agentId,
+        labels(request.getParameterValues("label")), cursor == null ? null : position(cursor), size + 1));
+    List<BatchResponse> data = page.stream().limit(size).map(this::view).toList();
+    Batch last = page.size() > size ? page.get(size - 1) : null;
+    return new Page<>(data, last == null ? null : encode(last.createdAt() + "|" + last.id()));
+  }
+
   @GetMapping("/{batchId}")
   public BatchResponse get(@RequestParam String projectId, @PathVariable UUID batchId) {
     return view(find(projectId, batchId));
+  }
+
+  /** Deletes a finished batch with its runs: 204; 409 while it runs or is being rejudged. */
+  @DeleteMapping("/{batchId}")
+  public ResponseEntity<Void> delete(@RequestParam String projectId, @PathVariable UUID batchId) {
+    switch (batches.deleteFinished(projectId, batchId)) {
+      case DELETED -> {
+        return ResponseEntity.noContent().build();
+      }
+      case NOT_FINISHED -> throw new Conflict("BATCH_RUNNING",
+          "Batch " + batchId + " has not finished: stop it or wait for it before deleting it");
+      case REJUDGING -> throw new Conflict("REJUDGE_IN_PROGRESS",
+          "Batch " + batchId + " is being rejudged: wait until it has finished before deleting it");
+      default -> throw notFound(batchId);
+    }
+  }
+
+  /**
+   * Asks a batch to stop: 202 with the batch, which reads {@code stopped} once its runs in flight
+   * have recorded their partial transcripts. A finished batch stays as it is.
+   */
+  @PostMapping("/{batchId}/stop")
+  public ResponseEntity<BatchResponse> stop(@RequestParam String projectId, @PathVariable UUID batchId) {
+    Batch batch = find(projectId, batchId);
+    scheduler.stop(batch, "stopped through the API");
+    return ResponseEntity.accepted().body(view(batch));
   }
 
   /**
@@ -76,11 +186,66 @@ public class BatchController {
     return ResponseEntity.accepted().body(view(rejudge.start(find(projectId, batchId))));
   }
 
-  private Batch find(String projectId, UUID batchId) {
-    return batches.find(projectId, batchId).orElseThrow(() -> new NotFound("Batch " + batchId + " not found"));
+  /**
+   * The batch's runs without their transcripts.
+   *
+   * @param status a verdict ({@code SUCCESS}, {@code FAILED}, {@code ERROR}) or a lifecycle status
+   *     ({@code RUNNING}, {@code COMPLETED}, {@code STOPPED})
+   * @param sort {@code createdAt}, {@code sequence}, {@code completedAt} or {@code status}, then
+   *     {@code :asc} or {@code :desc}; by sequence by default
+   */
+  @GetMapping("/{batchId}/runs")
+  public Page<RunResponse> runs(@RequestParam String projectId, @PathVariable UUID batchId,
+      @RequestParam(required = false) String status,
+      @RequestParam(required = false) String sort,
+      @RequestParam(required = false) Integer limit,
+      @RequestParam(required = false) String cursor) {
+    Batch batch = find(projectId, batchId);
+    int size = limit(limit);
+    int offset = cursor == null ? 0 : offset(cursor);
+    String[] order = sort == null ? new String[] {"sequence", "asc"} : sort.split(":", -1);
+    RunSort field = RunSort.ofField(order[0]).orElseThrow(() -> new FieldError("sort", "INVALID_VALUE",
+        "sort must be one of createdAt, sequence, completedAt, status, followed by :asc or :desc"));
+    if (order.length > 2 || (order.length == 2 && !List.of("asc", "desc").contains(order[1]))) {
+      throw new FieldError("sort", "INVALID_VALUE", "sort direction must be asc or desc");
+    }
+    List<Run> page = runs.page(batch.id(), runStatus(status), field, order.length == 1 || order[1].equals("asc"),
+        size + 1, offset);
+    Map<UUID, Usage> usage = llmCalls.usageOfRuns(page.stream().map(Run::id).toList());
+    List<RunResponse> data = page.stream().limit(size)
+        .map(run -> RunResponse.of(batch, run, usage.getOrDefault(run.id(), Usage.NONE), false))
+        .toList();
+    return new Page<>(data, page.size() > size ? encode("skip:" + (offset + size)) : null);
   }
 
-  private BatchResponse view(Batch batch) {
+  /**
+   * The batch's runs as a file, one per run: {@code jsonl} (each run as {@code GET /v1/runs/{id}}
+   * shows it), {@code csv} or {@code junit} (JUnit XML as CI servers read it). Written to the
+   * response as the runs are read, on the request's thread: a slow download of a large batch is
+   * not cut short by an async timeout.
+   */
+  @GetMapping("/{batchId}/export")
+  public void export(@RequestParam String projectId, @PathVariable UUID batchId, @RequestParam String format,
+      HttpServletResponse response) throws IOException {
+    BatchExport.Format chosen = BatchExport.Format.of(format).orElseThrow(() -> new FieldError("format",
+        "INVALID_VALUE", "format must be jsonl, csv or junit"));
+    Batch batch = find(projectId, batchId);
+    response.setContentType(chosen.mediaType().toString());
+    response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+    response.setHeader(HttpHeaders.CONTENT_DISPOSITION,
+        "attachment; filename=\"batch-" + batch.id() + "." + chosen.extension() + "\"");
+    export.write(batch, chosen, response.getOutputStream());
+  }
+
+  private Batch find(String projectId, UUID batchId) {
+    return batches.find(projectId, batchId).orElseThrow(() -> notFound(batchId));
+  }
+
+  private static NotFound notFound(UUID batchId) {
+    return new NotFound("Batch " + batchId + " not found");
+  }
+
+  BatchResponse view(Batch batch) {
     Batch.Tally tally = batch.tally();
     Map<String, Integer> errors = new LinkedHashMap<>();
     batches.errorsByCategory(batch.id()).forEach((category, runs) -> errors.put(category.name(), runs));
@@ -88,7 +253,99 @@ public class BatchController {
         batch.name(), batch.status().wire(), batch.stopReason() == null ? null : batch.stopReason().name(),
         batch.stopDetail(), batch.runs(), tally.succeeded(), tally.failed(), tally.errored(), tally.stopped(),
         tally.running(), errors, UsageView.of(llmCalls.usageOfBatch(batch.id())), batch.evaluation(), batch.rejudging(),
-        text(batch.createdAt()), text(batch.startedAt()), text(batch.completedAt()));
+        batch.endPointType(), batch.labels(), text(batch.createdAt()), text(batch.startedAt()),
+        text(batch.completedAt()));
+  }
+
+  private static int limit(Integer limit) {
+    if (limit == null) {
+      return DEFAULT_LIMIT;
+    }
+    if (limit < 1 || limit > MAX_LIMIT) {
+      throw new FieldError("limit", "OUT_OF_RANGE", "limit must be between 1 and " + MAX_LIMIT);
+    }
+    return limit;
+  }
+
+  private static BatchStatus batchStatus(String status) {
+    if (status == null) {
+      return null;
+    }
+    try {
+      return BatchStatus.valueOf(status.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new FieldError("status", "INVALID_VALUE",
+          "status must be pending, running, completed, failed or stopped");
+    }
+  }
+
+  private static String runStatus(String status) {
+    if (status == null) {
+      return null;
+    }
+    String value = status.trim().toUpperCase(Locale.ROOT);
+    if (!List.of("SUCCESS", "FAILED", "ERROR", "RUNNING", "COMPLETED", "STOPPED").contains(value)) {
+      throw new FieldError("status", "INVALID_VALUE",
+          "status must be SUCCESS, FAILED, ERROR, RUNNING, COMPLETED or STOPPED");
+    }
+    return value;
+  }
+
+  private static Map<String, String> labels(String[] filters) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    if (filters != null) {
+      for (String filter : filters) {
+        int colon = filter.indexOf(':');
+        if (colon < 1) {
+          throw new FieldError("label", "INVALID_VALUE", "label must be key:value");
+        }
+        labels.put(filter.substring(0, colon), filter.substring(colon + 1));
+      }
+    }
+    return labels;
+  }
+
+  private static String encode(String cursor) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(cursor.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String decode(String cursor) {
+    try {
+      return new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw badCursor();
+    }
+  }
+
+  private static Position position(String cursor) {
+    String[] parts = decode(cursor).split("\\|");
+    try {
+      if (parts.length == 2) {
+        return new Position(Instant.parse(parts[0]), UUID.fromString(parts[1]));
+      }
+    } catch (RuntimeException e) {
+      // falls through to the error below
+    }
+    throw badCursor();
+  }
+
+  private static int offset(String cursor) {
+    String decoded = decode(cursor);
+    try {
+      if (decoded.startsWith("skip:")) {
+        int offset = Integer.parseInt(decoded.substring(5));
+        if (offset >= 0) {
+          return offset;
+        }
+      }
+    } catch (NumberFormatException e) {
+      // falls through to the error below
+    }
+    throw badCursor();
+  }
+
+  private static FieldError badCursor() {
+    return new FieldError("cursor", "INVALID_CURSOR", "cursor is not a cursor this API returned");
   }
 
   private static String text(Instant instant) {

@@ -106,7 +106,7 @@ public class BatchScheduler {
     UUID batchId = UUID.randomUUID();
     Batch batch = batches.insert(batchId, request.projectId(), request.scenarioId(), request.agentId(),
         request.modelId(), request.name(), request.runs(), request.endPointType(), request.runConfig(),
-        request.createdBy());
+        request.createdBy(), request.labels());
     if (agentRevisionId != null) {
       batches.recordAgentRevision(batchId, agentRevisionId);
     }

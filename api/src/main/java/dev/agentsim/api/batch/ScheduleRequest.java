@@ -16,6 +16,7 @@ import java.util.UUID;
  * @param mocking canned tool results for the agent; null for none
  * @param counterAgentId an agent that plays the simulated user; null for the scenario's own
  * @param agentRevisionId the agent revision to test; null for the latest
+ * @param labels free key/values to find the batch by, e.g. a git commit; empty for none
  */
 public record ScheduleRequest(
     String projectId,
@@ -35,7 +36,8 @@ public record ScheduleRequest(
     Map<String, String> dynamicVariables,
     Mocking mocking,
     UUID counterAgentId,
-    UUID agentRevisionId) {
+    UUID agentRevisionId,
+    Map<String, String> labels) {
 
   public static final int DEFAULT_CONCURRENCY = 10;
   public static final int MAX_CONCURRENCY = 500;

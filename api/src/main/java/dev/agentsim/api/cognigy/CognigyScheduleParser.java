@@ -61,7 +61,7 @@ final class CognigyScheduleParser {
         data == null ? Map.of() : data);
     return new ScheduleRequest(projectId, scenarioId, agentId, modelId, name, runs, concurrency,
         stopOnFailure, timeoutSeconds, maxEvents, (String) endPointType, session, runConfig, "api", dynamicVariables,
-        Boolean.TRUE.equals(mocking) ? new Mocking(true, Map.of()) : null, null, null);
+        Boolean.TRUE.equals(mocking) ? new Mocking(true, Map.of()) : null, null, null, Map.of());
   }
 
   private static UUID reference(Map<String, Object> runConfig, String key, String what) {

@@ -108,7 +108,7 @@ class FeatherRuns {
     Mocking mocking = request.toolOverrides() == null ? null : new Mocking(true, request.toolOverrides());
     Batch batch = scheduler.schedule(new ScheduleRequest(projectId, request.scenarioId(), request.agentId(),
         model.id(), "Feather run of " + scenario.spec().name(), 1, 1, false, 0, null, END_POINT_TYPE,
-        new Session(null, null, null, Map.of()), runConfig, "feather", null, mocking, null, revision.id()));
+        new Session(null, null, null, Map.of()), runConfig, "feather", null, mocking, null, revision.id(), Map.of()));
     return view(batch);
   }
 

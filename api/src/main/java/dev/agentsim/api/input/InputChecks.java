@@ -25,7 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Checks every request before it reaches a controller, answering in the dialect of its path: it
- * must accept a JSON answer (406 otherwise, rather than doing the work and failing to answer), its
+ * must accept a JSON answer, or for an export any (406 otherwise, rather than doing the work and failing to answer), its
  * query string must decode, no query parameter may hold a NUL character, a body must come with a
  * concrete content type (415), and no string of a JSON body may break the {@link TextLimits}.
  */
@@ -35,6 +35,8 @@ public class InputChecks extends OncePerRequestFilter {
 
   /** Paths whose answers are not the API's: the OpenAPI document, its UI, the actuator. */
   private static final Pattern OWN_ANSWERS = Pattern.compile("/(v3/api-docs|swagger-ui|actuator)(/|\\.|$)");
+  /** Batch exports, which answer in the format their query names (CSV, JSON lines, JUnit XML). */
+  private static final Pattern EXPORTS = Pattern.compile("/v1/batches/[^/]+/export$");
   private static final List<MediaType> ANSWERS = List.of(MediaType.APPLICATION_JSON, MediaType.APPLICATION_PROBLEM_JSON);
 
   private final JsonMapper json;
@@ -64,7 +66,8 @@ public class InputChecks extends OncePerRequestFilter {
 
   private Optional<ResponseEntity<Object>> refusal(HttpServletRequest request, Dialect dialect, String traceId) {
     String accept = request.getHeader(HttpHeaders.ACCEPT);
-    if (!OWN_ANSWERS.matcher(request.getRequestURI()).lookingAt() && !acceptsJson(accept)) {
+    if (!OWN_ANSWERS.matcher(request.getRequestURI()).lookingAt() && !EXPORTS.matcher(request.getRequestURI()).matches()
+        && !acceptsJson(accept)) {
       return Optional.of(dialect.error(HttpStatus.NOT_ACCEPTABLE, "NOT_ACCEPTABLE",
           "This endpoint answers application/json, which the Accept header '" + accept + "' does not take", traceId));
     }

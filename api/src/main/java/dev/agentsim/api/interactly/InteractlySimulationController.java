@@ -103,7 +103,7 @@ public class InteractlySimulationController {
           request.timeoutSeconds() == null ? 0 : request.timeoutSeconds(), request.maxEvents(), END_POINT_TYPE,
           new Session(null, null, null, request.selected().dynamicVariables()),
           config(request, modelId, selected.spec().name(), counterName, counterVariables), "api", counterVariables,
-          null, counterAgent.map(Stored::id).orElse(null), null));
+          null, counterAgent.map(Stored::id).orElse(null), null, Map.of()));
       return new Envelope(view(batch));
     } catch (RuntimeException e) {
       definitions.delete(project, Kind.SCENARIO, scenarioId);

@@ -12,6 +12,7 @@ import java.util.UUID;
  * @param runConfig the schedule request's run configuration, as the client sent it
  * @param evaluation the latest evaluation of its runs: 1, and one more for each rejudge
  * @param rejudging a rejudge is under way
+ * @param labels free key/values the client gave the batch, e.g. a git commit; empty for none
  * @param stopDetail why the batch was ended for its workflow, which Temporal says is gone or
  *     ended without recording the batch's end; null for a batch its workflow ended
  */
@@ -34,7 +35,8 @@ public record Batch(
     Tally tally,
     int evaluation,
     boolean rejudging,
-    String stopDetail) {
+    String stopDetail,
+    Map<String, String> labels) {
 
   /** Runs by outcome; a run is finished once judged or stopped. */
   public record Tally(int succeeded, int failed, int errored, int stopped, int running) {

@@ -32,6 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
 public class BatchRepository {
 
   private static final TypeReference<List<Criterion>> CRITERIA = new TypeReference<>() {};
+  private static final TypeReference<Map<String, String>> LABELS = new TypeReference<>() {};
 
   private static final String SELECT = """
       select b.*,
@@ -54,13 +55,13 @@ public class BatchRepository {
   }
 
   public Batch insert(UUID id, String projectId, UUID scenarioId, UUID agentId, UUID modelId, String name,
-      int runs, String endPointType, Map<String, Object> runConfig, String createdBy) {
+      int runs, String endPointType, Map<String, Object> runConfig, String createdBy, Map<String, String> labels) {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     jdbc.sql("""
             insert into batches (id, project_id, scenario_id, agent_id, model_id, name, runs, status,
-                                 end_point_type, run_config, created_by, created_at)
+                                 end_point_type, run_config, created_by, created_at, labels)
             values (:id, :project, :scenario, :agent, :model, :name, :runs, :status,
-                    :endPointType, :runConfig::jsonb, :createdBy, :now)""")
+                    :endPointType, :runConfig::jsonb, :createdBy, :now, :labels::jsonb)""")
         .param("id", id)
         .param("project", projectId)
         .param("scenario", scenarioId)
@@ -73,9 +74,10 @@ public class BatchRepository {
         .param("runConfig", json.writeValueAsString(runConfig))
         .param("createdBy", createdBy)
         .param("now", Timestamp.from(now))
+        .param("labels", json.writeValueAsString(labels))
         .update();
     return new Batch(id, projectId, scenarioId, agentId, modelId, name, runs, BatchStatus.PENDING, null,
-        endPointType, runConfig, createdBy, now, null, null, new Batch.Tally(0, 0, 0, 0, 0), 1, false, null);
+        endPointType, runConfig, createdBy, now, null, null, new Batch.Tally(0, 0, 0, 0, 0), 1, false, null, labels);
   }
 
   public Optional<Batch> find(String projectId, UUID id) {
@@ -353,6 +355,73 @@ public class BatchRepository {
         .single();
   }
 
+  /**
+   * Which of a project's batches to list: each filter null for any; every label must match.
+   *
+   * @param after the last batch of the previous page; null for the first page
+   */
+  public record Query(String projectId, BatchStatus status, UUID scenarioId, UUID agentId,
+      Map<String, String> labels, Position after, int limit) {}
+
+  /** Where a batch stands in the newest-first order. */
+  public record Position(Instant createdAt, UUID id) {}
+
+  /** A project's batches, whichever dialect scheduled them, newest first. */
+  public List<Batch> list(Query query) {
+    StringBuilder where = new StringBuilder(" where b.project_id = :project");
+    if (query.status() != null) {
+      where.append(" and b.status = :status");
+    }
+    if (query.scenarioId() != null) {
+      where.append(" and b.scenario_id = :scenario");
+    }
+    if (query.agentId() != null) {
+      where.append(" and b.agent_id = :agent");
+    }
+    if (!query.labels().isEmpty()) {
+      where.append(" and b.labels @> :labels::jsonb");
+    }
+    if (query.after() != null) {
+      where.append(" and (b.created_at, b.id) < (:afterCreatedAt, :afterId)");
+    }
+    return jdbc.sql(SELECT + where + " group by b.id order by b.created_at desc, b.id desc limit :limit")
+        .param("project", query.projectId())
+        .param("status", query.status() == null ? null : query.status().name(), Types.VARCHAR)
+        .param("scenario", query.scenarioId())
+        .param("agent", query.agentId())
+        .param("labels", json.writeValueAsString(query.labels()))
+        .param("afterCreatedAt", query.after() == null ? null : Timestamp.from(query.after().createdAt()),
+            Types.TIMESTAMP)
+        .param("afterId", query.after() == null ? null : query.after().id())
+        .param("limit", query.limit())
+        .query(this::map)
+        .list();
+  }
+
+  /** What became of a request to delete a batch. */
+  public enum Deletion { DELETED, NOT_FOUND, NOT_FINISHED, REJUDGING }
+
+  /**
+   * Deletes a finished batch of the project with everything recorded for it: its runs, their turns,
+   * evaluations, judgements and LLM calls, by the foreign keys' cascades. A batch running or being
+   * rejudged stays: its workflow still writes to it.
+   */
+  public Deletion deleteFinished(String projectId, UUID id) {
+    int deleted = jdbc.sql("""
+            delete from batches b where b.id = :id and b.project_id = :project
+              and b.status in ('COMPLETED', 'FAILED', 'STOPPED')
+              and not exists (select 1 from rejudges j where j.batch_id = b.id and j.status = 'RUNNING')""")
+        .param("id", id)
+        .param("project", projectId)
+        .update();
+    if (deleted > 0) {
+      return Deletion.DELETED;
+    }
+    return find(projectId, id)
+        .map(batch -> batch.status().isFinal() ? Deletion.REJUDGING : Deletion.NOT_FINISHED)
+        .orElse(Deletion.NOT_FOUND);
+  }
+
   /** Removes a batch whose workflow could not be started, so nothing stays half-created. */
   public void delete(UUID id) {
     jdbc.sql("delete from batches where id = :id").param("id", id).update();
@@ -379,7 +448,8 @@ public class BatchRepository {
             rs.getInt("stopped"), rs.getInt("running")),
         rs.getInt("evaluation"),
         rs.getBoolean("rejudging"),
-        rs.getString("stop_detail"));
+        rs.getString("stop_detail"),
+        json.readValue(rs.getString("labels"), LABELS));
   }
 
 }

@@ -494,6 +494,16 @@ public class RunRepository {
         .map(run -> withTurns(List.of(run)).get(0));
   }
 
+  /** A run of one of the project's batches, with its turns. */
+  public Optional<Run> find(String projectId, UUID runId) {
+    return jdbc.sql("select r.* from runs r join batches b on b.id = r.batch_id where r.id = :id and b.project_id = :project")
+        .param("id", runId)
+        .param("project", projectId)
+        .query((rs, n) -> run(rs))
+        .optional()
+        .map(run -> withTurns(List.of(run)).get(0));
+  }
+
   /**
    * One page of a batch's runs with their turns.
    *
