@@ -11,7 +11,7 @@ import tools.jackson.databind.JsonNode;
 @Command(name = "apply", description = "Applies suite files: creates or updates the objects they define, by name.")
 final class ApplyCommand implements Callable<Integer> {
 
-  private static final List<String> OUTCOMES = List.of("created", "updated", "unchanged");
+  static final List<String> OUTCOMES = List.of("created", "updated", "unchanged");
 
   @Parameters(arity = "1..*", paramLabel = "FILE", description = "Suite files (YAML)")
   List<Path> files;

@@ -116,8 +116,11 @@ final class TestCommand implements Callable<Integer> {
     List<SuiteSpec> specs = new ArrayList<>();
     for (Path path : files) {
       SuiteFile file = SuiteFile.read(path, context.environment());
-      ApplyCommand.apply(client, file).forEachEntry((outcome, objects) -> objects.forEach(object ->
-          ids.put(object.path("kind").asString() + "/" + object.path("name").asString(), object.path("id").asString())));
+      JsonNode applied = ApplyCommand.apply(client, file);
+      for (String outcome : ApplyCommand.OUTCOMES) {
+        applied.path(outcome).forEach(object -> ids.put(
+            object.path("kind").asString() + "/" + object.path("name").asString(), object.path("id").asString()));
+      }
       specs.addAll(file.suites());
     }
     if (specs.isEmpty()) {
