@@ -8,7 +8,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import tools.jackson.databind.JsonNode;
 
-@Command(name = "apply", description = "Applies suite files: creates or updates the objects they define, by name.")
+@Command(name = "apply", mixinStandardHelpOptions = true, description = "Applies suite files: creates or updates the objects they define, by name.")
 final class ApplyCommand implements Callable<Integer> {
 
   static final List<String> OUTCOMES = List.of("created", "updated", "unchanged");

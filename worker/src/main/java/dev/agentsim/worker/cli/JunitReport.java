@@ -42,13 +42,16 @@ final class JunitReport {
           String value = suite.getAttribute(TOTALS.get(i));
           totals[i] += value.isEmpty() ? 0 : Long.parseLong(value);
         }
+        root.appendChild(report.createTextNode("\n"));
         root.appendChild(report.importNode(suite, true));
       }
+      root.appendChild(report.createTextNode("\n"));
       for (int i = 0; i < totals.length; i++) {
         root.setAttribute(TOTALS.get(i), Long.toString(totals[i]));
       }
+      // not indented: the exports are, and indenting again would double their blank lines
       var transformer = TransformerFactory.newInstance().newTransformer();
-      transformer.setOutputProperty(OutputKeys.INDENT, "yes");
+      transformer.setOutputProperty(OutputKeys.ENCODING, "UTF-8");
       StringWriter xml = new StringWriter();
       transformer.transform(new DOMSource(report), new StreamResult(xml));
       return xml.toString();

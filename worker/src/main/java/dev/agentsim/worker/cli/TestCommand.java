@@ -18,7 +18,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
-@Command(name = "test", description = {
+@Command(name = "test", mixinStandardHelpOptions = true, description = {
     "Applies suite files, runs every suite in them and checks the suites' thresholds.",
     "Exit code 0 when every suite passes, 1 when one fails its thresholds, 2 when the run could not be done."})
 final class TestCommand implements Callable<Integer> {
