@@ -1,0 +1,117 @@
+package dev.agentsim.worker.cli;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The AgentSim server's native API, as the command line uses it. */
+final class Server {
+
+  static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final String base;
+  private final String apiKey;
+  private final String project;
+
+  Server(String url, String apiKey, String project) {
+    this.base = url.replaceAll("/+$", "");
+    this.apiKey = apiKey;
+    this.project = URLEncoder.encode(project, StandardCharsets.UTF_8);
+  }
+
+  /** {@code POST /v1/apply}: the answer lists what was created, updated and unchanged. */
+  JsonNode apply(JsonNode file) {
+    return json(send(post("/v1/apply?projectId=" + project, file)));
+  }
+
+  JsonNode createBatch(JsonNode body) {
+    return json(send(post("/v1/batches?projectId=" + project, body)));
+  }
+
+  JsonNode batch(String id) {
+    return json(send(get("/v1/batches/" + id + "?projectId=" + project)));
+  }
+
+  String junit(String batchId) {
+    return send(get("/v1/batches/" + batchId + "/export?format=junit&projectId=" + project));
+  }
+
+  /** The id of the object of this kind ({@code agents}, {@code models}, {@code scenarios}) with this name. */
+  Optional<String> idByName(String collection, String name) {
+    for (int skip = 0; ; skip += 100) {
+      JsonNode page = json(send(get("/v1/" + collection + "?limit=100&skip=" + skip + "&projectId=" + project)));
+      for (JsonNode object : page.path("data")) {
+        if (name.equals(object.path("name").asString(null))) {
+          return Optional.of(object.path("id").asString());
+        }
+      }
+      if (!page.path("pagination").path("hasNext").asBoolean(false)) {
+        return Optional.empty();
+      }
+    }
+  }
+
+  private HttpRequest.Builder get(String path) {
+    return request(path).GET();
+  }
+
+  private HttpRequest.Builder post(String path, JsonNode body) {
+    return request(path).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+  }
+
+  private HttpRequest.Builder request(String path) {
+    HttpRequest.Builder request;
+    try {
+      request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
+    } catch (IllegalArgumentException e) {
+      throw new Failure("--server: not a URL: " + base);
+    }
+    return apiKey == null || apiKey.isBlank() ? request : request.header("X-API-Key", apiKey);
+  }
+
+  private String send(HttpRequest.Builder request) {
+    HttpResponse<String> response;
+    try {
+      response = client.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new Failure("cannot reach the server at " + base + ": " + (e.getMessage() == null ? e : e.getMessage()), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new Failure("interrupted");
+    }
+    if (response.statusCode() / 100 != 2) {
+      throw new Failure(problem(response));
+    }
+    return response.body();
+  }
+
+  /** The server's error as a line: the field at fault first, as its RFC 7807 body names it. */
+  private static String problem(HttpResponse<String> response) {
+    try {
+      JsonNode body = JSON.readTree(response.body());
+      String detail = body.path("detail").asString(body.path("error").asString(response.body()));
+      String field = body.path("field").asString(null);
+      if (field == null) {
+        return "server answered " + response.statusCode() + ": " + detail;
+      }
+      return detail.startsWith(field) ? detail : field + ": " + detail;
+    } catch (JacksonException e) {
+      return "server answered " + response.statusCode() + ": " + response.body();
+    }
+  }
+
+  private static JsonNode json(String body) {
+    return JSON.readTree(body);
+  }
+}

@@ -1,0 +1,148 @@
+package dev.agentsim.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agentsim.worker.cli.Cli;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The agentsim command line run in-process against the application, as CI would run it. */
+class CliTest extends EmbeddedAppTest {
+
+  /** {@code %1$s}: the fakes' base URL; {@code %2$s}: what the passing criterion looks for. */
+  private static final String SUITE = """
+      models:
+        - name: fake LLM
+          provider: openai
+          baseUrl: %1$s/v1
+          model: fake-model
+          apiKey: ${LLM_API_KEY}
+      agents:
+        - name: pizza bot
+          type: http
+          config: {url: "%1$s/agent", timeoutMs: 5000}
+      scenarios:
+        - name: Order a pizza
+          persona: {name: Sam, description: Hungry}
+          mission: Order a large pizza margherita
+          maxTurns: 2
+          successCriteria:
+            - type: contains
+              params: {value: %2$s}
+      suites:
+        - name: smoke
+          agent: pizza bot
+          model: fake LLM
+          scenarios: [Order a pizza]
+          runs: 3
+          concurrency: 3
+          thresholds: {minPassRate: 0.9, maxErrors: 0}
+      """;
+
+  @TempDir
+  Path dir;
+
+  record Outcome(int exitCode, String out, String err) {}
+
+  @Test
+  void aPassingSuiteExitsZeroAndWritesOneTestCasePerRun() throws Exception {
+    Path junit = dir.resolve("report.xml");
+    Path json = dir.resolve("summary.json");
+
+    Outcome outcome = test(file("confirmed"), "--junit", junit.toString(), "--json", json.toString());
+
+    assertThat(outcome.exitCode()).as(outcome.toString()).isZero();
+    assertThat(outcome.out()).contains("smoke: 3/3 runs done, 3 passed, 0 failed, 0 errors");
+    assertThat(outcome.out()).containsPattern("smoke\\s+3\\s+3\\s+0\\s+0\\s+100%\\s+PASSED");
+    Element report = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(junit.toFile()).getDocumentElement();
+    assertThat(report.getTagName()).isEqualTo("testsuites");
+    assertThat(report.getAttribute("tests")).isEqualTo("3");
+    assertThat(report.getAttribute("failures")).isEqualTo("0");
+    NodeList cases = report.getElementsByTagName("testcase");
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < cases.getLength(); i++) {
+      names.add(((Element) cases.item(i)).getAttribute("name"));
+    }
+    assertThat(names).containsExactlyInAnyOrder("Order a pizza #1", "Order a pizza #2", "Order a pizza #3");
+    JsonNode summary = JsonMapper.builder().build().readTree(json.toFile());
+    assertThat(summary.path("suites").get(0).path("result").asString()).isEqualTo("PASSED");
+    assertThat(summary.path("suites").get(0).path("passed").asInt()).isEqualTo(3);
+  }
+
+  @Test
+  void aSuiteBelowItsPassRateExitsOne() throws Exception {
+    Outcome outcome = test(file("refund granted"));
+
+    assertThat(outcome.exitCode()).as(outcome.toString()).isEqualTo(1);
+    assertThat(outcome.out()).contains("smoke: 3/3 runs done, 0 passed, 3 failed, 0 errors")
+        .contains("smoke: pass rate 0% is below minPassRate 90%");
+  }
+
+  @Test
+  void aBadFileExitsTwoNamingThePathOfTheError() throws Exception {
+    Path file = dir.resolve("bad.yaml");
+    Files.writeString(file, SUITE.formatted(fakes.baseUrl(), "confirmed").replace("maxTurns: 2", "maxTurns: -1"));
+
+    Outcome outcome = test(file);
+
+    assertThat(outcome.exitCode()).isEqualTo(2);
+    assertThat(outcome.err()).contains(file + ": scenarios[0].maxTurns");
+  }
+
+  @Test
+  void anUnreachableServerExitsTwo() throws Exception {
+    Outcome outcome = run("test", file("confirmed").toString(), "--server", "http://127.0.0.1:1", "--project", "p");
+
+    assertThat(outcome.exitCode()).isEqualTo(2);
+    assertThat(outcome.err()).contains("cannot reach the server at http://127.0.0.1:1");
+  }
+
+  @Test
+  void applyListsWhatItCreatedThenThatNothingChanged() throws Exception {
+    Path file = file("confirmed");
+    String project = "cli-" + UUID.randomUUID();
+
+    Outcome first = run("apply", file.toString(), "--server", "http://localhost:" + port, "--project", project);
+    Outcome second = run("apply", file.toString(), "--server", "http://localhost:" + port, "--project", project);
+
+    assertThat(first.exitCode()).as(first.toString()).isZero();
+    assertThat(first.out()).containsPattern("created\\s+agent\\s+pizza bot \\(")
+        .containsPattern("created\\s+suite\\s+smoke \\(");
+    assertThat(second.out()).containsPattern("unchanged\\s+model\\s+fake LLM \\(").doesNotContain("created");
+  }
+
+  private Path file(String expected) throws Exception {
+    Path file = dir.resolve(UUID.randomUUID() + ".yaml");
+    Files.writeString(file, SUITE.formatted(fakes.baseUrl(), expected));
+    return file;
+  }
+
+  private Outcome test(Path file, String... options) {
+    List<String> args = new ArrayList<>(List.of("test", file.toString(),
+        "--server", "http://localhost:" + port, "--project", "cli-" + UUID.randomUUID()));
+    args.addAll(List.of(options));
+    return run(args.toArray(String[]::new));
+  }
+
+  private static Outcome run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int exitCode = Cli.execute(Map.of("LLM_API_KEY", "sk-from-the-environment"),
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), args);
+    return new Outcome(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+}
