@@ -125,6 +125,15 @@ class CliTest extends EmbeddedAppTest {
     assertThat(second.out()).containsPattern("unchanged\\s+model\\s+fake LLM \\(").doesNotContain("created");
   }
 
+  @Test
+  void theDemoExampleSuitePassesAgainstTheDemoProject() {
+    Outcome outcome = run("test", Path.of("../examples/demo-suite.yaml").toString(),
+        "--server", "http://localhost:" + port, "--project", "demo");
+
+    assertThat(outcome.exitCode()).as(outcome.toString()).isZero();
+    assertThat(outcome.out()).containsPattern("demo smoke\\s+5\\s+\\d\\s+\\d\\s+0\\s+\\d+%\\s+PASSED");
+  }
+
   private Path file(String expected) throws Exception {
     Path file = dir.resolve(UUID.randomUUID() + ".yaml");
     Files.writeString(file, SUITE.formatted(fakes.baseUrl(), expected));

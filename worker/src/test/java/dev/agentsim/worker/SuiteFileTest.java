@@ -13,10 +13,13 @@ import dev.agentsim.store.definition.Kind;
 import dev.agentsim.store.definition.ModelSpec;
 import dev.agentsim.store.secret.SecretBox;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -346,5 +349,16 @@ class SuiteFileTest extends EmbeddedAppTest {
         .map(error -> error.getInstanceLocation().toString()).collect(Collectors.toSet()))
         .contains("/models/0/apiKey", "/agents/0/config/headers/Authorization");
     assertThat(suiteSchema.validate(file().replace("runs: 3", "runz: 3"), InputFormat.YAML)).isNotEmpty();
+    for (String example : List.of("demo-suite.yaml", "pizza-suite.yaml")) {
+      assertThat(suiteSchema.validate(readExample(example), InputFormat.YAML)).as(example).isEmpty();
+    }
+  }
+
+  private static String readExample(String name) {
+    try {
+      return Files.readString(Path.of("../examples", name));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }
