@@ -1,6 +1,7 @@
 package dev.agentsim.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.agentsim.worker.cli.Cli;
 import java.io.ByteArrayOutputStream;
@@ -8,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -132,6 +134,127 @@ class CliTest extends EmbeddedAppTest {
 
     assertThat(outcome.exitCode()).as(outcome.toString()).isZero();
     assertThat(outcome.out()).containsPattern("demo smoke\\s+5\\s+\\d\\s+\\d\\s+0\\s+\\d+%\\s+PASSED");
+  }
+
+  @Test
+  void batchesListShowsTheFinishedBatchWithItsCounts() throws Exception {
+    String id = finishedBatch();
+
+    Outcome listed = onBatchProject("batches", "list", "--status", "completed", "--label", "suite:smoke");
+    Outcome none = onBatchProject("batches", "list", "--label", "suite:other");
+
+    assertThat(listed.exitCode()).as(listed.toString()).isZero();
+    assertThat(listed.out()).containsPattern("ID\\s+STATUS\\s+DONE\\s+PASSED\\s+FAILED\\s+ERRORS\\s+CREATED")
+        .containsPattern(id + "\\s+completed\\s+3/3\\s+3\\s+0\\s+0\\s+\\d{4}-");
+    assertThat(none.out()).doesNotContain(id);
+  }
+
+  @Test
+  void batchesGetShowsTheCountersAndAnUnknownIdExitsTwo() throws Exception {
+    String id = finishedBatch();
+    String unknown = UUID.randomUUID().toString();
+
+    Outcome got = onBatchProject("batches", "get", id);
+    Outcome missing = onBatchProject("batches", "get", unknown);
+
+    assertThat(got.exitCode()).as(got.toString()).isZero();
+    assertThat(got.out()).contains("status:    completed").contains("runs:      3/3 done")
+        .contains("passed:    3").contains("failed:    0").contains("labels:    suite:smoke");
+    assertThat(missing.exitCode()).isEqualTo(2);
+    assertThat(missing.err()).contains("error: Batch " + unknown + " not found");
+  }
+
+  @Test
+  void batchesStopStopsARunningBatch() {
+    String project = "cli-" + UUID.randomUUID();
+    String agent = (String) http.post("/v1/agents?projectId=" + project, Map.of("name", "slow", "type", "http",
+        "config", Map.of("url", fakes.baseUrl() + "/slow-agent", "timeoutMs", 5_000))).body().get("id");
+    String model = (String) http.post("/v1/models?projectId=" + project, Map.of("name", "fake LLM",
+        "provider", "openai", "baseUrl", fakes.baseUrl() + "/v1", "model", "fake-model", "apiKey", "sk")).body().get("id");
+    String scenario = (String) http.post("/v1/scenarios?projectId=" + project, Map.of("name", "Wait",
+        "persona", Map.of("name", "Sam", "description", "Patient"), "mission", "Wait", "maxTurns", 10,
+        "successCriteria", List.of(Map.of("type", "contains", "params", Map.of("value", "x"))))).body().get("id");
+    String batch = (String) http.post("/v1/batches?projectId=" + project, Map.of("scenarioId", scenario,
+        "agentId", agent, "modelId", model, "runs", 1)).body().get("id");
+
+    Outcome stopped = run("batches", "stop", batch, "--server", "http://localhost:" + port, "--project", project);
+
+    assertThat(stopped.exitCode()).as(stopped.toString()).isZero();
+    assertThat(stopped.out()).contains("stop requested for batch " + batch);
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(http.get("/v1/batches/" + batch + "?projectId=" + project).body().get("status")).isEqualTo("stopped"));
+  }
+
+  @Test
+  void batchesExportWritesTheFormatToStandardOutputOrAFile() throws Exception {
+    String id = finishedBatch();
+    Path csv = dir.resolve("runs.csv");
+
+    Outcome jsonl = onBatchProject("batches", "export", id, "--format", "jsonl");
+    Outcome toFile = onBatchProject("batches", "export", id, "--format", "csv", "--output", csv.toString());
+    Outcome badFormat = onBatchProject("batches", "export", id, "--format", "pdf");
+
+    assertThat(jsonl.exitCode()).as(jsonl.toString()).isZero();
+    assertThat(jsonl.out().lines()).hasSize(3)
+        .allSatisfy(line -> assertThat(JsonMapper.builder().build().readTree(line).path("verdict").asString())
+            .isEqualTo("SUCCESS"));
+    assertThat(toFile.exitCode()).as(toFile.toString()).isZero();
+    assertThat(toFile.out()).isEmpty();
+    assertThat(Files.readAllLines(csv)).hasSize(4);
+    assertThat(badFormat.exitCode()).isEqualTo(2);
+    assertThat(badFormat.err()).contains("error: format");
+  }
+
+  @Test
+  void runsShowPrintsTheTranscriptTheCriteriaAndTheVerdict() throws Exception {
+    String id = finishedBatch();
+    String runId = JsonMapper.builder().build().readTree(onBatchProject("batches", "export", id, "--format", "jsonl")
+        .out().lines().findFirst().orElseThrow()).path("id").asString();
+
+    Outcome shown = onBatchProject("runs", "show", runId);
+
+    assertThat(shown.exitCode()).as(shown.toString()).isZero();
+    assertThat(shown.out()).contains("user: I would like a large pizza margherita, please.")
+        .contains("agent: Your order is confirmed, order number 7.")
+        .containsPattern("criteria:\\s+passed contains value=confirmed: ")
+        .contains("verdict: SUCCESS");
+    assertThat(onBatchProject("runs", "show", UUID.randomUUID().toString()).exitCode()).isEqualTo(2);
+  }
+
+  @Test
+  void exportWritesTheProjectAsASuiteFile() throws Exception {
+    finishedBatch();
+    Path file = dir.resolve("exported.yaml");
+
+    Outcome toOut = onBatchProject("export");
+    Outcome toFile = onBatchProject("export", "--output", file.toString());
+
+    assertThat(toOut.exitCode()).as(toOut.toString()).isZero();
+    assertThat(toOut.out()).contains("name: pizza bot").contains("name: Order a pizza").contains("name: smoke");
+    assertThat(toFile.exitCode()).as(toFile.toString()).isZero();
+    assertThat(Files.readString(file)).isEqualTo(toOut.out());
+  }
+
+  /** The batches' project: the suite {@code smoke} ran once in it, its 3 runs passed. */
+  private static final String BATCH_PROJECT = "cli-" + UUID.randomUUID();
+  private static String finishedBatchId;
+
+  private synchronized String finishedBatch() throws Exception {
+    if (finishedBatchId == null) {
+      Path json = dir.resolve("batch.json");
+      Outcome outcome = run("test", file("confirmed").toString(), "--server", "http://localhost:" + port,
+          "--project", BATCH_PROJECT, "--json", json.toString());
+      assertThat(outcome.exitCode()).as(outcome.toString()).isZero();
+      finishedBatchId = JsonMapper.builder().build().readTree(json.toFile())
+          .path("suites").get(0).path("batches").get(0).path("id").asString();
+    }
+    return finishedBatchId;
+  }
+
+  private Outcome onBatchProject(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--server", "http://localhost:" + port, "--project", BATCH_PROJECT));
+    return run(all.toArray(String[]::new));
   }
 
   private Path file(String expected) throws Exception {

@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
 public final class Cli {
 
   /** The first arguments that make {@code java -jar agentsim.jar} a command line rather than the server. */
-  public static final Set<String> COMMANDS = Set.of("test", "apply");
+  public static final Set<String> COMMANDS = Set.of("test", "apply", "batches", "runs", "export");
 
   static final int FAILED = 1;
   static final int NOT_DONE = 2;
@@ -37,6 +37,9 @@ public final class Cli {
     CommandLine commandLine = new CommandLine(new Cli())
         .addSubcommand("test", new TestCommand(context))
         .addSubcommand("apply", new ApplyCommand(context))
+        .addSubcommand("batches", BatchesCommand.commandLine(context))
+        .addSubcommand("runs", RunsCommand.commandLine(context))
+        .addSubcommand("export", new ExportCommand(context))
         .setOut(outWriter)
         .setErr(errWriter)
         .setExecutionExceptionHandler((e, line, parsed) -> {

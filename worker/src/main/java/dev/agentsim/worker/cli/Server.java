@@ -1,6 +1,7 @@
 package dev.agentsim.worker.cli;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -8,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -26,7 +28,7 @@ final class Server {
   Server(String url, String apiKey, String project) {
     this.base = url.replaceAll("/+$", "");
     this.apiKey = apiKey;
-    this.project = URLEncoder.encode(project, StandardCharsets.UTF_8);
+    this.project = encode(project);
   }
 
   /** {@code POST /v1/apply}: the answer lists what was created, updated and unchanged. */
@@ -39,11 +41,41 @@ final class Server {
   }
 
   JsonNode batch(String id) {
-    return json(send(get("/v1/batches/" + id + "?projectId=" + project)));
+    return json(send(get("/v1/batches/" + encode(id) + "?projectId=" + project)));
   }
 
   String junit(String batchId) {
     return send(get("/v1/batches/" + batchId + "/export?format=junit&projectId=" + project));
+  }
+
+  /** {@code GET /v1/batches}: one page, newest first; {@code labels} as {@code key:value}. */
+  JsonNode batches(String status, List<String> labels, int limit) {
+    StringBuilder query = new StringBuilder("/v1/batches?projectId=" + project + "&limit=" + limit);
+    if (status != null) {
+      query.append("&status=").append(encode(status));
+    }
+    labels.forEach(label -> query.append("&label=").append(encode(label)));
+    return json(send(get(query.toString())));
+  }
+
+  JsonNode stopBatch(String id) {
+    return json(send(request("/v1/batches/" + encode(id) + "/stop?projectId=" + project)
+        .POST(HttpRequest.BodyPublishers.noBody())));
+  }
+
+  /** A batch's runs as {@code jsonl}, {@code csv} or {@code junit}, streamed as the server writes them. */
+  InputStream exportBatch(String id, String format) {
+    return stream(get("/v1/batches/" + encode(id) + "/export?format=" + encode(format) + "&projectId=" + project));
+  }
+
+  /** {@code GET /v1/export}: the project as a suite file. */
+  InputStream exportProject() {
+    return stream(get("/v1/export?projectId=" + project));
+  }
+
+  /** {@code GET /v1/runs/{id}}, transcript included. */
+  JsonNode run(String id) {
+    return json(send(get("/v1/runs/" + encode(id) + "?projectId=" + project)));
   }
 
   /** The id of the object of this kind ({@code agents}, {@code models}, {@code scenarios}) with this name. */
@@ -81,34 +113,56 @@ final class Server {
   }
 
   private String send(HttpRequest.Builder request) {
-    HttpResponse<String> response;
+    HttpResponse<String> response = exchange(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    if (response.statusCode() / 100 != 2) {
+      throw new Failure(problem(response.statusCode(), response.body()));
+    }
+    return response.body();
+  }
+
+  private InputStream stream(HttpRequest.Builder request) {
+    HttpResponse<InputStream> response = exchange(request, HttpResponse.BodyHandlers.ofInputStream());
+    if (response.statusCode() / 100 != 2) {
+      try (InputStream body = response.body()) {
+        throw new Failure(problem(response.statusCode(), new String(body.readAllBytes(), StandardCharsets.UTF_8)));
+      } catch (IOException e) {
+        throw new Failure("server answered " + response.statusCode(), e);
+      }
+    }
+    return response.body();
+  }
+
+  private <T> HttpResponse<T> exchange(HttpRequest.Builder request, HttpResponse.BodyHandler<T> handler) {
     try {
-      response = client.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      return client.send(request.build(), handler);
     } catch (IOException e) {
       throw new Failure("cannot reach the server at " + base + ": " + (e.getMessage() == null ? e : e.getMessage()), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new Failure("interrupted");
     }
-    if (response.statusCode() / 100 != 2) {
-      throw new Failure(problem(response));
-    }
-    return response.body();
   }
 
-  /** The server's error as a line: the field at fault first, as its RFC 7807 body names it. */
-  private static String problem(HttpResponse<String> response) {
+  /**
+   * The server's error as a line: the field at fault first, as its RFC 7807 body names it; a 404's
+   * message says itself which object was not found.
+   */
+  private static String problem(int status, String text) {
     try {
-      JsonNode body = JSON.readTree(response.body());
-      String detail = body.path("detail").asString(body.path("error").asString(response.body()));
+      JsonNode body = JSON.readTree(text);
+      String detail = body.path("detail").asString(body.path("error").asString(text));
       String field = body.path("field").asString(null);
       if (field == null) {
-        return "server answered " + response.statusCode() + ": " + detail;
+        return status == 404 ? detail : "server answered " + status + ": " + detail;
       }
       return detail.startsWith(field) ? detail : field + ": " + detail;
     } catch (JacksonException e) {
-      return "server answered " + response.statusCode() + ": " + response.body();
+      return "server answered " + status + ": " + text;
     }
+  }
+
+  private static String encode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
   }
 
   private static JsonNode json(String body) {
