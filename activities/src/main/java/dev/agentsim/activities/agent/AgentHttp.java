@@ -1,5 +1,7 @@
 package dev.agentsim.activities.agent;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.agentsim.activities.FailureDetail;
 import dev.agentsim.activities.Failures;
 import dev.agentsim.activities.Redaction;
@@ -51,6 +53,11 @@ public class AgentHttp {
   private final OutboundHttp outbound;
   private final SecretBox secrets;
   private final HttpClient http;
+  /**
+   * Headers as sent, and what redacts them, by the headers as stored: unsealed once per agent
+   * (revision), not on every call of every turn.
+   */
+  private final Cache<Map<String, String>, Unsealed> unsealed = Caffeine.newBuilder().maximumSize(1_000).build();
 
   public AgentHttp(JsonMapper json, OutboundHttp outbound, SecretBox secrets) {
     this.json = json;
@@ -89,8 +96,9 @@ public class AgentHttp {
    */
   Answer exchange(String url, String method, Map<String, String> sealedHeaders, Map<String, String> extraHeaders,
       int timeoutMs, String body, String idempotencyKey) {
-    Map<String, String> headers = unsealed(sealedHeaders);
-    Redaction redaction = headers == null ? Redaction.NONE : Redaction.of(headers.values());
+    Unsealed plain = sealedHeaders == null ? Unsealed.NONE : unsealed.get(sealedHeaders, this::unseal);
+    Map<String, String> headers = plain.headers();
+    Redaction redaction = plain.redaction();
     HttpRequest request = request(url, method, headers, extraHeaders, timeoutMs, body, idempotencyKey);
     String target = method + " " + withoutQuery(request.uri());
     long started = System.nanoTime();
@@ -127,11 +135,12 @@ public class AgentHttp {
     return new Answer(target, response.body(), parse(target, response.body(), redaction), latencyMs, redaction);
   }
 
+  private record Unsealed(Map<String, String> headers, Redaction redaction) {
+    static final Unsealed NONE = new Unsealed(null, Redaction.NONE);
+  }
+
   /** The header values to send; one that cannot be unsealed fails the call, naming no value. */
-  private Map<String, String> unsealed(Map<String, String> sealedHeaders) {
-    if (sealedHeaders == null) {
-      return null;
-    }
+  private Unsealed unseal(Map<String, String> sealedHeaders) {
     Map<String, String> headers = new LinkedHashMap<>();
     sealedHeaders.forEach((name, value) -> {
       try {
@@ -141,7 +150,7 @@ public class AgentHttp {
             "The agent's header '" + name + "' cannot be read", new FailureDetail(e.getMessage()));
       }
     });
-    return headers;
+    return new Unsealed(headers, Redaction.of(headers.values()));
   }
 
   private Object parse(String target, String body, Redaction redaction) {

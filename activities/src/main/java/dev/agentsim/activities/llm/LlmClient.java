@@ -53,7 +53,7 @@ public class LlmClient {
   private final SecretBox secrets;
   private final Duration timeout;
   private final ModelSlots slots;
-  private final Map<CacheKey, ChatModel> models = new ConcurrentHashMap<>();
+  private final Map<CacheKey, Built> models = new ConcurrentHashMap<>();
 
   /**
    * @param timeout per call to a model whose spec sets no {@code timeoutMs}, property
@@ -110,12 +110,11 @@ public class LlmClient {
    */
   public ChatResponse chat(UUID modelId, ModelSpec spec, ChatRequest request) {
     Duration callTimeout = spec.timeoutMs() == null ? timeout : Duration.ofMillis(spec.timeoutMs());
-    ModelSpec plain = unsealed(spec);
-    Redaction redaction = Redaction.of(plain.apiKey());
-    ChatModel model = model(modelId, spec, plain, callTimeout, redaction);
+    Built built = model(modelId, spec, callTimeout);
+    Redaction redaction = built.redaction();
     try (ModelSlots.Slot slot = slots.acquire(modelId, spec.maxConcurrency())) {
       try {
-        return model.chat(request);
+        return built.model().chat(request);
       } catch (RuntimeException e) {
         throw LlmFailures.classify(e, callTimeout, redaction);
       }
@@ -124,14 +123,13 @@ public class LlmClient {
 
   private Answer ask(UUID modelId, ModelSpec spec, List<ChatMessage> messages) {
     Duration callTimeout = spec.timeoutMs() == null ? timeout : Duration.ofMillis(spec.timeoutMs());
-    ModelSpec plain = unsealed(spec);
-    Redaction redaction = Redaction.of(plain.apiKey());
-    ChatModel model = model(modelId, spec, plain, callTimeout, redaction);
+    Built built = model(modelId, spec, callTimeout);
+    Redaction redaction = built.redaction();
     try (ModelSlots.Slot slot = slots.acquire(modelId, spec.maxConcurrency())) {
       long started = System.nanoTime();
       ChatResponse response;
       try {
-        response = model.chat(messages);
+        response = built.model().chat(messages);
       } catch (RuntimeException e) {
         throw LlmFailures.classify(e, callTimeout, redaction);
       }
@@ -153,20 +151,25 @@ public class LlmClient {
     }
   }
 
-  /** Models are kept by the spec as stored: the key in the clear is only in the model built from it. */
-  private ChatModel model(UUID modelId, ModelSpec spec, ModelSpec plain, Duration callTimeout, Redaction redaction) {
+  /**
+   * Models are kept by the spec as stored: the key is unsealed only to build one, and is then in
+   * the clear only in the model and in what redacts it, not unsealed again for every call.
+   */
+  private Built model(UUID modelId, ModelSpec spec, Duration callTimeout) {
     CacheKey key = new CacheKey(modelId, spec);
-    ChatModel model = models.get(key);
-    if (model != null) {
-      return model;
+    Built built = models.get(key);
+    if (built != null) {
+      return built;
     }
     // A spec edited while batches run leaves stale entries behind: dropped wholesale now and then.
     models.keySet().removeIf(cached -> cached.modelId().equals(modelId));
     if (models.size() >= MAX_CACHED_MODELS) {
       models.clear();
     }
+    ModelSpec plain = unsealed(spec);
+    Redaction redaction = Redaction.of(plain.apiKey());
     try {
-      return models.computeIfAbsent(key, k -> ChatModels.build(plain, callTimeout, outbound));
+      return models.computeIfAbsent(key, k -> new Built(ChatModels.build(plain, callTimeout, outbound), redaction));
     } catch (IllegalArgumentException e) {
       throw LlmFailures.misconfigured(e, redaction);
     }
@@ -179,4 +182,6 @@ public class LlmClient {
   private record Answer(LlmReply reply, long latencyMs) {}
 
   private record CacheKey(UUID modelId, ModelSpec spec) {}
+
+  private record Built(ChatModel model, Redaction redaction) {}
 }
