@@ -18,9 +18,11 @@ import io.temporal.client.WorkflowClient;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Configuration;
 import dev.agentsim.store.secret.SecretBox;
+import dev.agentsim.store.settings.SimulatorSettings;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The activity beans come up by component scan, under the names the worker registers. */
@@ -28,6 +30,7 @@ class ActivitiesWiringTest {
 
   @Configuration
   @ComponentScan("dev.agentsim.activities")
+  @EnableConfigurationProperties(SimulatorSettings.class)
   static class Scan {}
 
   @Test

@@ -1,14 +1,17 @@
 package dev.agentsim.worker;
 
+import dev.agentsim.store.settings.SimulatorSettings;
 import dev.agentsim.worker.cli.Cli;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 
 /**
  * The one executable: the API, a Temporal worker, or both ({@code simulator.roles}); or, given a
  * command such as {@code test} first, the {@code agentsim} command line, which starts no Spring.
  */
 @SpringBootApplication(scanBasePackages = "dev.agentsim")
+@EnableConfigurationProperties(SimulatorSettings.class)
 public class AgentSimApplication {
 
   public static void main(String[] args) {

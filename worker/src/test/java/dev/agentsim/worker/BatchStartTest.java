@@ -1,5 +1,6 @@
 package dev.agentsim.worker;
 
+import dev.agentsim.store.settings.SimulatorSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -100,6 +101,8 @@ class BatchStartTest extends EmbeddedAppTest {
               }
             })
             .build());
-    return new BatchScheduler(definitions, batches, losing, 2, 50, 10, 1800, 10, "60s", "30s", "5m");
+    return new BatchScheduler(definitions, batches, losing, SimulatorSettings.of(Map.of(
+        "simulator.retry.max-attempts", "2", "simulator.retry.initial-interval-ms", "50",
+        "simulator.retry.attempt-timeout-seconds", "10")));
   }
 }

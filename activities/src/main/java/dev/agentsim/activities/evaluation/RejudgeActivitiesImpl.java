@@ -1,5 +1,6 @@
 package dev.agentsim.activities.evaluation;
 
+import dev.agentsim.store.settings.SimulatorSettings;
 import dev.agentsim.activities.Failures;
 import dev.agentsim.activities.turn.TurnKeeper;
 import dev.agentsim.store.batch.Batch;
@@ -11,7 +12,6 @@ import dev.agentsim.workflows.ErrorCategory;
 import dev.agentsim.workflows.rejudge.RejudgeActivities;
 import java.util.List;
 import java.util.UUID;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -28,12 +28,12 @@ public class RejudgeActivitiesImpl implements RejudgeActivities {
   private final int maxAttempts;
 
   public RejudgeActivitiesImpl(RunRepository runs, BatchRepository batches, CriteriaEvaluator evaluator,
-      TurnKeeper keeper, @Value("${simulator.retry.max-attempts:4}") int maxAttempts) {
+      TurnKeeper keeper, SimulatorSettings settings) {
     this.runs = runs;
     this.batches = batches;
     this.evaluator = evaluator;
     this.keeper = keeper;
-    this.maxAttempts = maxAttempts;
+    this.maxAttempts = settings.retry().maxAttempts();
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.agentsim.activities.llm;
 
+import dev.agentsim.store.settings.SimulatorSettings;
 import dev.agentsim.activities.FailureDetail;
 import dev.agentsim.activities.Failures;
 import dev.agentsim.activities.Redaction;
@@ -25,8 +26,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.convert.DurationStyle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -63,8 +62,8 @@ public class LlmClient {
    */
   @Autowired
   public LlmClient(LlmCallRepository calls, OutboundHttp outbound, SecretBox secrets,
-      @Value("${simulator.llm.timeout:60s}") String timeout, @Value("${simulator.llm.slot-wait:30s}") String slotWait) {
-    this(calls, outbound, secrets, DurationStyle.detectAndParse(timeout), DurationStyle.detectAndParse(slotWait));
+      SimulatorSettings settings) {
+    this(calls, outbound, secrets, settings.llm().timeout(), settings.llm().slotWait());
   }
 
   public LlmClient(LlmCallRepository calls, OutboundHttp outbound, SecretBox secrets, Duration timeout) {

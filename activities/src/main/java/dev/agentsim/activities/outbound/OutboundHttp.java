@@ -1,5 +1,6 @@
 package dev.agentsim.activities.outbound;
 
+import dev.agentsim.store.settings.SimulatorSettings;
 import dev.agentsim.store.outbound.OutboundPolicy;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,9 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
-import org.springframework.util.unit.DataSize;
 
 /**
  * One request to a party a user configured (an agent, a model), within bounds: the host passes
@@ -43,8 +42,8 @@ public class OutboundHttp {
    *     bare number is bytes. Binary units: 1MB is 1,048,576 bytes.
    */
   @Autowired
-  public OutboundHttp(OutboundPolicy policy, @Value("${simulator.agent.max-reply-bytes:1MB}") String maxReplyBytes) {
-    this(policy, DataSize.parse(maxReplyBytes).toBytes());
+  public OutboundHttp(OutboundPolicy policy, SimulatorSettings settings) {
+    this(policy, settings.agent().maxReplyBytes().toBytes());
   }
 
   public OutboundHttp(OutboundPolicy policy, long maxReplyBytes) {

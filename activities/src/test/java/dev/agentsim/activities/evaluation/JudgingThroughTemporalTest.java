@@ -1,5 +1,6 @@
 package dev.agentsim.activities.evaluation;
 
+import dev.agentsim.store.settings.SimulatorSettings;
 import static dev.agentsim.activities.ActivitiesTestSupport.OUTBOUND;
 import static dev.agentsim.activities.ActivitiesTestSupport.SECRETS;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
@@ -85,7 +86,8 @@ class JudgingThroughTemporalTest {
     activities = DB.activities(Duration.ofSeconds(5));
     RejudgeActivitiesImpl rejudge = new RejudgeActivitiesImpl(DB.runs, DB.batches,
         new CriteriaEvaluator(DB.definitions, new LlmJudge(new LlmClient(DB.llmCalls, OUTBOUND, SECRETS, Duration.ofSeconds(5)), JSON), DB.runs),
-        new TurnKeeper(DB.runs, DB.definitions), FAST_RETRY.maxAttempts());
+        new TurnKeeper(DB.runs, DB.definitions),
+        SimulatorSettings.of(Map.of("simulator.retry.max-attempts", String.valueOf(FAST_RETRY.maxAttempts()))));
     temporal = Temporal.start(DB, activities, env -> {
       Worker worker = env.newWorker(REJUDGE_QUEUE);
       worker.registerWorkflowImplementationTypes(RejudgeWorkflowImpl.class);

@@ -1,5 +1,6 @@
 package dev.agentsim.api.auth;
 
+import dev.agentsim.store.settings.SimulatorSettings;
 import dev.agentsim.store.apikey.ApiKey;
 import dev.agentsim.store.apikey.ApiKeyRepository;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.CredentialsExpiredException;
 import org.springframework.stereotype.Service;
@@ -35,7 +35,8 @@ public class ApiKeys {
   private final ApiKeyRepository repository;
   private final byte[] adminKeyHash;
 
-  public ApiKeys(ApiKeyRepository repository, @Value("${simulator.auth.admin-key:}") String adminKey) {
+  public ApiKeys(ApiKeyRepository repository, SimulatorSettings settings) {
+    String adminKey = settings.auth().adminKey();
     this.repository = repository;
     if (!adminKey.isBlank() && adminKey.strip().length() < MIN_ADMIN_KEY_LENGTH) {
       throw new IllegalArgumentException("simulator.auth.admin-key (SIMULATOR_ADMIN_KEY) must be at least "

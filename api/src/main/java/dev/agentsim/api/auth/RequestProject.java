@@ -1,5 +1,6 @@
 package dev.agentsim.api.auth;
 
+import dev.agentsim.store.settings.SimulatorSettings;
 import dev.agentsim.api.error.Dialect;
 import dev.agentsim.api.feather.FeatherRunController;
 import dev.agentsim.api.interactly.InteractlySimulationController;
@@ -7,7 +8,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -20,10 +20,9 @@ class RequestProject {
   private final String featherDefault;
   private final String interactlyDefault;
 
-  RequestProject(@Value("${simulator.feather.default-project:demo}") String featherDefault,
-      @Value("${simulator.interactly.default-team-id:default}") String interactlyDefault) {
-    this.featherDefault = featherDefault;
-    this.interactlyDefault = interactlyDefault;
+  RequestProject(SimulatorSettings settings) {
+    this.featherDefault = settings.feather().defaultProject();
+    this.interactlyDefault = settings.interactly().defaultTeamId();
   }
 
   /** The project, or null when the request names none. */

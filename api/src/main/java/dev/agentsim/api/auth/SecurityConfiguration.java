@@ -1,9 +1,9 @@
 package dev.agentsim.api.auth;
 
+import dev.agentsim.store.settings.SimulatorSettings;
 import dev.agentsim.api.error.ErrorWriter;
 import jakarta.servlet.DispatcherType;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -36,8 +36,9 @@ class SecurityConfiguration {
   @Order(Ordered.LOWEST_PRECEDENCE)
   SecurityFilterChain apiSecurity(HttpSecurity http, ApiKeys keys, RequestProject projects,
       ObjectProvider<JwtDecoder> jwtDecoder, ErrorWriter errors,
-      @Value("${simulator.auth.required:true}") boolean required,
-      @Value("${simulator.auth.jwt.projects-claim:projects}") String projectsClaim) {
+      SimulatorSettings settings) {
+    boolean required = settings.auth().required();
+    String projectsClaim = settings.auth().jwt().projectsClaim();
     AuthFailures failures = new AuthFailures(errors);
     // A stateless API: no session, and no cookie a cross-site request could ride on (hence no CSRF token).
     http.csrf(AbstractHttpConfigurer::disable)

@@ -1,5 +1,6 @@
 package dev.agentsim.api.batch;
 
+import dev.agentsim.store.settings.SimulatorSettings;
 import dev.agentsim.api.error.FieldError;
 import dev.agentsim.api.error.NotFound;
 import dev.agentsim.api.error.Unavailable;
@@ -33,8 +34,6 @@ import dev.agentsim.store.definition.OpenAiChatAgentConfig;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.convert.DurationStyle;
 import org.springframework.stereotype.Service;
 
 /** Starts, reads and stops batches, whichever API dialect asks. */
@@ -59,22 +58,15 @@ public class BatchScheduler {
   private final Duration stallCheck;
 
   public BatchScheduler(DefinitionRepository definitions, BatchRepository batches, WorkflowClient temporal,
-      @Value("${simulator.retry.max-attempts:4}") int maxAttempts,
-      @Value("${simulator.retry.initial-interval-ms:1000}") long initialIntervalMs,
-      @Value("${simulator.retry.attempt-timeout-seconds:120}") long attemptTimeoutSeconds,
-      @Value("${simulator.run-timeout-seconds:1800}") long runTimeoutSeconds,
-      @Value("${simulator.retry.heartbeat-timeout-seconds:10}") long heartbeatTimeoutSeconds,
-      @Value("${simulator.llm.timeout:60s}") String llmTimeout,
-      @Value("${simulator.llm.slot-wait:30s}") String slotWait,
-      @Value("${simulator.batch.stall-check:5m}") String stallCheck) {
+      SimulatorSettings settings) {
     this.definitions = definitions;
     this.batches = batches;
     this.temporal = temporal;
-    this.retry = new RetrySettings(maxAttempts, initialIntervalMs, attemptTimeoutSeconds, heartbeatTimeoutSeconds);
-    this.runTimeoutSeconds = runTimeoutSeconds;
-    this.llmTimeout = DurationStyle.detectAndParse(llmTimeout);
-    this.slotWait = DurationStyle.detectAndParse(slotWait);
-    this.stallCheck = DurationStyle.detectAndParse(stallCheck);
+    this.retry = settings.retry().settings();
+    this.runTimeoutSeconds = settings.runTimeoutSeconds();
+    this.llmTimeout = settings.llm().timeout();
+    this.slotWait = settings.llm().slotWait();
+    this.stallCheck = settings.batch().stallCheck();
   }
 
   /**

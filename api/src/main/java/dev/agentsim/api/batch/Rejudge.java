@@ -1,5 +1,6 @@
 package dev.agentsim.api.batch;
 
+import dev.agentsim.store.settings.SimulatorSettings;
 import dev.agentsim.api.error.Conflict;
 import dev.agentsim.api.error.NotFound;
 import dev.agentsim.api.error.Unavailable;
@@ -17,7 +18,6 @@ import dev.agentsim.workflows.rejudge.RejudgeWorkflow;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.common.SearchAttributes;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 
 /**
@@ -34,15 +34,12 @@ public class Rejudge {
   private final int concurrency;
 
   public Rejudge(DefinitionRepository definitions, BatchRepository batches, WorkflowClient temporal,
-      @Value("${simulator.retry.max-attempts:4}") int maxAttempts,
-      @Value("${simulator.retry.initial-interval-ms:1000}") long initialIntervalMs,
-      @Value("${simulator.retry.attempt-timeout-seconds:120}") long attemptTimeoutSeconds,
-      @Value("${simulator.rejudge.concurrency:10}") int concurrency) {
+      SimulatorSettings settings) {
     this.definitions = definitions;
     this.batches = batches;
     this.temporal = temporal;
-    this.retry = new RetrySettings(maxAttempts, initialIntervalMs, attemptTimeoutSeconds);
-    this.concurrency = concurrency;
+    this.retry = settings.retry().settings();
+    this.concurrency = settings.rejudge().concurrency();
   }
 
   /**

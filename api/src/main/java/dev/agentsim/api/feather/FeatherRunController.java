@@ -1,5 +1,6 @@
 package dev.agentsim.api.feather;
 
+import dev.agentsim.store.settings.SimulatorSettings;
 import dev.agentsim.api.feather.FeatherValidation.Detail;
 import dev.agentsim.store.batch.Batch;
 import java.util.ArrayList;
@@ -7,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -36,10 +36,9 @@ public class FeatherRunController {
   private final FeatherRuns runs;
   private final String defaultProject;
 
-  public FeatherRunController(FeatherRuns runs,
-      @Value("${simulator.feather.default-project:demo}") String defaultProject) {
+  public FeatherRunController(FeatherRuns runs, SimulatorSettings settings) {
     this.runs = runs;
-    this.defaultProject = defaultProject;
+    this.defaultProject = settings.feather().defaultProject();
   }
 
   @PostMapping(PATH)

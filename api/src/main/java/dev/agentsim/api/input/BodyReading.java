@@ -1,5 +1,6 @@
 package dev.agentsim.api.input;
 
+import dev.agentsim.store.settings.SimulatorSettings;
 import dev.agentsim.api.error.Dialect;
 import dev.agentsim.api.error.ErrorWriter;
 import dev.agentsim.api.error.TraceIds;
@@ -19,7 +20,6 @@ import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -50,10 +50,9 @@ public class BodyReading extends OncePerRequestFilter {
   private final Duration timeout;
   private final ErrorWriter writer;
 
-  public BodyReading(@Value("${simulator.api.max-body-bytes:5242880}") long maxBytes,
-      @Value("${simulator.api.body-read-timeout:30s}") Duration timeout, ErrorWriter writer) {
-    this.maxBytes = maxBytes;
-    this.timeout = timeout;
+  public BodyReading(SimulatorSettings settings, ErrorWriter writer) {
+    this.maxBytes = settings.api().maxBodyBytes().toBytes();
+    this.timeout = settings.api().bodyReadTimeout();
     this.writer = writer;
   }
 

@@ -1,5 +1,6 @@
 package dev.agentsim.api.interactly;
 
+import dev.agentsim.store.settings.SimulatorSettings;
 import dev.agentsim.api.Ids;
 import dev.agentsim.api.batch.BatchScheduler;
 import dev.agentsim.api.batch.ScheduleRequest;
@@ -27,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -62,13 +62,12 @@ public class InteractlySimulationController {
   private final String defaultTeam;
 
   public InteractlySimulationController(BatchScheduler scheduler, BatchRepository batches, RunRepository runs,
-      DefinitionRepository definitions,
-      @Value("${simulator.interactly.default-team-id:default}") String defaultTeam) {
+      DefinitionRepository definitions, SimulatorSettings settings) {
     this.scheduler = scheduler;
     this.batches = batches;
     this.runs = runs;
     this.definitions = definitions;
-    this.defaultTeam = defaultTeam;
+    this.defaultTeam = settings.interactly().defaultTeamId();
   }
 
   @PostMapping(PATH)

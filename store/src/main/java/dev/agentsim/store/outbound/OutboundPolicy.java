@@ -1,5 +1,7 @@
 package dev.agentsim.store.outbound;
 
+import dev.agentsim.store.settings.SimulatorSettings;
+import org.springframework.beans.factory.annotation.Autowired;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -15,7 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -60,11 +61,16 @@ public class OutboundPolicy {
   private final List<Range> allowedRanges = new ArrayList<>();
   private final Set<String> allowedNames = new HashSet<>();
 
+  @Autowired
+  public OutboundPolicy(SimulatorSettings settings) {
+    this(settings.outbound().allow());
+  }
+
   /**
    * @param allow {@code simulator.outbound.allow}: CIDRs ({@code 10.1.0.0/16}, {@code fd00::/8}),
-   *     single addresses and host names, comma-separated; empty allows nothing beyond public addresses
+   *     single addresses and host names; empty allows nothing beyond public addresses
    */
-  public OutboundPolicy(@Value("${simulator.outbound.allow:}") List<String> allow) {
+  OutboundPolicy(List<String> allow) {
     for (String entry : allow) {
       String trimmed = entry.trim();
       if (trimmed.isEmpty()) {

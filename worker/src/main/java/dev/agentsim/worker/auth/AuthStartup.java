@@ -1,5 +1,6 @@
 package dev.agentsim.worker.auth;
 
+import dev.agentsim.store.settings.SimulatorSettings;
 import dev.agentsim.api.auth.ApiKeys;
 import dev.agentsim.worker.SimulatorEnvironment;
 import org.slf4j.Logger;
@@ -20,10 +21,12 @@ class AuthStartup implements ApplicationRunner {
   private static final Logger log = LoggerFactory.getLogger(AuthStartup.class);
 
   private final Environment environment;
+  private final SimulatorSettings settings;
   private final ApiKeys keys;
 
-  AuthStartup(Environment environment, ApiKeys keys) {
+  AuthStartup(Environment environment, SimulatorSettings settings, ApiKeys keys) {
     this.environment = environment;
+    this.settings = settings;
     this.keys = keys;
   }
 
@@ -34,7 +37,7 @@ class AuthStartup implements ApplicationRunner {
     }
     String address = environment.getProperty("server.address", "all interfaces") + ":"
         + environment.getProperty("local.server.port", environment.getProperty("server.port", "8080"));
-    if (!environment.getProperty(SimulatorEnvironment.AUTH_REQUIRED, Boolean.class, true)) {
+    if (!settings.auth().required()) {
       log.info("Authentication is off: the API answers without a credential, listening on {}"
           + " (simulator.auth.required=true asks for API keys or JWTs)", address);
       return;

@@ -1,5 +1,6 @@
 package dev.agentsim.worker.demo;
 
+import dev.agentsim.store.settings.SimulatorSettings;
 import dev.agentsim.store.definition.AgentSpec;
 import dev.agentsim.store.definition.DefinitionRepository;
 import dev.agentsim.store.definition.HttpAgentConfig;
@@ -14,7 +15,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.event.EventListener;
@@ -43,14 +43,11 @@ public class DemoSeeder {
   private final String llmApiKey;
   private final String llmModel;
 
-  public DemoSeeder(DefinitionRepository definitions,
-      @Value("${simulator.llm.base-url:}") String llmBaseUrl,
-      @Value("${simulator.llm.api-key:}") String llmApiKey,
-      @Value("${simulator.llm.model:gpt-4o-mini}") String llmModel) {
+  public DemoSeeder(DefinitionRepository definitions, SimulatorSettings settings) {
     this.definitions = definitions;
-    this.llmBaseUrl = llmBaseUrl;
-    this.llmApiKey = llmApiKey;
-    this.llmModel = llmModel;
+    this.llmBaseUrl = settings.llm().baseUrl();
+    this.llmApiKey = settings.llm().apiKey();
+    this.llmModel = settings.llm().model();
   }
 
   /** Seeded once the port is known, since the demo agent is served by this very application. */

@@ -1,5 +1,6 @@
 package dev.agentsim.worker.embedded;
 
+import dev.agentsim.store.settings.SimulatorSettings;
 import com.zaxxer.hikari.HikariDataSource;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -29,7 +30,7 @@ public class EmbeddedPostgresConfiguration {
   @Bean(destroyMethod = "close")
   RunningPostgres embeddedPostgres(ObjectProvider<StartingPostgres> starting, Environment environment) {
     RunningPostgres postgres = starting.getIfAvailable(() -> StartingPostgres.start(environment)).await();
-    String dataDirectory = environment.getProperty("simulator.embedded-postgres.data-directory", "");
+    String dataDirectory = SimulatorSettings.of(environment).embeddedPostgres().dataDirectory();
     log.info("Embedded PostgreSQL on port {}{}", postgres.server().getPort(),
         dataDirectory.isBlank() ? " (data is discarded on exit)" : ", data in " + dataDirectory);
     return postgres;

@@ -1,5 +1,6 @@
 package dev.agentsim.worker.embedded;
 
+import dev.agentsim.store.settings.SimulatorSettings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,8 +32,9 @@ final class StartingPostgres implements AutoCloseable {
 
   /** Starts the server configured by {@code simulator.embedded-postgres.*} in the background. */
   static StartingPostgres start(Environment environment) {
-    String dataDirectory = environment.getProperty("simulator.embedded-postgres.data-directory", "");
-    int port = environment.getProperty("simulator.embedded-postgres.port", Integer.class, 0);
+    SimulatorSettings.EmbeddedPostgres settings = SimulatorSettings.of(environment).embeddedPostgres();
+    String dataDirectory = settings.dataDirectory();
+    int port = settings.port();
     StartingPostgres starting = new StartingPostgres();
     Thread thread = new Thread(() -> {
       try {

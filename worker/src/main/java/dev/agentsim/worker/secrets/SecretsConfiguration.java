@@ -1,5 +1,6 @@
 package dev.agentsim.worker.secrets;
 
+import dev.agentsim.store.settings.SimulatorSettings;
 import dev.agentsim.worker.PrivateFiles;
 import dev.agentsim.store.secret.SecretBox;
 import dev.agentsim.worker.embedded.EmbeddedDatabase;
@@ -41,14 +42,14 @@ public class SecretsConfiguration {
   private static final Logger log = LoggerFactory.getLogger(SecretsConfiguration.class);
 
   @Bean
-  SecretBox secretBox(Environment environment, ObjectProvider<RunningPostgres> embedded) {
+  SecretBox secretBox(SimulatorSettings settings, Environment environment, ObjectProvider<RunningPostgres> embedded) {
     List<byte[]> previous = new ArrayList<>();
-    for (String key : environment.getProperty(PREVIOUS_KEYS, "").split(",")) {
+    for (String key : settings.secrets().previousKeys()) {
       if (!key.isBlank()) {
         previous.add(SecretBox.decodeKey(key, PREVIOUS_KEYS + " (SIMULATOR_SECRETS_PREVIOUS_KEYS)"));
       }
     }
-    String key = environment.getProperty(KEY, "");
+    String key = settings.secrets().key();
     if (!key.isBlank()) {
       return new SecretBox(SecretBox.decodeKey(key, "SIMULATOR_SECRETS_KEY (" + KEY + ")"), previous);
     }
@@ -57,7 +58,7 @@ public class SecretsConfiguration {
           + "models' keys are stored encrypted with it. Set it to the base64 of 32 random bytes "
           + "(openssl rand -base64 32), the same for every process on this database, and keep it safe");
     }
-    String dataDirectory = environment.getProperty("simulator.embedded-postgres.data-directory", "");
+    String dataDirectory = settings.embeddedPostgres().dataDirectory();
     if (dataDirectory.isBlank()) {
       return new SecretBox(SecretBox.newKey(), previous);
     }

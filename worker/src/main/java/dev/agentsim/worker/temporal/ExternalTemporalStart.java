@@ -1,5 +1,6 @@
 package dev.agentsim.worker.temporal;
 
+import dev.agentsim.store.settings.SimulatorSettings;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -43,13 +44,13 @@ public class ExternalTemporalStart implements ApplicationListener<ApplicationRea
   public ExternalTemporalStart(WorkerFactory workers, WorkflowServiceStubs service,
       @Value("${spring.temporal.namespace:default}") String namespace,
       @Value("${spring.temporal.connection.target:}") String target, ObjectProvider<SweepSchedule> sweep,
-      @Value("${simulator.worker.start-when-reachable:false}") boolean startWorkers) {
+      SimulatorSettings settings) {
     this.workers = workers;
     this.service = service;
     this.namespace = namespace;
     this.target = target;
     this.sweep = sweep;
-    this.startWorkers = startWorkers;
+    this.startWorkers = settings.worker().startWhenReachable();
   }
 
   @Override

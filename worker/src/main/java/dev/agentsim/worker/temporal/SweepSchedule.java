@@ -1,5 +1,6 @@
 package dev.agentsim.worker.temporal;
 
+import dev.agentsim.store.settings.SimulatorSettings;
 import dev.agentsim.workflows.TaskQueues;
 import dev.agentsim.workflows.sweep.SweepInput;
 import dev.agentsim.workflows.sweep.SweepWorkflow;
@@ -25,7 +26,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.boot.convert.DurationStyle;
 import org.springframework.context.ApplicationListener;
 import org.springframework.stereotype.Component;
 
@@ -49,12 +49,11 @@ public class SweepSchedule implements ApplicationListener<ApplicationReadyEvent>
 
   public SweepSchedule(WorkflowClient client,
       @Value("${spring.temporal.start-workers:false}") boolean workersStartWithApplication,
-      @Value("${simulator.sweep.every:5m}") String every,
-      @Value("${simulator.sweep.after:10m}") String after) {
+      SimulatorSettings settings) {
     this.client = client;
     this.workersStartWithApplication = workersStartWithApplication;
-    this.every = DurationStyle.detectAndParse(every);
-    this.after = DurationStyle.detectAndParse(after);
+    this.every = settings.sweep().every();
+    this.after = settings.sweep().after();
     if (this.every.toMinutes() < 1 || this.every.toMinutes() > 59 || this.every.toSecondsPart() != 0) {
       throw new IllegalArgumentException(
           "simulator.sweep.every must be whole minutes from 1m to 59m, not '" + every + "'");

@@ -1,5 +1,6 @@
 package dev.agentsim.worker.temporal;
 
+import dev.agentsim.store.settings.SimulatorSettings;
 import dev.agentsim.workflows.batch.SimulationSearchAttributes;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.common.SearchAttributeKey;
@@ -15,8 +16,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.convert.DurationStyle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -33,8 +32,8 @@ public class TemporalWorkerConfiguration {
    * a workflow cached on a killed worker would otherwise never move. Keep them on a real cluster.
    */
   @Bean
-  WorkerOptionsCustomizer simulatorWorkerOptions(
-      @Value("${simulator.worker.sticky-queues:true}") boolean stickyQueues) {
+  WorkerOptionsCustomizer simulatorWorkerOptions(SimulatorSettings settings) {
+    boolean stickyQueues = settings.worker().stickyQueues();
     return (builder, workerName, taskQueue) -> {
       if (VIRTUAL_THREADS) {
         builder.setUsingVirtualThreads(true);
@@ -68,8 +67,8 @@ public class TemporalWorkerConfiguration {
    */
   @Bean
   InProcessServerPreparation prepareInProcessServer(ObjectProvider<TestWorkflowEnvironment> testServer,
-      @Value("${simulator.embedded-temporal.keep-closed:15s}") String keepClosed) {
-    return new InProcessServerPreparation(testServer, DurationStyle.detectAndParse(keepClosed));
+      SimulatorSettings settings) {
+    return new InProcessServerPreparation(testServer, settings.embeddedTemporal().keepClosed());
   }
 
   static final class InProcessServerPreparation implements SmartInitializingSingleton, DisposableBean {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.agentsim.store.secret.SecretBox;
+import dev.agentsim.store.settings.SimulatorSettings;
 import dev.agentsim.worker.embedded.RunningPostgres;
 import java.util.Base64;
 import java.util.List;
@@ -22,7 +23,7 @@ class SecretsConfigurationTest {
     MockEnvironment environment = new MockEnvironment()
         .withProperty("spring.datasource.url", "jdbc:postgresql://db:5432/agentsim");
 
-    assertThatThrownBy(() -> new SecretsConfiguration().secretBox(environment, noEmbeddedDatabase))
+    assertThatThrownBy(() -> secretBox(environment))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageStartingWith("SIMULATOR_SECRETS_KEY (simulator.secrets.key) is not set");
   }
@@ -37,7 +38,7 @@ class SecretsConfigurationTest {
         .withProperty("simulator.secrets.key", Base64.getEncoder().encodeToString(current))
         .withProperty("simulator.secrets.previous-keys", Base64.getEncoder().encodeToString(previous));
 
-    SecretBox box = new SecretsConfiguration().secretBox(environment, noEmbeddedDatabase);
+    SecretBox box = secretBox(environment);
 
     assertThat(box.unseal(sealedBefore)).isEqualTo("sk-old");
     assertThat(new SecretBox(current, List.of()).unseal(box.seal("sk-new"))).isEqualTo("sk-new");
@@ -47,7 +48,11 @@ class SecretsConfigurationTest {
   void aKeyThatIsNoKeyIsNamed() {
     MockEnvironment environment = new MockEnvironment().withProperty("simulator.secrets.key", "c2hvcnQ=");
 
-    assertThatThrownBy(() -> new SecretsConfiguration().secretBox(environment, noEmbeddedDatabase))
+    assertThatThrownBy(() -> secretBox(environment))
         .hasMessageStartingWith("SIMULATOR_SECRETS_KEY (simulator.secrets.key) must be the base64 of 32 bytes");
+  }
+
+  private SecretBox secretBox(MockEnvironment environment) {
+    return new SecretsConfiguration().secretBox(SimulatorSettings.of(environment), environment, noEmbeddedDatabase);
   }
 }
