@@ -2,7 +2,7 @@ package dev.agentsim.workflows;
 
 import dev.agentsim.workflows.batch.BatchActivities;
 import dev.agentsim.workflows.batch.BatchWorkflow;
-import dev.agentsim.workflows.batch.BatchWorkflowImpl;
+
 import dev.agentsim.workflows.run.AgentActivities;
 import dev.agentsim.workflows.run.RunActivities;
 import dev.agentsim.workflows.run.RunInput;
@@ -423,7 +423,7 @@ public class FakeActivities implements RunActivities, AgentActivities, Simulated
         continue;
       }
       running.remove(sequence);
-      String runId = BatchWorkflowImpl.runId(batchId, sequence);
+      String runId = BatchWorkflow.runId(batchId, sequence);
       RunOutcome outcome = evaluated.stream().filter(conclusion -> conclusion.run().runId().equals(runId))
           .findFirst()
           .map(conclusion -> new RunOutcome(sequence, judge.apply(conclusion), conclusion.reason(), ErrorCategory.NONE))

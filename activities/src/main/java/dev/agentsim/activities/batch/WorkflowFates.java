@@ -3,7 +3,7 @@ package dev.agentsim.activities.batch;
 import dev.agentsim.store.run.Run;
 import dev.agentsim.store.run.RunRepository;
 import dev.agentsim.workflows.batch.BatchWorkflow;
-import dev.agentsim.workflows.batch.BatchWorkflowImpl;
+
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
@@ -41,7 +41,7 @@ final class WorkflowFates {
   static Run settle(RunRepository runs, String batchId, int sequence, int maxTurns, WorkflowExecutionStatus status) {
     String workflowId = BatchWorkflow.runWorkflowId(batchId, sequence);
     String what = status == null ? "was never started" : ended(status);
-    return runs.settle(UUID.fromString(BatchWorkflowImpl.runId(batchId, sequence)), UUID.fromString(batchId),
+    return runs.settle(UUID.fromString(BatchWorkflow.runId(batchId, sequence)), UUID.fromString(batchId),
         sequence, maxTurns,
         "The run's workflow " + what + " in Temporal (" + workflowId + ") without recording how the run ended");
   }

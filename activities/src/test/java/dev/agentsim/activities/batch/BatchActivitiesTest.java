@@ -29,7 +29,7 @@ import dev.agentsim.workflows.Verdict;
 import dev.agentsim.workflows.batch.BatchInput;
 import dev.agentsim.workflows.batch.BatchProgress;
 import dev.agentsim.workflows.batch.BatchWorkflow;
-import dev.agentsim.workflows.batch.BatchWorkflowImpl;
+
 import dev.agentsim.workflows.batch.RunCounts;
 import dev.agentsim.workflows.run.RunOutcome;
 import io.temporal.client.WorkflowClient;
@@ -140,7 +140,7 @@ class BatchActivitiesTest {
     WorkflowClient.start(client.newWorkflowStub(BatchWorkflow.class, WorkflowOptions.newBuilder()
         .setTaskQueue(FAKE_BATCH_QUEUE).setWorkflowId(BatchWorkflow.runWorkflowId(batchId.toString(), 1)).build())::run,
         (BatchInput) null);
-    UUID run2 = UUID.fromString(BatchWorkflowImpl.runId(batchId.toString(), 2));
+    UUID run2 = UUID.fromString(BatchWorkflow.runId(batchId.toString(), 2));
     DB.runs.start(run2, batchId, 2, List.of(), 3, settings(false, 3, FAST_RETRY));
     DB.runs.complete(run2, TerminationReason.MAX_TURNS, Evaluation.judged(List.of(), null, null), null);
 
@@ -149,11 +149,11 @@ class BatchActivitiesTest {
     assertThat(settled).containsExactly(
         new RunOutcome(0, Verdict.ERROR, null, ErrorCategory.UNKNOWN),
         new RunOutcome(2, Verdict.SUCCESS, TerminationReason.MAX_TURNS, ErrorCategory.NONE));
-    Run lost = DB.runs.find(batchId, UUID.fromString(BatchWorkflowImpl.runId(batchId.toString(), 0))).orElseThrow();
+    Run lost = DB.runs.find(batchId, UUID.fromString(BatchWorkflow.runId(batchId.toString(), 0))).orElseThrow();
     assertThat(lost.status()).isEqualTo(RunStatus.COMPLETED);
     assertThat(lost.verdict()).isEqualTo(Verdict.ERROR);
     assertThat(lost.errorMessage()).contains("was never started");
-    assertThat(DB.runs.find(batchId, UUID.fromString(BatchWorkflowImpl.runId(batchId.toString(), 1)))).isEmpty();
+    assertThat(DB.runs.find(batchId, UUID.fromString(BatchWorkflow.runId(batchId.toString(), 1)))).isEmpty();
   }
 
   @Test

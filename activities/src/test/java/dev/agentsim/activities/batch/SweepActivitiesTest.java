@@ -22,7 +22,7 @@ import dev.agentsim.workflows.TerminationReason;
 import dev.agentsim.workflows.Verdict;
 import dev.agentsim.workflows.batch.BatchInput;
 import dev.agentsim.workflows.batch.BatchWorkflow;
-import dev.agentsim.workflows.batch.BatchWorkflowImpl;
+
 import dev.agentsim.workflows.sweep.SweepInput;
 import dev.agentsim.workflows.sweep.SweepReport;
 import dev.agentsim.workflows.sweep.SweepWorkflow;
@@ -149,7 +149,7 @@ class SweepActivitiesTest {
   }
 
   private static UUID recordRun(UUID batchId, int sequence) {
-    UUID runId = UUID.fromString(BatchWorkflowImpl.runId(batchId.toString(), sequence));
+    UUID runId = UUID.fromString(BatchWorkflow.runId(batchId.toString(), sequence));
     DB.runs.start(runId, batchId, sequence, List.of(), 3, settings(false, 3, FAST_RETRY));
     return runId;
   }

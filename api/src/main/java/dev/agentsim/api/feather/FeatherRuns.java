@@ -16,7 +16,7 @@ import dev.agentsim.store.run.Run;
 import dev.agentsim.store.run.RunRepository;
 import dev.agentsim.workflows.BatchStatus;
 import dev.agentsim.workflows.Verdict;
-import dev.agentsim.workflows.batch.BatchWorkflowImpl;
+import dev.agentsim.workflows.batch.BatchWorkflow;
 import dev.agentsim.workflows.run.RunSettings.Mocking;
 import dev.agentsim.workflows.run.RunSettings.Session;
 import dev.agentsim.workflows.run.RunSettings.ToolOverride;
@@ -181,7 +181,7 @@ class FeatherRuns {
   FeatherRunView view(Batch batch) {
     Map<String, Object> dispatched = (Map<String, Object>) batch.runConfig().getOrDefault("feather", Map.of());
     Map<String, Object> snapshot = (Map<String, Object>) batch.runConfig().getOrDefault("inputs_snapshot", Map.of());
-    UUID sessionId = UUID.fromString(BatchWorkflowImpl.runId(batch.id().toString(), 0));
+    UUID sessionId = UUID.fromString(BatchWorkflow.runId(batch.id().toString(), 0));
     Run run = runs.find(batch.id(), sessionId).orElse(null);
     return new FeatherRunView(
         batch.id().toString(),

@@ -8,6 +8,8 @@ import io.temporal.workflow.UpdateMethod;
 import io.temporal.workflow.UpdateValidatorMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
 
 /** N runs of one scenario against one agent, at most {@code concurrency} at a time. */
 @WorkflowInterface
@@ -19,6 +21,11 @@ public interface BatchWorkflow {
 
   static String runWorkflowId(String batchId, int sequence) {
     return "batch-" + batchId + "-run-" + sequence;
+  }
+
+  /** Run ids are derived, so the batch can hand them out deterministically and idempotently. */
+  static String runId(String batchId, int sequence) {
+    return UUID.nameUUIDFromBytes((batchId + "/" + sequence).getBytes(StandardCharsets.UTF_8)).toString();
   }
 
   @WorkflowMethod

@@ -22,13 +22,11 @@ import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 
 /**
  * A sliding window over the batch's runs, after Temporal's {@code batch/slidingwindow} sample:
@@ -278,7 +276,7 @@ public class BatchWorkflowImpl implements BatchWorkflow {
       options.setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE);
     }
     ConversationWorkflow child = Workflow.newChildWorkflowStub(ConversationWorkflow.class, options.build());
-    RunInput runInput = new RunInput(Workflow.getInfo().getWorkflowId(), batchId, runId(batchId, sequence),
+    RunInput runInput = new RunInput(Workflow.getInfo().getWorkflowId(), batchId, BatchWorkflow.runId(batchId, sequence),
         sequence, input.projectId(), input.scenarioId(), input.agentId(), input.modelId(),
         input.runSettings());
     // In flight before it starts: a quick run may report back while we wait for the start.
@@ -310,11 +308,6 @@ public class BatchWorkflowImpl implements BatchWorkflow {
       }
       // Since version 1 the run's result has failed too, and the run is settled from its record.
     }
-  }
-
-  /** Run ids are derived, so the batch can hand them out deterministically and idempotently. */
-  public static String runId(String batchId, int sequence) {
-    return UUID.nameUUIDFromBytes((batchId + "/" + sequence).getBytes(StandardCharsets.UTF_8)).toString();
   }
 
   private BatchStatus stop() {

@@ -282,7 +282,7 @@ class BatchWorkflowTest extends WorkflowTestSupport {
     // After a reset of its batch, a run's workflow exists already: here run 0 has finished.
     fakes.judge(conclusion -> Verdict.FAILED);
     BatchInput input = batch(2, 2, false, 0, runSettings(1));
-    RunInput run0 = new RunInput(null, input.batchId(), BatchWorkflowImpl.runId(input.batchId(), 0), 0,
+    RunInput run0 = new RunInput(null, input.batchId(), BatchWorkflow.runId(input.batchId(), 0), 0,
         input.projectId(), input.scenarioId(), input.agentId(), input.modelId(), input.runSettings());
     client.newWorkflowStub(ConversationWorkflow.class, WorkflowOptions.newBuilder()
         .setWorkflowId(BatchWorkflow.runWorkflowId(input.batchId(), 0)).setTaskQueue(taskQueue).build()).run(run0);
