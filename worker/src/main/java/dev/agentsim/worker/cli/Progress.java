@@ -64,7 +64,7 @@ final class Progress {
     int total = suite.count("runs");
     int done = suite.done();
     int filled = total == 0 ? 0 : (int) ((long) BAR_WIDTH * done / total);
-    return "%-" + nameWidth + "s [%s%s] %d/%d  %d passed  %d failed  %d errors  %s".formatted(suite.spec().name(),
+    return ("%-" + nameWidth + "s [%s%s] %d/%d  %d passed  %d failed  %d errors  %s").formatted(suite.spec().name(),
         "#".repeat(filled), ".".repeat(BAR_WIDTH - filled), done, total, suite.passed(), suite.failed(),
         suite.errors(), eta(suite, done, total, elapsed));
   }
