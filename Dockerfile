@@ -20,7 +20,10 @@ RUN groupadd --system --gid 10001 agentsim \
  && mkdir -p /app/data \
  && chown agentsim:agentsim /app/data
 WORKDIR /app
-COPY --from=build /src/worker/target/agentsim.jar /app/agentsim.jar
+COPY --from=build /src/worker/target/agentsim.jar /src/worker/target/agentsim /app/
+# the launcher on PATH for shells in the container (docker exec ... agentsim batches list ...);
+# docker run agentsim test ... reaches the command line through the entrypoint as well
+ENV PATH="/app:${PATH}"
 USER 10001:10001
 # Size the heap from the container's memory limit; compile with C1 only (see the README's start command).
 ENV JDK_JAVA_OPTIONS="-XX:MaxRAMPercentage=75.0 -XX:TieredStopAtLevel=1"

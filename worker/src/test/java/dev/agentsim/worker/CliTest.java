@@ -235,6 +235,81 @@ class CliTest extends EmbeddedAppTest {
     assertThat(Files.readString(file)).isEqualTo(toOut.out());
   }
 
+  @Test
+  void onATerminalTheProgressIsABarRedrawnInPlaceAndInCiPlainLines() throws Exception {
+    Outcome terminal = run(Map.of("LLM_API_KEY", "sk"), true, testArgs(file("confirmed")));
+    Outcome ci = run(Map.of("LLM_API_KEY", "sk", "CI", "true"), true, testArgs(file("confirmed")));
+
+    assertThat(terminal.exitCode()).as(terminal.toString()).isZero();
+    assertThat(terminal.out()).contains("\u001b[2Ksmoke [").containsPattern("\\] 3/3  3 passed  0 failed  0 errors  done in ")
+        .doesNotContain("runs done");
+    assertThat(ci.out()).contains("smoke: 3/3 runs done, 3 passed, 0 failed, 0 errors").doesNotContain("\u001b");
+  }
+
+  @Test
+  void aFailingSuitesMarkdownNamesItsFailingRunsWithTheirReasonsAndItsJunitValidates() throws Exception {
+    Path markdown = dir.resolve("summary.md");
+    Path junit = dir.resolve("report.xml");
+
+    Outcome outcome = test(file("refund granted"), "--markdown", markdown.toString(), "--junit", junit.toString());
+
+    assertThat(outcome.exitCode()).as(outcome.toString()).isEqualTo(1);
+    String md = Files.readString(markdown);
+    assertThat(md).startsWith("## AgentSim: 1 of 1 suites did not pass\n")
+        .contains("| smoke | 3 | 0 | 3 | 0 | 0% | pass rate ≥ 90%, errors ≤ 0 | ❌ FAILED |")
+        .contains("### smoke: failing runs")
+        .containsPattern("\\| Order a pizza #1 \\| `[0-9a-f-]{36}` \\| FAILED \\| \\*\\*contains value=refund granted\\*\\*: .+ \\|")
+        .contains("Order a pizza #2").contains("Order a pizza #3")
+        .containsPattern("- smoke, Order a pizza: `[0-9a-f-]{36}`");
+    assertValidJunit(junit);
+  }
+
+  @Test
+  void aPassingSuitesJunitReportValidatesAgainstTheJunitSchema() throws Exception {
+    Path junit = dir.resolve("report.xml");
+
+    Outcome outcome = test(file("confirmed"), "--junit", junit.toString());
+
+    assertThat(outcome.exitCode()).as(outcome.toString()).isZero();
+    assertValidJunit(junit);
+  }
+
+  private static void assertValidJunit(Path report) throws Exception {
+    javax.xml.validation.Schema schema = javax.xml.validation.SchemaFactory
+        .newInstance(javax.xml.XMLConstants.W3C_XML_SCHEMA_NS_URI)
+        .newSchema(CliTest.class.getResource("/junit/junit.xsd"));
+    schema.newValidator().validate(new javax.xml.transform.stream.StreamSource(report.toFile()));
+  }
+
+  @Test
+  void batchesListFollowsTheCursorThroughEveryPage() {
+    String page = """
+        {"data": [{"id": "%s", "status": "completed", "runs": 1, "succeededRuns": 1, "failedRuns": 0,
+                   "erroredRuns": 0, "stoppedRuns": 0, "createdAt": "2025-01-0%dT10:00:00Z"}], "nextCursor": %s}""";
+    fakes.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+            com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/v1/batches"))
+        .withQueryParam("cursor", com.github.tomakehurst.wiremock.client.WireMock.absent())
+        .willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson(page.formatted("batch-3", 3, "\"c2\""))));
+    fakes.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+            com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/v1/batches"))
+        .withQueryParam("cursor", com.github.tomakehurst.wiremock.client.WireMock.equalTo("c2"))
+        .willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson(page.formatted("batch-2", 2, "\"c1\""))));
+    fakes.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+            com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/v1/batches"))
+        .withQueryParam("cursor", com.github.tomakehurst.wiremock.client.WireMock.equalTo("c1"))
+        .willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson(page.formatted("batch-1", 1, "null"))));
+
+    Outcome all = run("batches", "list", "--all", "--server", fakes.baseUrl(), "--project", "p");
+    Outcome two = run("batches", "list", "--limit", "2", "--server", fakes.baseUrl(), "--project", "p");
+
+    assertThat(all.exitCode()).as(all.toString()).isZero();
+    assertThat(all.out().lines().skip(1).map(line -> line.split(" ")[0]))
+        .containsExactly("batch-3", "batch-2", "batch-1");
+    assertThat(two.out().lines().skip(1).map(line -> line.split(" ")[0]))
+        .containsExactly("batch-3", "batch-2", "more");
+    assertThat(two.out()).contains("more batches follow: a larger --limit or --all shows them");
+  }
+
   /** The batches' project: the suite {@code smoke} ran once in it, its 3 runs passed. */
   private static final String BATCH_PROJECT = "cli-" + UUID.randomUUID();
   private static String finishedBatchId;
@@ -264,16 +339,24 @@ class CliTest extends EmbeddedAppTest {
   }
 
   private Outcome test(Path file, String... options) {
+    return run(testArgs(file, options));
+  }
+
+  private String[] testArgs(Path file, String... options) {
     List<String> args = new ArrayList<>(List.of("test", file.toString(),
         "--server", "http://localhost:" + port, "--project", "cli-" + UUID.randomUUID()));
     args.addAll(List.of(options));
-    return run(args.toArray(String[]::new));
+    return args.toArray(String[]::new);
   }
 
   private static Outcome run(String... args) {
+    return run(Map.of("LLM_API_KEY", "sk-from-the-environment"), false, args);
+  }
+
+  private static Outcome run(Map<String, String> environment, boolean terminal, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int exitCode = Cli.execute(Map.of("LLM_API_KEY", "sk-from-the-environment"),
+    int exitCode = Cli.execute(environment, terminal,
         new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), args);
     return new Outcome(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }

@@ -16,6 +16,9 @@ import tools.jackson.databind.JsonNode;
 @Command(name = "batches", mixinStandardHelpOptions = true, description = "Lists, shows, stops and exports batches.")
 final class BatchesCommand {
 
+  /** The most batches the server gives in one page. */
+  private static final int PAGE_MAX = 100;
+
   private BatchesCommand() {}
 
   static CommandLine commandLine(Cli.Context context) {
@@ -40,8 +43,12 @@ final class BatchesCommand {
     @Option(names = "--label", paramLabel = "KEY:VALUE", description = "Only batches with this label; repeatable, all must match")
     List<String> labels = new ArrayList<>();
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "How many batches, 1 to 100; default: ${DEFAULT-VALUE}")
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "20",
+        description = "How many batches at most, following the server's pages; default: ${DEFAULT-VALUE}")
     int limit;
+
+    @Option(names = "--all", description = "Every batch, however many pages they take")
+    boolean all;
 
     @Mixin
     ServerOptions server;
@@ -54,13 +61,27 @@ final class BatchesCommand {
 
     @Override
     public Integer call() {
-      JsonNode page = server.connect(context).batches(status, labels, limit);
+      if (limit < 1) {
+        throw new Failure("--limit: must be at least 1");
+      }
+      Server client = server.connect(context);
       String row = "%-36s  %-10s %9s %7s %7s %7s  %s%n";
       context.out().printf(row, "ID", "STATUS", "DONE", "PASSED", "FAILED", "ERRORS", "CREATED");
-      for (JsonNode batch : page.path("data")) {
-        context.out().printf(row, batch.path("id").asString(), batch.path("status").asString(),
-            done(batch) + "/" + batch.path("runs").asInt(), batch.path("succeededRuns").asInt(),
-            batch.path("failedRuns").asInt(), batch.path("erroredRuns").asInt(), batch.path("createdAt").asString());
+      int shown = 0;
+      String cursor = null;
+      do {
+        int wanted = all ? PAGE_MAX : Math.min(limit - shown, PAGE_MAX);
+        JsonNode page = client.batches(status, labels, wanted, cursor);
+        for (JsonNode batch : page.path("data")) {
+          context.out().printf(row, batch.path("id").asString(), batch.path("status").asString(),
+              done(batch) + "/" + batch.path("runs").asInt(), batch.path("succeededRuns").asInt(),
+              batch.path("failedRuns").asInt(), batch.path("erroredRuns").asInt(), batch.path("createdAt").asString());
+          shown++;
+        }
+        cursor = page.path("nextCursor").asString(null);
+      } while (cursor != null && (all || shown < limit));
+      if (cursor != null) {
+        context.out().println("more batches follow: a larger --limit or --all shows them");
       }
       return 0;
     }

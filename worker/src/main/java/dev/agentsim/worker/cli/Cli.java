@@ -25,15 +25,26 @@ public final class Cli {
   static final int FAILED = 1;
   static final int NOT_DONE = 2;
 
-  /** What commands read from their surroundings, passed in so they can run in-process. */
-  record Context(Map<String, String> environment, PrintWriter out) {}
+  /**
+   * What commands read from their surroundings, passed in so they can run in-process.
+   *
+   * @param terminal whether standard output is a terminal that takes ANSI escapes, so progress can
+   *     be redrawn in place
+   */
+  record Context(Map<String, String> environment, PrintWriter out, boolean terminal) {}
 
   private Cli() {}
 
+  /** Runs a command on the process's standard output, a terminal if picocli's ANSI detection says so. */
   public static int execute(Map<String, String> environment, PrintStream out, PrintStream err, String... args) {
+    return execute(environment, CommandLine.Help.Ansi.AUTO.enabled(), out, err, args);
+  }
+
+  public static int execute(Map<String, String> environment, boolean terminal, PrintStream out, PrintStream err,
+      String... args) {
     PrintWriter outWriter = new PrintWriter(out, true, StandardCharsets.UTF_8);
     PrintWriter errWriter = new PrintWriter(err, true, StandardCharsets.UTF_8);
-    Context context = new Context(environment, outWriter);
+    Context context = new Context(environment, outWriter, terminal);
     CommandLine commandLine = new CommandLine(new Cli())
         .addSubcommand("test", new TestCommand(context))
         .addSubcommand("apply", new ApplyCommand(context))

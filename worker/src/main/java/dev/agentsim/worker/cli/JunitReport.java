@@ -33,11 +33,15 @@ final class JunitReport {
       root.setAttribute("name", "agentsim");
       report.appendChild(root);
       long[] totals = new long[TOTALS.size()];
-      for (Part part : parts) {
+      for (int id = 0; id < parts.size(); id++) {
+        Part part = parts.get(id);
         Element suite = factory.newDocumentBuilder()
             .parse(new ByteArrayInputStream(part.xml().getBytes(StandardCharsets.UTF_8))).getDocumentElement();
         // a scenario may run in several suites: the suite's name keeps their test suites apart
         suite.setAttribute("name", part.suite() + " / " + suite.getAttribute("name"));
+        // what Ant's aggregated reports give each test suite, and the schema CI servers read requires
+        suite.setAttribute("package", part.suite());
+        suite.setAttribute("id", Integer.toString(id));
         for (int i = 0; i < totals.length; i++) {
           String value = suite.getAttribute(TOTALS.get(i));
           totals[i] += value.isEmpty() ? 0 : Long.parseLong(value);

@@ -84,7 +84,8 @@ final class RunsCommand {
       lines.stream().skip(1).forEach(line -> context.out().println(indent + line));
     }
 
-    private static String criterion(JsonNode result) {
+    /** A criterion as {@code type param=value, ...}. */
+    static String criterion(JsonNode result) {
       List<String> params = new ArrayList<>();
       result.path("params").properties().forEach(param -> params.add(param.getKey() + "="
           + (param.getValue().isString() ? param.getValue().asString() : Server.JSON.writeValueAsString(param.getValue()))));

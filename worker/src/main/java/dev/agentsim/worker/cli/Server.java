@@ -48,14 +48,26 @@ final class Server {
     return send(get("/v1/batches/" + batchId + "/export?format=junit&projectId=" + project));
   }
 
-  /** {@code GET /v1/batches}: one page, newest first; {@code labels} as {@code key:value}. */
-  JsonNode batches(String status, List<String> labels, int limit) {
+  /**
+   * {@code GET /v1/batches}: one page, newest first; {@code labels} as {@code key:value}; the first
+   * page without a cursor, the next with the {@code nextCursor} of the one before.
+   */
+  JsonNode batches(String status, List<String> labels, int limit, String cursor) {
     StringBuilder query = new StringBuilder("/v1/batches?projectId=" + project + "&limit=" + limit);
     if (status != null) {
       query.append("&status=").append(encode(status));
     }
     labels.forEach(label -> query.append("&label=").append(encode(label)));
+    if (cursor != null) {
+      query.append("&cursor=").append(encode(cursor));
+    }
     return json(send(get(query.toString())));
+  }
+
+  /** {@code GET /v1/batches/{id}/runs}: the first page of a batch's runs with this verdict, criteria results included. */
+  JsonNode runs(String batchId, String verdict, int limit) {
+    return json(send(get("/v1/batches/" + encode(batchId) + "/runs?status=" + encode(verdict) + "&limit=" + limit
+        + "&projectId=" + project)));
   }
 
   JsonNode stopBatch(String id) {

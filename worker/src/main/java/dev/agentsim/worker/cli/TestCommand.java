@@ -38,6 +38,14 @@ final class TestCommand implements Callable<Integer> {
   @Option(names = "--json", paramLabel = "FILE", description = "Writes a JSON summary")
   Path json;
 
+  @Option(names = "--markdown", paramLabel = "FILE",
+      description = "Writes a Markdown summary for a pull-request comment, with the failing runs' reasons")
+  Path markdown;
+
+  @Option(names = "--no-progress", description = {"Prints a line per suite when its counts change instead of "
+      + "progress bars; also when the output is no terminal or the variable CI is set"})
+  boolean noProgress;
+
   private final Cli.Context context;
 
   TestCommand(Cli.Context context) {
@@ -45,7 +53,7 @@ final class TestCommand implements Callable<Integer> {
   }
 
   /** A batch of one scenario of a suite, and its last state. */
-  private static final class Batch {
+  static final class Batch {
     final String scenario;
     JsonNode state;
 
@@ -60,7 +68,7 @@ final class TestCommand implements Callable<Integer> {
   }
 
   /** A suite's runs and what its thresholds ask of them. */
-  private record Suite(SuiteSpec spec, List<Batch> batches) {
+  record Suite(SuiteSpec spec, List<Batch> batches) {
 
     int count(String field) {
       return batches.stream().mapToInt(batch -> batch.state.path(field).asInt()).sum();
@@ -140,6 +148,9 @@ final class TestCommand implements Callable<Integer> {
     if (json != null) {
       write(json, Server.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(jsonSummary(suites)));
     }
+    if (markdown != null) {
+      write(markdown, MarkdownReport.of(suites, client));
+    }
     if (suites.stream().anyMatch(suite -> suite.result().equals("ERROR"))) {
       return Cli.NOT_DONE;
     }
@@ -179,9 +190,9 @@ final class TestCommand implements Callable<Integer> {
         .orElseThrow(() -> new Failure("no " + kind + " named " + name + " in the project")));
   }
 
-  /** Polls the batches until all are finished, printing a suite's counts each time they change. */
+  /** Polls the batches until all are finished, showing the suites' progress each time. */
   private void await(Server client, List<Suite> suites) throws InterruptedException {
-    Map<String, String> printed = new HashMap<>();
+    Progress progress = new Progress(context.out(), redraw(), System::nanoTime);
     while (true) {
       for (Suite suite : suites) {
         for (Batch batch : suite.batches()) {
@@ -189,16 +200,19 @@ final class TestCommand implements Callable<Integer> {
             batch.state = client.batch(batch.state.path("id").asString());
           }
         }
-        String progress = suite.progress();
-        if (!progress.equals(printed.put(suite.spec().name(), progress))) {
-          context.out().println(progress);
-        }
       }
+      progress.show(suites);
       if (suites.stream().allMatch(suite -> suite.batches().stream().allMatch(Batch::finished))) {
         return;
       }
       Thread.sleep(POLL_MILLIS);
     }
+  }
+
+  /** Progress bars only where someone watches them: CI services set {@code CI}, and their logs keep every redraw. */
+  private boolean redraw() {
+    String ci = context.environment().get("CI");
+    return context.terminal() && !noProgress && (ci == null || ci.isEmpty() || ci.equalsIgnoreCase("false"));
   }
 
   private void summary(List<Suite> suites) {
