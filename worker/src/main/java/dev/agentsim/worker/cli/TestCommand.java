@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -43,7 +42,7 @@ final class TestCommand implements Callable<Integer> {
   Path markdown;
 
   @Option(names = "--no-progress", description = {"Prints a line per suite when its counts change instead of "
-      + "progress bars; also when the output is no terminal or the variable CI is set"})
+      + "progress bars; also when the output is not a terminal or the variable CI is set"})
   boolean noProgress;
 
   private final Cli.Context context;
