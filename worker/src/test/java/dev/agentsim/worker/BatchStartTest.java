@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.agentsim.api.batch.BatchScheduler;
-import dev.agentsim.api.batch.ScheduleRequest;
+import dev.agentsim.api.batch.StartBatch;
 import dev.agentsim.api.error.Unavailable;
 import dev.agentsim.store.batch.Batch;
 import dev.agentsim.store.batch.BatchRepository;
@@ -44,7 +44,7 @@ class BatchStartTest extends EmbeddedAppTest {
     AtomicInteger lostAnswers = new AtomicInteger(1);
     BatchScheduler scheduler = scheduler(lostAnswers, new AtomicInteger());
 
-    Batch batch = scheduler.schedule(new ScheduleRequest(PROJECT, UUID.fromString(scenarioId),
+    Batch batch = scheduler.schedule(new StartBatch(PROJECT, UUID.fromString(scenarioId),
         UUID.fromString(agentId), UUID.fromString(modelId), "answer lost", 3, 2, false, 0, null, "api", null,
         Map.of(), "tester", null, null, null, null, Map.of()));
 
@@ -62,7 +62,7 @@ class BatchStartTest extends EmbeddedAppTest {
     BatchScheduler scheduler = scheduler(new AtomicInteger(), refused);
     int before = batches.count(PROJECT, "api");
 
-    assertThatThrownBy(() -> scheduler.schedule(new ScheduleRequest(PROJECT, UUID.fromString(scenarioId),
+    assertThatThrownBy(() -> scheduler.schedule(new StartBatch(PROJECT, UUID.fromString(scenarioId),
         UUID.fromString(agentId), UUID.fromString(modelId), "never taken", 3, 2, false, 0, null, "api", null,
         Map.of(), "tester", null, null, null, null, Map.of())))
         .isInstanceOf(Unavailable.class)

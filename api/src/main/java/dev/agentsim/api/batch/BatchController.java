@@ -10,10 +10,6 @@ import dev.agentsim.store.batch.BatchRepository.Position;
 import dev.agentsim.store.definition.DefinitionRepository;
 import dev.agentsim.store.definition.Kind;
 import dev.agentsim.store.definition.ScenarioSpec;
-import dev.agentsim.store.llm.LlmCallRepository;
-import dev.agentsim.store.llm.Usage;
-import dev.agentsim.store.run.Run;
-import dev.agentsim.store.run.RunRepository;
 import dev.agentsim.store.run.RunSort;
 import dev.agentsim.workflows.BatchStatus;
 import jakarta.servlet.http.HttpServletRequest;
@@ -52,24 +48,14 @@ public class BatchController {
   private static final int DEFAULT_LIMIT = 20;
   private static final int MAX_LIMIT = 100;
 
-  private final BatchScheduler scheduler;
-  private final BatchRepository batches;
-  private final RunRepository runs;
+  private final Batches batches;
   private final DefinitionRepository definitions;
-  private final LlmCallRepository llmCalls;
-  private final Rejudge rejudge;
   private final BatchExport export;
   private final JsonMapper json;
 
-  public BatchController(BatchScheduler scheduler, BatchRepository batches, RunRepository runs,
-      DefinitionRepository definitions, LlmCallRepository llmCalls, Rejudge rejudge, BatchExport export,
-      JsonMapper json) {
-    this.scheduler = scheduler;
+  public BatchController(Batches batches, DefinitionRepository definitions, BatchExport export, JsonMapper json) {
     this.batches = batches;
-    this.runs = runs;
     this.definitions = definitions;
-    this.llmCalls = llmCalls;
-    this.rejudge = rejudge;
     this.export = export;
     this.json = json;
   }
@@ -117,7 +103,7 @@ public class BatchController {
     String defaultName = body.scenarioId() == null ? null
         : definitions.find(projectId, Kind.SCENARIO, body.scenarioId(), ScenarioSpec.class)
             .map(scenario -> scenario.spec().name()).orElse(null);
-    Batch batch = scheduler.schedule(body.toSchedule(projectId, defaultName == null ? "batch" : defaultName, json));
+    Batch batch = batches.start(body.toSchedule(projectId, defaultName == null ? "batch" : defaultName, json));
     URI location = ServletUriComponentsBuilder.fromCurrentRequestUri().path("/{id}")
         .queryParam("projectId", projectId).buildAndExpand(batch.id()).toUri();
     return ResponseEntity.created(location).body(view(batch));
@@ -153,7 +139,7 @@ public class BatchController {
   /** Deletes a finished batch with its runs: 204; 409 while it runs or is being rejudged. */
   @DeleteMapping("/{batchId}")
   public ResponseEntity<Void> delete(@RequestParam String projectId, @PathVariable UUID batchId) {
-    switch (batches.deleteFinished(projectId, batchId)) {
+    switch (batches.delete(projectId, batchId)) {
       case DELETED -> {
         return ResponseEntity.noContent().build();
       }
@@ -172,7 +158,7 @@ public class BatchController {
   @PostMapping("/{batchId}/stop")
   public ResponseEntity<BatchResponse> stop(@RequestParam String projectId, @PathVariable UUID batchId) {
     Batch batch = find(projectId, batchId);
-    scheduler.stop(batch, "stopped through the API");
+    batches.stop(batch, "stopped through the API");
     return ResponseEntity.accepted().body(view(batch));
   }
 
@@ -183,7 +169,7 @@ public class BatchController {
    */
   @PostMapping("/{batchId}/rejudge")
   public ResponseEntity<BatchResponse> rejudge(@RequestParam String projectId, @PathVariable UUID batchId) {
-    return ResponseEntity.accepted().body(view(rejudge.start(find(projectId, batchId))));
+    return ResponseEntity.accepted().body(view(batches.rejudge(find(projectId, batchId))));
   }
 
   /**
@@ -209,11 +195,10 @@ public class BatchController {
     if (order.length > 2 || (order.length == 2 && !List.of("asc", "desc").contains(order[1]))) {
       throw new FieldError("sort", "INVALID_VALUE", "sort direction must be asc or desc");
     }
-    List<Run> page = runs.page(batch.id(), runStatus(status), field, order.length == 1 || order[1].equals("asc"),
-        size + 1, offset);
-    Map<UUID, Usage> usage = llmCalls.usageOfRuns(page.stream().map(Run::id).toList());
+    List<Batches.RunUsage> page = batches.runs(batch, runStatus(status), field,
+        order.length == 1 || order[1].equals("asc"), size + 1, offset);
     List<RunResponse> data = page.stream().limit(size)
-        .map(run -> RunResponse.of(batch, run, usage.getOrDefault(run.id(), Usage.NONE), false))
+        .map(run -> RunResponse.of(batch, run.run(), run.usage(), false))
         .toList();
     return new Page<>(data, page.size() > size ? encode("skip:" + (offset + size)) : null);
   }
@@ -247,12 +232,13 @@ public class BatchController {
 
   BatchResponse view(Batch batch) {
     Batch.Tally tally = batch.tally();
+    Batches.Totals totals = batches.totals(batch);
     Map<String, Integer> errors = new LinkedHashMap<>();
-    batches.errorsByCategory(batch.id()).forEach((category, runs) -> errors.put(category.name(), runs));
+    totals.errorsByCategory().forEach((category, runs) -> errors.put(category.name(), runs));
     return new BatchResponse(batch.id(), batch.projectId(), batch.scenarioId(), batch.agentId(), batch.modelId(),
         batch.name(), batch.status().wire(), batch.stopReason() == null ? null : batch.stopReason().name(),
         batch.stopDetail(), batch.runs(), tally.succeeded(), tally.failed(), tally.errored(), tally.stopped(),
-        tally.running(), errors, UsageView.of(llmCalls.usageOfBatch(batch.id())), batch.evaluation(), batch.rejudging(),
+        tally.running(), errors, UsageView.of(totals.usage()), batch.evaluation(), batch.rejudging(),
         batch.endPointType(), batch.labels(), text(batch.createdAt()), text(batch.startedAt()),
         text(batch.completedAt()));
   }

@@ -5,11 +5,7 @@ import dev.agentsim.store.batch.Batch;
 import dev.agentsim.store.definition.DefinitionRepository;
 import dev.agentsim.store.definition.Kind;
 import dev.agentsim.store.definition.ScenarioSpec;
-import dev.agentsim.store.llm.LlmCallRepository;
-import dev.agentsim.store.llm.Usage;
 import dev.agentsim.store.run.CriterionResult;
-import dev.agentsim.store.run.Run;
-import dev.agentsim.store.run.RunRepository;
 import dev.agentsim.store.run.RunSort;
 import dev.agentsim.workflows.Verdict;
 import java.io.IOException;
@@ -87,17 +83,14 @@ public class BatchExport {
       int messages, long promptTokens, long completionTokens, long llmCalls, String cost, long durationMs,
       String createdAt, String completedAt) {}
 
-  private final RunRepository runs;
-  private final LlmCallRepository llmCalls;
+  private final Batches batches;
   private final DefinitionRepository definitions;
   private final JsonMapper json;
   private final CsvMapper csv = CsvMapper.builder().disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build();
   private final XMLOutputFactory xml = XMLOutputFactory.newFactory();
 
-  public BatchExport(RunRepository runs, LlmCallRepository llmCalls, DefinitionRepository definitions,
-      JsonMapper json) {
-    this.runs = runs;
-    this.llmCalls = llmCalls;
+  public BatchExport(Batches batches, DefinitionRepository definitions, JsonMapper json) {
+    this.batches = batches;
     this.definitions = definitions;
     this.json = json;
   }
@@ -119,10 +112,9 @@ public class BatchExport {
   /** The batch's runs in order of sequence, each with its transcript and usage. */
   private void eachRun(Batch batch, RunWriter writer) throws IOException {
     for (int offset = 0; ; offset += PAGE) {
-      List<Run> page = runs.page(batch.id(), null, RunSort.SEQUENCE, true, PAGE, offset);
-      Map<UUID, Usage> usage = llmCalls.usageOfRuns(page.stream().map(Run::id).toList());
-      for (Run run : page) {
-        writer.write(RunResponse.of(batch, run, usage.getOrDefault(run.id(), Usage.NONE), true));
+      List<Batches.RunUsage> page = batches.runs(batch, null, RunSort.SEQUENCE, true, PAGE, offset);
+      for (Batches.RunUsage run : page) {
+        writer.write(RunResponse.of(batch, run.run(), run.usage(), true));
       }
       if (page.size() < PAGE) {
         return;
@@ -161,10 +153,10 @@ public class BatchExport {
   private void junit(Batch batch, OutputStream out) throws IOException {
     String scenario = definitions.find(batch.projectId(), Kind.SCENARIO, batch.scenarioId(), ScenarioSpec.class)
         .map(stored -> stored.spec().name()).orElse(batch.scenarioId().toString());
-    int tests = runs.count(batch.id(), null);
-    int failures = runs.count(batch.id(), Verdict.FAILED.name());
-    int errors = runs.count(batch.id(), Verdict.ERROR.name());
-    int passed = runs.count(batch.id(), Verdict.SUCCESS.name());
+    int tests = batches.countRuns(batch, null);
+    int failures = batches.countRuns(batch, Verdict.FAILED.name());
+    int errors = batches.countRuns(batch, Verdict.ERROR.name());
+    int passed = batches.countRuns(batch, Verdict.SUCCESS.name());
     try {
       XMLStreamWriter writer = xml.createXMLStreamWriter(out, "UTF-8");
       writer.writeStartDocument("UTF-8", "1.0");

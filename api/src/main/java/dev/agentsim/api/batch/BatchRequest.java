@@ -56,7 +56,7 @@ public record BatchRequest(
    * @param json reads tool outputs into plain values, as the workflow carries them
    * @throws FieldError naming the first field at fault
    */
-  ScheduleRequest toSchedule(String projectId, String defaultName, JsonMapper json) {
+  StartBatch toSchedule(String projectId, String defaultName, JsonMapper json) {
     required(scenarioId, "scenarioId");
     required(agentId, "agentId");
     if (modelId == null && counterAgentId == null) {
@@ -65,19 +65,19 @@ public record BatchRequest(
     if (name != null && name.isBlank()) {
       throw new FieldError("name", "INVALID_VALUE", "name must not be blank");
     }
-    int runCount = range("runs", runs, 1, ScheduleRequest.MAX_RUNS, 1);
-    int parallel = range("concurrency", concurrency, 1, ScheduleRequest.MAX_CONCURRENCY,
-        ScheduleRequest.DEFAULT_CONCURRENCY);
+    int runCount = range("runs", runs, 1, StartBatch.MAX_RUNS, 1);
+    int parallel = range("concurrency", concurrency, 1, StartBatch.MAX_CONCURRENCY,
+        StartBatch.DEFAULT_CONCURRENCY);
     int timeout = range("timeoutSeconds", timeoutSeconds, 1, MAX_TIMEOUT_SECONDS, 0);
     Integer events = maxEvents == null ? null
-        : range("maxEvents", maxEvents, ScheduleRequest.MIN_EVENTS, ScheduleRequest.MAX_EVENTS, 0);
+        : range("maxEvents", maxEvents, StartBatch.MIN_EVENTS, StartBatch.MAX_EVENTS, 0);
     Map<String, String> checkedLabels = checkedLabels();
     Map<String, Object> runConfig = new LinkedHashMap<>();
     runConfig.put("agentId", agentId.toString());
     if (modelId != null) {
       runConfig.put("modelId", modelId.toString());
     }
-    return new ScheduleRequest(projectId, scenarioId, agentId, modelId, name == null ? defaultName : name, runCount,
+    return new StartBatch(projectId, scenarioId, agentId, modelId, name == null ? defaultName : name, runCount,
         parallel, Boolean.TRUE.equals(stopOnFailure), timeout, events, "native", new Session(null, null, null, Map.of()),
         runConfig, "api", values("dynamicVariables", dynamicVariables), checkedMocking(json), counterAgentId, agentRevisionId,
         checkedLabels);

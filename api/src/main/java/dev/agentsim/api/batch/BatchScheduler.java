@@ -76,7 +76,7 @@ public class BatchScheduler {
    * @throws NotFound when the scenario, its persona, the agent, the model or the counter agent is not in the
    *     project. A batch whose simulated user is a counter agent may have no model.
    */
-  public Batch schedule(ScheduleRequest request) {
+  public Batch schedule(StartBatch request) {
     Stored<ScenarioSpec> scenario = definitions
         .find(request.projectId(), Kind.SCENARIO, request.scenarioId(), ScenarioSpec.class)
         .orElseThrow(() -> new NotFound("Scenario " + request.scenarioId() + " not found"));
@@ -104,7 +104,7 @@ public class BatchScheduler {
     }
     ScenarioSpec spec = scenario.spec();
     RunSettings settings = new RunSettings(spec.agentSpeaksFirst(), maxTurns,
-        request.maxEvents() == null ? ScheduleRequest.DEFAULT_MAX_EVENTS : request.maxEvents(),
+        request.maxEvents() == null ? StartBatch.DEFAULT_MAX_EVENTS : request.maxEvents(),
         runTimeoutSeconds, request.session(), retryFor(request, agent.spec()), request.dynamicVariables(),
         request.mocking(),
         request.counterAgentId() == null ? null : request.counterAgentId().toString(),
@@ -209,7 +209,7 @@ public class BatchScheduler {
    * a margin. Never shorter than {@code simulator.retry.attempt-timeout-seconds}; a lost worker is
    * noticed by the heartbeat timeout, not by this.
    */
-  private RetrySettings retryFor(ScheduleRequest request, AgentSpec agent) {
+  private RetrySettings retryFor(StartBatch request, AgentSpec agent) {
     long slowestMs = partyMillis(request.projectId(), agent);
     if (request.counterAgentId() != null) {
       slowestMs = Math.max(slowestMs, definitions.find(request.projectId(), Kind.AGENT, request.counterAgentId(),
@@ -247,7 +247,7 @@ public class BatchScheduler {
    * The pinned revision, which must be the agent's; else the agent's latest, so that every run
    * records which version of the agent it tested, even when the agent changes while the batch runs.
    */
-  private UUID agentRevision(ScheduleRequest request) {
+  private UUID agentRevision(StartBatch request) {
     if (request.agentRevisionId() == null) {
       return definitions.latestAgentRevision(request.agentId()).map(AgentRevision::id).orElse(null);
     }
@@ -258,15 +258,15 @@ public class BatchScheduler {
   }
 
   /**
-   * A run has at most as many turns as it may have messages ({@link ScheduleRequest#MAX_EVENTS}). The
+   * A run has at most as many turns as it may have messages ({@link StartBatch#MAX_EVENTS}). The
    * scenario API bounds {@code maxTurns} more tightly and Interactly's implicit scenarios take theirs
    * from the validated {@code max_events}; this refuses a scenario stored some other way.
    */
   private static int maxTurns(ScenarioSpec scenario) {
     int maxTurns = scenario.maxTurnsOrDefault();
-    if (maxTurns < 1 || maxTurns > ScheduleRequest.MAX_EVENTS) {
+    if (maxTurns < 1 || maxTurns > StartBatch.MAX_EVENTS) {
       throw new FieldError("maxTurns", "OUT_OF_RANGE",
-          "The scenario's maxTurns must be between 1 and " + ScheduleRequest.MAX_EVENTS + ", it is " + maxTurns);
+          "The scenario's maxTurns must be between 1 and " + StartBatch.MAX_EVENTS + ", it is " + maxTurns);
     }
     return maxTurns;
   }

@@ -1,7 +1,7 @@
 package dev.agentsim.api.cognigy;
 
 import dev.agentsim.api.Ids;
-import dev.agentsim.api.batch.ScheduleRequest;
+import dev.agentsim.api.batch.StartBatch;
 import dev.agentsim.api.error.FieldError;
 import dev.agentsim.api.error.NotFound;
 import dev.agentsim.workflows.run.RunSettings.Mocking;
@@ -19,7 +19,7 @@ final class CognigyScheduleParser {
 
   private CognigyScheduleParser() {}
 
-  static ScheduleRequest parse(String projectId, String simulationReference, Map<String, Object> body) {
+  static StartBatch parse(String projectId, String simulationReference, Map<String, Object> body) {
     if (body == null) {
       throw new FieldError("body", "REQUIRED", "A JSON request body is required");
     }
@@ -28,7 +28,7 @@ final class CognigyScheduleParser {
       throw new FieldError("projectReference", "MISMATCH", "projectReference must equal the projectId query parameter");
     }
     String name = requiredString(body, "name", "name");
-    int runs = requiredInt(body, "numberOfExecutions", 1, ScheduleRequest.MAX_RUNS);
+    int runs = requiredInt(body, "numberOfExecutions", 1, StartBatch.MAX_RUNS);
     Object endPointType = body.get("endPointType");
     if (endPointType != null && !(endPointType instanceof String)) {
       throw new FieldError("endPointType", "INVALID_TYPE", "endPointType must be a string");
@@ -45,12 +45,12 @@ final class CognigyScheduleParser {
       throw new FieldError("runConfig.enableMocking", "INVALID_TYPE", "runConfig.enableMocking must be a boolean");
     }
 
-    int concurrency = optionalInt(body, "concurrency", 1, ScheduleRequest.MAX_CONCURRENCY,
-        ScheduleRequest.DEFAULT_CONCURRENCY);
+    int concurrency = optionalInt(body, "concurrency", 1, StartBatch.MAX_CONCURRENCY,
+        StartBatch.DEFAULT_CONCURRENCY);
     boolean stopOnFailure = optionalBoolean(body, "stopOnFailure");
     int timeoutSeconds = optionalInt(body, "timeoutSeconds", 1, 7 * 24 * 3600, 0);
     Integer maxEvents = body.get("maxEvents") == null ? null
-        : optionalInt(body, "maxEvents", ScheduleRequest.MIN_EVENTS, ScheduleRequest.MAX_EVENTS, 0);
+        : optionalInt(body, "maxEvents", StartBatch.MIN_EVENTS, StartBatch.MAX_EVENTS, 0);
     Map<String, String> dynamicVariables = strings(object(body, "dynamicVariables", "dynamicVariables", false),
         "dynamicVariables");
 
@@ -59,7 +59,7 @@ final class CognigyScheduleParser {
     // Without a userId each run gets its own (agentsim-<runId>), as distinct simulated users would.
     Session session = new Session(userId, entrypoint, locale,
         data == null ? Map.of() : data);
-    return new ScheduleRequest(projectId, scenarioId, agentId, modelId, name, runs, concurrency,
+    return new StartBatch(projectId, scenarioId, agentId, modelId, name, runs, concurrency,
         stopOnFailure, timeoutSeconds, maxEvents, (String) endPointType, session, runConfig, "api", dynamicVariables,
         Boolean.TRUE.equals(mocking) ? new Mocking(true, Map.of()) : null, null, null, Map.of());
   }

@@ -1,18 +1,12 @@
 package dev.agentsim.api.cognigy;
 
 import dev.agentsim.api.Ids;
-import dev.agentsim.api.batch.BatchScheduler;
-import dev.agentsim.api.batch.Rejudge;
+import dev.agentsim.api.batch.Batches;
 import dev.agentsim.api.cognigy.CognigyViews.BatchView;
 import dev.agentsim.api.cognigy.CognigyViews.RunView;
 import dev.agentsim.api.error.FieldError;
 import dev.agentsim.api.error.NotFound;
 import dev.agentsim.store.batch.Batch;
-import dev.agentsim.store.batch.BatchRepository;
-import dev.agentsim.store.llm.LlmCallRepository;
-import dev.agentsim.store.llm.Usage;
-import dev.agentsim.store.run.Run;
-import dev.agentsim.store.run.RunRepository;
 import dev.agentsim.store.run.RunSort;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -37,25 +31,16 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class CognigySimulationController {
 
-  private final BatchScheduler scheduler;
-  private final Rejudge rejudge;
-  private final BatchRepository batches;
-  private final RunRepository runs;
-  private final LlmCallRepository llmCalls;
+  private final Batches batches;
 
-  public CognigySimulationController(BatchScheduler scheduler, Rejudge rejudge, BatchRepository batches,
-      RunRepository runs, LlmCallRepository llmCalls) {
-    this.scheduler = scheduler;
-    this.rejudge = rejudge;
+  public CognigySimulationController(Batches batches) {
     this.batches = batches;
-    this.runs = runs;
-    this.llmCalls = llmCalls;
   }
 
   @PostMapping("/simulations/{simulationReference}/schedule")
   public ResponseEntity<BatchView> schedule(@RequestParam String projectId, @PathVariable String simulationReference,
       @RequestBody(required = false) Map<String, Object> body) {
-    Batch batch = scheduler.schedule(CognigyScheduleParser.parse(projectId, simulationReference, body));
+    Batch batch = batches.start(CognigyScheduleParser.parse(projectId, simulationReference, body));
     return ResponseEntity.status(HttpStatus.CREATED).body(view(batch));
   }
 
@@ -69,7 +54,7 @@ public class CognigySimulationController {
   public ResponseEntity<BatchView> stop(@RequestParam String projectId, @PathVariable String simulationReference,
       @PathVariable String batchReference) {
     Batch batch = find(projectId, simulationReference, batchReference);
-    scheduler.stop(batch, "stopped through the API");
+    batches.stop(batch, "stopped through the API");
     return ResponseEntity.accepted().body(view(batch));
   }
 
@@ -80,7 +65,7 @@ public class CognigySimulationController {
   @PostMapping("/simulations/{simulationReference}/batches/{batchReference}/rejudge")
   public ResponseEntity<BatchView> rejudge(@RequestParam String projectId, @PathVariable String simulationReference,
       @PathVariable String batchReference) {
-    Batch batch = rejudge.start(find(projectId, simulationReference, batchReference));
+    Batch batch = batches.rejudge(find(projectId, simulationReference, batchReference));
     return ResponseEntity.accepted().body(view(batch));
   }
 
@@ -106,13 +91,11 @@ public class CognigySimulationController {
     SortOrder order = SortOrder.parse(sort);
     // A batch runs on one endpoint type: its runs match the filter all together or not at all.
     boolean otherEndpoint = endPointType != null && !endPointType.equals(batch.endPointType());
-    List<Run> page = otherEndpoint ? List.of()
-        : runs.page(batch.id(), status, order.field(), order.ascending(), pageSize, offset);
-    Map<UUID, Usage> usage = llmCalls.usageOfRuns(page.stream().map(Run::id).toList());
-    List<RunView> data = page.stream()
-        .map(run -> CognigyViews.run(batch, run, usage.getOrDefault(run.id(), Usage.NONE)))
-        .toList();
-    int total = otherEndpoint ? 0 : runs.count(batch.id(), status);
+    List<RunView> data = otherEndpoint ? List.of()
+        : batches.runs(batch, status, order.field(), order.ascending(), pageSize, offset).stream()
+            .map(run -> CognigyViews.run(batch, run.run(), run.usage()))
+            .toList();
+    int total = otherEndpoint ? 0 : batches.countRuns(batch, status);
     boolean hasNext = offset + pageSize < total;
     boolean hasPrevious = offset > 0;
     Map<String, Object> pagination = new LinkedHashMap<>();
@@ -135,20 +118,20 @@ public class CognigySimulationController {
     Batch batch = find(projectId, simulationReference, batchReference);
     UUID runId = Ids.parse(runReference)
         .orElseThrow(() -> new NotFound("Simulation run " + runReference + " not found"));
-    return runs.find(batch.id(), runId)
-        .map(run -> CognigyViews.run(batch, run, llmCalls.usageOfRuns(List.of(run.id()))
-            .getOrDefault(run.id(), Usage.NONE)))
+    return batches.run(batch, runId)
+        .map(run -> CognigyViews.run(batch, run.run(), run.usage()))
         .orElseThrow(() -> new NotFound("Simulation run " + runReference + " not found"));
   }
 
   private BatchView view(Batch batch) {
-    return CognigyViews.batch(batch, batches.errorsByCategory(batch.id()), llmCalls.usageOfBatch(batch.id()));
+    Batches.Totals totals = batches.totals(batch);
+    return CognigyViews.batch(batch, totals.errorsByCategory(), totals.usage());
   }
 
   private Batch find(String projectId, String simulationReference, String batchReference) {
     NotFound notFound = new NotFound("Simulation run batch " + batchReference + " not found");
     UUID batchId = Ids.parse(batchReference).orElseThrow(() -> notFound);
-    Batch batch = scheduler.find(projectId, batchId).orElseThrow(() -> notFound);
+    Batch batch = batches.find(projectId, batchId).orElseThrow(() -> notFound);
     if (!batch.scenarioId().toString().equals(simulationReference)) {
       throw notFound;
     }

@@ -1,5 +1,6 @@
 package dev.agentsim.api.feather;
 
+import dev.agentsim.api.batch.Batches;
 import dev.agentsim.store.settings.SimulatorSettings;
 import dev.agentsim.api.feather.FeatherValidation.Detail;
 import dev.agentsim.store.batch.Batch;
@@ -33,11 +34,16 @@ public class FeatherRunController {
 
   static final String PATH = "/v1/simulation/runs";
 
-  private final FeatherRuns runs;
+  /** Marks the batches of this dialect: each is one Feather run. */
+  static final String END_POINT_TYPE = "feather";
+
+  private final Batches batches;
+  private final FeatherCommands commands;
   private final String defaultProject;
 
-  public FeatherRunController(FeatherRuns runs, SimulatorSettings settings) {
-    this.runs = runs;
+  FeatherRunController(Batches batches, FeatherCommands commands, SimulatorSettings settings) {
+    this.batches = batches;
+    this.commands = commands;
     this.defaultProject = settings.feather().defaultProject();
   }
 
@@ -48,7 +54,7 @@ public class FeatherRunController {
       @RequestBody(required = false) Object body) {
     FeatherDispatch request = FeatherDispatch.parse(body);
     return ResponseEntity.status(HttpStatus.CREATED)
-        .body(runs.dispatch(project(organizationHeader, organizationParam), request));
+        .body(view(batches.start(commands.of(project(organizationHeader, organizationParam), request))));
   }
 
   @GetMapping(PATH + "/{runId}")
@@ -56,7 +62,7 @@ public class FeatherRunController {
       @RequestHeader(name = "x-organization-id", required = false) String organizationHeader,
       @RequestParam(name = "organization_id", required = false) String organizationParam,
       @PathVariable String runId) {
-    return runs.view(find(project(organizationHeader, organizationParam), runId));
+    return view(find(project(organizationHeader, organizationParam), runId));
   }
 
   /** Newest first, {@code limit} (1 to 100, default 20) at a time from {@code offset}. */
@@ -74,8 +80,8 @@ public class FeatherRunController {
     }
     String project = project(organizationHeader, organizationParam);
     Map<String, Object> page = new LinkedHashMap<>();
-    page.put("items", runs.list(project, pageSize, skip));
-    page.put("total", runs.count(project));
+    page.put("items", batches.page(project, END_POINT_TYPE, pageSize, skip).stream().map(this::view).toList());
+    page.put("total", batches.count(project, END_POINT_TYPE));
     page.put("limit", pageSize);
     page.put("offset", skip);
     return page;
@@ -88,8 +94,8 @@ public class FeatherRunController {
       @RequestParam(name = "organization_id", required = false) String organizationParam,
       @PathVariable String runId) {
     Batch batch = find(project(organizationHeader, organizationParam), runId);
-    runs.cancel(batch);
-    return ResponseEntity.accepted().body(runs.view(batch));
+    batches.stop(batch, "cancelled through the Feather API");
+    return ResponseEntity.accepted().body(view(batch));
   }
 
   private Batch find(String project, String runId) {
@@ -100,7 +106,11 @@ public class FeatherRunController {
       throw new FeatherValidation(List.of(new Detail(List.of("path", "run_id"), "Input should be a valid UUID",
           "uuid_parsing", runId, null)));
     }
-    return runs.find(project, id).orElseThrow(() -> FeatherError.notFound("Simulation run " + runId + " not found"));
+    return batches.find(project, id).filter(batch -> END_POINT_TYPE.equals(batch.endPointType())).orElseThrow(() -> FeatherError.notFound("Simulation run " + runId + " not found"));
+  }
+
+  private FeatherRunView view(Batch batch) {
+    return FeatherViews.of(batch, batches.run(batch, FeatherViews.sessionId(batch)).map(Batches.RunUsage::run).orElse(null));
   }
 
   private String project(String header, String param) {

@@ -1,6 +1,6 @@
 package dev.agentsim.api.interactly;
 
-import dev.agentsim.api.batch.ScheduleRequest;
+import dev.agentsim.api.batch.StartBatch;
 import dev.agentsim.api.error.FieldError;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,8 +12,8 @@ import java.util.Map;
  * {@code name}, {@code total_events}, {@code total_nodes}, {@code total_duration_seconds} and
  * {@code run_id} of a workflow are read-only: sent, they are ignored. {@code model_id} is an
  * extension: the model that plays a persona counterpart. {@code max_events} (default
- * {@value ScheduleRequest#DEFAULT_MAX_EVENTS}) is bounded as the native {@code maxEvents} is, by
- * {@link ScheduleRequest#MIN_EVENTS} and {@link ScheduleRequest#MAX_EVENTS}.
+ * {@value StartBatch#DEFAULT_MAX_EVENTS}) is bounded as the native {@code maxEvents} is, by
+ * {@link StartBatch#MIN_EVENTS} and {@link StartBatch#MAX_EVENTS}.
  *
  * @param timeoutSeconds null for none
  */
@@ -54,14 +54,14 @@ record InteractlyRequest(
       throw new FieldError("counter_workflow", "missing", "Field required");
     }
     Integer timeout = integer(body, "timeout_seconds", 1, 7 * 24 * 3600);
-    Integer maxEvents = integer(body, "max_events", ScheduleRequest.MIN_EVENTS, ScheduleRequest.MAX_EVENTS);
+    Integer maxEvents = integer(body, "max_events", StartBatch.MIN_EVENTS, StartBatch.MAX_EVENTS);
     Integer simulations = integer(body, "number_of_simulations", 1, MAX_SIMULATIONS);
     Object stopOnFailure = body.get("stop_on_failure");
     if (stopOnFailure != null && !(stopOnFailure instanceof Boolean)) {
       throw new FieldError("stop_on_failure", "bool_type", "Input should be a valid boolean");
     }
     return new InteractlyRequest(string(body, "logical_id"), string(body, "description"), selected,
-        counter, timeout, maxEvents == null ? ScheduleRequest.DEFAULT_MAX_EVENTS : maxEvents,
+        counter, timeout, maxEvents == null ? StartBatch.DEFAULT_MAX_EVENTS : maxEvents,
         simulations == null ? 1 : simulations, Boolean.TRUE.equals(stopOnFailure), string(body, "model_id"));
   }
 

@@ -1,6 +1,6 @@
 package dev.agentsim.worker.embedded;
 
-import dev.agentsim.api.batch.BatchScheduler;
+import dev.agentsim.api.batch.Batches;
 import dev.agentsim.store.batch.BatchRepository;
 import dev.agentsim.store.batch.BatchRepository.RecordedRun;
 import dev.agentsim.store.batch.BatchRepository.Unfinished;
@@ -37,11 +37,11 @@ public class InProcessTemporalRestart {
   private static final Logger log = LoggerFactory.getLogger(InProcessTemporalRestart.class);
 
   private final BatchRepository batches;
-  private final BatchScheduler scheduler;
+  private final Batches service;
 
-  public InProcessTemporalRestart(BatchRepository batches, BatchScheduler scheduler) {
+  public InProcessTemporalRestart(BatchRepository batches, Batches service) {
     this.batches = batches;
-    this.scheduler = scheduler;
+    this.service = service;
   }
 
   @EventListener(ContextRefreshedEvent.class)
@@ -70,7 +70,7 @@ public class InProcessTemporalRestart {
         if (state != null) {
           batches.markRunning(batch.id());
         }
-        scheduler.resume(batch.name(), input.withState(state));
+        service.resume(batch.name(), input.withState(state));
         log.info("Batch {} resumed after a restart: {} runs to carry on, {} finished before", batch.id(),
             state == null ? 0 : state.restart().size(), state == null ? 0 : state.counts().finished());
       } catch (RuntimeException e) {

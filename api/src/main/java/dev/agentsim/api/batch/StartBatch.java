@@ -6,7 +6,8 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * A validated request for a batch, in the project's own terms, whichever dialect it came in.
+ * The command that starts a batch, validated and in the project's own terms, whichever dialect or
+ * the command line asked for it ({@link Batches#start}).
  *
  * @param timeoutSeconds limit of the whole batch; 0 for none
  * @param maxEvents messages per run before it ends, {@value #MIN_EVENTS} to {@value #MAX_EVENTS}; null for
@@ -18,7 +19,7 @@ import java.util.UUID;
  * @param agentRevisionId the agent revision to test; null for the latest
  * @param labels free key/values to find the batch by, e.g. a git commit; empty for none
  */
-public record ScheduleRequest(
+public record StartBatch(
     String projectId,
     UUID scenarioId,
     UUID agentId,

@@ -1,10 +1,7 @@
 package dev.agentsim.api.feather;
 
-import dev.agentsim.api.batch.BatchScheduler;
-import dev.agentsim.api.batch.ScheduleRequest;
+import dev.agentsim.api.batch.StartBatch;
 import dev.agentsim.api.error.NotFound;
-import dev.agentsim.store.batch.Batch;
-import dev.agentsim.store.batch.BatchRepository;
 import dev.agentsim.store.definition.AgentRevision;
 import dev.agentsim.store.definition.DefinitionRepository;
 import dev.agentsim.store.definition.Kind;
@@ -12,57 +9,37 @@ import dev.agentsim.store.definition.ModelSpec;
 import dev.agentsim.store.definition.PersonaSpec;
 import dev.agentsim.store.definition.ScenarioSpec;
 import dev.agentsim.store.definition.Stored;
-import dev.agentsim.store.run.Run;
-import dev.agentsim.store.run.RunRepository;
-import dev.agentsim.workflows.BatchStatus;
-import dev.agentsim.workflows.Verdict;
-import dev.agentsim.workflows.batch.BatchWorkflow;
 import dev.agentsim.workflows.run.RunSettings.Mocking;
 import dev.agentsim.workflows.run.RunSettings.Session;
 import dev.agentsim.workflows.run.RunSettings.ToolOverride;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.UUID;
-import org.springframework.stereotype.Service;
+import org.springframework.stereotype.Component;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Feather simulation runs. A Feather run is a batch of one run: the batch is the run Feather
- * dispatches and polls ({@code id}), its one conversation is Feather's session ({@code session_id}).
- * What the request resolved to is kept with the batch, so a run reads back as it was dispatched
- * even after the agent, persona or scenario changed.
+ * Maps a Feather dispatch to the command that starts its batch: a Feather run is a batch of one
+ * run. What the request resolved to is kept with the batch, so a run reads back as it was
+ * dispatched even after the agent, persona or scenario changed.
  */
-@Service
-class FeatherRuns {
-
-  /** Who made a batch: lists Feather runs apart from batches scheduled in other dialects. */
-  /** Marks the batches of this dialect: each is one Feather run. */
-  static final String END_POINT_TYPE = "feather";
+@Component
+class FeatherCommands {
 
   private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {};
 
-  private final BatchScheduler scheduler;
   private final DefinitionRepository definitions;
-  private final BatchRepository batches;
-  private final RunRepository runs;
   private final JsonMapper json;
 
-  FeatherRuns(BatchScheduler scheduler, DefinitionRepository definitions, BatchRepository batches,
-      RunRepository runs, JsonMapper json) {
-    this.scheduler = scheduler;
+  FeatherCommands(DefinitionRepository definitions, JsonMapper json) {
     this.definitions = definitions;
-    this.batches = batches;
-    this.runs = runs;
     this.json = json;
   }
 
-  FeatherRunView dispatch(String projectId, FeatherDispatch request) {
+  StartBatch of(String projectId, FeatherDispatch request) {
     definitions.find(projectId, Kind.AGENT, request.agentId(), Map.class)
         .orElseThrow(() -> new NotFound("Agent " + request.agentId() + " not found"));
     AgentRevision revision = revision(request);
@@ -106,26 +83,9 @@ class FeatherRuns {
     runConfig.put("inputs_snapshot", snapshot);
 
     Mocking mocking = request.toolOverrides() == null ? null : new Mocking(true, request.toolOverrides());
-    Batch batch = scheduler.schedule(new ScheduleRequest(projectId, request.scenarioId(), request.agentId(),
-        model.id(), "Feather run of " + scenario.spec().name(), 1, 1, false, 0, null, END_POINT_TYPE,
-        new Session(null, null, null, Map.of()), runConfig, "feather", null, mocking, null, revision.id(), Map.of()));
-    return view(batch);
-  }
-
-  Optional<Batch> find(String projectId, UUID id) {
-    return scheduler.find(projectId, id).filter(batch -> END_POINT_TYPE.equals(batch.endPointType()));
-  }
-
-  List<FeatherRunView> list(String projectId, int limit, int offset) {
-    return batches.page(projectId, END_POINT_TYPE, limit, offset).stream().map(this::view).toList();
-  }
-
-  int count(String projectId) {
-    return batches.count(projectId, END_POINT_TYPE);
-  }
-
-  void cancel(Batch batch) {
-    scheduler.stop(batch, "cancelled through the Feather API");
+    return new StartBatch(projectId, request.scenarioId(), request.agentId(),
+        model.id(), "Feather run of " + scenario.spec().name(), 1, 1, false, 0, null, FeatherRunController.END_POINT_TYPE,
+        new Session(null, null, null, Map.of()), runConfig, "feather", null, mocking, null, revision.id(), Map.of());
   }
 
   /** The pinned revision, which must be the agent's, or the agent's latest. */
@@ -175,85 +135,5 @@ class FeatherRuns {
       wire.put(tool, canned);
     });
     return wire;
-  }
-
-  @SuppressWarnings("unchecked")
-  FeatherRunView view(Batch batch) {
-    Map<String, Object> dispatched = (Map<String, Object>) batch.runConfig().getOrDefault("feather", Map.of());
-    Map<String, Object> snapshot = (Map<String, Object>) batch.runConfig().getOrDefault("inputs_snapshot", Map.of());
-    UUID sessionId = UUID.fromString(BatchWorkflow.runId(batch.id().toString(), 0));
-    Run run = runs.find(batch.id(), sessionId).orElse(null);
-    return new FeatherRunView(
-        batch.id().toString(),
-        sessionId.toString(),
-        organizationId(batch.projectId()).toString(),
-        batch.agentId().toString(),
-        (String) dispatched.get("agent_revision_id"),
-        (String) dispatched.get("persona_id"),
-        batch.scenarioId().toString(),
-        (String) dispatched.get("channel"),
-        (Map<String, Object>) dispatched.get("tool_overrides"),
-        status(batch, run),
-        timestamp(batch.startedAt()),
-        timestamp(batch.completedAt()),
-        errorText(batch, run),
-        snapshot,
-        timestamp(batch.createdAt()),
-        null,
-        null,
-        batch.modelId().toString(),
-        (Integer) dispatched.get("agent_revision"),
-        run == null || run.verdict() == null ? null : run.verdict().name(),
-        run == null || run.terminationReason() == null ? null : run.terminationReason().name(),
-        run == null ? List.of() : run.results().stream()
-            .map(r -> new FeatherRunView.Result(r.type(), r.params(), r.passed(), r.reason()))
-            .toList(),
-        run == null ? List.of() : run.turns().stream()
-            .map(t -> new FeatherRunView.Message(t.sequence() + 1, t.role(), t.text(), t.latencyMs(),
-                timestamp(t.createdAt())))
-            .toList());
-  }
-
-  /**
-   * Feather's run lifecycle. A run that could not be carried through (the agent or the model kept
-   * failing: verdict ERROR) has failed; one judged SUCCESS or FAILED has completed, its verdict says how.
-   */
-  private static String status(Batch batch, Run run) {
-    return switch (batch.status()) {
-      case PENDING -> "pending";
-      case RUNNING -> "running";
-      case STOPPED -> "cancelled";
-      case FAILED -> "failed";
-      case COMPLETED -> run != null && run.verdict() == Verdict.ERROR ? "failed" : "completed";
-    };
-  }
-
-  private static String errorText(Batch batch, Run run) {
-    if (run != null && run.verdict() == Verdict.ERROR && run.errorMessage() != null) {
-      return run.errorMessage();
-    }
-    if (batch.status() == BatchStatus.FAILED) {
-      return "The run did not finish" + (batch.stopReason() == null ? "" : ": " + batch.stopReason().name());
-    }
-    return null;
-  }
-
-  /**
-   * Feather's organization ids are UUIDs, project ids here are any text: a project whose id is a
-   * UUID is that organization, any other gets a stable name-based UUID.
-   */
-  static UUID organizationId(String projectId) {
-    try {
-      if (projectId.length() == 36) {
-        return UUID.fromString(projectId);
-      }
-    } catch (IllegalArgumentException e) {
-      // not a UUID: derived below
-    }
-    return UUID.nameUUIDFromBytes(("project:" + projectId).getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static String timestamp(Instant instant) {
-    return instant == null ? null : instant.toString();
   }
 }

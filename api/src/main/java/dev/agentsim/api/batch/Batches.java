@@ -1,0 +1,144 @@
+package dev.agentsim.api.batch;
+
+import dev.agentsim.api.error.Conflict;
+import dev.agentsim.api.error.NotFound;
+import dev.agentsim.store.batch.Batch;
+import dev.agentsim.store.batch.BatchRepository;
+import dev.agentsim.store.llm.LlmCallRepository;
+import dev.agentsim.store.llm.Usage;
+import dev.agentsim.store.run.Run;
+import dev.agentsim.store.run.RunRepository;
+import dev.agentsim.store.run.RunRepository.MessageTotals;
+import dev.agentsim.store.run.RunSort;
+import dev.agentsim.workflows.ErrorCategory;
+import dev.agentsim.workflows.batch.BatchInput;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.stereotype.Service;
+
+/**
+ * Everything done to batches, whichever way it is asked for: the native API, the Cognigy, Feather
+ * and Interactly dialects, the command line. Each dialect maps its request to a {@link StartBatch}
+ * and these answers to its own views; what a batch is and does is decided here once.
+ */
+@Service
+public class Batches {
+
+  private final BatchScheduler scheduler;
+  private final Rejudge rejudge;
+  private final BatchRepository batches;
+  private final RunRepository runs;
+  private final LlmCallRepository llmCalls;
+
+  Batches(BatchScheduler scheduler, Rejudge rejudge, BatchRepository batches, RunRepository runs,
+      LlmCallRepository llmCalls) {
+    this.scheduler = scheduler;
+    this.rejudge = rejudge;
+    this.batches = batches;
+    this.runs = runs;
+    this.llmCalls = llmCalls;
+  }
+
+  /** A batch with what its views show beside its own row. */
+  public record Totals(Map<ErrorCategory, Integer> errorsByCategory, Usage usage) {}
+
+  /** A run with the tokens and cost of its LLM calls. */
+  public record RunUsage(Run run, Usage usage) {}
+
+  /** A run found by its id alone, with its batch. */
+  public record BatchRun(Batch batch, RunUsage run) {}
+
+  /**
+   * Records the batch and starts its workflow; nothing is left behind when it could not start.
+   *
+   * @throws NotFound when an object the command names is not in the project
+   */
+  public Batch start(StartBatch command) {
+    return scheduler.schedule(command);
+  }
+
+  /** Starts the workflow of a batch recorded before, with the input it was recorded with. */
+  public void resume(String name, BatchInput input) {
+    scheduler.resume(name, input);
+  }
+
+  public Optional<Batch> find(String projectId, UUID batchId) {
+    return batches.find(projectId, batchId);
+  }
+
+  /** The project's batches, newest first, as the query filters them. */
+  public List<Batch> list(BatchRepository.Query query) {
+    return batches.list(query);
+  }
+
+  /** The project's batches one dialect started, newest first. */
+  public List<Batch> page(String projectId, String endPointType, int limit, int offset) {
+    return batches.page(projectId, endPointType, limit, offset);
+  }
+
+  public int count(String projectId, String endPointType) {
+    return batches.count(projectId, endPointType);
+  }
+
+  /**
+   * Asks a batch to stop; it reads {@code stopped} once its runs in flight have recorded their
+   * partial transcripts. A finished batch stays as it is.
+   */
+  public void stop(Batch batch, String reason) {
+    scheduler.stop(batch, reason);
+  }
+
+  /**
+   * Starts the next evaluation of a finished batch's runs.
+   *
+   * @return the batch, rejudging
+   * @throws Conflict when the batch has not finished, or is being rejudged already
+   */
+  public Batch rejudge(Batch batch) {
+    return rejudge.start(batch);
+  }
+
+  /** Deletes a finished batch with its runs, their turns and evaluations. */
+  public BatchRepository.Deletion delete(String projectId, UUID batchId) {
+    return batches.deleteFinished(projectId, batchId);
+  }
+
+  public Totals totals(Batch batch) {
+    return new Totals(batches.errorsByCategory(batch.id()), llmCalls.usageOfBatch(batch.id()));
+  }
+
+  /**
+   * A page of the batch's runs with their transcripts.
+   *
+   * @param status a verdict or a lifecycle status; null for all
+   */
+  public List<RunUsage> runs(Batch batch, String status, RunSort sort, boolean ascending, int limit, int offset) {
+    return withUsage(runs.page(batch.id(), status, sort, ascending, limit, offset));
+  }
+
+  public int countRuns(Batch batch, String status) {
+    return runs.count(batch.id(), status);
+  }
+
+  public Optional<RunUsage> run(Batch batch, UUID runId) {
+    return runs.find(batch.id(), runId).map(run -> withUsage(List.of(run)).get(0));
+  }
+
+  /** A run of any of the project's batches, with its batch. */
+  public Optional<BatchRun> run(String projectId, UUID runId) {
+    return runs.find(projectId, runId).flatMap(run -> batches.find(projectId, run.batchId())
+        .map(batch -> new BatchRun(batch, withUsage(List.of(run)).get(0))));
+  }
+
+  /** The batch's messages and their total latency, by role. */
+  public Map<String, MessageTotals> messageTotals(Batch batch) {
+    return runs.messageTotals(batch.id());
+  }
+
+  private List<RunUsage> withUsage(List<Run> page) {
+    Map<UUID, Usage> usage = llmCalls.usageOfRuns(page.stream().map(Run::id).toList());
+    return page.stream().map(run -> new RunUsage(run, usage.getOrDefault(run.id(), Usage.NONE))).toList();
+  }
+}
