@@ -21,6 +21,7 @@ import dev.agentsim.store.definition.Stored;
 import dev.agentsim.store.run.Run;
 import dev.agentsim.store.run.RunRepository;
 import dev.agentsim.store.run.RunSort;
+import dev.agentsim.store.run.TurnRepository;
 import dev.agentsim.workflows.run.RunSettings.Session;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,15 +59,17 @@ public class InteractlySimulationController {
   private final BatchScheduler scheduler;
   private final BatchRepository batches;
   private final RunRepository runs;
+  private final TurnRepository turns;
   private final DefinitionRepository definitions;
   private final String defaultTeam;
 
   public InteractlySimulationController(BatchScheduler scheduler, BatchRepository batches, RunRepository runs,
-      DefinitionRepository definitions,
+      TurnRepository turns, DefinitionRepository definitions,
       @Value("${simulator.interactly.default-team-id:default}") String defaultTeam) {
     this.scheduler = scheduler;
     this.batches = batches;
     this.runs = runs;
+    this.turns = turns;
     this.definitions = definitions;
     this.defaultTeam = defaultTeam;
   }
@@ -163,7 +166,7 @@ public class InteractlySimulationController {
   private SimulationsModel view(Batch batch) {
     String latestRun = runs.page(batch.id(), null, RunSort.SEQUENCE, false, 1, 0).stream()
         .findFirst().map(Run::id).map(UUID::toString).orElse(null);
-    return InteractlyViews.simulation(batch, runs.messageTotals(batch.id()), latestRun);
+    return InteractlyViews.simulation(batch, turns.messageTotals(batch.id()), latestRun);
   }
 
   private Optional<Stored<AgentSpec>> agent(String project, String workflowId) {
