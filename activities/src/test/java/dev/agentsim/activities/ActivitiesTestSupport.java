@@ -36,8 +36,10 @@ import dev.agentsim.store.definition.ScenarioSpec.Criterion;
 import dev.agentsim.store.definition.ScenarioSpec.Persona;
 import dev.agentsim.store.run.Run;
 import dev.agentsim.store.llm.LlmCallRepository;
+import dev.agentsim.store.run.EvaluationRepository;
 import dev.agentsim.store.run.RunRepository;
 import dev.agentsim.store.run.Turn;
+import dev.agentsim.store.run.TurnRepository;
 import dev.agentsim.store.secret.SecretBox;
 import dev.agentsim.workflows.RetrySettings;
 import dev.agentsim.workflows.TaskQueues;
@@ -244,6 +246,8 @@ public final class ActivitiesTestSupport {
     public DataSource dataSource;
     public DefinitionRepository definitions;
     public RunRepository runs;
+    public TurnRepository turns;
+    public EvaluationRepository evaluations;
     public LlmCallRepository llmCalls;
     public BatchRepository batches;
 
@@ -254,7 +258,9 @@ public final class ActivitiesTestSupport {
       Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
       JdbcClient jdbc = JdbcClient.create(dataSource);
       definitions = new DefinitionRepository(jdbc, JSON, SECRETS);
-      runs = new RunRepository(jdbc, JSON, new JdbcTransactionManager(dataSource));
+      turns = new TurnRepository(jdbc, JSON);
+      evaluations = new EvaluationRepository(jdbc, JSON);
+      runs = new RunRepository(jdbc, JSON, new JdbcTransactionManager(dataSource), turns);
       llmCalls = new LlmCallRepository(jdbc);
       batches = new BatchRepository(jdbc, JSON);
     }
@@ -302,11 +308,11 @@ public final class ActivitiesTestSupport {
     }
 
     public void say(RunInput run, int sequence, String role, String text) {
-      runs.addTurn(UUID.fromString(run.runId()), new Turn(sequence, role, text, null, null, Instant.now()));
+      turns.addTurn(UUID.fromString(run.runId()), new Turn(sequence, role, text, null, null, Instant.now()));
     }
 
     public List<Turn> turns(RunInput run) {
-      return runs.turns(UUID.fromString(run.runId()));
+      return turns.turns(UUID.fromString(run.runId()));
     }
 
     public Run stored(RunInput run) {
@@ -316,12 +322,12 @@ public final class ActivitiesTestSupport {
     /** The real activity implementations over this database, wired as Spring would. */
     public Activities activities(Duration llmTimeout) {
       LlmClient llm = new LlmClient(llmCalls, OUTBOUND, SECRETS, llmTimeout);
-      TurnKeeper keeper = new TurnKeeper(runs, definitions);
+      TurnKeeper keeper = new TurnKeeper(runs, turns, definitions);
       RunActivitiesImpl run = new RunActivitiesImpl(runs,
-          new CriteriaEvaluator(definitions, new LlmJudge(llm, JSON), runs), keeper);
-      OpenAiChatAgent chat = new OpenAiChatAgent(definitions, runs, llm, JSON, keeper);
-      SimulatedUserActivitiesImpl user = new SimulatedUserActivitiesImpl(definitions, runs, llm,
-          new CounterAgentUser(definitions, runs, connectors(), chat, keeper), keeper);
+          new CriteriaEvaluator(definitions, new LlmJudge(llm, JSON), evaluations), keeper);
+      OpenAiChatAgent chat = new OpenAiChatAgent(definitions, turns, llm, JSON, keeper);
+      SimulatedUserActivitiesImpl user = new SimulatedUserActivitiesImpl(definitions, runs, turns, llm,
+          new CounterAgentUser(definitions, runs, turns, connectors(), chat, keeper), keeper);
       return new Activities(new AgentActivitiesImpl(definitions, connectors(), chat, keeper, user), user, run);
     }
   }

@@ -7,7 +7,9 @@ import dev.agentsim.store.batch.BatchRepository;
 import dev.agentsim.store.definition.DefinitionRepository;
 import dev.agentsim.store.llm.LlmCallRepository;
 import dev.agentsim.store.outbound.OutboundPolicy;
+import dev.agentsim.store.run.EvaluationRepository;
 import dev.agentsim.store.run.RunRepository;
+import dev.agentsim.store.run.TurnRepository;
 import dev.agentsim.workflows.batch.BatchActivities;
 import dev.agentsim.workflows.rejudge.RejudgeActivities;
 import dev.agentsim.workflows.run.AgentActivities;
@@ -39,6 +41,8 @@ class ActivitiesWiringTest {
         .withUserConfiguration(Scan.class)
         .withBean(DefinitionRepository.class, () -> mock(DefinitionRepository.class))
         .withBean(RunRepository.class, () -> mock(RunRepository.class))
+        .withBean(TurnRepository.class, () -> mock(TurnRepository.class))
+        .withBean(EvaluationRepository.class, () -> mock(EvaluationRepository.class))
         .withBean(BatchRepository.class, () -> mock(BatchRepository.class))
         .withBean(LlmCallRepository.class, () -> mock(LlmCallRepository.class))
         .withBean(WorkflowClient.class, () -> mock(WorkflowClient.class))

@@ -11,7 +11,9 @@ import dev.agentsim.api.batch.Batches;
 import dev.agentsim.api.batch.Rejudge;
 import dev.agentsim.store.batch.BatchRepository;
 import dev.agentsim.store.llm.LlmCallRepository;
+import dev.agentsim.store.run.EvaluationRepository;
 import dev.agentsim.store.run.RunRepository;
+import dev.agentsim.store.run.TurnRepository;
 import io.temporal.client.WorkflowClient;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +35,7 @@ class OneBatchServiceTest {
         .or().haveSimpleNameEndingWith("Controller")
         .or().haveSimpleName("BatchExport")
         .should().dependOnClassesThat(equivalentTo(BatchRepository.class).or(equivalentTo(RunRepository.class))
+            .or(equivalentTo(TurnRepository.class)).or(equivalentTo(EvaluationRepository.class))
             .or(equivalentTo(LlmCallRepository.class)).or(equivalentTo(WorkflowClient.class))
             .or(equivalentTo(BatchScheduler.class)).or(equivalentTo(Rejudge.class)))
         .check(API);

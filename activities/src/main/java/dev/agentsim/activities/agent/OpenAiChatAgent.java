@@ -7,8 +7,8 @@ import dev.agentsim.store.definition.DefinitionRepository;
 import dev.agentsim.store.definition.Kind;
 import dev.agentsim.store.definition.ModelSpec;
 import dev.agentsim.store.definition.OpenAiChatAgentConfig;
-import dev.agentsim.store.run.RunRepository;
 import dev.agentsim.store.run.Turn;
+import dev.agentsim.store.run.TurnRepository;
 import dev.agentsim.workflows.ErrorCategory;
 import dev.agentsim.activities.turn.TurnKeeper;
 import dev.agentsim.store.run.TurnOutcome;
@@ -55,15 +55,15 @@ public class OpenAiChatAgent {
   static final String NOT_MOCKED = "tool not mocked";
 
   private final DefinitionRepository definitions;
-  private final RunRepository runs;
+  private final TurnRepository turns;
   private final LlmClient llm;
   private final JsonMapper json;
   private final TurnKeeper keeper;
 
-  public OpenAiChatAgent(DefinitionRepository definitions, RunRepository runs, LlmClient llm, JsonMapper json,
+  public OpenAiChatAgent(DefinitionRepository definitions, TurnRepository turns, LlmClient llm, JsonMapper json,
       TurnKeeper keeper) {
     this.definitions = definitions;
-    this.runs = runs;
+    this.turns = turns;
     this.llm = llm;
     this.json = json;
     this.keeper = keeper;
@@ -80,12 +80,12 @@ public class OpenAiChatAgent {
     ModelSpec model = keeper.perRun(runId.toString(), "agent model", ModelSpec.class, () -> Failures.definition(
         definitions, Kind.MODEL, config.modelId().toString(), ModelSpec.class, ErrorCategory.AI_AGENT_ERROR));
     Mocking mocking = settings.mocking();
-    List<Turn> turns = new ArrayList<>(runs.turnsBefore(runId, sequence));
+    List<Turn> transcript = new ArrayList<>(turns.turnsBefore(runId, sequence));
     List<Turn> made = new ArrayList<>();
     int next = sequence;
     List<ToolSpecification> tools = config.toolsOrNone().stream().map(this::tool).toList();
     while (true) {
-      ChatRequest.Builder request = ChatRequest.builder().messages(messages(config.systemPrompt(), turns));
+      ChatRequest.Builder request = ChatRequest.builder().messages(messages(config.systemPrompt(), transcript));
       if (!tools.isEmpty()) {
         request.toolSpecifications(tools);
       }
@@ -99,7 +99,7 @@ public class OpenAiChatAgent {
         made.add(new Turn(next, Turn.AGENT, text, null, latencyMs, Instant.now()));
         return keeper.store(runId, sequence, Turn.AGENT, made, new TurnOutcome(next + 1, false, 0), null);
       }
-      if (toolCallsSinceLastMessage(turns) + answer.toolExecutionRequests().size() > MAX_TOOL_CALLS_PER_TURN) {
+      if (toolCallsSinceLastMessage(transcript) + answer.toolExecutionRequests().size() > MAX_TOOL_CALLS_PER_TURN) {
         throw Failures.nonRetryable(ErrorCategory.AI_AGENT_ERROR,
             "The agent made more than " + MAX_TOOL_CALLS_PER_TURN + " tool calls without answering",
             new FailureDetail("tool calls of one turn exceed " + MAX_TOOL_CALLS_PER_TURN));
@@ -110,7 +110,7 @@ public class OpenAiChatAgent {
             ? null : mocking.toolOverrides().get(call.name());
         Turn turn = toolTurn(next++, call, override, latencyMs);
         made.add(turn);
-        turns.add(turn);
+        transcript.add(turn);
         if (override != null) {
           waitMillis = Math.max(waitMillis, override.delayMs());
         }

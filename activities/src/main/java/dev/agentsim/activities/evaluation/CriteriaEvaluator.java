@@ -8,7 +8,7 @@ import dev.agentsim.store.definition.ScenarioSpec;
 import dev.agentsim.store.definition.ScenarioSpec.Criterion;
 import dev.agentsim.store.run.CriterionResult;
 import dev.agentsim.store.run.Evaluation;
-import dev.agentsim.store.run.RunRepository;
+import dev.agentsim.store.run.EvaluationRepository;
 import dev.agentsim.workflows.ErrorCategory;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,12 +28,12 @@ public class CriteriaEvaluator {
 
   private final DefinitionRepository definitions;
   private final LlmJudge judge;
-  private final RunRepository runs;
+  private final EvaluationRepository evaluations;
 
-  public CriteriaEvaluator(DefinitionRepository definitions, LlmJudge judge, RunRepository runs) {
+  public CriteriaEvaluator(DefinitionRepository definitions, LlmJudge judge, EvaluationRepository evaluations) {
     this.definitions = definitions;
     this.judge = judge;
-    this.runs = runs;
+    this.evaluations = evaluations;
   }
 
   /**
@@ -69,7 +69,7 @@ public class CriteriaEvaluator {
     if (summarized(criteria, modelId, llmPersona)) {
       items.add(SUMMARY);
     }
-    items.removeAll(runs.judgedItems(runId, number));
+    items.removeAll(evaluations.judgedItems(runId, number));
     return items;
   }
 
@@ -93,13 +93,13 @@ public class CriteriaEvaluator {
   }
 
   private LlmJudge.Experience summary(UUID runId, int number, Transcript transcript, String modelId) {
-    return runs.judgement(runId, number, SUMMARY, LlmJudge.Experience.class,
+    return evaluations.judgement(runId, number, SUMMARY, LlmJudge.Experience.class,
         () -> judge.summarize(runId, transcript, UUID.fromString(modelId), model(modelId)));
   }
 
   private CriterionResult criterion(UUID runId, int number, int index, Criterion criterion, Transcript transcript,
       String modelId, ModelSpec[] model) {
-    return runs.judgement(runId, number, CRITERION + index, CriterionResult.class, () -> {
+    return evaluations.judgement(runId, number, CRITERION + index, CriterionResult.class, () -> {
       if (model[0] == null) {
         model[0] = model(modelId);
       }

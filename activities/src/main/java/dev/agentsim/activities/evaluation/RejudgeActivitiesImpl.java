@@ -6,6 +6,7 @@ import dev.agentsim.activities.turn.TurnKeeper;
 import dev.agentsim.store.batch.Batch;
 import dev.agentsim.store.batch.BatchRepository;
 import dev.agentsim.store.run.Evaluation;
+import dev.agentsim.store.run.EvaluationRepository;
 import dev.agentsim.store.run.Run;
 import dev.agentsim.store.run.RunRepository;
 import dev.agentsim.workflows.ErrorCategory;
@@ -22,14 +23,16 @@ import org.springframework.stereotype.Component;
 public class RejudgeActivitiesImpl implements RejudgeActivities {
 
   private final RunRepository runs;
+  private final EvaluationRepository evaluations;
   private final BatchRepository batches;
   private final CriteriaEvaluator evaluator;
   private final TurnKeeper keeper;
   private final int maxAttempts;
 
-  public RejudgeActivitiesImpl(RunRepository runs, BatchRepository batches, CriteriaEvaluator evaluator,
-      TurnKeeper keeper, SimulatorSettings settings) {
+  public RejudgeActivitiesImpl(RunRepository runs, EvaluationRepository evaluations, BatchRepository batches,
+      CriteriaEvaluator evaluator, TurnKeeper keeper, SimulatorSettings settings) {
     this.runs = runs;
+    this.evaluations = evaluations;
     this.batches = batches;
     this.evaluator = evaluator;
     this.keeper = keeper;
@@ -58,12 +61,12 @@ public class RejudgeActivitiesImpl implements RejudgeActivities {
             new Transcript(run.turns(), run.terminationReason()),
             batch.modelId() == null ? null : batch.modelId().toString(),
             evaluator.llmPersona(batch.projectId(), batch.scenarioId())));
-    runs.reevaluate(runId, target.evaluation(), evaluation);
+    evaluations.reevaluate(runId, target.evaluation(), evaluation);
   }
 
   @Override
   public void recordRejudgeError(RunToRejudge target, String errorMessage, String technicalDetails) {
-    runs.reevaluate(Failures.uuid(target.runId(), "run"), target.evaluation(),
+    evaluations.reevaluate(Failures.uuid(target.runId(), "run"), target.evaluation(),
         Evaluation.error(ErrorCategory.LLM_PROVIDER_ERROR, errorMessage, technicalDetails));
   }
 

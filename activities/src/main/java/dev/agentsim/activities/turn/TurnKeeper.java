@@ -8,6 +8,7 @@ import dev.agentsim.store.definition.Kind;
 import dev.agentsim.store.definition.ScenarioSpec;
 import dev.agentsim.store.run.RunRepository;
 import dev.agentsim.store.run.Turn;
+import dev.agentsim.store.run.TurnRepository;
 import dev.agentsim.store.run.TurnOutcome;
 import dev.agentsim.workflows.ErrorCategory;
 import dev.agentsim.workflows.run.RunInput;
@@ -63,6 +64,7 @@ public class TurnKeeper {
   private static final String SCENARIO = "scenario";
 
   private final RunRepository runs;
+  private final TurnRepository turns;
   private final DefinitionRepository definitions;
   private final Cache<Key, Object> perRun = Caffeine.newBuilder()
       .maximumSize(50_000)
@@ -71,8 +73,9 @@ public class TurnKeeper {
 
   private record Key(String runId, String what) {}
 
-  public TurnKeeper(RunRepository runs, DefinitionRepository definitions) {
+  public TurnKeeper(RunRepository runs, TurnRepository turns, DefinitionRepository definitions) {
     this.runs = runs;
+    this.turns = turns;
     this.definitions = definitions;
   }
 
@@ -141,7 +144,7 @@ public class TurnKeeper {
   public record Start(Optional<TurnResult> done, String lastUserText) {}
 
   public Start start(UUID runId, int sequence, String party) {
-    RunRepository.TurnStart start = runs.turnStart(runId, sequence, party);
+    TurnRepository.TurnStart start = turns.turnStart(runId, sequence, party);
     return new Start(Optional.ofNullable(start.done()).map(TurnKeeper::result), start.lastUserText());
   }
 
@@ -162,7 +165,7 @@ public class TurnKeeper {
         throw failure;
       }
       // Should the store be down, this throws too: the failure goes uncounted and is retried.
-      int failures = runs.countRemoteFailure(runId, sequence, party);
+      int failures = turns.countRemoteFailure(runId, sequence, party);
       if (failures >= maxAttempts) {
         throw ApplicationFailure.newNonRetryableFailureWithCause(failure.getOriginalMessage(), failure.getType(),
             failure.getCause());
@@ -175,9 +178,9 @@ public class TurnKeeper {
    * Stores the turn, unless an earlier attempt stored it or the run is final; either way the
    * result is the stored one, so an attempt Temporal no longer waits for changes nothing.
    */
-  public TurnResult store(UUID runId, int sequence, String party, List<Turn> turns, TurnOutcome outcome,
+  public TurnResult store(UUID runId, int sequence, String party, List<Turn> messages, TurnOutcome outcome,
       String endSignal) {
-    return stored(runId, sequence, party, turns, outcome, endSignal).result();
+    return stored(runId, sequence, party, messages, outcome, endSignal).result();
   }
 
   /**
@@ -188,9 +191,9 @@ public class TurnKeeper {
   public record Stored(TurnResult result, boolean byThisCall) {}
 
   /** As {@link #store}, telling whether this call is the one that stored the turn. */
-  public Stored stored(UUID runId, int sequence, String party, List<Turn> turns, TurnOutcome outcome,
+  public Stored stored(UUID runId, int sequence, String party, List<Turn> messages, TurnOutcome outcome,
       String endSignal) {
-    RunRepository.StoredTurn stored = runs.storeTurn(runId, sequence, party, turns, outcome, endSignal);
+    TurnRepository.StoredTurn stored = turns.storeTurn(runId, sequence, party, messages, outcome, endSignal);
     return new Stored(result(stored.outcome()), stored.byThisCall());
   }
 

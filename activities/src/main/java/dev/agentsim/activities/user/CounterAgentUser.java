@@ -11,6 +11,7 @@ import dev.agentsim.store.definition.Kind;
 import dev.agentsim.store.definition.OpenAiChatAgentConfig;
 import dev.agentsim.store.run.RunRepository;
 import dev.agentsim.store.run.Turn;
+import dev.agentsim.store.run.TurnRepository;
 import dev.agentsim.workflows.ErrorCategory;
 import dev.agentsim.activities.turn.TurnKeeper;
 import dev.agentsim.store.run.TurnOutcome;
@@ -51,14 +52,16 @@ public class CounterAgentUser {
 
   private final DefinitionRepository definitions;
   private final RunRepository runs;
+  private final TurnRepository turns;
   private final AgentConnectors connectors;
   private final OpenAiChatAgent openAiChat;
   private final TurnKeeper keeper;
 
-  public CounterAgentUser(DefinitionRepository definitions, RunRepository runs, AgentConnectors connectors,
-      OpenAiChatAgent openAiChat, TurnKeeper keeper) {
+  public CounterAgentUser(DefinitionRepository definitions, RunRepository runs, TurnRepository turns,
+      AgentConnectors connectors, OpenAiChatAgent openAiChat, TurnKeeper keeper) {
     this.definitions = definitions;
     this.runs = runs;
+    this.turns = turns;
     this.connectors = connectors;
     this.openAiChat = openAiChat;
     this.keeper = keeper;
@@ -73,14 +76,14 @@ public class CounterAgentUser {
     if (request.exchange() == 0) {
       runs.recordUserPromptVersion(runId, VERSION);
     }
-    List<Turn> turns = runs.turnsBefore(runId, sequence);
+    List<Turn> transcript = turns.turnsBefore(runId, sequence);
     AgentReply reply = keeper.call(runId, sequence, Turn.USER, settings, () -> {
       long started = System.nanoTime();
       try {
         return counter.config() instanceof OpenAiChatAgentConfig chat
-            ? new AgentReply(List.of(openAiChat.answer(chat, fromCounterSide(turns))), null, false,
+            ? new AgentReply(List.of(openAiChat.answer(chat, fromCounterSide(transcript))), null, false,
                 (System.nanoTime() - started) / 1_000_000)
-            : connectors.send(counter, message(run, settings, request, agentSaidSinceUser(turns)));
+            : connectors.send(counter, message(run, settings, request, agentSaidSinceUser(transcript)));
       } catch (ApplicationFailure e) {
         throw asCounterAgent(e);
       }

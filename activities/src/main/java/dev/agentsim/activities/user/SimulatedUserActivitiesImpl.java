@@ -12,6 +12,7 @@ import dev.agentsim.store.definition.ScenarioSpec.Persona;
 import dev.agentsim.store.llm.LlmRole;
 import dev.agentsim.store.run.RunRepository;
 import dev.agentsim.store.run.Turn;
+import dev.agentsim.store.run.TurnRepository;
 import dev.agentsim.workflows.ErrorCategory;
 import dev.agentsim.workflows.run.RunInput;
 import dev.agentsim.workflows.run.SimulatedUserActivities;
@@ -46,14 +47,16 @@ public class SimulatedUserActivitiesImpl implements SimulatedUserActivities {
 
   private final DefinitionRepository definitions;
   private final RunRepository runs;
+  private final TurnRepository turns;
   private final LlmClient llm;
   private final CounterAgentUser counterAgent;
   private final TurnKeeper keeper;
 
-  public SimulatedUserActivitiesImpl(DefinitionRepository definitions, RunRepository runs, LlmClient llm,
-      CounterAgentUser counterAgent, TurnKeeper keeper) {
+  public SimulatedUserActivitiesImpl(DefinitionRepository definitions, RunRepository runs, TurnRepository turns,
+      LlmClient llm, CounterAgentUser counterAgent, TurnKeeper keeper) {
     this.definitions = definitions;
     this.runs = runs;
+    this.turns = turns;
     this.llm = llm;
     this.counterAgent = counterAgent;
     this.keeper = keeper;
@@ -136,7 +139,7 @@ public class SimulatedUserActivitiesImpl implements SimulatedUserActivities {
     UUID modelId = Failures.uuid(run.modelId(), "model");
     ModelSpec model = keeper.perRun(run, "model", ModelSpec.class, () -> Failures.definition(definitions, Kind.MODEL,
         run.modelId(), ModelSpec.class, ErrorCategory.LLM_PROVIDER_ERROR));
-    List<Turn> before = runs.turnsBefore(runId, sequence);
+    List<Turn> before = turns.turnsBefore(runId, sequence);
     Said said = keeper.call(runId, sequence, Turn.USER, settings, () -> {
       LlmReply answer = llm.chat(runId, LlmRole.USER, modelId, model, UserPrompt.messages(brief, before));
       UserPrompt.Reply reply = UserPrompt.parse(answer.text());

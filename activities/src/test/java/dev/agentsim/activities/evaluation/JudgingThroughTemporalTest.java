@@ -84,9 +84,9 @@ class JudgingThroughTemporalTest {
   @BeforeAll
   static void start() {
     activities = DB.activities(Duration.ofSeconds(5));
-    RejudgeActivitiesImpl rejudge = new RejudgeActivitiesImpl(DB.runs, DB.batches,
-        new CriteriaEvaluator(DB.definitions, new LlmJudge(new LlmClient(DB.llmCalls, OUTBOUND, SECRETS, Duration.ofSeconds(5)), JSON), DB.runs),
-        new TurnKeeper(DB.runs, DB.definitions),
+    RejudgeActivitiesImpl rejudge = new RejudgeActivitiesImpl(DB.runs, DB.evaluations, DB.batches,
+        new CriteriaEvaluator(DB.definitions, new LlmJudge(new LlmClient(DB.llmCalls, OUTBOUND, SECRETS, Duration.ofSeconds(5)), JSON), DB.evaluations),
+        new TurnKeeper(DB.runs, DB.turns, DB.definitions),
         SimulatorSettings.of(Map.of("simulator.retry.max-attempts", String.valueOf(FAST_RETRY.maxAttempts()))));
     temporal = Temporal.start(DB, activities, env -> {
       Worker worker = env.newWorker(REJUDGE_QUEUE);
@@ -215,7 +215,7 @@ class JudgingThroughTemporalTest {
     assertThat(rejudged.results()).extracting(CriterionResult::type, CriterionResult::passed)
         .containsExactly(tuple("not_contains", false), tuple("text", true));
     assertThat(rejudged.sentiment()).isEqualTo("neutral");
-    assertThat(DB.runs.evaluations(rejudged.id())).extracting(Evaluation::verdict)
+    assertThat(DB.evaluations.evaluations(rejudged.id())).extracting(Evaluation::verdict)
         .containsExactly(Verdict.SUCCESS, Verdict.FAILED);
 
     Run judgedAtLast = DB.stored(judgeFailed);

@@ -394,7 +394,7 @@ class RunActivitiesTest {
     assertThat(stored.summary()).isEqualTo("Dana asked for a refund for a broken order. The agent issued it at once "
         + "and gave a reference. She left satisfied.");
     assertThat(stored.evaluation()).isEqualTo(1);
-    assertThat(DB.runs.evaluations(UUID.fromString(run.runId())))
+    assertThat(DB.evaluations.evaluations(UUID.fromString(run.runId())))
         .extracting(Evaluation::verdict, Evaluation::sentiment)
         .containsExactly(tuple(Verdict.SUCCESS, "positive"));
     List<LoggedRequest> asked = LLM.findAll(postRequestedFor(urlPathEqualTo(CHAT_PATH)));
@@ -449,7 +449,7 @@ class RunActivitiesTest {
     assertThat(activities.evaluate(ended(run, TerminationReason.USER_STOP))).isEqualTo(Verdict.SUCCESS);
     assertThat(chatRequests("impartial evaluator")).hasSize(1);
     assertThat(chatRequests("how the user experienced it")).hasSize(1);
-    assertThat(DB.runs.evaluations(UUID.fromString(run.runId()))).hasSize(1);
+    assertThat(DB.evaluations.evaluations(UUID.fromString(run.runId()))).hasSize(1);
   }
 
   @Test

@@ -150,7 +150,7 @@ class ExactlyOnceTurnsTest {
 
     ApplicationFailure first = catchThrowableOfType(ApplicationFailure.class,
         () -> agentTurn(run));
-    TurnKeeper keeper = new TurnKeeper(DB.runs, DB.definitions);
+    TurnKeeper keeper = new TurnKeeper(DB.runs, DB.turns, DB.definitions);
     UUID runId = UUID.fromString(run.runId());
     ApplicationFailure busy = catchThrowableOfType(ApplicationFailure.class,
         () -> keeper.call(runId, 1, Turn.AGENT, run.settings(), () -> {

@@ -8,8 +8,9 @@ import dev.agentsim.store.llm.LlmCallRepository;
 import dev.agentsim.store.llm.Usage;
 import dev.agentsim.store.run.Run;
 import dev.agentsim.store.run.RunRepository;
-import dev.agentsim.store.run.RunRepository.MessageTotals;
 import dev.agentsim.store.run.RunSort;
+import dev.agentsim.store.run.TurnRepository;
+import dev.agentsim.store.run.TurnRepository.MessageTotals;
 import dev.agentsim.workflows.ErrorCategory;
 import dev.agentsim.workflows.batch.BatchInput;
 import java.util.List;
@@ -30,14 +31,16 @@ public class Batches {
   private final Rejudge rejudge;
   private final BatchRepository batches;
   private final RunRepository runs;
+  private final TurnRepository turns;
   private final LlmCallRepository llmCalls;
 
   Batches(BatchScheduler scheduler, Rejudge rejudge, BatchRepository batches, RunRepository runs,
-      LlmCallRepository llmCalls) {
+      TurnRepository turns, LlmCallRepository llmCalls) {
     this.scheduler = scheduler;
     this.rejudge = rejudge;
     this.batches = batches;
     this.runs = runs;
+    this.turns = turns;
     this.llmCalls = llmCalls;
   }
 
@@ -134,7 +137,7 @@ public class Batches {
 
   /** The batch's messages and their total latency, by role. */
   public Map<String, MessageTotals> messageTotals(Batch batch) {
-    return runs.messageTotals(batch.id());
+    return turns.messageTotals(batch.id());
   }
 
   private List<RunUsage> withUsage(List<Run> page) {

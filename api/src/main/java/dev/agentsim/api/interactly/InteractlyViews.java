@@ -2,7 +2,7 @@ package dev.agentsim.api.interactly;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.agentsim.store.batch.Batch;
-import dev.agentsim.store.run.RunRepository.MessageTotals;
+import dev.agentsim.store.run.TurnRepository.MessageTotals;
 import dev.agentsim.store.run.Turn;
 import dev.agentsim.workflows.BatchStatus;
 import java.time.Instant;
