@@ -152,6 +152,8 @@ class InteractlyEndToEndTest extends EmbeddedAppTest {
   void personaAsCounterpartIsPlayedByTheModelNamedByModelId() {
     String agent = createAgent("/agent");
     String model = createModel();
+    // a second model, so that one left unnamed is ambiguous whichever tests ran before in this project
+    createModel();
     Http.Response persona = http.post("/v1/personas?projectId=" + PROJECT,
         Map.of("name", "Sam", "description", "Hungry and impatient"));
     assertThat(persona.status()).isEqualTo(201);
