@@ -94,6 +94,11 @@ class SuiteFileTest extends EmbeddedAppTest {
           runs: 3
           concurrency: 2
           thresholds: {minPassRate: 0.9, maxErrors: 0}
+          mocking:
+            toolOverrides:
+              place_order:
+                output: {order: 7, items: [margherita]}
+              check_stock: {error: out of stock, delayMs: 3000}
       """;
 
   @Autowired
@@ -280,7 +285,8 @@ class SuiteFileTest extends EmbeddedAppTest {
     assertThat(export.status()).isEqualTo(200);
     assertThat(export.contentType()).startsWith("application/yaml");
     assertThat(export.body()).startsWith("# yaml-language-server: $schema=http://localhost:" + port + "/v1/schema/suite.json\n")
-        .contains("persona: Sam", "model: fake LLM", "name: smoke", "minPassRate: 0.9")
+        .contains("persona: Sam", "model: fake LLM", "name: smoke", "minPassRate: 0.9", "toolOverrides:",
+            "error: out of stock", "delayMs: 3000")
         .doesNotContain("personaId", "modelId", "null");
     Answer reapplied = apply(project, export.body());
     assertThat(reapplied.status()).as(reapplied.body()).isEqualTo(200);
@@ -316,6 +322,16 @@ class SuiteFileTest extends EmbeddedAppTest {
         "agents[1].config.model", "NOT_FOUND");
     assertError(project, file.replace("thresholds: {minPassRate: 0.9", "thresholds: {minPassRate: 1.5"),
         "suites[0].thresholds.minPassRate", "INVALID");
+    assertError(project, file.replace("delayMs: 3000", "delayMs: 60001"),
+        "suites[0].mocking.toolOverrides.check_stock.delayMs", "INVALID");
+    assertError(project, file.replace("{error: out of stock,", "{output: 5, error: out of stock,"),
+        "suites[0].mocking.toolOverrides.check_stock", "INVALID_VALUE");
+    assertError(project, file.replace("output: {order: 7, items: [margherita]}", "delayMs: 10"),
+        "suites[0].mocking.toolOverrides.place_order", "INVALID_VALUE");
+    assertError(project, file.replace("error: out of stock", "error: ' '"),
+        "suites[0].mocking.toolOverrides.check_stock.error", "INVALID_VALUE");
+    assertError(project, file.replace("toolOverrides:", "toolOverides:"),
+        "suites[0].mocking.toolOverides", "UNKNOWN_FIELD");
     assertError(project, file + "tests: []\n", "tests", "UNKNOWN_FIELD");
     assertError(project, "agents: [name: x\n", "body", "INVALID_YAML");
 
@@ -349,7 +365,9 @@ class SuiteFileTest extends EmbeddedAppTest {
         .map(error -> error.getInstanceLocation().toString()).collect(Collectors.toSet()))
         .contains("/models/0/apiKey", "/agents/0/config/headers/Authorization");
     assertThat(suiteSchema.validate(file().replace("runs: 3", "runz: 3"), InputFormat.YAML)).isNotEmpty();
-    for (String example : List.of("demo-suite.yaml", "pizza-suite.yaml")) {
+    assertThat(suiteSchema.validate(file().replace("{error: out of stock,", "{output: 5, error: out of stock,"),
+        InputFormat.YAML)).isNotEmpty();
+    for (String example : List.of("demo-suite.yaml", "pizza-suite.yaml", "openai-chat-suite.yaml")) {
       assertThat(suiteSchema.validate(readExample(example), InputFormat.YAML)).as(example).isEmpty();
     }
   }
