@@ -81,7 +81,8 @@ class OpenAiChatExampleTest extends EmbeddedAppTest {
     assertThat(turns).filteredOn(turn -> "tool".equals(turn.get("role"))).extracting(turn -> turn.get("data"))
         .containsExactly(
             Map.of("id", "call_lookup", "name", "lookup_order", "arguments", Map.of("order_id", "A1234"),
-                "result", Map.of("order_id", "A1234", "status", "processing", "items", List.of("Trail runner 2, size 42"),
+                "result", Map.of("order_id", "A1234", "status", "processing", "items",
+                    List.of(Map.of("name", "Trail runner 2", "size", 42, "quantity", 1)),
                     "estimatedDelivery", "2025-06-14")),
             Map.of("id", "call_cancel", "name", "cancel_order",
                 "arguments", Map.of("order_id", "A1234", "reason", "wrong size"),

@@ -32,7 +32,7 @@ record SuiteFile(Path path, JsonNode document) {
   /**
    * Reads a file and resolves the references in its string values. {@code ${VAR:-default}} takes
    * the default when the variable is unset or empty, as a shell does, so a file can name a public
-   * endpoint that a test or a proxy overrides. A reference without a default to a variable that is
+   * endpoint that the environment may replace. A reference without a default to a variable that is
    * not set stays as it is, for the server to keep the value it has stored for that secret. Values
    * are replaced in the parsed document, not in the text, so no value can break the YAML.
    */
