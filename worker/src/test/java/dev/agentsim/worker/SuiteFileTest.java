@@ -28,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.core.type.TypeReference;
@@ -367,14 +368,26 @@ class SuiteFileTest extends EmbeddedAppTest {
     assertThat(suiteSchema.validate(file().replace("runs: 3", "runz: 3"), InputFormat.YAML)).isNotEmpty();
     assertThat(suiteSchema.validate(file().replace("{error: out of stock,", "{output: 5, error: out of stock,"),
         InputFormat.YAML)).isNotEmpty();
-    for (String example : List.of("demo-suite.yaml", "pizza-suite.yaml", "openai-chat-suite.yaml")) {
-      assertThat(suiteSchema.validate(readExample(example), InputFormat.YAML)).as(example).isEmpty();
+    List<Path> examples = examples();
+    assertThat(examples).extracting(example -> example.getFileName().toString())
+        .contains("demo-suite.yaml", "pizza-suite.yaml", "openai-chat-suite.yaml");
+    for (Path example : examples) {
+      assertThat(suiteSchema.validate(read(example), InputFormat.YAML)).as(example.toString()).isEmpty();
     }
   }
 
-  private static String readExample(String name) {
+  /** The suite files of {@code examples/}: every YAML file there but the CI workflow's {@code .yml}. */
+  private static List<Path> examples() {
+    try (Stream<Path> files = Files.list(Path.of("../examples"))) {
+      return files.filter(file -> file.getFileName().toString().endsWith(".yaml")).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String read(Path file) {
     try {
-      return Files.readString(Path.of("../examples", name));
+      return Files.readString(file);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
