@@ -28,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.core.type.TypeReference;
@@ -94,6 +95,11 @@ class SuiteFileTest extends EmbeddedAppTest {
           runs: 3
           concurrency: 2
           thresholds: {minPassRate: 0.9, maxErrors: 0}
+          mocking:
+            toolOverrides:
+              place_order:
+                output: {order: 7, items: [margherita]}
+              check_stock: {error: out of stock, delayMs: 3000}
       """;
 
   @Autowired
@@ -280,7 +286,8 @@ class SuiteFileTest extends EmbeddedAppTest {
     assertThat(export.status()).isEqualTo(200);
     assertThat(export.contentType()).startsWith("application/yaml");
     assertThat(export.body()).startsWith("# yaml-language-server: $schema=http://localhost:" + port + "/v1/schema/suite.json\n")
-        .contains("persona: Sam", "model: fake LLM", "name: smoke", "minPassRate: 0.9")
+        .contains("persona: Sam", "model: fake LLM", "name: smoke", "minPassRate: 0.9", "toolOverrides:",
+            "error: out of stock", "delayMs: 3000")
         .doesNotContain("personaId", "modelId", "null");
     Answer reapplied = apply(project, export.body());
     assertThat(reapplied.status()).as(reapplied.body()).isEqualTo(200);
@@ -316,6 +323,16 @@ class SuiteFileTest extends EmbeddedAppTest {
         "agents[1].config.model", "NOT_FOUND");
     assertError(project, file.replace("thresholds: {minPassRate: 0.9", "thresholds: {minPassRate: 1.5"),
         "suites[0].thresholds.minPassRate", "INVALID");
+    assertError(project, file.replace("delayMs: 3000", "delayMs: 60001"),
+        "suites[0].mocking.toolOverrides.check_stock.delayMs", "INVALID");
+    assertError(project, file.replace("{error: out of stock,", "{output: 5, error: out of stock,"),
+        "suites[0].mocking.toolOverrides.check_stock", "INVALID_VALUE");
+    assertError(project, file.replace("output: {order: 7, items: [margherita]}", "delayMs: 10"),
+        "suites[0].mocking.toolOverrides.place_order", "INVALID_VALUE");
+    assertError(project, file.replace("error: out of stock", "error: ' '"),
+        "suites[0].mocking.toolOverrides.check_stock.error", "INVALID_VALUE");
+    assertError(project, file.replace("toolOverrides:", "toolOverides:"),
+        "suites[0].mocking.toolOverides", "UNKNOWN_FIELD");
     assertError(project, file + "tests: []\n", "tests", "UNKNOWN_FIELD");
     assertError(project, "agents: [name: x\n", "body", "INVALID_YAML");
 
@@ -349,14 +366,28 @@ class SuiteFileTest extends EmbeddedAppTest {
         .map(error -> error.getInstanceLocation().toString()).collect(Collectors.toSet()))
         .contains("/models/0/apiKey", "/agents/0/config/headers/Authorization");
     assertThat(suiteSchema.validate(file().replace("runs: 3", "runz: 3"), InputFormat.YAML)).isNotEmpty();
-    for (String example : List.of("demo-suite.yaml", "pizza-suite.yaml")) {
-      assertThat(suiteSchema.validate(readExample(example), InputFormat.YAML)).as(example).isEmpty();
+    assertThat(suiteSchema.validate(file().replace("{error: out of stock,", "{output: 5, error: out of stock,"),
+        InputFormat.YAML)).isNotEmpty();
+    List<Path> examples = examples();
+    assertThat(examples).extracting(example -> example.getFileName().toString())
+        .contains("demo-suite.yaml", "pizza-suite.yaml", "openai-chat-suite.yaml");
+    for (Path example : examples) {
+      assertThat(suiteSchema.validate(read(example), InputFormat.YAML)).as(example.toString()).isEmpty();
     }
   }
 
-  private static String readExample(String name) {
+  /** The suite files of {@code examples/}: every YAML file there but the CI workflow's {@code .yml}. */
+  private static List<Path> examples() {
+    try (Stream<Path> files = Files.list(Path.of("../examples"))) {
+      return files.filter(file -> file.getFileName().toString().endsWith(".yaml")).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String read(Path file) {
     try {
-      return Files.readString(Path.of("../examples", name));
+      return Files.readString(file);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

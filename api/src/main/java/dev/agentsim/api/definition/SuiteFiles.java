@@ -333,6 +333,10 @@ public class SuiteFiles {
       for (int i = 0; i < spec.scenarios().size(); i++) {
         id(path + ".scenarios[" + i + "]", Kind.SCENARIO, spec.scenarios().get(i), ScenarioSpec.class);
       }
+      if (spec.mocking() != null && spec.mocking().toolOverrides() != null) {
+        spec.mocking().toolOverrides()
+            .forEach((tool, override) -> checkOverride(path + ".mocking.toolOverrides." + tool, override));
+      }
       write(Kind.SUITE, spec, existing(path, Kind.SUITE, spec.name(), SuiteSpec.class), UnaryOperator.identity());
     }
 
@@ -421,6 +425,19 @@ public class SuiteFiles {
       Integer revision = kind == Kind.AGENT
           ? repository.latestAgentRevision(id).map(r -> r.number()).orElse(null) : null;
       return new Applied(noun(kind), name, id, revision);
+    }
+  }
+
+  /** What the native batch API checks of a batch's own mocking, which the suite's is sent as. */
+  private static void checkOverride(String field, SuiteSpec.ToolOverride override) {
+    if (override == null) {
+      throw new FieldError(field, "INVALID_TYPE", field + " must be a mapping with output or error");
+    }
+    if ((override.output() == null) == (override.error() == null)) {
+      throw new FieldError(field, "INVALID_VALUE", field + " must have exactly one of output and error");
+    }
+    if (override.error() != null && override.error().isBlank()) {
+      throw new FieldError(field + ".error", "INVALID_VALUE", field + ".error must not be blank");
     }
   }
 

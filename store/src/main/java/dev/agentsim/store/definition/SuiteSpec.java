@@ -1,5 +1,6 @@
 package dev.agentsim.store.definition;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -8,6 +9,8 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Which scenarios run against which agent, how often, and what result passes: the unit a test
@@ -16,6 +19,7 @@ import java.util.List;
  * @param model the simulated user's and the judge's model; none for scripted scenarios without judged criteria
  * @param runs runs of each scenario
  * @param concurrency runs of one batch in flight at once
+ * @param mocking canned tool results for every batch of the suite, as a batch's own {@code mocking}; null for none
  */
 public record SuiteSpec(
     @NotBlank String name,
@@ -24,7 +28,11 @@ public record SuiteSpec(
     @NotEmpty List<@NotBlank String> scenarios,
     @Min(1) @Max(10_000) Integer runs,
     @Min(1) @Max(500) Integer concurrency,
-    @Valid Thresholds thresholds) implements Named {
+    @Valid Thresholds thresholds,
+    @Valid Mocking mocking) implements Named {
+
+  /** The longest a mocked tool may take to answer, as for a batch's own mocking. */
+  public static final int MAX_DELAY_MS = 60_000;
 
   /**
    * What the suite's runs must reach for it to pass.
@@ -35,4 +43,20 @@ public record SuiteSpec(
   public record Thresholds(
       @DecimalMin("0.0") @DecimalMax("1.0") Double minPassRate,
       @Min(0) Integer maxErrors) {}
+
+  /**
+   * What the agent's tools answer in the suite's runs.
+   *
+   * @param enabled the agent is told to use mocks; true when absent
+   * @param toolOverrides by tool name
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Mocking(Boolean enabled, Map<String, @Valid ToolOverride> toolOverrides) {}
+
+  /**
+   * What one mocked tool answers: exactly one of {@code output} (any JSON, null included) and
+   * {@code error}, after {@code delayMs}.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record ToolOverride(JsonNode output, String error, @Min(0) @Max(MAX_DELAY_MS) Integer delayMs) {}
 }

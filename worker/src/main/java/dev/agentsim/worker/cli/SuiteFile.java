@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
@@ -23,15 +24,17 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  */
 record SuiteFile(Path path, JsonNode document) {
 
-  private static final Pattern REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+  private static final Pattern REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
   private static final YAMLMapper YAML = YAMLMapper.builder()
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .build();
 
   /**
-   * Reads a file and resolves the references in its string values; a reference to a variable that
-   * is not set stays as it is, for the server to keep the value it has stored for that secret.
-   * Values are replaced in the parsed document, not in the text, so no value can break the YAML.
+   * Reads a file and resolves the references in its string values. {@code ${VAR:-default}} takes
+   * the default when the variable is unset or empty, as a shell does, so a file can name a public
+   * endpoint that the environment may replace. A reference without a default to a variable that is
+   * not set stays as it is, for the server to keep the value it has stored for that secret. Values
+   * are replaced in the parsed document, not in the text, so no value can break the YAML.
    */
   static SuiteFile read(Path path, Map<String, String> environment) {
     JsonNode document;
@@ -57,6 +60,14 @@ record SuiteFile(Path path, JsonNode document) {
     return suites;
   }
 
+  private static String value(MatchResult reference, Map<String, String> environment) {
+    String value = environment.get(reference.group(1));
+    if (reference.group(2) == null) {
+      return value == null ? reference.group() : value;
+    }
+    return value == null || value.isEmpty() ? reference.group(2) : value;
+  }
+
   private static JsonNode resolve(JsonNode node, Map<String, String> environment) {
     if (node instanceof ObjectNode object) {
       for (String name : List.copyOf(object.propertyNames())) {
@@ -68,8 +79,7 @@ record SuiteFile(Path path, JsonNode document) {
       }
     } else if (node.isString()) {
       Matcher reference = REFERENCE.matcher(node.asString());
-      return StringNode.valueOf(reference.replaceAll(match -> Matcher.quoteReplacement(
-          environment.getOrDefault(match.group(1), match.group()))));
+      return StringNode.valueOf(reference.replaceAll(match -> Matcher.quoteReplacement(value(match, environment))));
     }
     return node;
   }

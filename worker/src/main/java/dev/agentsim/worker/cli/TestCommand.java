@@ -173,6 +173,9 @@ final class TestCommand implements Callable<Integer> {
       if (spec.concurrency() != null) {
         body.put("concurrency", spec.concurrency());
       }
+      if (spec.mocking() != null) {
+        body.set("mocking", Server.JSON.valueToTree(spec.mocking()));
+      }
       body.putObject("labels").put("suite", spec.name());
       try {
         batches.add(new Batch(scenario, client.createBatch(body)));
