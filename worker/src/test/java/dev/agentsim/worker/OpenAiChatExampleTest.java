@@ -94,6 +94,19 @@ class OpenAiChatExampleTest extends EmbeddedAppTest {
         .anySatisfy(reason -> assertThat((String) reason).startsWith("Tool cancel_order with arguments {order_id=A1234} "
             + "was called 1 time"));
 
+    // and the command line shows a run's tool calls as name(arguments) → result
+    ByteArrayOutputStream shown = new ByteArrayOutputStream();
+    assertThat(Cli.execute(Map.of(), false, new PrintStream(shown, true, StandardCharsets.UTF_8), System.err,
+        "runs", "show", (String) cancelRun.get("id"), "--server", "http://localhost:" + port, "--project", project))
+        .isZero();
+    // (the stored JSON keeps its keys in an order of its own)
+    assertThat(shown.toString(StandardCharsets.UTF_8))
+        .containsPattern("\\ntool call: lookup_order\\(\\{\"order_id\":\"A1234\"}\\) → \\{.*\"estimatedDelivery\":\"2025-06-14\".*}\\n")
+        .containsPattern("\\ntool call: cancel_order\\(\\{.*\"reason\":\"wrong size\".*}\\) → \\{.*\"cancelled\":true.*}\\n")
+        .containsPattern("\\n  passed tool_called name=cancel_order, .*: Tool cancel_order with arguments \\{order_id=A1234} "
+            + "was called 1 time")
+        .contains("verdict: SUCCESS");
+
     Map<String, Object> statusRun = oneRun(project, batches.get("Where is my order"));
     assertThat((List<Map<String, Object>>) statusRun.get("turns")).extracting(turn -> turn.get("text"))
         .contains(STATUS).noneMatch(text -> String.valueOf(text).startsWith("cancel_order"));

@@ -64,7 +64,7 @@ class ProgressTest {
   }
 
   private static TestCommand.Suite suite(String name, TestCommand.Batch batch) {
-    return new TestCommand.Suite(new SuiteSpec(name, "bot", null, List.of("Order"), 10, 2, null), List.of(batch));
+    return new TestCommand.Suite(new SuiteSpec(name, "bot", null, List.of("Order"), 10, 2, null, null), List.of(batch));
   }
 
   private static TestCommand.Batch batch(String status, int passed, int failed) {
