@@ -1,6 +1,7 @@
 package dev.agentsim.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,6 +40,24 @@ class LauncherIT {
 
     assertThat(unreachable.exitCode()).as(unreachable.output()).isEqualTo(2);
     assertThat(unreachable.output()).contains("cannot reach the server at http://127.0.0.1:1");
+  }
+
+  /**
+   * Under a real pseudo-terminal (util-linux {@code script}) the command line knows it is on a
+   * terminal, which is what makes {@code test} draw progress bars: its help comes in colour there,
+   * and plain through a pipe.
+   */
+  @Test
+  void onAPseudoTerminalTheCommandLineKnowsItIsOnATerminal() throws Exception {
+    Path script = Path.of("/usr/bin/script");
+    assumeTrue(Files.isExecutable(script), "util-linux script is not installed");
+
+    Run onTerminal = run(script, "-qec", LAUNCHER + " test --help", "/dev/null");
+    Run piped = run(LAUNCHER, "test", "--help");
+
+    assertThat(onTerminal.exitCode()).as(onTerminal.output()).isZero();
+    assertThat(onTerminal.output()).contains("--markdown").contains("\u001B[");
+    assertThat(piped.output()).contains("--markdown").doesNotContain("\u001B[");
   }
 
   record Run(int exitCode, String output) {}
