@@ -6,7 +6,8 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
  * The one executable: the API, a Temporal worker, or both ({@code simulator.roles}); or, given a
- * command such as {@code test} first, the {@code agentsim} command line, which starts no Spring.
+ * command such as {@code test} first, the {@code agentsim} command line, which starts the
+ * application in-process only when no {@code --server} is given.
  */
 @SpringBootApplication(scanBasePackages = "dev.agentsim")
 public class AgentSimApplication {
