@@ -24,13 +24,13 @@ final class LocalStack implements AutoCloseable {
     application.setBannerMode(Banner.Mode.OFF);
     application.setLogStartupInfo(false);
     try {
-      // As arguments, these win over the environment and any application.yml: the command's
-      // output stays readable, and a server on port 8080 or a fixed database port is no obstacle.
+      // As arguments, these win over the environment and any application.yml: a fresh database,
+      // a server on port 8080 is no obstacle, and the command's output stays readable.
       return new LocalStack(application.run(
           "--server.port=0",
           "--server.address=127.0.0.1",
           "--simulator.roles=api,worker",
-          "--simulator.embedded-postgres.port=0",
+          "--simulator.embedded-postgres.data-directory=",
           "--logging.level.root=warn",
           "--logging.threshold.console=error"));
     } catch (RuntimeException e) {
