@@ -25,25 +25,19 @@ final class LocalStack implements AutoCloseable {
     application.setLogStartupInfo(false);
     try {
       // As arguments, these win over the environment and any application.yml: a fresh database,
-      // a server on port 8080 is no obstacle, and the command's output stays readable.
+      // and a server on port 8080 is no obstacle.
       return new LocalStack(application.run(
           "--server.port=0",
           "--server.address=127.0.0.1",
           "--simulator.roles=api,worker",
-          "--simulator.embedded-postgres.data-directory=",
-          "--logging.level.root=warn",
-          "--logging.threshold.console=error"));
+          "--simulator.embedded-postgres.data-directory="));
     } catch (RuntimeException e) {
       throw new Failure("the embedded server did not start: " + e.getMessage(), e);
     }
   }
 
   String url() {
-    return "http://127.0.0.1:" + port();
-  }
-
-  int port() {
-    return ((WebServerApplicationContext) context).getWebServer().getPort();
+    return "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort();
   }
 
   /** Stops the server, the workers and the embedded PostgreSQL, whose files go with it. */
