@@ -20,7 +20,8 @@ RUN groupadd --system --gid 10001 agentsim \
  && mkdir -p /app/data \
  && chown agentsim:agentsim /app/data
 WORKDIR /app
-COPY --from=build /src/worker/target/agentsim.jar /src/worker/target/agentsim /app/
+COPY --from=build /src/worker/target/agentsim.jar /app/agentsim.jar
+COPY --from=build /src/worker/target/agentsim /app/agentsim
 # the launcher on PATH for shells in the container (docker exec ... agentsim batches list ...);
 # docker run agentsim test ... reaches the command line through the entrypoint as well
 ENV PATH="/app:${PATH}"

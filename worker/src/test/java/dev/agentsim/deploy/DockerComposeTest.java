@@ -346,6 +346,10 @@ class DockerComposeTest {
         .as("runtime copies the jar the worker module builds")
         .anySatisfy(
             l -> assertThat(l).startsWith("COPY --from=" + stage + " ").contains("worker/target/" + jar, "/app/agentsim.jar"));
+    assertThat(lines)
+        .as("the launcher beside it, on the PATH")
+        .contains("COPY --from=" + stage + " /src/worker/target/agentsim /app/agentsim")
+        .anyMatch(l -> l.startsWith("ENV PATH=") && l.contains("/app:"));
     assertThat(lines).contains("ENTRYPOINT [\"java\",\"-jar\",\"/app/agentsim.jar\"]");
     assertThat(lines).anyMatch(l -> l.startsWith("EXPOSE ") && l.contains("8080"));
     List<String> users = lines.stream().filter(l -> l.startsWith("USER ")).toList();
