@@ -62,6 +62,9 @@ public class FakeActivities implements RunActivities, AgentActivities, Simulated
 
   public record Finished(String batchId, BatchStatus status, StopReason stopReason) {}
 
+  /** What a batch recorded of its live control. */
+  public record Controlled(String batchId, int runs, int concurrency, boolean paused) {}
+
   /** A party that says one message and carries on. */
   public static TurnResult speak(TurnRequest request) {
     return new TurnResult(request.sequence() + 1, false);
@@ -121,6 +124,7 @@ public class FakeActivities implements RunActivities, AgentActivities, Simulated
   private final Queue<Conclusion> recordedStopped = new ConcurrentLinkedQueue<>();
   private final Queue<String> batchesStarted = new ConcurrentLinkedQueue<>();
   private final Queue<Finished> batchesFinished = new ConcurrentLinkedQueue<>();
+  private final Queue<Controlled> batchesControlled = new ConcurrentLinkedQueue<>();
   private final Queue<RunOutcome> reported = new ConcurrentLinkedQueue<>();
   private final Queue<RunOutcome> settled = new ConcurrentLinkedQueue<>();
   private volatile int reportFailures;
@@ -271,6 +275,10 @@ public class FakeActivities implements RunActivities, AgentActivities, Simulated
     return List.copyOf(batchesFinished);
   }
 
+  public List<Controlled> batchesControlled() {
+    return List.copyOf(batchesControlled);
+  }
+
   /** Outcomes whose signal reached the batch. */
   public List<RunOutcome> reported() {
     return List.copyOf(reported);
@@ -384,6 +392,11 @@ public class FakeActivities implements RunActivities, AgentActivities, Simulated
   @Override
   public void batchStarted(String batchId) {
     batchesStarted.add(batchId);
+  }
+
+  @Override
+  public void batchControlled(String batchId, int runs, int concurrency, boolean paused) {
+    batchesControlled.add(new Controlled(batchId, runs, concurrency, paused));
   }
 
   @Override

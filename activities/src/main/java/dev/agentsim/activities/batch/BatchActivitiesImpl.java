@@ -43,6 +43,11 @@ public class BatchActivitiesImpl implements BatchActivities {
   }
 
   @Override
+  public void batchControlled(String batchId, int runs, int concurrency, boolean paused) {
+    batches.recordControl(Failures.uuid(batchId, "batch"), runs, concurrency, paused);
+  }
+
+  @Override
   public void batchFinished(String batchId, BatchStatus status, StopReason stopReason) {
     batches.finish(Failures.uuid(batchId, "batch"), status, stopReason);
   }

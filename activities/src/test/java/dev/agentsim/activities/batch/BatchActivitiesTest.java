@@ -83,6 +83,23 @@ class BatchActivitiesTest {
   }
 
   @Test
+  void recordsTheLiveControlInTheBatchAndTheInputKeptForARestart() {
+    UUID batchId = newBatch(3);
+    BatchInput input = new BatchInput(batchId.toString(), PROJECT, scenarioId.toString(), agentId.toString(),
+        modelId.toString(), 3, 2, false, 0, settings(false, 5, FAST_RETRY), 0, null);
+    DB.batches.recordWorkflowInput(batchId, input);
+
+    activities.batchControlled(batchId.toString(), 7, 4, true);
+
+    Batch stored = DB.batches.find(PROJECT, batchId).orElseThrow();
+    assertThat(stored.runs()).isEqualTo(7);
+    assertThat(stored.paused()).isTrue();
+    BatchInput kept = DB.batches.unfinished().stream().filter(batch -> batch.id().equals(batchId)).findFirst()
+        .orElseThrow().workflowInput();
+    assertThat(kept).isEqualTo(input.withControl(7, 4, true));
+  }
+
+  @Test
   void recordsStartAndFinish() {
     UUID batchId = newBatch(1);
 
@@ -200,6 +217,30 @@ class BatchActivitiesTest {
 
     @Override
     public void validateStopBatch(String reason) {}
+
+    @Override
+    public void raiseRuns(int runs) {}
+
+    @Override
+    public void validateRaiseRuns(int runs) {}
+
+    @Override
+    public void changeConcurrency(int concurrency) {}
+
+    @Override
+    public void validateChangeConcurrency(int concurrency) {}
+
+    @Override
+    public void pauseRuns() {}
+
+    @Override
+    public void validatePauseRuns() {}
+
+    @Override
+    public void resumeRuns() {}
+
+    @Override
+    public void validateResumeRuns() {}
 
     @Override
     public void runFinished(RunOutcome outcome) {

@@ -66,6 +66,7 @@ public class BatchController {
    *
    * @param endPointType how it was scheduled: {@code native}, {@code api} (Cognigy), {@code feather},
    *     {@code interactly}
+   * @param paused no new run starts until the batch is resumed
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record BatchResponse(
@@ -90,6 +91,7 @@ public class BatchController {
       boolean rejudging,
       String endPointType,
       Map<String, String> labels,
+      boolean paused,
       String createdAt,
       String startedAt,
       String completedAt) {}
@@ -239,7 +241,7 @@ public class BatchController {
         batch.name(), batch.status().wire(), batch.stopReason() == null ? null : batch.stopReason().name(),
         batch.stopDetail(), batch.runs(), tally.succeeded(), tally.failed(), tally.errored(), tally.stopped(),
         tally.running(), errors, UsageView.of(totals.usage()), batch.evaluation(), batch.rejudging(),
-        batch.endPointType(), batch.labels(), text(batch.createdAt()), text(batch.startedAt()),
+        batch.endPointType(), batch.labels(), batch.paused(), text(batch.createdAt()), text(batch.startedAt()),
         text(batch.completedAt()));
   }
 

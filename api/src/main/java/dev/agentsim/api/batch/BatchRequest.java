@@ -1,6 +1,7 @@
 package dev.agentsim.api.batch;
 
 import dev.agentsim.api.error.FieldError;
+import dev.agentsim.workflows.batch.Precision;
 import dev.agentsim.workflows.run.RunSettings.Mocking;
 import dev.agentsim.workflows.run.RunSettings.Session;
 import dev.agentsim.workflows.run.RunSettings.ToolOverride;
@@ -19,6 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
  * @param runs how many runs, 1 by default
  * @param timeoutSeconds limit of the whole batch; none by default
  * @param labels free key/values to find the batch by, e.g. {@code {"commit": "3f2a9c1", "branch": "main"}}
+ * @param until adaptive sampling instead of a fixed count of runs
  */
 public record BatchRequest(
     UUID scenarioId,
@@ -34,11 +36,24 @@ public record BatchRequest(
     Integer maxEvents,
     Map<String, String> dynamicVariables,
     MockingRequest mocking,
-    Map<String, String> labels) {
+    Map<String, String> labels,
+    UntilRequest until) {
 
   static final int MAX_TIMEOUT_SECONDS = 7 * 24 * 3600;
   static final int MAX_DELAY_MS = 60_000;
   static final int MAX_LABELS = 50;
+
+  /**
+   * Runs until the pass rate's 95% Wilson interval, over the judged runs (SUCCESS and FAILED), is
+   * at most {@code halfWidth} either side, once {@code minRuns} runs are judged; or until
+   * {@code maxRuns} runs have started.
+   *
+   * @param halfWidth in (0, 0.5]; required
+   * @param minRuns judged runs before the interval is looked at; 1 by default
+   * @param maxRuns the most runs to start, up to {@value StartBatch#MAX_RUNS}; the batch's
+   *     {@code runs} when left out, and one of the two is required
+   */
+  public record UntilRequest(Double halfWidth, Integer minRuns, Integer maxRuns) {}
 
   /** @param enabled the agent is told to use mocks; true by default */
   public record MockingRequest(Boolean enabled, Map<String, ToolOverrideRequest> toolOverrides) {}
@@ -66,6 +81,11 @@ public record BatchRequest(
       throw new FieldError("name", "INVALID_VALUE", "name must not be blank");
     }
     int runCount = range("runs", runs, 1, StartBatch.MAX_RUNS, 1);
+    Precision precision = null;
+    if (until != null) {
+      precision = checkedUntil();
+      runCount = until.maxRuns() == null ? runs : until.maxRuns();
+    }
     int parallel = range("concurrency", concurrency, 1, StartBatch.MAX_CONCURRENCY,
         StartBatch.DEFAULT_CONCURRENCY);
     int timeout = range("timeoutSeconds", timeoutSeconds, 1, MAX_TIMEOUT_SECONDS, 0);
@@ -80,7 +100,31 @@ public record BatchRequest(
     return new StartBatch(projectId, scenarioId, agentId, modelId, name == null ? defaultName : name, runCount,
         parallel, Boolean.TRUE.equals(stopOnFailure), timeout, events, "native", new Session(null, null, null, Map.of()),
         runConfig, "api", values("dynamicVariables", dynamicVariables), checkedMocking(json), counterAgentId, agentRevisionId,
-        checkedLabels);
+        checkedLabels, precision);
+  }
+
+  /** The precision asked for; {@code runs}, if given, must agree with {@code until.maxRuns}. */
+  private Precision checkedUntil() {
+    if (until.halfWidth() == null) {
+      throw new FieldError("until.halfWidth", "REQUIRED", "until.halfWidth is required");
+    }
+    if (!(until.halfWidth() > 0 && until.halfWidth() <= 0.5)) {
+      throw new FieldError("until.halfWidth", "OUT_OF_RANGE",
+          "until.halfWidth must be greater than 0 and at most 0.5");
+    }
+    int minRuns = range("until.minRuns", until.minRuns(), 1, StartBatch.MAX_RUNS, 1);
+    if (until.maxRuns() == null && runs == null) {
+      throw new FieldError("until.maxRuns", "REQUIRED", "until.maxRuns is required unless runs is given");
+    }
+    if (until.maxRuns() != null) {
+      range("until.maxRuns", until.maxRuns(), minRuns, StartBatch.MAX_RUNS, 0);
+      if (runs != null && !runs.equals(until.maxRuns())) {
+        throw new FieldError("runs", "INVALID_VALUE", "runs must be left out or equal until.maxRuns");
+      }
+    } else if (runs < minRuns) {
+      throw new FieldError("runs", "OUT_OF_RANGE", "runs must be at least until.minRuns");
+    }
+    return new Precision(until.halfWidth(), minRuns);
   }
 
   private Map<String, String> checkedLabels() {

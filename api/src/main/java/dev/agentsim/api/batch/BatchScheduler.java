@@ -112,7 +112,8 @@ public class BatchScheduler {
         request.counterAgentId() == null && spec.scripted());
     BatchInput input = new BatchInput(batchId.toString(), request.projectId(), request.scenarioId().toString(),
         request.agentId().toString(), request.modelId() == null ? null : request.modelId().toString(), request.runs(), request.concurrency(),
-        request.stopOnFailure(), request.timeoutSeconds(), settings, Math.max(1, stallCheck.toSeconds()), null);
+        request.stopOnFailure(), request.timeoutSeconds(), settings, Math.max(1, stallCheck.toSeconds()),
+        request.until(), false, null);
     batches.recordWorkflowInput(batchId, input);
     WorkflowOptions options = options(input)
         .setStaticSummary(String.format("%s: %d runs of \"%s\" against \"%s\"",
@@ -122,9 +123,12 @@ public class BatchScheduler {
             **Scenario** %s (%s), persona %s  
             **Agent** %s (%s)  
             **Model** %s  
-            **Runs** %d, %d at a time, stop on failure: %s, timeout: %s""",
+            **Runs** %d%s, %d at a time, stop on failure: %s, timeout: %s""",
             request.projectId(), spec.name(), request.scenarioId(), persona,
-            agent.spec().name(), request.agentId(), request.modelId(), request.runs(), request.concurrency(),
+            agent.spec().name(), request.agentId(), request.modelId(), request.runs(),
+            request.until() == null ? "" : String.format(" at most, until the pass rate is within ±%s (after %d judged)",
+                request.until().halfWidth(), request.until().minRuns()),
+            request.concurrency(),
             request.stopOnFailure(), request.timeoutSeconds() > 0 ? request.timeoutSeconds() + " s" : "none"))
         .build();
     try {

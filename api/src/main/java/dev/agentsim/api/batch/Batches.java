@@ -1,6 +1,7 @@
 package dev.agentsim.api.batch;
 
 import dev.agentsim.api.error.Conflict;
+import dev.agentsim.api.error.FieldError;
 import dev.agentsim.api.error.NotFound;
 import dev.agentsim.store.batch.Batch;
 import dev.agentsim.store.batch.BatchRepository;
@@ -28,15 +29,17 @@ import org.springframework.stereotype.Service;
 public class Batches {
 
   private final BatchScheduler scheduler;
+  private final BatchControl control;
   private final Rejudge rejudge;
   private final BatchRepository batches;
   private final RunRepository runs;
   private final TurnRepository turns;
   private final LlmCallRepository llmCalls;
 
-  Batches(BatchScheduler scheduler, Rejudge rejudge, BatchRepository batches, RunRepository runs,
-      TurnRepository turns, LlmCallRepository llmCalls) {
+  Batches(BatchScheduler scheduler, BatchControl control, Rejudge rejudge, BatchRepository batches,
+      RunRepository runs, TurnRepository turns, LlmCallRepository llmCalls) {
     this.scheduler = scheduler;
+    this.control = control;
     this.rejudge = rejudge;
     this.batches = batches;
     this.runs = runs;
@@ -91,6 +94,45 @@ public class Batches {
    */
   public void stop(Batch batch, String reason) {
     scheduler.stop(batch, reason);
+  }
+
+  /**
+   * Sets how many runs a running batch starts in all (with adaptive sampling, the most it may
+   * start), down to those started already.
+   *
+   * @return the batch as changed
+   * @throws FieldError naming {@code runs} when fewer than the runs started already
+   * @throws Conflict when the batch has finished, is stopping or has reached its precision
+   */
+  public Batch raiseRuns(Batch batch, int runs) {
+    return control.raiseRuns(batch, runs);
+  }
+
+  /**
+   * Sets how many of a running batch's runs may be in flight at once; runs in flight finish.
+   *
+   * @throws Conflict as {@link #raiseRuns}
+   */
+  public Batch changeConcurrency(Batch batch, int concurrency) {
+    return control.changeConcurrency(batch, concurrency);
+  }
+
+  /**
+   * No new run of the batch starts until it is resumed; runs in flight finish.
+   *
+   * @throws Conflict as {@link #raiseRuns}
+   */
+  public Batch pauseRuns(Batch batch) {
+    return control.pauseRuns(batch);
+  }
+
+  /**
+   * Starts a paused batch's runs again.
+   *
+   * @throws Conflict as {@link #raiseRuns}
+   */
+  public Batch resumeRuns(Batch batch) {
+    return control.resumeRuns(batch);
   }
 
   /**

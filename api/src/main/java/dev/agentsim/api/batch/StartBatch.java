@@ -1,5 +1,6 @@
 package dev.agentsim.api.batch;
 
+import dev.agentsim.workflows.batch.Precision;
 import dev.agentsim.workflows.run.RunSettings.Mocking;
 import dev.agentsim.workflows.run.RunSettings.Session;
 import java.util.Map;
@@ -18,6 +19,8 @@ import java.util.UUID;
  * @param counterAgentId an agent that plays the simulated user; null for the scenario's own
  * @param agentRevisionId the agent revision to test; null for the latest
  * @param labels free key/values to find the batch by, e.g. a git commit; empty for none
+ * @param until adaptive sampling: no more runs start once the pass rate is this precise, {@code runs}
+ *     being the most that may start; null for a batch of {@code runs} runs
  */
 public record StartBatch(
     String projectId,
@@ -38,7 +41,8 @@ public record StartBatch(
     Mocking mocking,
     UUID counterAgentId,
     UUID agentRevisionId,
-    Map<String, String> labels) {
+    Map<String, String> labels,
+    Precision until) {
 
   public static final int DEFAULT_CONCURRENCY = 10;
   public static final int MAX_CONCURRENCY = 500;
@@ -53,4 +57,14 @@ public record StartBatch(
    * than outgrowing Temporal's history limits.
    */
   public static final int MAX_EVENTS = 10_000;
+
+  /** A batch of {@code runs} runs. */
+  public StartBatch(String projectId, UUID scenarioId, UUID agentId, UUID modelId, String name, int runs,
+      int concurrency, boolean stopOnFailure, long timeoutSeconds, Integer maxEvents, String endPointType,
+      Session session, Map<String, Object> runConfig, String createdBy, Map<String, String> dynamicVariables,
+      Mocking mocking, UUID counterAgentId, UUID agentRevisionId, Map<String, String> labels) {
+    this(projectId, scenarioId, agentId, modelId, name, runs, concurrency, stopOnFailure, timeoutSeconds, maxEvents,
+        endPointType, session, runConfig, createdBy, dynamicVariables, mocking, counterAgentId, agentRevisionId,
+        labels, null);
+  }
 }

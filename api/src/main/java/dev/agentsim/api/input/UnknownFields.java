@@ -1,5 +1,7 @@
 package dev.agentsim.api.input;
 
+import dev.agentsim.api.batch.BatchControlController.ConcurrencyRequest;
+import dev.agentsim.api.batch.BatchControlController.RunsRequest;
 import dev.agentsim.api.batch.BatchRequest;
 import dev.agentsim.store.definition.Named;
 import java.util.List;
@@ -29,7 +31,8 @@ class UnknownFields implements WebMvcConfigurer {
   public void configureMessageConverters(HttpMessageConverters.ServerBuilder builder) {
     builder.configureMessageConverters(converter -> {
       if (converter instanceof JacksonJsonHttpMessageConverter jackson) {
-        for (Class<?> type : List.of(Named.class, BatchRequest.class)) {
+        for (Class<?> type : List.of(Named.class, BatchRequest.class, RunsRequest.class,
+            ConcurrencyRequest.class)) {
           jackson.registerMappersForType(type, mappers -> {
             mappers.put(MediaType.APPLICATION_JSON, strict);
             mappers.put(new MediaType("application", "*+json"), strict);

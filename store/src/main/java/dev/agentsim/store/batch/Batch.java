@@ -15,6 +15,7 @@ import java.util.UUID;
  * @param labels free key/values the client gave the batch, e.g. a git commit; empty for none
  * @param stopDetail why the batch was ended for its workflow, which Temporal says is gone or
  *     ended without recording the batch's end; null for a batch its workflow ended
+ * @param paused no new run starts until the batch is resumed
  */
 public record Batch(
     UUID id,
@@ -36,7 +37,8 @@ public record Batch(
     int evaluation,
     boolean rejudging,
     String stopDetail,
-    Map<String, String> labels) {
+    Map<String, String> labels,
+    boolean paused) {
 
   /** Runs by outcome; a run is finished once judged or stopped. */
   public record Tally(int succeeded, int failed, int errored, int stopped, int running) {

@@ -77,7 +77,7 @@ public class BatchRepository {
         .param("labels", json.writeValueAsString(labels))
         .update();
     return new Batch(id, projectId, scenarioId, agentId, modelId, name, runs, BatchStatus.PENDING, null,
-        endPointType, runConfig, createdBy, now, null, null, new Batch.Tally(0, 0, 0, 0, 0), 1, false, null, labels);
+        endPointType, runConfig, createdBy, now, null, null, new Batch.Tally(0, 0, 0, 0, 0), 1, false, null, labels, false);
   }
 
   public Optional<Batch> find(String projectId, UUID id) {
@@ -113,6 +113,23 @@ public class BatchRepository {
         .param("status", status.name())
         .param("reason", stopReason == null ? null : stopReason.name())
         .param("now", Timestamp.from(Instant.now()))
+        .update();
+  }
+
+  /**
+   * Records what the batch's live control changed: its run count and pause, and in the kept
+   * workflow input its run count, window and pause too, so a restart carries on as changed.
+   */
+  public void recordControl(UUID id, int runs, int concurrency, boolean paused) {
+    jdbc.sql("""
+            update batches set runs = :runs, paused = :paused,
+                   workflow_input = workflow_input
+                       || jsonb_build_object('runs', :runs, 'concurrency', :concurrency, 'paused', :paused)
+            where id = :id""")
+        .param("id", id)
+        .param("runs", runs)
+        .param("concurrency", concurrency)
+        .param("paused", paused)
         .update();
   }
 
@@ -449,7 +466,8 @@ public class BatchRepository {
         rs.getInt("evaluation"),
         rs.getBoolean("rejudging"),
         rs.getString("stop_detail"),
-        json.readValue(rs.getString("labels"), LABELS));
+        json.readValue(rs.getString("labels"), LABELS),
+        rs.getBoolean("paused"));
   }
 
 }

@@ -14,6 +14,13 @@ public interface BatchActivities {
   @ActivityMethod
   void batchStarted(String batchId);
 
+  /**
+   * Records what the batch's live control has changed: its runs, window and pause, also in the
+   * workflow input kept for a restart.
+   */
+  @ActivityMethod
+  void batchControlled(String batchId, int runs, int concurrency, boolean paused);
+
   /** Records the batch's final status. */
   @ActivityMethod
   void batchFinished(String batchId, BatchStatus status, StopReason stopReason);

@@ -49,6 +49,43 @@ public interface BatchWorkflow {
   @UpdateValidatorMethod(updateName = "stopBatch")
   void validateStopBatch(String reason);
 
+  /**
+   * The control updates below are refused with a {@link ControlRefusal} when the batch has finished,
+   * is stopping or has reached its precision, or when the value asked for cannot be.
+   *
+   * <p>Sets how many runs the batch starts in all (with adaptive sampling, the most it may start):
+   * more runs, or fewer, down to those started already.
+   */
+  @UpdateMethod
+  void raiseRuns(int runs);
+
+  @UpdateValidatorMethod(updateName = "raiseRuns")
+  void validateRaiseRuns(int runs);
+
+  /**
+   * Sets how many runs may be in flight at once. A narrower window starts no run until fewer are in
+   * flight; runs in flight are not cancelled.
+   */
+  @UpdateMethod
+  void changeConcurrency(int concurrency);
+
+  @UpdateValidatorMethod(updateName = "changeConcurrency")
+  void validateChangeConcurrency(int concurrency);
+
+  /** No new run starts until {@link #resumeRuns}; runs in flight finish. Pausing a paused batch changes nothing. */
+  @UpdateMethod
+  void pauseRuns();
+
+  @UpdateValidatorMethod(updateName = "pauseRuns")
+  void validatePauseRuns();
+
+  /** Starts runs again after {@link #pauseRuns}. Resuming a batch not paused changes nothing. */
+  @UpdateMethod
+  void resumeRuns();
+
+  @UpdateValidatorMethod(updateName = "resumeRuns")
+  void validateResumeRuns();
+
   /** A run reports its outcome; duplicates are ignored. */
   @SignalMethod
   void runFinished(RunOutcome outcome);

@@ -4,6 +4,7 @@ import dev.agentsim.workflows.BatchStatus;
 import dev.agentsim.workflows.ErrorCategory;
 import dev.agentsim.workflows.StopReason;
 import dev.agentsim.workflows.Verdict;
+import dev.agentsim.workflows.batch.ControlRefusal.Reason;
 import dev.agentsim.workflows.run.ConversationWorkflow;
 import dev.agentsim.workflows.run.RunInput;
 import dev.agentsim.workflows.run.RunOutcome;
@@ -38,6 +39,11 @@ import java.util.TreeSet;
  * never reports); a window that hears nothing for a while asks Temporal about every run in
  * flight; a run id is never started twice (a reset does not bill a finished run again); and a
  * cancellation from Temporal itself (its UI, its CLI) stops the batch as our stop does.
+ *
+ * <p>Since version 1 of {@value #LIVE_CONTROL} a batch that asks for a precision ({@link Precision})
+ * starts no more runs once its counters show it; the runs in flight finish and are counted. Its
+ * runs, window and pause can be changed while it runs, by updates that record the change before
+ * they answer.
  */
 public class BatchWorkflowImpl implements BatchWorkflow {
 
@@ -51,6 +57,9 @@ public class BatchWorkflowImpl implements BatchWorkflow {
 
   /** Since version 1: the batch heals itself, see the class comment. */
   private static final String SELF_HEALING = "self-healing";
+
+  /** Since version 1: adaptive sampling, and a batch that waits for its control updates before it ends. */
+  private static final String LIVE_CONTROL = "live-control";
 
   /** How long a stopping batch waits for its cancelled runs to record their partial transcripts. */
   private static final Duration STOP_GRACE = Duration.ofMinutes(2);
@@ -78,10 +87,19 @@ public class BatchWorkflowImpl implements BatchWorkflow {
   private boolean cancelledInTemporal;
   private long lastHeardMillis;
   private Promise<Void> stallCheck;
+  private boolean liveControl;
+  /** The live control's settings, the input's until changed. */
+  private int runs;
+  private int concurrency;
+  private boolean paused;
+  private boolean precisionReached;
 
   @WorkflowInit
   public BatchWorkflowImpl(BatchInput input) {
     this.input = input;
+    runs = input.runs();
+    concurrency = input.concurrency();
+    paused = input.paused();
     BatchState state = input.state();
     if (state == null) {
       status = BatchStatus.PENDING;
@@ -92,6 +110,7 @@ public class BatchWorkflowImpl implements BatchWorkflow {
       inFlight.addAll(state.inFlight());
       counts = state.counts();
       deadlineMillis = state.deadlineMillis();
+      precisionReached = state.precisionReached();
     }
   }
 
@@ -99,6 +118,7 @@ public class BatchWorkflowImpl implements BatchWorkflow {
   public BatchStatus run(BatchInput ignored) {
     startWindowAtOnce = Workflow.getVersion(START_WINDOW_AT_ONCE, Workflow.DEFAULT_VERSION, 1) == 1;
     selfHealing = Workflow.getVersion(SELF_HEALING, Workflow.DEFAULT_VERSION, 1) == 1;
+    liveControl = Workflow.getVersion(LIVE_CONTROL, Workflow.DEFAULT_VERSION, 1) == 1;
     if (!selfHealing) {
       return runWindow();
     }
@@ -149,8 +169,19 @@ public class BatchWorkflowImpl implements BatchWorkflow {
       if (stopStatus != null) {
         return stop();
       }
-      if (nextSequence >= input.runs() && inFlight.isEmpty()) {
-        return finish(BatchStatus.COMPLETED, null);
+      if (precisionJustReached()) {
+        precisionReached = true;
+        runs = nextSequence;
+        recordControl();
+        continue;
+      }
+      if (allRunsFinished()) {
+        if (liveControl && !Workflow.isEveryHandlerFinished()) {
+          // A control update still recording its change may yet start more runs.
+          Workflow.await(Workflow::isEveryHandlerFinished);
+          continue;
+        }
+        return finish(BatchStatus.COMPLETED, precisionReached ? StopReason.PRECISION_REACHED : null);
       }
       if (!ended.isEmpty()) {
         settle(List.copyOf(ended));
@@ -166,8 +197,8 @@ public class BatchWorkflowImpl implements BatchWorkflow {
       }
       if (shouldContinueAsNew()) {
         Workflow.await(Workflow::isEveryHandlerFinished);
-        Workflow.continueAsNew(input.withState(
-            new BatchState(nextSequence, List.copyOf(inFlight), counts, deadlineMillis)));
+        Workflow.continueAsNew(input.withControl(runs, concurrency, paused).withState(
+            new BatchState(nextSequence, List.copyOf(inFlight), counts, deadlineMillis, List.of(), precisionReached)));
       }
       if (canStartMore()) {
         if (!startWindowAtOnce) {
@@ -185,10 +216,24 @@ public class BatchWorkflowImpl implements BatchWorkflow {
         // One timer per period, however many reports arrive in it.
         stallCheck = Workflow.newTimer(Duration.ofMillis(stallCheckMillis()));
       }
-      Workflow.await(() -> stopStatus != null || canStartMore()
-          || (nextSequence >= input.runs() && inFlight.isEmpty())
+      Workflow.await(() -> stopStatus != null || canStartMore() || allRunsFinished() || precisionJustReached()
           || !ended.isEmpty() || (stallCheck != null && stallCheck.isCompleted()));
     }
+  }
+
+  private boolean allRunsFinished() {
+    return nextSequence >= runs && inFlight.isEmpty();
+  }
+
+  /** Runs are still to start, and the runs counted so far pin the pass rate down as asked. */
+  private boolean precisionJustReached() {
+    return liveControl && input.until() != null && !precisionReached && nextSequence < runs
+        && input.until().isReachedBy(counts);
+  }
+
+  private void recordControl() {
+    activities.batchControlled(input.batchId(), runs, concurrency, paused);
+    showDetails();
   }
 
   private long stallCheckMillis() {
@@ -224,6 +269,70 @@ public class BatchWorkflowImpl implements BatchWorkflow {
   }
 
   @Override
+  public void raiseRuns(int runs) {
+    this.runs = runs;
+    recordControl();
+  }
+
+  @Override
+  public void validateRaiseRuns(int runs) {
+    requireStartingRuns();
+    if (runs < nextSequence) {
+      throw ControlRefusal.failure(Reason.RUNS_BELOW_STARTED,
+          "runs must be at least the " + nextSequence + " runs started already");
+    }
+  }
+
+  @Override
+  public void changeConcurrency(int concurrency) {
+    this.concurrency = concurrency;
+    recordControl();
+  }
+
+  @Override
+  public void validateChangeConcurrency(int concurrency) {
+    requireStartingRuns();
+    if (concurrency < 1) {
+      throw ControlRefusal.failure(Reason.NO_CONCURRENCY, "concurrency must be at least 1");
+    }
+  }
+
+  @Override
+  public void pauseRuns() {
+    paused = true;
+    recordControl();
+  }
+
+  @Override
+  public void validatePauseRuns() {
+    requireStartingRuns();
+  }
+
+  @Override
+  public void resumeRuns() {
+    paused = false;
+    recordControl();
+  }
+
+  @Override
+  public void validateResumeRuns() {
+    requireStartingRuns();
+  }
+
+  /** Only a batch that may still start runs can be controlled. */
+  private void requireStartingRuns() {
+    if (status.isFinal()) {
+      throw ControlRefusal.failure(Reason.BATCH_FINISHED, "The batch has finished: " + status.wire());
+    }
+    if (stopStatus != null) {
+      throw ControlRefusal.failure(Reason.BATCH_ENDING, "The batch is stopping");
+    }
+    if (precisionReached) {
+      throw ControlRefusal.failure(Reason.BATCH_ENDING, "The batch has reached its precision and starts no more runs");
+    }
+  }
+
+  @Override
   public void runFinished(RunOutcome outcome) {
     lastHeardMillis = Workflow.currentTimeMillis();
     if (!inFlight.remove(outcome.sequence())) {
@@ -238,11 +347,11 @@ public class BatchWorkflowImpl implements BatchWorkflow {
 
   @Override
   public BatchProgress progress() {
-    return new BatchProgress(status, input.runs(), counts, inFlight.size(), nextSequence);
+    return new BatchProgress(status, runs, counts, inFlight.size(), nextSequence);
   }
 
   private boolean canStartMore() {
-    return nextSequence < input.runs() && inFlight.size() < input.concurrency();
+    return !paused && nextSequence < runs && inFlight.size() < concurrency;
   }
 
   private boolean shouldContinueAsNew() {
@@ -270,7 +379,7 @@ public class BatchWorkflowImpl implements BatchWorkflow {
             .set(SimulationSearchAttributes.BATCH, batchId)
             .set(SimulationSearchAttributes.SCENARIO, input.scenarioId())
             .build())
-        .setStaticSummary("Run " + (sequence + 1) + " of " + input.runs() + " in batch " + batchId);
+        .setStaticSummary("Run " + (sequence + 1) + " of " + runs + " in batch " + batchId);
     if (selfHealing) {
       // A run that exists already, running or not (after a reset, say), is not started again.
       options.setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE);
@@ -351,6 +460,7 @@ public class BatchWorkflowImpl implements BatchWorkflow {
   private BatchStatus finish(BatchStatus finalStatus, StopReason reason) {
     activities.batchFinished(input.batchId(), finalStatus, reason);
     status = finalStatus;
+    stopReason = reason;
     Workflow.upsertTypedSearchAttributes(SimulationSearchAttributes.STATUS.valueSet(status.wire()));
     showDetails();
     return status;
@@ -358,8 +468,9 @@ public class BatchWorkflowImpl implements BatchWorkflow {
 
   private void showDetails() {
     Workflow.setCurrentDetails(String.format(
-        "**%s**%s  %n%d of %d runs finished, %d in flight: %d passed, %d failed, %d errors, %d stopped",
-        status.wire(), stopReason == null ? "" : " (" + stopReason + ")", counts.finished(), input.runs(),
+        "**%s**%s%s  %n%d of %d runs finished, %d in flight: %d passed, %d failed, %d errors, %d stopped",
+        status.wire(), stopReason == null ? "" : " (" + stopReason + ")", paused ? " paused" : "",
+        counts.finished(), runs,
         inFlight.size(), counts.succeeded(), counts.failed(), counts.errored(), counts.stopped()));
   }
 }
