@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.agentsim.api.error.Conflict;
 import dev.agentsim.api.error.FieldError;
 import dev.agentsim.api.error.NotFound;
+import dev.agentsim.api.statistics.Statistics;
 import dev.agentsim.store.batch.Batch;
 import dev.agentsim.store.batch.BatchRepository;
 import dev.agentsim.store.batch.BatchRepository.Position;
@@ -61,8 +62,8 @@ public class BatchController {
   }
 
   /**
-   * A batch with its runs counted by outcome, its ERROR runs by category, and the tokens and cost
-   * of its LLM calls.
+   * A batch with its runs counted by outcome, its ERROR runs by category, the tokens and cost of
+   * its LLM calls, and how sure its pass rate is.
    *
    * @param endPointType how it was scheduled: {@code native}, {@code api} (Cognigy), {@code feather},
    *     {@code interactly}
@@ -86,6 +87,7 @@ public class BatchController {
       int runningRuns,
       Map<String, Integer> errorsByCategory,
       Map<String, UsageView> usage,
+      Statistics statistics,
       int evaluation,
       boolean rejudging,
       String endPointType,
@@ -238,7 +240,8 @@ public class BatchController {
     return new BatchResponse(batch.id(), batch.projectId(), batch.scenarioId(), batch.agentId(), batch.modelId(),
         batch.name(), batch.status().wire(), batch.stopReason() == null ? null : batch.stopReason().name(),
         batch.stopDetail(), batch.runs(), tally.succeeded(), tally.failed(), tally.errored(), tally.stopped(),
-        tally.running(), errors, UsageView.of(totals.usage()), batch.evaluation(), batch.rejudging(),
+        tally.running(), errors, UsageView.of(totals.usage()),
+        Statistics.of(tally.succeeded(), tally.failed(), tally.errored()), batch.evaluation(), batch.rejudging(),
         batch.endPointType(), batch.labels(), text(batch.createdAt()), text(batch.startedAt()),
         text(batch.completedAt()));
   }
