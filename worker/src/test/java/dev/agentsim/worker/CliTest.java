@@ -1,6 +1,7 @@
 package dev.agentsim.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import dev.agentsim.worker.cli.Cli;
@@ -83,6 +84,12 @@ class CliTest extends EmbeddedAppTest {
     JsonNode summary = JsonMapper.builder().build().readTree(json.toFile());
     assertThat(summary.path("suites").get(0).path("result").asString()).isEqualTo("PASSED");
     assertThat(summary.path("suites").get(0).path("passed").asInt()).isEqualTo(3);
+    JsonNode statistics = summary.path("suites").get(0).path("batches").get(0).path("statistics");
+    assertThat(statistics.path("judgedRuns").asInt()).isEqualTo(3);
+    assertThat(statistics.path("passRate").asDouble()).isEqualTo(1.0);
+    // Wilson 3/3: 3 / (3 + 1.96²)
+    assertThat(statistics.path("interval").path("low").asDouble()).isCloseTo(0.4385, within(0.00005));
+    assertThat(statistics.path("passHatK")).hasSize(3);
   }
 
   @Test
@@ -260,7 +267,8 @@ class CliTest extends EmbeddedAppTest {
         .contains("### smoke: failing runs")
         .containsPattern("\\| Order a pizza #1 \\| `[0-9a-f-]{36}` \\| FAILED \\| \\*\\*contains value=refund granted\\*\\*: .+ \\|")
         .contains("Order a pizza #2").contains("Order a pizza #3")
-        .containsPattern("- smoke, Order a pizza: `[0-9a-f-]{36}`");
+        .containsPattern("- smoke, Order a pizza: `[0-9a-f-]{36}`, pass rate 0% of 3 judged \\(95% interval 0–56%\\), "
+            + "pass\\^k for k = 1..3: 0.00 0.00 0.00");
     assertValidJunit(junit);
   }
 

@@ -1,6 +1,5 @@
 package dev.agentsim.api.batch;
 
-import dev.agentsim.api.batch.BatchController.BatchResponse;
 import dev.agentsim.api.error.FieldError;
 import dev.agentsim.api.error.NotFound;
 import dev.agentsim.store.batch.Batch;
@@ -22,9 +21,9 @@ import org.springframework.web.bind.annotation.RestController;
 public class BatchControlController {
 
   private final Batches batches;
-  private final BatchController views;
+  private final BatchViews views;
 
-  public BatchControlController(Batches batches, BatchController views) {
+  public BatchControlController(Batches batches, BatchViews views) {
     this.batches = batches;
     this.views = views;
   }
@@ -40,7 +39,7 @@ public class BatchControlController {
   public BatchResponse raise(@RequestParam String projectId, @PathVariable UUID batchId,
       @RequestBody RunsRequest body) {
     int runs = range("runs", body.runs(), 1, StartBatch.MAX_RUNS);
-    return views.view(batches.raiseRuns(find(projectId, batchId), runs));
+    return views.of(batches.raiseRuns(find(projectId, batchId), runs));
   }
 
   /** Sets how many runs may be in flight at once; a narrower window lets the runs in flight finish. */
@@ -48,18 +47,18 @@ public class BatchControlController {
   public BatchResponse concurrency(@RequestParam String projectId, @PathVariable UUID batchId,
       @RequestBody ConcurrencyRequest body) {
     int concurrency = range("concurrency", body.concurrency(), 1, StartBatch.MAX_CONCURRENCY);
-    return views.view(batches.changeConcurrency(find(projectId, batchId), concurrency));
+    return views.of(batches.changeConcurrency(find(projectId, batchId), concurrency));
   }
 
   /** No new run starts until the batch is resumed; runs in flight finish. */
   @PostMapping("/runs:pause")
   public BatchResponse pause(@RequestParam String projectId, @PathVariable UUID batchId) {
-    return views.view(batches.pauseRuns(find(projectId, batchId)));
+    return views.of(batches.pauseRuns(find(projectId, batchId)));
   }
 
   @PostMapping("/runs:resume")
   public BatchResponse resume(@RequestParam String projectId, @PathVariable UUID batchId) {
-    return views.view(batches.resumeRuns(find(projectId, batchId)));
+    return views.of(batches.resumeRuns(find(projectId, batchId)));
   }
 
   private Batch find(String projectId, UUID batchId) {

@@ -1,6 +1,5 @@
 package dev.agentsim.api.batch;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.agentsim.api.error.Conflict;
 import dev.agentsim.api.error.FieldError;
 import dev.agentsim.api.error.NotFound;
@@ -49,52 +48,19 @@ public class BatchController {
   private static final int MAX_LIMIT = 100;
 
   private final Batches batches;
+  private final BatchViews views;
   private final DefinitionRepository definitions;
   private final BatchExport export;
   private final JsonMapper json;
 
-  public BatchController(Batches batches, DefinitionRepository definitions, BatchExport export, JsonMapper json) {
+  public BatchController(Batches batches, BatchViews views, DefinitionRepository definitions, BatchExport export,
+      JsonMapper json) {
     this.batches = batches;
+    this.views = views;
     this.definitions = definitions;
     this.export = export;
     this.json = json;
   }
-
-  /**
-   * A batch with its runs counted by outcome, its ERROR runs by category, and the tokens and cost
-   * of its LLM calls.
-   *
-   * @param endPointType how it was scheduled: {@code native}, {@code api} (Cognigy), {@code feather},
-   *     {@code interactly}
-   * @param paused no new run starts until the batch is resumed
-   */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record BatchResponse(
-      UUID id,
-      String projectId,
-      UUID scenarioId,
-      UUID agentId,
-      UUID modelId,
-      String name,
-      String status,
-      String stopReason,
-      String stopDetail,
-      int runs,
-      int succeededRuns,
-      int failedRuns,
-      int erroredRuns,
-      int stoppedRuns,
-      int runningRuns,
-      Map<String, Integer> errorsByCategory,
-      Map<String, UsageView> usage,
-      int evaluation,
-      boolean rejudging,
-      String endPointType,
-      Map<String, String> labels,
-      boolean paused,
-      String createdAt,
-      String startedAt,
-      String completedAt) {}
 
   /** One page of a list; {@code nextCursor} asks for the next, null on the last. */
   public record Page<T>(List<T> data, String nextCursor) {}
@@ -108,7 +74,7 @@ public class BatchController {
     Batch batch = batches.start(body.toSchedule(projectId, defaultName == null ? "batch" : defaultName, json));
     URI location = ServletUriComponentsBuilder.fromCurrentRequestUri().path("/{id}")
         .queryParam("projectId", projectId).buildAndExpand(batch.id()).toUri();
-    return ResponseEntity.created(location).body(view(batch));
+    return ResponseEntity.created(location).body(views.of(batch));
   }
 
   /**
@@ -128,14 +94,14 @@ public class BatchController {
     int size = limit(limit);
     List<Batch> page = batches.list(new BatchRepository.Query(projectId, batchStatus(status), scenarioId, agentId,
         labels(request.getParameterValues("label")), cursor == null ? null : position(cursor), size + 1));
-    List<BatchResponse> data = page.stream().limit(size).map(this::view).toList();
+    List<BatchResponse> data = page.stream().limit(size).map(views::of).toList();
     Batch last = page.size() > size ? page.get(size - 1) : null;
     return new Page<>(data, last == null ? null : encode(last.createdAt() + "|" + last.id()));
   }
 
   @GetMapping("/{batchId}")
   public BatchResponse get(@RequestParam String projectId, @PathVariable UUID batchId) {
-    return view(find(projectId, batchId));
+    return views.of(find(projectId, batchId));
   }
 
   /** Deletes a finished batch with its runs: 204; 409 while it runs or is being rejudged. */
@@ -161,7 +127,7 @@ public class BatchController {
   public ResponseEntity<BatchResponse> stop(@RequestParam String projectId, @PathVariable UUID batchId) {
     Batch batch = find(projectId, batchId);
     batches.stop(batch, "stopped through the API");
-    return ResponseEntity.accepted().body(view(batch));
+    return ResponseEntity.accepted().body(views.of(batch));
   }
 
   /**
@@ -171,7 +137,7 @@ public class BatchController {
    */
   @PostMapping("/{batchId}/rejudge")
   public ResponseEntity<BatchResponse> rejudge(@RequestParam String projectId, @PathVariable UUID batchId) {
-    return ResponseEntity.accepted().body(view(batches.rejudge(find(projectId, batchId))));
+    return ResponseEntity.accepted().body(views.of(batches.rejudge(find(projectId, batchId))));
   }
 
   /**
@@ -230,19 +196,6 @@ public class BatchController {
 
   private static NotFound notFound(UUID batchId) {
     return new NotFound("Batch " + batchId + " not found");
-  }
-
-  BatchResponse view(Batch batch) {
-    Batch.Tally tally = batch.tally();
-    Batches.Totals totals = batches.totals(batch);
-    Map<String, Integer> errors = new LinkedHashMap<>();
-    totals.errorsByCategory().forEach((category, runs) -> errors.put(category.name(), runs));
-    return new BatchResponse(batch.id(), batch.projectId(), batch.scenarioId(), batch.agentId(), batch.modelId(),
-        batch.name(), batch.status().wire(), batch.stopReason() == null ? null : batch.stopReason().name(),
-        batch.stopDetail(), batch.runs(), tally.succeeded(), tally.failed(), tally.errored(), tally.stopped(),
-        tally.running(), errors, UsageView.of(totals.usage()), batch.evaluation(), batch.rejudging(),
-        batch.endPointType(), batch.labels(), batch.paused(), text(batch.createdAt()), text(batch.startedAt()),
-        text(batch.completedAt()));
   }
 
   private static int limit(Integer limit) {
@@ -334,9 +287,5 @@ public class BatchController {
 
   private static FieldError badCursor() {
     return new FieldError("cursor", "INVALID_CURSOR", "cursor is not a cursor this API returned");
-  }
-
-  private static String text(Instant instant) {
-    return instant == null ? null : instant.toString();
   }
 }

@@ -7,9 +7,11 @@ import dev.agentsim.store.batch.Batch;
 import dev.agentsim.store.batch.BatchRepository;
 import dev.agentsim.store.llm.LlmCallRepository;
 import dev.agentsim.store.llm.Usage;
+import dev.agentsim.store.run.RevisionVerdicts;
 import dev.agentsim.store.run.Run;
 import dev.agentsim.store.run.RunRepository;
 import dev.agentsim.store.run.RunSort;
+import dev.agentsim.store.run.RunVerdict;
 import dev.agentsim.store.run.TurnRepository;
 import dev.agentsim.store.run.TurnRepository.MessageTotals;
 import dev.agentsim.workflows.ErrorCategory;
@@ -175,6 +177,16 @@ public class Batches {
   public Optional<BatchRun> run(String projectId, UUID runId) {
     return runs.find(projectId, runId).flatMap(run -> batches.find(projectId, run.batchId())
         .map(batch -> new BatchRun(batch, withUsage(List.of(run)).get(0))));
+  }
+
+  /** The verdicts and criteria results of the batch's runs, in sequence order, without transcripts. */
+  public List<RunVerdict> verdicts(Batch batch) {
+    return runs.verdicts(batch.id());
+  }
+
+  /** The verdicts of the scenario's runs in all of the project's batches, by agent revision. */
+  public List<RevisionVerdicts> verdictsByAgentRevision(String projectId, UUID scenarioId) {
+    return runs.verdictsByAgentRevision(projectId, scenarioId);
   }
 
   /** The batch's messages and their total latency, by role. */

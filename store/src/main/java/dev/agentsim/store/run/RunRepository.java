@@ -260,6 +260,39 @@ public class RunRepository {
         .single();
   }
 
+  /** The verdicts of a batch's runs, in sequence order. */
+  public List<RunVerdict> verdicts(UUID batchId) {
+    return jdbc.sql("select id, sequence, status, verdict, results from runs where batch_id = :batch order by sequence")
+        .param("batch", batchId)
+        .query((rs, n) -> {
+          String results = rs.getString("results");
+          return new RunVerdict(rs.getObject("id", UUID.class), rs.getInt("sequence"),
+              "STOPPED".equals(rs.getString("status")) ? null : Rows.enumValue(rs, "verdict", Verdict.class),
+              results == null ? List.of() : json.readValue(results, RESULTS));
+        })
+        .list();
+  }
+
+  /** The verdicts of the scenario's runs in the project's batches, by agent and agent revision. */
+  public List<RevisionVerdicts> verdictsByAgentRevision(String projectId, UUID scenarioId) {
+    return jdbc.sql("""
+            select b.agent_id, b.agent_revision_id, v.number,
+                   count(*) filter (where r.verdict = 'SUCCESS') as succeeded,
+                   count(*) filter (where r.verdict = 'FAILED') as failed,
+                   count(*) filter (where r.verdict = 'ERROR') as errored
+            from runs r join batches b on b.id = r.batch_id
+                 left join agent_revisions v on v.id = b.agent_revision_id
+            where b.project_id = :project and b.scenario_id = :scenario and r.status = 'COMPLETED'
+            group by b.agent_id, b.agent_revision_id, v.number
+            order by b.agent_id, v.number desc nulls last""")
+        .param("project", projectId)
+        .param("scenario", scenarioId)
+        .query((rs, n) -> new RevisionVerdicts(rs.getObject("agent_id", UUID.class),
+            rs.getObject("agent_revision_id", UUID.class), rs.getObject("number", Integer.class),
+            rs.getInt("succeeded"), rs.getInt("failed"), rs.getInt("errored")))
+        .list();
+  }
+
   private static String statusClause(String status) {
     return status == null ? "" : " and (verdict = :status or status = :status)";
   }

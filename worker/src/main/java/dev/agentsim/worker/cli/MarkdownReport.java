@@ -7,7 +7,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * The suites' results in Markdown as a pull-request comment shows it: a table of the suites, then
  * each suite's failing runs with the criteria they failed and why, so a reviewer sees what broke
- * without opening the CI log.
+ * without opening the CI log; last each batch with how sure its pass rate is.
  */
 final class MarkdownReport {
 
@@ -34,10 +34,24 @@ final class MarkdownReport {
     md.append("\nBatches:\n\n");
     for (TestCommand.Suite suite : suites) {
       for (TestCommand.Batch batch : suite.batches()) {
-        md.append("- %s, %s: `%s`\n".formatted(suite.spec().name(), batch.scenario, batch.state.path("id").asString()));
+        md.append("- %s, %s: `%s`%s\n".formatted(suite.spec().name(), batch.scenario, batch.state.path("id").asString(),
+            statistics(batch.state.path("statistics"))));
       }
     }
     return md.toString();
+  }
+
+  /** The batch's pass rate with its 95% interval and pass^k, when it judged any run. */
+  private static String statistics(JsonNode statistics) {
+    if (!statistics.has("passRate")) {
+      return "";
+    }
+    List<String> passHatK = new ArrayList<>();
+    statistics.path("passHatK").forEach(k -> passHatK.add("%.2f".formatted(k.path("estimate").asDouble())));
+    return ", pass rate %.0f%% of %d judged (95%% interval %.0f–%.0f%%), pass^k for k = 1..%d: %s".formatted(
+        statistics.path("passRate").asDouble() * 100, statistics.path("judgedRuns").asInt(),
+        statistics.path("interval").path("low").asDouble() * 100,
+        statistics.path("interval").path("high").asDouble() * 100, passHatK.size(), String.join(" ", passHatK));
   }
 
   private static void failingRuns(StringBuilder md, TestCommand.Suite suite, Server client) {

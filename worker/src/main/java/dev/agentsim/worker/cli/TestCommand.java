@@ -254,7 +254,8 @@ final class TestCommand implements Callable<Integer> {
       suite.batches().forEach(batch -> batches.addObject()
           .put("scenario", batch.scenario)
           .put("id", batch.state.path("id").asString())
-          .put("status", batch.state.path("status").asString()));
+          .put("status", batch.state.path("status").asString())
+          .set("statistics", batch.state.path("statistics").deepCopy()));
     }
     return summary;
   }
