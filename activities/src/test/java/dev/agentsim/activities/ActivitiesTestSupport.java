@@ -25,6 +25,7 @@ import dev.agentsim.activities.llm.LlmClient;
 import dev.agentsim.activities.turn.TurnKeeper;
 import dev.agentsim.activities.user.CounterAgentUser;
 import dev.agentsim.activities.user.SimulatedUserActivitiesImpl;
+import dev.agentsim.activities.webhook.WebhookDispatch;
 import dev.agentsim.store.batch.BatchRepository;
 import dev.agentsim.store.definition.AgentSpec;
 import dev.agentsim.store.definition.DefinitionRepository;
@@ -41,6 +42,8 @@ import dev.agentsim.store.run.RunRepository;
 import dev.agentsim.store.run.Turn;
 import dev.agentsim.store.run.TurnRepository;
 import dev.agentsim.store.secret.SecretBox;
+import dev.agentsim.store.settings.SimulatorSettings;
+import dev.agentsim.store.webhook.WebhookRepository;
 import dev.agentsim.workflows.RetrySettings;
 import dev.agentsim.workflows.TaskQueues;
 import dev.agentsim.workflows.batch.BatchWorkflowImpl;
@@ -52,6 +55,7 @@ import dev.agentsim.workflows.run.RunOutcome;
 import dev.agentsim.workflows.run.RunSettings;
 import dev.agentsim.workflows.run.RunSettings.Session;
 import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -250,6 +254,7 @@ public final class ActivitiesTestSupport {
     public EvaluationRepository evaluations;
     public LlmCallRepository llmCalls;
     public BatchRepository batches;
+    public WebhookRepository webhooks;
 
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
@@ -263,6 +268,7 @@ public final class ActivitiesTestSupport {
       runs = new RunRepository(jdbc, JSON, new JdbcTransactionManager(dataSource), turns);
       llmCalls = new LlmCallRepository(jdbc);
       batches = new BatchRepository(jdbc, JSON);
+      webhooks = new WebhookRepository(jdbc, SECRETS);
     }
 
     @Override
@@ -270,6 +276,11 @@ public final class ActivitiesTestSupport {
       if (postgres != null) {
         postgres.close();
       }
+    }
+
+    /** Announces batches' ends to webhooks as the service does, on its default settings. */
+    public WebhookDispatch webhookDispatch(WorkflowClient client) {
+      return new WebhookDispatch(batches, webhooks, client, JSON, SimulatorSettings.of(Map.of()));
     }
 
     public UUID agent(HttpAgentConfig config) {
@@ -371,7 +382,8 @@ public final class ActivitiesTestSupport {
       Worker worker = env.newWorker(TaskQueues.SIMULATION);
       worker.registerWorkflowImplementationTypes(ConversationWorkflowImpl.class, BatchWorkflowImpl.class);
       worker.registerActivitiesImplementations(activities.agent(), activities.user(), activities.run(),
-          new BatchActivitiesImpl(db.batches, db.runs, env.getWorkflowClient()));
+          new BatchActivitiesImpl(db.batches, db.runs, env.getWorkflowClient(),
+              db.webhookDispatch(env.getWorkflowClient())));
       more.accept(env);
       env.start();
       return new Temporal(env, worker);

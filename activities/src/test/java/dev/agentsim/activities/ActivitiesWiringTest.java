@@ -10,11 +10,13 @@ import dev.agentsim.store.outbound.OutboundPolicy;
 import dev.agentsim.store.run.EvaluationRepository;
 import dev.agentsim.store.run.RunRepository;
 import dev.agentsim.store.run.TurnRepository;
+import dev.agentsim.store.webhook.WebhookRepository;
 import dev.agentsim.workflows.batch.BatchActivities;
 import dev.agentsim.workflows.rejudge.RejudgeActivities;
 import dev.agentsim.workflows.run.AgentActivities;
 import dev.agentsim.workflows.run.RunActivities;
 import dev.agentsim.workflows.run.SimulatedUserActivities;
+import dev.agentsim.workflows.webhook.WebhookActivities;
 import dev.agentsim.activities.llm.LlmClient;
 import io.temporal.client.WorkflowClient;
 import java.time.Duration;
@@ -45,6 +47,7 @@ class ActivitiesWiringTest {
         .withBean(EvaluationRepository.class, () -> mock(EvaluationRepository.class))
         .withBean(BatchRepository.class, () -> mock(BatchRepository.class))
         .withBean(LlmCallRepository.class, () -> mock(LlmCallRepository.class))
+        .withBean(WebhookRepository.class, () -> mock(WebhookRepository.class))
         .withBean(WorkflowClient.class, () -> mock(WorkflowClient.class))
         .withBean(JsonMapper.class, () -> JsonMapper.builder().build())
         .withBean(SecretBox.class, SecretBox::ephemeral)
@@ -57,6 +60,7 @@ class ActivitiesWiringTest {
           assertThat(context.getBean("runActivities")).isInstanceOf(RunActivities.class);
           assertThat(context.getBean("batchActivities")).isInstanceOf(BatchActivities.class);
           assertThat(context.getBean("rejudgeActivities")).isInstanceOf(RejudgeActivities.class);
+          assertThat(context.getBean("webhookActivities")).isInstanceOf(WebhookActivities.class);
           assertThat(context.getBean(LlmClient.class)).extracting("timeout").isEqualTo(Duration.ofSeconds(45));
         });
   }

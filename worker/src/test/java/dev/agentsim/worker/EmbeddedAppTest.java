@@ -25,6 +25,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
     "simulator.retry.max-attempts=2",
     "simulator.retry.initial-interval-ms=50",
     "simulator.retry.attempt-timeout-seconds=10",
+    "simulator.webhooks.initial-interval=100ms",
+    "simulator.webhooks.max-interval=200ms",
 })
 abstract class EmbeddedAppTest {
 

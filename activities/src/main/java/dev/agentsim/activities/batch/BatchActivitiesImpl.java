@@ -1,6 +1,7 @@
 package dev.agentsim.activities.batch;
 
 import dev.agentsim.activities.Failures;
+import dev.agentsim.activities.webhook.WebhookDispatch;
 import dev.agentsim.store.batch.BatchRepository;
 import dev.agentsim.workflows.BatchStatus;
 import dev.agentsim.workflows.StopReason;
@@ -13,13 +14,15 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 /**
  * The batch's record, the delivery of run outcomes to the batch workflow, and the settling of
  * runs that ended without a word. A signal that fails (the batch is between two executions of a
  * continue-as-new, say) is rethrown, so Temporal retries the delivery; a batch that has ended
- * takes it as delivered; the batch ignores duplicates.
+ * takes it as delivered; the batch ignores duplicates. A batch's end is announced to its
+ * project's webhooks.
  */
 @Component("batchActivities")
 public class BatchActivitiesImpl implements BatchActivities {
@@ -30,11 +33,14 @@ public class BatchActivitiesImpl implements BatchActivities {
   private final BatchRepository batches;
   private final RunRepository runs;
   private final WorkflowClient workflowClient;
+  private final WebhookDispatch webhooks;
 
-  public BatchActivitiesImpl(BatchRepository batches, RunRepository runs, WorkflowClient workflowClient) {
+  public BatchActivitiesImpl(BatchRepository batches, RunRepository runs, WorkflowClient workflowClient,
+      WebhookDispatch webhooks) {
     this.batches = batches;
     this.runs = runs;
     this.workflowClient = workflowClient;
+    this.webhooks = webhooks;
   }
 
   @Override
@@ -49,7 +55,9 @@ public class BatchActivitiesImpl implements BatchActivities {
 
   @Override
   public void batchFinished(String batchId, BatchStatus status, StopReason stopReason) {
-    batches.finish(Failures.uuid(batchId, "batch"), status, stopReason);
+    UUID id = Failures.uuid(batchId, "batch");
+    batches.finish(id, status, stopReason);
+    webhooks.batchEnded(id);
   }
 
   @Override

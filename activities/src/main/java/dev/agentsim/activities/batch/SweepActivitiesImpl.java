@@ -1,5 +1,6 @@
 package dev.agentsim.activities.batch;
 
+import dev.agentsim.activities.webhook.WebhookDispatch;
 import dev.agentsim.store.batch.BatchRepository;
 import dev.agentsim.store.batch.BatchRepository.Open;
 import dev.agentsim.store.batch.BatchRepository.RejudgeUnderWay;
@@ -24,7 +25,8 @@ import org.springframework.stereotype.Component;
  * in the database with the reason, so nothing reads {@code running} forever and the batch can be
  * rejudged again. A batch's runs go with it: those whose workflow still runs are cancelled (they
  * record their partial transcripts, as a stopped batch's runs do), the others are recorded as
- * ERROR naming what became of their workflow.
+ * ERROR naming what became of their workflow. The batch's end is announced to its project's
+ * webhooks, as any batch's end is.
  */
 @Component("sweepActivities")
 public class SweepActivitiesImpl implements SweepActivities {
@@ -34,11 +36,14 @@ public class SweepActivitiesImpl implements SweepActivities {
   private final BatchRepository batches;
   private final RunRepository runs;
   private final WorkflowClient workflowClient;
+  private final WebhookDispatch webhooks;
 
-  public SweepActivitiesImpl(BatchRepository batches, RunRepository runs, WorkflowClient workflowClient) {
+  public SweepActivitiesImpl(BatchRepository batches, RunRepository runs, WorkflowClient workflowClient,
+      WebhookDispatch webhooks) {
     this.batches = batches;
     this.runs = runs;
     this.workflowClient = workflowClient;
+    this.webhooks = webhooks;
   }
 
   @Override
@@ -73,6 +78,7 @@ public class SweepActivitiesImpl implements SweepActivities {
           ? BatchStatus.STOPPED : BatchStatus.FAILED;
       batches.endForItsWorkflow(batch.id(), end,
           end == BatchStatus.STOPPED ? StopReason.USER_CANCELLED : StopReason.ERROR, detail);
+      webhooks.batchEnded(batch.id());
       ended++;
       log.warn("Batch {} ended as {}: {}", batchId, end, detail);
     }

@@ -65,7 +65,8 @@ class BatchActivitiesTest {
   static void start() {
     temporal = Temporal.start(DB, DB.activities(Duration.ofSeconds(5)),
         env -> env.newWorker(FAKE_BATCH_QUEUE).registerWorkflowImplementationTypes(FakeBatch.class));
-    activities = new BatchActivitiesImpl(DB.batches, DB.runs, temporal.env.getWorkflowClient());
+    activities = new BatchActivitiesImpl(DB.batches, DB.runs, temporal.env.getWorkflowClient(),
+        DB.webhookDispatch(temporal.env.getWorkflowClient()));
     scenarioId = DB.scenario(scripted(List.of(criterion("contains", Map.of("value", "help"))), "Hello", "Bye"));
     agentId = DB.agent(agentConfig(AGENT.baseUrl(), 2_000));
     modelId = DB.model("http://localhost:1");

@@ -64,7 +64,8 @@ class SweepActivitiesTest {
       env.newWorker(FAKES).registerWorkflowImplementationTypes(FakeBatch.class);
       Worker sweep = env.newWorker(SWEEP);
       sweep.registerWorkflowImplementationTypes(SweepWorkflowImpl.class);
-      sweep.registerActivitiesImplementations(new SweepActivitiesImpl(DB.batches, DB.runs, env.getWorkflowClient()));
+      sweep.registerActivitiesImplementations(new SweepActivitiesImpl(DB.batches, DB.runs, env.getWorkflowClient(),
+          DB.webhookDispatch(env.getWorkflowClient())));
     });
     client = temporal.env.getWorkflowClient();
     scenarioId = DB.scenario(scripted(List.of(criterion("contains", Map.of("value", "help"))), "Hello"));

@@ -159,6 +159,27 @@ public class OutboundPolicy {
     }
   }
 
+  /**
+   * Whether {@code simulator.outbound.allow} itself covers the URL's host: a listed host name, or
+   * a host whose every address lies in a listed range. False for a host that does not resolve.
+   */
+  public boolean listed(URI uri) {
+    String host = uri.getHost();
+    if (host == null) {
+      return false;
+    }
+    String literal = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    if (allowedNames.contains(name(literal))) {
+      return true;
+    }
+    try {
+      return Arrays.stream(InetAddress.getAllByName(literal))
+          .allMatch(address -> allowedRanges.stream().anyMatch(range -> range.contains(address)));
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
   /** Why the address is refused, or null when it may be called. */
   private String refusal(InetAddress address) {
     for (Range allowed : allowedRanges) {

@@ -28,6 +28,7 @@ public record SimulatorSettings(
     @DefaultValue Rejudge rejudge,
     @DefaultValue Sweep sweep,
     @DefaultValue Outbound outbound,
+    @DefaultValue Webhooks webhooks,
     @DefaultValue Api api,
     @DefaultValue Auth auth,
     @DefaultValue Secrets secrets,
@@ -88,6 +89,19 @@ public record SimulatorSettings(
 
   /** CIDRs, addresses and host names agents and models may be on beyond public addresses. */
   public record Outbound(@DefaultValue List<String> allow) {}
+
+  /**
+   * Webhook deliveries: a delivery is retried until its receiver answers 2xx, at most
+   * {@code maxAttempts} requests, the first retry {@code initialInterval} after the first failure,
+   * each wait twice the last, none longer than {@code maxInterval}.
+   *
+   * @param timeout one request's limit, the receiver's whole answer included
+   */
+  public record Webhooks(
+      @DefaultValue("20") int maxAttempts,
+      @DefaultValue("10s") Duration initialInterval,
+      @DefaultValue("1h") Duration maxInterval,
+      @DefaultValue("10s") Duration timeout) {}
 
   /** The largest request body (413 beyond), and the time its whole body has to arrive (408 after). */
   public record Api(@DefaultValue("5MB") DataSize maxBodyBytes, @DefaultValue("30s") Duration bodyReadTimeout) {}

@@ -1,5 +1,6 @@
 package dev.agentsim.store.outbound;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -104,6 +105,19 @@ class OutboundPolicyTest {
   })
   void malformedUrlsAreRefusedOnSave(String url, String message) {
     assertThatThrownBy(() -> STRICT.checkSaved(url)).isInstanceOf(IllegalArgumentException.class).hasMessage(message);
+  }
+
+  @Test
+  void aHostIsListedWhenTheAllowListNamesItOrCoversEveryAddressOfIt() {
+    OutboundPolicy embedded = OutboundPolicy.allowing("127.0.0.0/8", "::1/128", "hooks.internal");
+    assertThat(embedded.listed(URI.create("http://127.0.0.1:9000/hook"))).isTrue();
+    assertThat(embedded.listed(URI.create("http://localtest/hook"))).isTrue();
+    assertThat(embedded.listed(URI.create("http://[::1]/hook"))).isTrue();
+    assertThat(embedded.listed(URI.create("http://hooks.internal/hook"))).isTrue();
+    assertThat(embedded.listed(URI.create("http://public.localtest/hook"))).isFalse();
+    assertThat(embedded.listed(URI.create("http://mixed.localtest/hook"))).isFalse();
+    assertThat(embedded.listed(URI.create("http://unresolvable.invalid/hook"))).isFalse();
+    assertThat(STRICT.listed(URI.create("http://127.0.0.1/hook"))).isFalse();
   }
 
   @ParameterizedTest

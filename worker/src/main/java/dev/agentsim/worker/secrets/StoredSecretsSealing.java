@@ -1,6 +1,7 @@
 package dev.agentsim.worker.secrets;
 
 import dev.agentsim.store.definition.DefinitionRepository;
+import dev.agentsim.store.webhook.WebhookRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.ContextRefreshedEvent;
@@ -20,9 +21,11 @@ public class StoredSecretsSealing {
   private static final Logger log = LoggerFactory.getLogger(StoredSecretsSealing.class);
 
   private final DefinitionRepository definitions;
+  private final WebhookRepository webhooks;
 
-  public StoredSecretsSealing(DefinitionRepository definitions) {
+  public StoredSecretsSealing(DefinitionRepository definitions, WebhookRepository webhooks) {
     this.definitions = definitions;
+    this.webhooks = webhooks;
   }
 
   @EventListener(ContextRefreshedEvent.class)
@@ -31,6 +34,10 @@ public class StoredSecretsSealing {
     int sealed = definitions.sealStoredSecrets();
     if (sealed > 0) {
       log.info("Sealed the secrets of {} stored agents, agent revisions and models with the current key", sealed);
+    }
+    int webhookSecrets = webhooks.resealSecrets();
+    if (webhookSecrets > 0) {
+      log.info("Sealed the signing secrets of {} webhooks with the current key", webhookSecrets);
     }
   }
 }
