@@ -1,5 +1,6 @@
 package dev.agentsim.api.batch;
 
+import dev.agentsim.workflows.run.RunSettings.Fork;
 import dev.agentsim.workflows.run.RunSettings.Mocking;
 import dev.agentsim.workflows.run.RunSettings.Session;
 import java.util.Map;
@@ -18,6 +19,7 @@ import java.util.UUID;
  * @param counterAgentId an agent that plays the simulated user; null for the scenario's own
  * @param agentRevisionId the agent revision to test; null for the latest
  * @param labels free key/values to find the batch by, e.g. a git commit; empty for none
+ * @param fork the stored conversation each run replays before its simulated user speaks; null for none
  */
 public record StartBatch(
     String projectId,
@@ -38,7 +40,18 @@ public record StartBatch(
     Mocking mocking,
     UUID counterAgentId,
     UUID agentRevisionId,
-    Map<String, String> labels) {
+    Map<String, String> labels,
+    Fork fork) {
+
+  /** A batch whose runs start their conversations afresh. */
+  public StartBatch(String projectId, UUID scenarioId, UUID agentId, UUID modelId, String name, int runs,
+      int concurrency, boolean stopOnFailure, long timeoutSeconds, Integer maxEvents, String endPointType,
+      Session session, Map<String, Object> runConfig, String createdBy, Map<String, String> dynamicVariables,
+      Mocking mocking, UUID counterAgentId, UUID agentRevisionId, Map<String, String> labels) {
+    this(projectId, scenarioId, agentId, modelId, name, runs, concurrency, stopOnFailure, timeoutSeconds, maxEvents,
+        endPointType, session, runConfig, createdBy, dynamicVariables, mocking, counterAgentId, agentRevisionId, labels,
+        null);
+  }
 
   public static final int DEFAULT_CONCURRENCY = 10;
   public static final int MAX_CONCURRENCY = 500;
