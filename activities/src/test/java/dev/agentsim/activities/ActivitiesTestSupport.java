@@ -24,6 +24,7 @@ import dev.agentsim.activities.evaluation.RunActivitiesImpl;
 import dev.agentsim.activities.llm.LlmClient;
 import dev.agentsim.activities.turn.TurnKeeper;
 import dev.agentsim.activities.user.CounterAgentUser;
+import dev.agentsim.activities.user.ForkReplay;
 import dev.agentsim.activities.user.SimulatedUserActivitiesImpl;
 import dev.agentsim.activities.webhook.WebhookDispatch;
 import dev.agentsim.store.batch.BatchRepository;
@@ -338,7 +339,8 @@ public final class ActivitiesTestSupport {
           new CriteriaEvaluator(definitions, new LlmJudge(llm, JSON), evaluations), keeper);
       OpenAiChatAgent chat = new OpenAiChatAgent(definitions, turns, llm, JSON, keeper);
       SimulatedUserActivitiesImpl user = new SimulatedUserActivitiesImpl(definitions, runs, turns, llm,
-          new CounterAgentUser(definitions, runs, turns, connectors(), chat, keeper), keeper);
+          new CounterAgentUser(definitions, runs, turns, connectors(), chat, keeper), keeper,
+          new ForkReplay(turns, keeper));
       return new Activities(new AgentActivitiesImpl(definitions, connectors(), chat, keeper, user), user, run);
     }
   }

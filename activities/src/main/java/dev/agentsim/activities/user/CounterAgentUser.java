@@ -73,7 +73,7 @@ public class CounterAgentUser {
     int sequence = request.sequence();
     AgentSpec counter = keeper.perRun(run, "counter agent", AgentSpec.class, () -> Failures.definition(definitions,
         Kind.AGENT, settings.counterAgentId(), AgentSpec.class, ErrorCategory.AI_AGENT_ERROR));
-    if (request.exchange() == 0) {
+    if (request.exchange() == ForkReplay.replayed(settings)) {
       runs.recordUserPromptVersion(runId, VERSION);
     }
     List<Turn> transcript = turns.turnsBefore(runId, sequence);

@@ -36,9 +36,11 @@ import org.springframework.stereotype.Component;
  * <p>A script says its lines in order and is done after the last one: the next turn stores
  * nothing and ends the conversation (USER_STOP). The LLM ends the conversation with an
  * {@link EndSignal}, recorded with the run; what it wrote besides the signal is stored as its last
- * message. A signal before the scenario's {@code minTurns} exchanges is not honoured. The first
- * user turn records which instructions the user followed: {@value UserPrompt#VERSION},
- * {@value #SCRIPT_VERSION} or {@value CounterAgentUser#VERSION}.
+ * message. A signal before the scenario's {@code minTurns} exchanges is not honoured. The user's
+ * first turn of its own records which instructions it followed: {@value UserPrompt#VERSION},
+ * {@value #SCRIPT_VERSION} or {@value CounterAgentUser#VERSION}. A forked run's user first says the
+ * original's messages again ({@link ForkReplay}), then goes on from there: a script with its next
+ * line, an LLM from the whole conversation so far.
  */
 @Component("simulatedUserActivities")
 public class SimulatedUserActivitiesImpl implements SimulatedUserActivities {
@@ -51,15 +53,17 @@ public class SimulatedUserActivitiesImpl implements SimulatedUserActivities {
   private final LlmClient llm;
   private final CounterAgentUser counterAgent;
   private final TurnKeeper keeper;
+  private final ForkReplay replay;
 
   public SimulatedUserActivitiesImpl(DefinitionRepository definitions, RunRepository runs, TurnRepository turns,
-      LlmClient llm, CounterAgentUser counterAgent, TurnKeeper keeper) {
+      LlmClient llm, CounterAgentUser counterAgent, TurnKeeper keeper, ForkReplay replay) {
     this.definitions = definitions;
     this.runs = runs;
     this.turns = turns;
     this.llm = llm;
     this.counterAgent = counterAgent;
     this.keeper = keeper;
+    this.replay = replay;
   }
 
   @Override
@@ -80,12 +84,15 @@ public class SimulatedUserActivitiesImpl implements SimulatedUserActivities {
     RunInput run = request.run();
     UUID runId = Failures.uuid(run.runId(), "run");
     RunSettings settings = keeper.settings(run);
+    if (ForkReplay.replays(settings, request)) {
+      return replay.say(settings, request);
+    }
     boolean counter = settings.counterAgentId() != null;
     UserBrief brief = counter ? null : keeper.perRun(run, "user", UserBrief.class, () -> brief(run, settings));
     if (!counter && brief.scripted()) {
       // A line of the script calls no one: storing it finds what an earlier attempt stored, or
       // that the run is final, without asking first.
-      return scripted(brief, runId, request);
+      return scripted(brief, runId, request, settings);
     }
     Optional<TurnResult> done = keeper.already(runId, request.sequence(), Turn.USER);
     if (done.isPresent()) {
@@ -113,9 +120,9 @@ public class SimulatedUserActivitiesImpl implements SimulatedUserActivities {
         ErrorCategory.UNKNOWN).embedded();
   }
 
-  private Spoken scripted(UserBrief brief, UUID runId, TurnRequest request) {
+  private Spoken scripted(UserBrief brief, UUID runId, TurnRequest request, RunSettings settings) {
     List<String> script = brief.script();
-    if (request.exchange() == 0) {
+    if (request.exchange() == ForkReplay.replayed(settings)) {
       runs.recordUserPromptVersion(runId, SCRIPT_VERSION);
     }
     if (request.exchange() >= script.size()) {
@@ -130,11 +137,11 @@ public class SimulatedUserActivitiesImpl implements SimulatedUserActivities {
 
   private TurnResult simulated(UserBrief brief, RunInput run, RunSettings settings, UUID runId, TurnRequest request) {
     int sequence = request.sequence();
-    if (request.exchange() == 0) {
+    if (request.exchange() == ForkReplay.replayed(settings)) {
       runs.recordUserPromptVersion(runId, UserPrompt.VERSION);
-      if (brief.firstMessage() != null) {
-        return store(runId, sequence, brief.firstMessage(), null, null);
-      }
+    }
+    if (request.exchange() == 0 && brief.firstMessage() != null) {
+      return store(runId, sequence, brief.firstMessage(), null, null);
     }
     UUID modelId = Failures.uuid(run.modelId(), "model");
     ModelSpec model = keeper.perRun(run, "model", ModelSpec.class, () -> Failures.definition(definitions, Kind.MODEL,

@@ -25,6 +25,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.agentsim.activities.ActivitiesTestSupport;
 import dev.agentsim.activities.ActivitiesTestSupport.Activities;
 import dev.agentsim.activities.ActivitiesTestSupport.Database;
 import dev.agentsim.activities.ActivitiesTestSupport.Temporal;
@@ -36,6 +37,7 @@ import dev.agentsim.workflows.TerminationReason;
 import dev.agentsim.workflows.Verdict;
 import dev.agentsim.workflows.run.RunInput;
 import dev.agentsim.workflows.run.RunOutcome;
+import dev.agentsim.workflows.run.RunSettings;
 import dev.agentsim.workflows.run.TurnRequest;
 import dev.agentsim.workflows.run.TurnResult;
 import io.temporal.failure.ApplicationFailure;
@@ -122,6 +124,42 @@ class SimulatedUserActivitiesTest {
         tuple(2, "user", "Thanks, bye"),
         tuple(3, "agent", "Sure, done."));
     assertThat(llmRequests()).isEmpty();
+  }
+
+  @Test
+  void aForkSaysTheOriginalsUserMessagesAgainInItsOwnSessionThenTheScriptGoesOn() {
+    UUID scenarioId = DB.scenario(scripted(List.of(), "Line one", "Line two", "Line three", "Line four"));
+    RunInput original = DB.startedRun(scenarioId, agentId, modelId, settings(false, 10, RETRY));
+    DB.say(original, 0, "user", "I moved last week");
+    DB.say(original, 1, "agent", "What is your new address?");
+    DB.say(original, 2, "user", "12 Rua Augusta, Lisbon");
+    DB.say(original, 3, "agent", "Noted.");
+    DB.say(original, 4, "user", "This line is not replayed");
+    RunSettings.Fork fork = new RunSettings.Fork(original.runId(), 4, 2);
+    RunInput forked = DB.newRun(scenarioId, agentId, modelId, new RunSettings(false, 3, 100, 0,
+        new RunSettings.Session("user-42", "main", "en-US", Map.of()), RETRY, null, null, null, null, true, fork));
+    SERVER.stubFor(agentCall().willReturn(agentReply("Sure.", false)));
+
+    RunOutcome outcome = temporal.converse(forked);
+
+    assertThat(outcome.reason()).isEqualTo(TerminationReason.MAX_TURNS);
+    List<Turn> turns = DB.turns(forked);
+    assertThat(turns).extracting(Turn::sequence, Turn::role, Turn::text).containsExactly(
+        tuple(0, "user", "I moved last week"),
+        tuple(1, "agent", "Sure."),
+        tuple(2, "user", "12 Rua Augusta, Lisbon"),
+        tuple(3, "agent", "Sure."),
+        tuple(4, "user", "Line three"),
+        tuple(5, "agent", "Sure."));
+    assertThat(turns.get(0).data()).isEqualTo(Map.of("replayed", true));
+    assertThat(turns.get(4).data()).isNull();
+    assertThat(agentRequests()).extracting(request -> ActivitiesTestSupport.JSON.readTree(request.getBodyAsString()))
+        .extracting(body -> body.get("sessionId").asString(), body -> body.get("text").asString())
+        .containsExactly(
+            tuple(forked.runId(), "I moved last week"),
+            tuple(forked.runId(), "12 Rua Augusta, Lisbon"),
+            tuple(forked.runId(), "Line three"));
+    assertThat(DB.stored(forked).userPromptVersion()).isEqualTo(SimulatedUserActivitiesImpl.SCRIPT_VERSION);
   }
 
   @Test

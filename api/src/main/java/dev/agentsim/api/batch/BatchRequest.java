@@ -100,7 +100,7 @@ public record BatchRequest(
     return new StartBatch(projectId, scenarioId, agentId, modelId, name == null ? defaultName : name, runCount,
         parallel, Boolean.TRUE.equals(stopOnFailure), timeout, events, "native", new Session(null, null, null, Map.of()),
         runConfig, "api", values("dynamicVariables", dynamicVariables), checkedMocking(json), counterAgentId, agentRevisionId,
-        checkedLabels, precision);
+        checkedLabels, precision, null);
   }
 
   /** The precision asked for; {@code runs}, if given, must agree with {@code until.maxRuns}. */

@@ -109,7 +109,7 @@ public class BatchScheduler {
         request.mocking(),
         request.counterAgentId() == null ? null : request.counterAgentId().toString(),
         agentRevisionId == null ? null : agentRevisionId.toString(),
-        request.counterAgentId() == null && spec.scripted());
+        request.counterAgentId() == null && spec.scripted(), request.fork());
     BatchInput input = new BatchInput(batchId.toString(), request.projectId(), request.scenarioId().toString(),
         request.agentId().toString(), request.modelId() == null ? null : request.modelId().toString(), request.runs(), request.concurrency(),
         request.stopOnFailure(), request.timeoutSeconds(), settings, Math.max(1, stallCheck.toSeconds()),

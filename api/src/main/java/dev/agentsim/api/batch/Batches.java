@@ -33,16 +33,18 @@ public class Batches {
   private final BatchScheduler scheduler;
   private final BatchControl control;
   private final Rejudge rejudge;
+  private final Forks forks;
   private final BatchRepository batches;
   private final RunRepository runs;
   private final TurnRepository turns;
   private final LlmCallRepository llmCalls;
 
-  Batches(BatchScheduler scheduler, BatchControl control, Rejudge rejudge, BatchRepository batches,
+  Batches(BatchScheduler scheduler, BatchControl control, Rejudge rejudge, Forks forks, BatchRepository batches,
       RunRepository runs, TurnRepository turns, LlmCallRepository llmCalls) {
     this.scheduler = scheduler;
     this.control = control;
     this.rejudge = rejudge;
+    this.forks = forks;
     this.batches = batches;
     this.runs = runs;
     this.turns = turns;
@@ -65,6 +67,17 @@ public class Batches {
    */
   public Batch start(StartBatch command) {
     return scheduler.schedule(command);
+  }
+
+  /**
+   * Starts a batch whose runs replay a stored conversation up to a message of its simulated user,
+   * then go on from there (see {@link Forks}).
+   *
+   * @throws NotFound when the run is not in the project
+   * @throws dev.agentsim.api.error.FieldError naming {@code fromSequence} when it is no user message of the transcript
+   */
+  public Batch fork(ForkRun command) {
+    return forks.fork(command);
   }
 
   /** Starts the workflow of a batch recorded before, with the input it was recorded with. */

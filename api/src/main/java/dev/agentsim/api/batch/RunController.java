@@ -1,21 +1,28 @@
 package dev.agentsim.api.batch;
 
 import dev.agentsim.api.error.NotFound;
-import dev.agentsim.store.run.Run;
+import dev.agentsim.store.batch.Batch;
+import java.net.URI;
 import java.util.UUID;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
-/** One run of any of the project's batches, with its transcript. */
+/** One run of any of the project's batches, with its transcript; and forks of it. */
 @RestController
 public class RunController {
 
   private final Batches batches;
+  private final BatchViews batchViews;
 
-  public RunController(Batches batches) {
+  public RunController(Batches batches, BatchViews batchViews) {
     this.batches = batches;
+    this.batchViews = batchViews;
   }
 
   @GetMapping("/v1/runs/{runId}")
@@ -23,5 +30,18 @@ public class RunController {
     return batches.run(projectId, runId)
         .map(found -> RunResponse.of(found.batch(), found.run().run(), found.run().usage(), true))
         .orElseThrow(() -> new NotFound("Run " + runId + " not found"));
+  }
+
+  /**
+   * Forks the run's conversation at one of its user's messages: 201 with the new batch, pending,
+   * as {@code GET /v1/batches/{id}} shows it.
+   */
+  @PostMapping("/v1/runs/{runId}/fork")
+  public ResponseEntity<BatchResponse> fork(@RequestParam String projectId,
+      @PathVariable UUID runId, @RequestBody ForkRequest body) {
+    Batch batch = batches.fork(body.toCommand(projectId, runId));
+    URI location = ServletUriComponentsBuilder.fromCurrentContextPath().path("/v1/batches/{id}")
+        .queryParam("projectId", projectId).buildAndExpand(batch.id()).toUri();
+    return ResponseEntity.created(location).body(batchViews.of(batch));
   }
 }

@@ -21,6 +21,7 @@ import java.util.UUID;
  * @param verdict {@code SUCCESS}, {@code FAILED} or {@code ERROR}; null while running and for a stopped run
  * @param error why the run could not be judged; null when nothing went wrong
  * @param evaluation which evaluation the verdict and results come from: 1, more after rejudging
+ * @param forkedFrom the run whose conversation this one replayed before going on; absent for none
  * @param turns the transcript; left out of lists
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -46,7 +47,11 @@ public record RunResponse(
     String createdAt,
     String completedAt,
     long durationMs,
+    ForkView forkedFrom,
     List<TurnView> turns) {
+
+  /** @param fromSequence the message of the original the fork started at, 1 for its first */
+  public record ForkView(UUID runId, int fromSequence) {}
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record ErrorView(String category, String message, String technicalDetails) {}
@@ -68,6 +73,8 @@ public record RunResponse(
         run.sentiment(), run.summary(), run.evaluation(), UsageView.of(usage), run.turns().size(),
         run.createdAt().toString(), run.completedAt() == null ? null : run.completedAt().toString(),
         Duration.between(run.createdAt(), end).toMillis(),
+        run.forkedFrom() == null ? null
+            : new ForkView(UUID.fromString(run.forkedFrom().runId()), run.forkedFrom().sequence() + 1),
         withTurns ? run.turns().stream().map(RunResponse::turn).toList() : null);
   }
 

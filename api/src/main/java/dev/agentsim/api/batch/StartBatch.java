@@ -1,6 +1,7 @@
 package dev.agentsim.api.batch;
 
 import dev.agentsim.workflows.batch.Precision;
+import dev.agentsim.workflows.run.RunSettings.Fork;
 import dev.agentsim.workflows.run.RunSettings.Mocking;
 import dev.agentsim.workflows.run.RunSettings.Session;
 import java.util.Map;
@@ -21,6 +22,7 @@ import java.util.UUID;
  * @param labels free key/values to find the batch by, e.g. a git commit; empty for none
  * @param until adaptive sampling: no more runs start once the pass rate is this precise, {@code runs}
  *     being the most that may start; null for a batch of {@code runs} runs
+ * @param fork the stored conversation each run replays before its simulated user speaks; null for none
  */
 public record StartBatch(
     String projectId,
@@ -42,7 +44,8 @@ public record StartBatch(
     UUID counterAgentId,
     UUID agentRevisionId,
     Map<String, String> labels,
-    Precision until) {
+    Precision until,
+    Fork fork) {
 
   public static final int DEFAULT_CONCURRENCY = 10;
   public static final int MAX_CONCURRENCY = 500;
@@ -65,6 +68,6 @@ public record StartBatch(
       Mocking mocking, UUID counterAgentId, UUID agentRevisionId, Map<String, String> labels) {
     this(projectId, scenarioId, agentId, modelId, name, runs, concurrency, stopOnFailure, timeoutSeconds, maxEvents,
         endPointType, session, runConfig, createdBy, dynamicVariables, mocking, counterAgentId, agentRevisionId,
-        labels, null);
+        labels, null, null);
   }
 }

@@ -3,6 +3,7 @@ package dev.agentsim.api.input;
 import dev.agentsim.api.batch.BatchControlController.ConcurrencyRequest;
 import dev.agentsim.api.batch.BatchControlController.RunsRequest;
 import dev.agentsim.api.batch.BatchRequest;
+import dev.agentsim.api.batch.ForkRequest;
 import dev.agentsim.api.webhook.WebhookRequest;
 import dev.agentsim.store.definition.Named;
 import java.util.List;
@@ -15,7 +16,7 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The native API's objects (agents, models, personas, scenarios, batches, webhooks) take only their own fields: an
+ * The native API's objects (agents, models, personas, scenarios, batches, forks, webhooks) take only their own fields: an
  * unknown one, a typo say, is a 400 naming it rather than a setting silently dropped. The
  * dialects' bodies keep their own rules.
  */
@@ -33,7 +34,7 @@ class UnknownFields implements WebMvcConfigurer {
     builder.configureMessageConverters(converter -> {
       if (converter instanceof JacksonJsonHttpMessageConverter jackson) {
         for (Class<?> type : List.of(Named.class, BatchRequest.class, RunsRequest.class,
-            ConcurrencyRequest.class, WebhookRequest.class)) {
+            ConcurrencyRequest.class, ForkRequest.class, WebhookRequest.class)) {
           jackson.registerMappersForType(type, mappers -> {
             mappers.put(MediaType.APPLICATION_JSON, strict);
             mappers.put(new MediaType("application", "*+json"), strict);

@@ -5,6 +5,7 @@ import dev.agentsim.workflows.ErrorCategory;
 import dev.agentsim.workflows.TerminationReason;
 import dev.agentsim.workflows.Verdict;
 import dev.agentsim.workflows.run.RunOutcome;
+import dev.agentsim.workflows.run.RunSettings.Fork;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -18,6 +19,7 @@ import java.util.UUID;
  *     after rejudging; null while running
  * @param userPromptVersion the version of the simulated user's instructions, for an LLM persona
  * @param userEndSignal how the simulated user ended the conversation, e.g. {@code DONE}
+ * @param forkedFrom the run whose conversation this one replayed before going on; null for none
  */
 public record Run(
     UUID id,
@@ -40,6 +42,7 @@ public record Run(
     Integer evaluation,
     String userPromptVersion,
     String userEndSignal,
+    Fork forkedFrom,
     List<Turn> turns) {
 
   /** What a finished run reports to its batch, as its record says. */
@@ -57,6 +60,6 @@ public record Run(
   public Run withTurns(List<Turn> turns) {
     return new Run(id, batchId, sequence, status, verdict, terminationReason, errorCategory, errorMessage,
         technicalDetails, results, successCriteria, maxTurns, batchStopped, createdAt, completedAt, sentiment,
-        summary, evaluation, userPromptVersion, userEndSignal, turns);
+        summary, evaluation, userPromptVersion, userEndSignal, forkedFrom, turns);
   }
 }

@@ -6,6 +6,7 @@ import dev.agentsim.workflows.ErrorCategory;
 import dev.agentsim.workflows.TerminationReason;
 import dev.agentsim.workflows.Verdict;
 import dev.agentsim.workflows.run.RunSettings;
+import dev.agentsim.workflows.run.RunSettings.Fork;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -302,6 +303,10 @@ public class RunRepository {
     return runs.stream().map(run -> run.withTurns(byRun.get(run.id()))).toList();
   }
 
+  private Fork forkedFrom(String settings) {
+    return settings == null ? null : json.readValue(settings, RunSettings.class).fork();
+  }
+
   private Run run(ResultSet rs) throws SQLException {
     String results = rs.getString("results");
     return new Run(
@@ -325,6 +330,7 @@ public class RunRepository {
         rs.getObject("evaluation", Integer.class),
         rs.getString("user_prompt_version"),
         rs.getString("user_end_signal"),
+        forkedFrom(rs.getString("settings")),
         List.of());
   }
 }

@@ -19,6 +19,7 @@ import java.util.Map;
  * @param agentRevisionId the revision of the agent under test the batch pinned; null for its latest
  * @param scriptedUser the simulated user says the scenario's script: its turns call no one, so
  *     they run as local activities; false in runs scheduled before batches said
+ * @param fork the stored conversation this run replays before its simulated user speaks; null for none
  */
 public record RunSettings(
     boolean agentSpeaksFirst,
@@ -31,7 +32,16 @@ public record RunSettings(
     Mocking mocking,
     String counterAgentId,
     String agentRevisionId,
-    boolean scriptedUser) {
+    boolean scriptedUser,
+    Fork fork) {
+
+  /** Settings of a run that replays no earlier conversation. */
+  public RunSettings(boolean agentSpeaksFirst, int maxTurns, int maxEvents, long runTimeoutSeconds, Session session,
+      RetrySettings retry, Map<String, String> dynamicVariables, Mocking mocking, String counterAgentId,
+      String agentRevisionId, boolean scriptedUser) {
+    this(agentSpeaksFirst, maxTurns, maxEvents, runTimeoutSeconds, session, retry, dynamicVariables, mocking,
+        counterAgentId, agentRevisionId, scriptedUser, null);
+  }
 
   /** Settings of a user that is not known to be scripted. */
   public RunSettings(boolean agentSpeaksFirst, int maxTurns, int maxEvents, long runTimeoutSeconds, Session session,
@@ -66,6 +76,17 @@ public record RunSettings(
    * {@code delayMs} (waited durably, by a workflow timer).
    */
   public record ToolOverride(Object output, String error, int delayMs) {}
+
+  /**
+   * Where a forked run comes from. Its simulated user first says again, in order and word for word,
+   * the user messages the original run's transcript holds before {@code sequence}, each answered by
+   * the agent in the fork's own new session; then it speaks for itself.
+   *
+   * @param runId the run whose transcript is replayed
+   * @param sequence the stored sequence (0 for the first message) of the first message not replayed
+   * @param userMessages how many user messages are replayed: the exchanges the fork begins with
+   */
+  public record Fork(String runId, int sequence, int userMessages) {}
 
   public record Session(String userId, String entrypoint, String locale, Map<String, Object> data) {}
 }
