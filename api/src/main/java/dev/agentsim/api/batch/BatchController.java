@@ -7,9 +7,6 @@ import dev.agentsim.api.error.NotFound;
 import dev.agentsim.store.batch.Batch;
 import dev.agentsim.store.batch.BatchRepository;
 import dev.agentsim.store.batch.BatchRepository.Position;
-import dev.agentsim.store.definition.DefinitionRepository;
-import dev.agentsim.store.definition.Kind;
-import dev.agentsim.store.definition.ScenarioSpec;
 import dev.agentsim.store.run.RunSort;
 import dev.agentsim.workflows.BatchStatus;
 import jakarta.servlet.http.HttpServletRequest;
@@ -35,7 +32,6 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Batches in the native API, whichever dialect scheduled them: schedule, list, read, stop, delete,
@@ -49,15 +45,11 @@ public class BatchController {
   private static final int MAX_LIMIT = 100;
 
   private final Batches batches;
-  private final DefinitionRepository definitions;
   private final BatchExport export;
-  private final JsonMapper json;
 
-  public BatchController(Batches batches, DefinitionRepository definitions, BatchExport export, JsonMapper json) {
+  public BatchController(Batches batches, BatchExport export) {
     this.batches = batches;
-    this.definitions = definitions;
     this.export = export;
-    this.json = json;
   }
 
   /**
@@ -100,10 +92,7 @@ public class BatchController {
   /** Schedules a batch: 201 with it, pending; its runs go on in the background. */
   @PostMapping
   public ResponseEntity<BatchResponse> create(@RequestParam String projectId, @RequestBody BatchRequest body) {
-    String defaultName = body.scenarioId() == null ? null
-        : definitions.find(projectId, Kind.SCENARIO, body.scenarioId(), ScenarioSpec.class)
-            .map(scenario -> scenario.spec().name()).orElse(null);
-    Batch batch = batches.start(body.toSchedule(projectId, defaultName == null ? "batch" : defaultName, json));
+    Batch batch = batches.start(batches.command(projectId, body));
     URI location = ServletUriComponentsBuilder.fromCurrentRequestUri().path("/{id}")
         .queryParam("projectId", projectId).buildAndExpand(batch.id()).toUri();
     return ResponseEntity.created(location).body(view(batch));

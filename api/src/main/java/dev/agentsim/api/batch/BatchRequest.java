@@ -1,5 +1,6 @@
 package dev.agentsim.api.batch;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.agentsim.api.error.FieldError;
 import dev.agentsim.workflows.run.RunSettings.Mocking;
 import dev.agentsim.workflows.run.RunSettings.Session;
@@ -12,7 +13,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The body of {@code POST /v1/batches}: a batch in the project's own terms. Only these fields are
- * read; any other is refused.
+ * read; any other is refused. Written back (a schedule's template) without the fields left out.
  *
  * @param modelId the model playing the simulated user and judging; may be left out when a counter
  *     agent plays the user
@@ -20,6 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
  * @param timeoutSeconds limit of the whole batch; none by default
  * @param labels free key/values to find the batch by, e.g. {@code {"commit": "3f2a9c1", "branch": "main"}}
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record BatchRequest(
     UUID scenarioId,
     UUID agentId,
@@ -41,12 +43,14 @@ public record BatchRequest(
   static final int MAX_LABELS = 50;
 
   /** @param enabled the agent is told to use mocks; true by default */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   public record MockingRequest(Boolean enabled, Map<String, ToolOverrideRequest> toolOverrides) {}
 
   /**
    * What a mocked tool answers: exactly one of {@code output} (any JSON, null included) and
    * {@code error}, after {@code delayMs} (0 to {@value BatchRequest#MAX_DELAY_MS}).
    */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   public record ToolOverrideRequest(JsonNode output, String error, Integer delayMs) {}
 
   /**

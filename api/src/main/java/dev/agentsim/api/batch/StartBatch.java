@@ -2,6 +2,7 @@ package dev.agentsim.api.batch;
 
 import dev.agentsim.workflows.run.RunSettings.Mocking;
 import dev.agentsim.workflows.run.RunSettings.Session;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -53,4 +54,13 @@ public record StartBatch(
    * than outgrowing Temporal's history limits.
    */
   public static final int MAX_EVENTS = 10_000;
+
+  /** The same command with one more label, replacing any of that key. */
+  public StartBatch withLabel(String key, String value) {
+    Map<String, String> more = new LinkedHashMap<>(labels);
+    more.put(key, value);
+    return new StartBatch(projectId, scenarioId, agentId, modelId, name, runs, concurrency, stopOnFailure,
+        timeoutSeconds, maxEvents, endPointType, session, runConfig, createdBy, dynamicVariables, mocking,
+        counterAgentId, agentRevisionId, more);
+  }
 }

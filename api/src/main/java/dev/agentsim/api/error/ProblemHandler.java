@@ -3,6 +3,8 @@ package dev.agentsim.api.error;
 import dev.agentsim.api.auth.ApiKeyController;
 import dev.agentsim.api.batch.BatchController;
 import dev.agentsim.api.definition.DefinitionController;
+import dev.agentsim.api.project.ProjectSettingsController;
+import dev.agentsim.api.schedule.ScheduleController;
 import java.net.URI;
 import java.util.List;
 import org.slf4j.Logger;
@@ -21,7 +23,8 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
 /** RFC 7807 problem details, with a trace id, for the native management API. */
-@RestControllerAdvice(basePackageClasses = {DefinitionController.class, BatchController.class, ApiKeyController.class})
+@RestControllerAdvice(basePackageClasses = {DefinitionController.class, BatchController.class, ApiKeyController.class,
+    ScheduleController.class, ProjectSettingsController.class})
 @Order(Ordered.HIGHEST_PRECEDENCE)
 public class ProblemHandler {
 

@@ -1,6 +1,8 @@
 package dev.agentsim.api.input;
 
 import dev.agentsim.api.batch.BatchRequest;
+import dev.agentsim.api.project.ProjectSettingsController.SettingsRequest;
+import dev.agentsim.api.schedule.ScheduleRequest;
 import dev.agentsim.store.definition.Named;
 import java.util.List;
 import org.springframework.context.annotation.Configuration;
@@ -12,7 +14,7 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The native API's objects (agents, models, personas, scenarios, batches) take only their own fields: an
+ * The native API's objects (agents, models, personas, scenarios, batches, schedules, settings) take only their own fields: an
  * unknown one, a typo say, is a 400 naming it rather than a setting silently dropped. The
  * dialects' bodies keep their own rules.
  */
@@ -29,7 +31,7 @@ class UnknownFields implements WebMvcConfigurer {
   public void configureMessageConverters(HttpMessageConverters.ServerBuilder builder) {
     builder.configureMessageConverters(converter -> {
       if (converter instanceof JacksonJsonHttpMessageConverter jackson) {
-        for (Class<?> type : List.of(Named.class, BatchRequest.class)) {
+        for (Class<?> type : List.of(Named.class, BatchRequest.class, ScheduleRequest.class, SettingsRequest.class)) {
           jackson.registerMappersForType(type, mappers -> {
             mappers.put(MediaType.APPLICATION_JSON, strict);
             mappers.put(new MediaType("application", "*+json"), strict);
