@@ -7,11 +7,13 @@ import dev.agentsim.store.batch.BatchRepository;
 import dev.agentsim.store.definition.DefinitionRepository;
 import dev.agentsim.store.llm.LlmCallRepository;
 import dev.agentsim.store.outbound.OutboundPolicy;
+import dev.agentsim.store.retention.RetentionRepository;
 import dev.agentsim.store.run.EvaluationRepository;
 import dev.agentsim.store.run.RunRepository;
 import dev.agentsim.store.run.TurnRepository;
 import dev.agentsim.workflows.batch.BatchActivities;
 import dev.agentsim.workflows.rejudge.RejudgeActivities;
+import dev.agentsim.workflows.retention.RetentionActivities;
 import dev.agentsim.workflows.run.AgentActivities;
 import dev.agentsim.workflows.run.RunActivities;
 import dev.agentsim.workflows.run.SimulatedUserActivities;
@@ -45,6 +47,7 @@ class ActivitiesWiringTest {
         .withBean(EvaluationRepository.class, () -> mock(EvaluationRepository.class))
         .withBean(BatchRepository.class, () -> mock(BatchRepository.class))
         .withBean(LlmCallRepository.class, () -> mock(LlmCallRepository.class))
+        .withBean(RetentionRepository.class, () -> mock(RetentionRepository.class))
         .withBean(WorkflowClient.class, () -> mock(WorkflowClient.class))
         .withBean(JsonMapper.class, () -> JsonMapper.builder().build())
         .withBean(SecretBox.class, SecretBox::ephemeral)
@@ -57,6 +60,7 @@ class ActivitiesWiringTest {
           assertThat(context.getBean("runActivities")).isInstanceOf(RunActivities.class);
           assertThat(context.getBean("batchActivities")).isInstanceOf(BatchActivities.class);
           assertThat(context.getBean("rejudgeActivities")).isInstanceOf(RejudgeActivities.class);
+          assertThat(context.getBean("retentionActivities")).isInstanceOf(RetentionActivities.class);
           assertThat(context.getBean(LlmClient.class)).extracting("timeout").isEqualTo(Duration.ofSeconds(45));
         });
   }

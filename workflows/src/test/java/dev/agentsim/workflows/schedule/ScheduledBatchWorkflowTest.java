@@ -3,6 +3,7 @@ package dev.agentsim.workflows.schedule;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentsim.workflows.TaskQueues;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.time.Duration;
@@ -10,6 +11,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,6 +27,7 @@ class ScheduledBatchWorkflowTest {
   private TestWorkflowEnvironment env;
   private ScheduledBatches schedules;
   private final List<Instant> starts = new CopyOnWriteArrayList<>();
+  private final AtomicInteger failures = new AtomicInteger();
 
   @BeforeEach
   void setUp() {
@@ -32,6 +35,9 @@ class ScheduledBatchWorkflowTest {
     Worker worker = env.newWorker(TaskQueues.SIMULATION);
     worker.registerWorkflowImplementationTypes(ScheduledBatchWorkflowImpl.class);
     worker.registerActivitiesImplementations((ScheduleActivities) scheduleId -> {
+      if (failures.getAndDecrement() > 0) {
+        throw ApplicationFailure.newNonRetryableFailure("Temporal refused the batch", "Unavailable");
+      }
       starts.add(Instant.ofEpochMilli(env.currentTimeMillis()));
       return new ScheduleActivities.ScheduledBatch("batch-" + starts.size(), null);
     });
@@ -71,6 +77,16 @@ class ScheduledBatchWorkflowTest {
       Instant due = created.plus(Duration.ofMinutes(30L * (i + 1)));
       assertThat(starts.get(i)).isBetween(due, due.plusSeconds(5 * (i + 1)));
     }
+  }
+
+  @Test
+  void anIntervalScheduleGoesOnAfterABatchThatCouldNotStart() {
+    failures.set(1);
+    schedules.create("half-hourly", null, 1800L, false);
+
+    env.sleep(Duration.ofMinutes(65));
+
+    assertThat(starts).hasSize(1);
   }
 
   @Test
