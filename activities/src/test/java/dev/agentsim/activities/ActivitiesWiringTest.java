@@ -7,12 +7,14 @@ import dev.agentsim.store.batch.BatchRepository;
 import dev.agentsim.store.definition.DefinitionRepository;
 import dev.agentsim.store.llm.LlmCallRepository;
 import dev.agentsim.store.outbound.OutboundPolicy;
+import dev.agentsim.store.retention.RetentionRepository;
 import dev.agentsim.store.run.EvaluationRepository;
 import dev.agentsim.store.run.RunRepository;
 import dev.agentsim.store.run.TurnRepository;
 import dev.agentsim.store.webhook.WebhookRepository;
 import dev.agentsim.workflows.batch.BatchActivities;
 import dev.agentsim.workflows.rejudge.RejudgeActivities;
+import dev.agentsim.workflows.retention.RetentionActivities;
 import dev.agentsim.workflows.run.AgentActivities;
 import dev.agentsim.workflows.run.RunActivities;
 import dev.agentsim.workflows.run.SimulatedUserActivities;
@@ -48,6 +50,7 @@ class ActivitiesWiringTest {
         .withBean(BatchRepository.class, () -> mock(BatchRepository.class))
         .withBean(LlmCallRepository.class, () -> mock(LlmCallRepository.class))
         .withBean(WebhookRepository.class, () -> mock(WebhookRepository.class))
+        .withBean(RetentionRepository.class, () -> mock(RetentionRepository.class))
         .withBean(WorkflowClient.class, () -> mock(WorkflowClient.class))
         .withBean(JsonMapper.class, () -> JsonMapper.builder().build())
         .withBean(SecretBox.class, SecretBox::ephemeral)
@@ -61,6 +64,7 @@ class ActivitiesWiringTest {
           assertThat(context.getBean("batchActivities")).isInstanceOf(BatchActivities.class);
           assertThat(context.getBean("rejudgeActivities")).isInstanceOf(RejudgeActivities.class);
           assertThat(context.getBean("webhookActivities")).isInstanceOf(WebhookActivities.class);
+          assertThat(context.getBean("retentionActivities")).isInstanceOf(RetentionActivities.class);
           assertThat(context.getBean(LlmClient.class)).extracting("timeout").isEqualTo(Duration.ofSeconds(45));
         });
   }

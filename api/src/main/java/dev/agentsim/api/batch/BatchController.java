@@ -6,9 +6,6 @@ import dev.agentsim.api.error.NotFound;
 import dev.agentsim.store.batch.Batch;
 import dev.agentsim.store.batch.BatchRepository;
 import dev.agentsim.store.batch.BatchRepository.Position;
-import dev.agentsim.store.definition.DefinitionRepository;
-import dev.agentsim.store.definition.Kind;
-import dev.agentsim.store.definition.ScenarioSpec;
 import dev.agentsim.store.run.RunSort;
 import dev.agentsim.workflows.BatchStatus;
 import jakarta.servlet.http.HttpServletRequest;
@@ -34,7 +31,6 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Batches in the native API, whichever dialect scheduled them: schedule, list, read, stop, delete,
@@ -49,17 +45,12 @@ public class BatchController {
 
   private final Batches batches;
   private final BatchViews views;
-  private final DefinitionRepository definitions;
   private final BatchExport export;
-  private final JsonMapper json;
 
-  public BatchController(Batches batches, BatchViews views, DefinitionRepository definitions, BatchExport export,
-      JsonMapper json) {
+  public BatchController(Batches batches, BatchViews views, BatchExport export) {
     this.batches = batches;
     this.views = views;
-    this.definitions = definitions;
     this.export = export;
-    this.json = json;
   }
 
   /** One page of a list; {@code nextCursor} asks for the next, null on the last. */
@@ -68,10 +59,7 @@ public class BatchController {
   /** Schedules a batch: 201 with it, pending; its runs go on in the background. */
   @PostMapping
   public ResponseEntity<BatchResponse> create(@RequestParam String projectId, @RequestBody BatchRequest body) {
-    String defaultName = body.scenarioId() == null ? null
-        : definitions.find(projectId, Kind.SCENARIO, body.scenarioId(), ScenarioSpec.class)
-            .map(scenario -> scenario.spec().name()).orElse(null);
-    Batch batch = batches.start(body.toSchedule(projectId, defaultName == null ? "batch" : defaultName, json));
+    Batch batch = batches.start(batches.command(projectId, body));
     URI location = ServletUriComponentsBuilder.fromCurrentRequestUri().path("/{id}")
         .queryParam("projectId", projectId).buildAndExpand(batch.id()).toUri();
     return ResponseEntity.created(location).body(views.of(batch));

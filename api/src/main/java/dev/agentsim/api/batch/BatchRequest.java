@@ -1,5 +1,6 @@
 package dev.agentsim.api.batch;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.agentsim.api.error.FieldError;
 import dev.agentsim.workflows.batch.Precision;
 import dev.agentsim.workflows.run.RunSettings.Mocking;
@@ -13,7 +14,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The body of {@code POST /v1/batches}: a batch in the project's own terms. Only these fields are
- * read; any other is refused.
+ * read; any other is refused. Written back (a schedule's template) without the fields left out.
  *
  * @param modelId the model playing the simulated user and judging; may be left out when a counter
  *     agent plays the user
@@ -22,6 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
  * @param labels free key/values to find the batch by, e.g. {@code {"commit": "3f2a9c1", "branch": "main"}}
  * @param until adaptive sampling instead of a fixed count of runs
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record BatchRequest(
     UUID scenarioId,
     UUID agentId,
@@ -56,12 +58,14 @@ public record BatchRequest(
   public record UntilRequest(Double halfWidth, Integer minRuns, Integer maxRuns) {}
 
   /** @param enabled the agent is told to use mocks; true by default */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   public record MockingRequest(Boolean enabled, Map<String, ToolOverrideRequest> toolOverrides) {}
 
   /**
    * What a mocked tool answers: exactly one of {@code output} (any JSON, null included) and
    * {@code error}, after {@code delayMs} (0 to {@value BatchRequest#MAX_DELAY_MS}).
    */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   public record ToolOverrideRequest(JsonNode output, String error, Integer delayMs) {}
 
   /**

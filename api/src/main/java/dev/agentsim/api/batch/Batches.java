@@ -5,6 +5,9 @@ import dev.agentsim.api.error.FieldError;
 import dev.agentsim.api.error.NotFound;
 import dev.agentsim.store.batch.Batch;
 import dev.agentsim.store.batch.BatchRepository;
+import dev.agentsim.store.definition.DefinitionRepository;
+import dev.agentsim.store.definition.Kind;
+import dev.agentsim.store.definition.ScenarioSpec;
 import dev.agentsim.store.llm.LlmCallRepository;
 import dev.agentsim.store.llm.Usage;
 import dev.agentsim.store.run.RevisionVerdicts;
@@ -21,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Everything done to batches, whichever way it is asked for: the native API, the Cognigy, Feather
@@ -38,9 +42,12 @@ public class Batches {
   private final RunRepository runs;
   private final TurnRepository turns;
   private final LlmCallRepository llmCalls;
+  private final DefinitionRepository definitions;
+  private final JsonMapper json;
 
   Batches(BatchScheduler scheduler, BatchControl control, Rejudge rejudge, Forks forks, BatchRepository batches,
-      RunRepository runs, TurnRepository turns, LlmCallRepository llmCalls) {
+      RunRepository runs, TurnRepository turns, LlmCallRepository llmCalls, DefinitionRepository definitions,
+      JsonMapper json) {
     this.scheduler = scheduler;
     this.control = control;
     this.rejudge = rejudge;
@@ -49,6 +56,8 @@ public class Batches {
     this.runs = runs;
     this.turns = turns;
     this.llmCalls = llmCalls;
+    this.definitions = definitions;
+    this.json = json;
   }
 
   /** A batch with what its views show beside its own row. */
@@ -78,6 +87,19 @@ public class Batches {
    */
   public Batch fork(ForkRun command) {
     return forks.fork(command);
+  }
+
+  /**
+   * The command a native batch request ({@code POST /v1/batches}) gives, every value checked; the
+   * batch is named after its scenario unless the request names it.
+   *
+   * @throws FieldError naming the first field at fault
+   */
+  public StartBatch command(String projectId, BatchRequest request) {
+    String scenarioName = request.scenarioId() == null ? null
+        : definitions.find(projectId, Kind.SCENARIO, request.scenarioId(), ScenarioSpec.class)
+            .map(scenario -> scenario.spec().name()).orElse(null);
+    return request.toSchedule(projectId, scenarioName == null ? "batch" : scenarioName, json);
   }
 
   /** Starts the workflow of a batch recorded before, with the input it was recorded with. */

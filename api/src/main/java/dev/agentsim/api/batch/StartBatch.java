@@ -4,6 +4,7 @@ import dev.agentsim.workflows.batch.Precision;
 import dev.agentsim.workflows.run.RunSettings.Fork;
 import dev.agentsim.workflows.run.RunSettings.Mocking;
 import dev.agentsim.workflows.run.RunSettings.Session;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -69,5 +70,14 @@ public record StartBatch(
     this(projectId, scenarioId, agentId, modelId, name, runs, concurrency, stopOnFailure, timeoutSeconds, maxEvents,
         endPointType, session, runConfig, createdBy, dynamicVariables, mocking, counterAgentId, agentRevisionId,
         labels, null, null);
+  }
+
+  /** The same command with one more label, replacing any of that key. */
+  public StartBatch withLabel(String key, String value) {
+    Map<String, String> more = new LinkedHashMap<>(labels);
+    more.put(key, value);
+    return new StartBatch(projectId, scenarioId, agentId, modelId, name, runs, concurrency, stopOnFailure,
+        timeoutSeconds, maxEvents, endPointType, session, runConfig, createdBy, dynamicVariables, mocking,
+        counterAgentId, agentRevisionId, more, until, fork);
   }
 }

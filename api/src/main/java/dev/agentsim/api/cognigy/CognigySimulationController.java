@@ -3,12 +3,14 @@ package dev.agentsim.api.cognigy;
 import dev.agentsim.api.Ids;
 import dev.agentsim.api.batch.Batches;
 import dev.agentsim.api.cognigy.CognigyViews.BatchView;
+import dev.agentsim.api.project.ProjectSettings;
 import dev.agentsim.api.cognigy.CognigyViews.RunView;
 import dev.agentsim.api.error.FieldError;
 import dev.agentsim.api.error.NotFound;
 import dev.agentsim.store.batch.Batch;
 import dev.agentsim.store.run.RunSort;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,9 +34,11 @@ import org.springframework.web.bind.annotation.RestController;
 public class CognigySimulationController {
 
   private final Batches batches;
+  private final ProjectSettings projectSettings;
 
-  public CognigySimulationController(Batches batches) {
+  public CognigySimulationController(Batches batches, ProjectSettings projectSettings) {
     this.batches = batches;
+    this.projectSettings = projectSettings;
   }
 
   @PostMapping("/simulations/{simulationReference}/schedule")
@@ -91,9 +95,10 @@ public class CognigySimulationController {
     SortOrder order = SortOrder.parse(sort);
     // A batch runs on one endpoint type: its runs match the filter all together or not at all.
     boolean otherEndpoint = endPointType != null && !endPointType.equals(batch.endPointType());
+    Duration retention = projectSettings.retention(projectId);
     List<RunView> data = otherEndpoint ? List.of()
         : batches.runs(batch, status, order.field(), order.ascending(), pageSize, offset).stream()
-            .map(run -> CognigyViews.run(batch, run.run(), run.usage()))
+            .map(run -> CognigyViews.run(batch, run.run(), run.usage(), retention))
             .toList();
     int total = otherEndpoint ? 0 : batches.countRuns(batch, status);
     boolean hasNext = offset + pageSize < total;
@@ -119,7 +124,7 @@ public class CognigySimulationController {
     UUID runId = Ids.parse(runReference)
         .orElseThrow(() -> new NotFound("Simulation run " + runReference + " not found"));
     return batches.run(batch, runId)
-        .map(run -> CognigyViews.run(batch, run.run(), run.usage()))
+        .map(run -> CognigyViews.run(batch, run.run(), run.usage(), projectSettings.retention(projectId)))
         .orElseThrow(() -> new NotFound("Simulation run " + runReference + " not found"));
   }
 

@@ -20,9 +20,6 @@ import java.util.Map;
 /** The Cognigy Simulator's response shapes, field for field as its API reference gives them. */
 final class CognigyViews {
 
-  /** How long a run's results are promised to be kept, as {@code expiresAt} tells. */
-  static final Duration RETENTION = Duration.ofDays(30);
-
   private CognigyViews() {}
 
   /**
@@ -113,7 +110,8 @@ final class CognigyViews {
         UsageView.of(usage), batch.evaluation(), batch.rejudging());
   }
 
-  static RunView run(Batch batch, Run run, Usage usage) {
+  /** @param retention how long the project keeps a run: {@code expiresAt} is that long after it was created */
+  static RunView run(Batch batch, Run run, Usage usage, Duration retention) {
     List<TurnView> turns = run.turns().stream()
         .map(turn -> new TurnView(run.id() + ":" + (turn.sequence() + 1), turn.sequence() + 1, turn.text(),
             turnData(turn), turn.createdAt().toEpochMilli()))
@@ -126,7 +124,7 @@ final class CognigyViews {
             .map(c -> new CriterionView(c.type(), c.params() == null ? Map.of() : c.params()))
             .toList(),
         metrics(run, usage), run.createdAt().toEpochMilli(), batch.createdBy(),
-        Duration.between(run.createdAt(), end).toMillis(), run.createdAt().plus(RETENTION).toString(),
+        Duration.between(run.createdAt(), end).toMillis(), run.createdAt().plus(retention).toString(),
         run.status().wire(), run.terminationReason() == null ? null : run.terminationReason().name(),
         run.evaluation(), run.userPromptVersion(), run.userEndSignal());
   }

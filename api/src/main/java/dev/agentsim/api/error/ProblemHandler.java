@@ -5,6 +5,8 @@ import dev.agentsim.api.batch.BatchController;
 import dev.agentsim.api.definition.DefinitionController;
 import dev.agentsim.api.statistics.StatisticsController;
 import dev.agentsim.api.webhook.WebhookController;
+import dev.agentsim.api.project.ProjectSettingsController;
+import dev.agentsim.api.schedule.ScheduleController;
 import java.net.URI;
 import java.util.List;
 import org.slf4j.Logger;
@@ -24,7 +26,7 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 
 /** RFC 7807 problem details, with a trace id, for the native management API. */
 @RestControllerAdvice(basePackageClasses = {DefinitionController.class, BatchController.class, ApiKeyController.class,
-    StatisticsController.class, WebhookController.class})
+    StatisticsController.class, WebhookController.class, ScheduleController.class, ProjectSettingsController.class})
 @Order(Ordered.HIGHEST_PRECEDENCE)
 public class ProblemHandler {
 

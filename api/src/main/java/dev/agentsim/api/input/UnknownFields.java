@@ -5,6 +5,8 @@ import dev.agentsim.api.batch.BatchControlController.RunsRequest;
 import dev.agentsim.api.batch.BatchRequest;
 import dev.agentsim.api.batch.ForkRequest;
 import dev.agentsim.api.webhook.WebhookRequest;
+import dev.agentsim.api.project.ProjectSettingsController.SettingsRequest;
+import dev.agentsim.api.schedule.ScheduleRequest;
 import dev.agentsim.store.definition.Named;
 import java.util.List;
 import org.springframework.context.annotation.Configuration;
@@ -16,7 +18,8 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The native API's objects (agents, models, personas, scenarios, batches, forks, webhooks) take only their own fields: an
+ * The native API's objects (agents, models, personas, scenarios, batches, forks, webhooks, schedules, settings) take
+ * only their own fields: an
  * unknown one, a typo say, is a 400 naming it rather than a setting silently dropped. The
  * dialects' bodies keep their own rules.
  */
@@ -33,8 +36,8 @@ class UnknownFields implements WebMvcConfigurer {
   public void configureMessageConverters(HttpMessageConverters.ServerBuilder builder) {
     builder.configureMessageConverters(converter -> {
       if (converter instanceof JacksonJsonHttpMessageConverter jackson) {
-        for (Class<?> type : List.of(Named.class, BatchRequest.class, RunsRequest.class,
-            ConcurrencyRequest.class, ForkRequest.class, WebhookRequest.class)) {
+        for (Class<?> type : List.of(Named.class, BatchRequest.class, RunsRequest.class, ConcurrencyRequest.class,
+            ForkRequest.class, WebhookRequest.class, ScheduleRequest.class, SettingsRequest.class)) {
           jackson.registerMappersForType(type, mappers -> {
             mappers.put(MediaType.APPLICATION_JSON, strict);
             mappers.put(new MediaType("application", "*+json"), strict);

@@ -27,6 +27,7 @@ public record SimulatorSettings(
     @DefaultValue Batch batch,
     @DefaultValue Rejudge rejudge,
     @DefaultValue Sweep sweep,
+    @DefaultValue Retention retention,
     @DefaultValue Outbound outbound,
     @DefaultValue Webhooks webhooks,
     @DefaultValue Api api,
@@ -86,6 +87,15 @@ public record SimulatorSettings(
 
   /** How often batches and rejudges under way are checked against Temporal, and how old they must be. */
   public record Sweep(@DefaultValue("5m") Duration every, @DefaultValue("10m") Duration after) {}
+
+  /**
+   * How long results are kept: runs older than a project's retention are deleted by a daily
+   * cleanup.
+   *
+   * @param days the retention of a project that sets none of its own
+   * @param chunk rows deleted per transaction
+   */
+  public record Retention(@DefaultValue("30") int days, @DefaultValue("1000") int chunk) {}
 
   /** CIDRs, addresses and host names agents and models may be on beyond public addresses. */
   public record Outbound(@DefaultValue List<String> allow) {}

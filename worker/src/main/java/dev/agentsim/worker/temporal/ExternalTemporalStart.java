@@ -38,18 +38,20 @@ public class ExternalTemporalStart implements ApplicationListener<ApplicationRea
   private final String namespace;
   private final String target;
   private final ObjectProvider<SweepSchedule> sweep;
+  private final ObjectProvider<RecurringSchedules> recurring;
   private final boolean startWorkers;
   private volatile Thread starting;
 
   public ExternalTemporalStart(WorkerFactory workers, WorkflowServiceStubs service,
       @Value("${spring.temporal.namespace:default}") String namespace,
       @Value("${spring.temporal.connection.target:}") String target, ObjectProvider<SweepSchedule> sweep,
-      SimulatorSettings settings) {
+      ObjectProvider<RecurringSchedules> recurring, SimulatorSettings settings) {
     this.workers = workers;
     this.service = service;
     this.namespace = namespace;
     this.target = target;
     this.sweep = sweep;
+    this.recurring = recurring;
     this.startWorkers = settings.worker().startWhenReachable();
   }
 
@@ -70,6 +72,7 @@ public class ExternalTemporalStart implements ApplicationListener<ApplicationRea
           workers.start();
           log.info("Temporal workers polling {} (namespace {})", target, namespace);
           scheduleSweep();
+          recurring.ifAvailable(RecurringSchedules::ensureLogged);
         }
         return;
       } catch (RuntimeException e) {
