@@ -14,7 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
+import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -82,6 +82,9 @@ public class BatchExport {
       String errorCategory, String errorMessage, int criteriaPassed, int criteriaTotal, String failedCriteria,
       int messages, long promptTokens, long completionTokens, long llmCalls, String cost, long durationMs,
       String createdAt, String completedAt) {}
+
+  private static final DateTimeFormatter JUNIT_TIMESTAMP =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC);
 
   private final Batches batches;
   private final DefinitionRepository definitions;
@@ -168,8 +171,7 @@ public class BatchExport {
       writer.writeAttribute("errors", Integer.toString(errors));
       writer.writeAttribute("skipped", Integer.toString(tests - passed - failures - errors));
       writer.writeAttribute("time", seconds(batch.startedAt(), batch.completedAt()));
-      writer.writeAttribute("timestamp",
-          LocalDateTime.ofInstant(batch.createdAt().truncatedTo(ChronoUnit.SECONDS), ZoneOffset.UTC).toString());
+      writer.writeAttribute("timestamp", junitTimestamp(batch.createdAt()));
       writer.writeAttribute("hostname", "agentsim");
       writer.writeCharacters("\n  ");
       writer.writeStartElement("properties");
@@ -283,5 +285,13 @@ public class BatchExport {
     }
     long millis = Duration.between(from, to == null ? Instant.now() : to).toMillis();
     return String.format(Locale.ROOT, "%.3f", millis / 1000.0);
+  }
+
+  /**
+   * The time as JUnit's schema wants it, to the second and without a zone; never shortened, as
+   * {@code LocalDateTime.toString()} shortens a time on the minute.
+   */
+  static String junitTimestamp(Instant instant) {
+    return JUNIT_TIMESTAMP.format(instant);
   }
 }
