@@ -40,7 +40,12 @@ class OperatorsEndToEndTest extends EmbeddedAppTest {
   @Test
   void prometheusHasTemporalsMetricsAndOursAfterABatch(CapturedOutput output) throws Exception {
     String agent = createAgent("/agent");
-    String model = createModel();
+    Http.Response priced = http.post("/v1/models?projectId=" + PROJECT, Map.of(
+        "name", "priced fake LLM", "provider", "openai", "baseUrl", fakes.baseUrl() + "/v1",
+        "model", "priced-model", "apiKey", "sk-test-secret", "inputPricePerMillion", 1_000_000,
+        "outputPricePerMillion", 0));
+    assertThat(priced.status()).isEqualTo(201);
+    String model = (String) priced.body().get("id");
     String scenario = createScenario(Map.of());
     String before = scrape();
 
@@ -63,28 +68,28 @@ class OperatorsEndToEndTest extends EmbeddedAppTest {
       byOutcome.merge(metrics.get("status") + "/" + run.get("terminationReason"), 1, Integer::sum);
       @SuppressWarnings("unchecked")
       List<Map<String, Object>> turns = (List<Map<String, Object>>) run.get("turns");
-      agentTurns += (int) turns.stream().filter(turn -> "agent".equals(turn.get("role"))).count();
+      // One latency per answer of the agent, on the first of its messages.
+      agentTurns += (int) turns.stream().map(turn -> (Map<?, ?>) turn.get("data"))
+          .filter(data -> "agent".equals(data.get("role")) && data.get("latencyMs") != null).count();
     }
     byOutcome.forEach((outcome, count) -> {
       Map<String, String> tags = Map.of("verdict", outcome.split("/")[0], "reason", outcome.split("/")[1]);
       assertThat(value(after, "agentsim_runs_finished_total", tags) - value(before, "agentsim_runs_finished_total", tags))
-          .as("runs finished %s", outcome).isEqualTo(count);
+          .as("runs finished %s", outcome).isEqualTo((double) count);
     });
     assertThat(agentTurns).isPositive();
-    assertThat(value(after, "agentsim_turn_latency_seconds_count", Map.of("agent", agent))).isEqualTo(agentTurns);
+    assertThat(value(after, "agentsim_turn_latency_seconds_count", Map.of("agent", agent))).isEqualTo((double) agentTurns);
     assertThat(value(after, "agentsim_turn_latency_seconds_bucket", Map.of("agent", agent, "le", "+Inf")))
-        .isEqualTo(agentTurns);
+        .isEqualTo((double) agentTurns);
     for (String role : List.of("user", "judge")) {
-      Map<String, String> tags = Map.of("model", "fake-model", "role", role);
-      assertThat(value(after, "agentsim_llm_calls_total", tags) - value(before, "agentsim_llm_calls_total", tags))
-          .as("calls of the %s", role).isPositive();
+      Map<String, String> tags = Map.of("model", "priced-model", "role", role);
+      double calls = value(after, "agentsim_llm_calls_total", tags);
+      assertThat(calls).as("calls of the %s", role).isPositive();
+      // The fake model counts 42 prompt tokens per call, at a price of 1 a token.
+      assertThat(value(after, "agentsim_llm_tokens_total", Map.of("model", "priced-model", "role", role,
+          "direction", "input"))).isEqualTo(42 * calls);
+      assertThat(value(after, "agentsim_llm_cost_total", tags)).isEqualTo(42 * calls);
     }
-    Map<String, String> userInput = Map.of("model", "fake-model", "role", "user", "direction", "input");
-    double userCalls = value(after, "agentsim_llm_calls_total", Map.of("model", "fake-model", "role", "user"))
-        - value(before, "agentsim_llm_calls_total", Map.of("model", "fake-model", "role", "user"));
-    // The fake model counts 42 prompt tokens per call.
-    assertThat(value(after, "agentsim_llm_tokens_total", userInput) - value(before, "agentsim_llm_tokens_total", userInput))
-        .isEqualTo(42 * userCalls);
     assertThat(after).contains("agentsim_batches_in_flight");
 
     assertThat(after).contains("temporal_worker_task_slots_available{", "temporal_sticky_cache_size",
