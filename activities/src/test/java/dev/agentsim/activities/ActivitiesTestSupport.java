@@ -22,6 +22,7 @@ import dev.agentsim.activities.evaluation.CriteriaEvaluator;
 import dev.agentsim.activities.evaluation.LlmJudge;
 import dev.agentsim.activities.evaluation.RunActivitiesImpl;
 import dev.agentsim.activities.llm.LlmClient;
+import dev.agentsim.activities.metrics.SimulationMetrics;
 import dev.agentsim.activities.turn.TurnKeeper;
 import dev.agentsim.activities.user.CounterAgentUser;
 import dev.agentsim.activities.user.ForkReplay;
@@ -55,6 +56,7 @@ import dev.agentsim.workflows.run.RunInput;
 import dev.agentsim.workflows.run.RunOutcome;
 import dev.agentsim.workflows.run.RunSettings;
 import dev.agentsim.workflows.run.RunSettings.Session;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -78,6 +80,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.JdbcTransactionManager;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
+import org.mockito.Mockito;
 
 /**
  * Shared fixtures: a real PostgreSQL with the store's schema, the store's repositories, the real
@@ -101,6 +104,10 @@ public final class ActivitiesTestSupport {
    */
   public static final OutboundHttp OUTBOUND = new OutboundHttp(OutboundPolicy.allowing("127.0.0.1", "::1"),
       1024 * 1024);
+
+  /** Metrics into a registry of their own, which tests may read. */
+  public static final SimulationMetrics METRICS =
+      new SimulationMetrics(new SimpleMeterRegistry(), Mockito.mock(BatchRepository.class));
 
   private ActivitiesTestSupport() {}
 
@@ -333,15 +340,15 @@ public final class ActivitiesTestSupport {
 
     /** The real activity implementations over this database, wired as Spring would. */
     public Activities activities(Duration llmTimeout) {
-      LlmClient llm = new LlmClient(llmCalls, OUTBOUND, SECRETS, llmTimeout);
+      LlmClient llm = new LlmClient(llmCalls, OUTBOUND, SECRETS, llmTimeout, METRICS);
       TurnKeeper keeper = new TurnKeeper(runs, turns, definitions);
       RunActivitiesImpl run = new RunActivitiesImpl(runs,
-          new CriteriaEvaluator(definitions, new LlmJudge(llm, JSON), evaluations), keeper);
+          new CriteriaEvaluator(definitions, new LlmJudge(llm, JSON), evaluations), keeper, METRICS);
       OpenAiChatAgent chat = new OpenAiChatAgent(definitions, turns, llm, JSON, keeper);
       SimulatedUserActivitiesImpl user = new SimulatedUserActivitiesImpl(definitions, runs, turns, llm,
           new CounterAgentUser(definitions, runs, turns, connectors(), chat, keeper), keeper,
           new ForkReplay(turns, keeper));
-      return new Activities(new AgentActivitiesImpl(definitions, connectors(), chat, keeper, user), user, run);
+      return new Activities(new AgentActivitiesImpl(definitions, connectors(), chat, keeper, user, METRICS), user, run);
     }
   }
 

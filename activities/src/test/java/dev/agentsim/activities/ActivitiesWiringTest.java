@@ -1,5 +1,7 @@
 package dev.agentsim.activities;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
 
@@ -55,6 +57,7 @@ class ActivitiesWiringTest {
         .withBean(JsonMapper.class, () -> JsonMapper.builder().build())
         .withBean(SecretBox.class, SecretBox::ephemeral)
         .withBean(OutboundPolicy.class, () -> OutboundPolicy.allowing())
+        .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
         .withPropertyValues("simulator.llm.timeout=45s")
         .run(context -> {
           assertThat(context).hasNotFailed();

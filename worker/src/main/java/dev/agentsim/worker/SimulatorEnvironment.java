@@ -44,7 +44,9 @@ public class SimulatorEnvironment implements EnvironmentPostProcessor {
     defaults.put("spring.temporal.start-workers", roles.contains("worker") && inProcess);
     defaults.put("simulator.worker.start-when-reachable", roles.contains("worker") && !inProcess);
     defaults.put("spring.temporal.test-server.enabled", inProcess);
-    defaults.put("management.endpoints.web.exposure.include", "health");
+    defaults.put("management.endpoints.web.exposure.include", "health,info,prometheus");
+    // info shows the build (META-INF/build-info.properties) and the Java it runs on
+    defaults.put("management.info.java.enabled", true);
     defaults.put("management.endpoint.health.probes.enabled", true);
     // A group may name only indicators that exist: temporalWorkers is there with the worker role.
     defaults.put("management.endpoint.health.group.readiness.include",

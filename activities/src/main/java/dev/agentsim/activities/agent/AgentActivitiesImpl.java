@@ -1,6 +1,7 @@
 package dev.agentsim.activities.agent;
 
 import dev.agentsim.activities.Failures;
+import dev.agentsim.activities.metrics.SimulationMetrics;
 import dev.agentsim.store.definition.AgentSpec;
 import dev.agentsim.store.definition.DefinitionRepository;
 import dev.agentsim.store.definition.Kind;
@@ -41,14 +42,16 @@ public class AgentActivitiesImpl implements AgentActivities {
   private final OpenAiChatAgent chatAgent;
   private final TurnKeeper keeper;
   private final SimulatedUserActivitiesImpl users;
+  private final SimulationMetrics metrics;
 
   public AgentActivitiesImpl(DefinitionRepository definitions, AgentConnectors connectors, OpenAiChatAgent chatAgent,
-      TurnKeeper keeper, SimulatedUserActivitiesImpl users) {
+      TurnKeeper keeper, SimulatedUserActivitiesImpl users, SimulationMetrics metrics) {
     this.definitions = definitions;
     this.connectors = connectors;
     this.chatAgent = chatAgent;
     this.keeper = keeper;
     this.users = users;
+    this.metrics = metrics;
   }
 
   @Override
@@ -85,6 +88,7 @@ public class AgentActivitiesImpl implements AgentActivities {
     String text = start.lastUserText();
     AgentReply reply = keeper.call(runId, sequence, Turn.AGENT, settings,
         () -> connectors.send(agent, message(run, settings, request, text)));
+    metrics.agentReplied(Failures.uuid(run.agentId(), "agent"), reply.latencyMs());
 
     List<String> texts = reply.texts().isEmpty() ? List.of("") : reply.texts();
     Instant now = Instant.now();

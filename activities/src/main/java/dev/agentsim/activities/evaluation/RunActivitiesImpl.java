@@ -1,12 +1,14 @@
 package dev.agentsim.activities.evaluation;
 
 import dev.agentsim.activities.Failures;
+import dev.agentsim.activities.metrics.SimulationMetrics;
 import dev.agentsim.store.definition.ScenarioSpec;
 import dev.agentsim.store.run.Evaluation;
 import dev.agentsim.store.run.Run;
 import dev.agentsim.store.run.RunRepository;
 import dev.agentsim.store.run.RunStatus;
 import dev.agentsim.workflows.ErrorCategory;
+import dev.agentsim.workflows.TerminationReason;
 import dev.agentsim.workflows.Verdict;
 import dev.agentsim.workflows.run.RunActivities;
 import dev.agentsim.workflows.run.RunInput;
@@ -17,6 +19,8 @@ import io.temporal.failure.ApplicationFailure;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,17 +30,22 @@ import org.springframework.stereotype.Component;
 @Component("runActivities")
 public class RunActivitiesImpl implements RunActivities {
 
+  private static final Logger log = LoggerFactory.getLogger(RunActivitiesImpl.class);
+
   private final RunRepository runs;
   private final CriteriaEvaluator evaluator;
   private final TurnKeeper keeper;
+  private final SimulationMetrics metrics;
 
   /** The sequence under which the judging of a run counts its model's failures. */
   private static final int JUDGING = -1;
 
-  public RunActivitiesImpl(RunRepository runs, CriteriaEvaluator evaluator, TurnKeeper keeper) {
+  public RunActivitiesImpl(RunRepository runs, CriteriaEvaluator evaluator, TurnKeeper keeper,
+      SimulationMetrics metrics) {
     this.runs = runs;
     this.evaluator = evaluator;
     this.keeper = keeper;
+    this.metrics = metrics;
   }
 
   @Override
@@ -59,7 +68,9 @@ public class RunActivitiesImpl implements RunActivities {
     Evaluation evaluation = keeper.call(runId, JUDGING, LlmRole.JUDGE.name().toLowerCase(Locale.ROOT),
         keeper.settings(input), () -> evaluator.evaluate(runId, 1, run.successCriteria(),
             transcript(run, conclusion), input.modelId(), llmPersona(input)));
-    runs.complete(runId, conclusion.reason(), evaluation, conclusion.endSequence());
+    if (runs.complete(runId, conclusion.reason(), evaluation, conclusion.endSequence())) {
+      metrics.runFinished(evaluation.verdict(), conclusion.reason());
+    }
     return evaluation.verdict();
   }
 
@@ -115,14 +126,19 @@ public class RunActivitiesImpl implements RunActivities {
   @Override
   public void recordError(Conclusion conclusion) {
     ErrorCategory category = conclusion.category() == null ? ErrorCategory.UNKNOWN : conclusion.category();
-    runs.complete(Failures.uuid(conclusion.run().runId(), "run"), conclusion.reason(),
-        Evaluation.error(category, conclusion.errorMessage(), conclusion.technicalDetails()), conclusion.endSequence());
+    if (runs.complete(Failures.uuid(conclusion.run().runId(), "run"), conclusion.reason(),
+        Evaluation.error(category, conclusion.errorMessage(), conclusion.technicalDetails()), conclusion.endSequence())) {
+      metrics.runFinished(Verdict.ERROR, conclusion.reason());
+      log.info("Run ended in ERROR ({}, {}): {}", conclusion.reason(), category, conclusion.errorMessage());
+    }
   }
 
   @Override
   public void recordStopped(Conclusion conclusion) {
     RunInput run = conclusion.run();
-    runs.stop(Failures.uuid(run.runId(), "run"), Failures.uuid(run.batchId(), "batch"), run.sequence(),
-        run.settings().maxTurns(), conclusion.endSequence());
+    if (runs.stop(Failures.uuid(run.runId(), "run"), Failures.uuid(run.batchId(), "batch"), run.sequence(),
+        run.settings().maxTurns(), conclusion.endSequence())) {
+      metrics.runFinished(null, TerminationReason.CANCELLED);
+    }
   }
 }

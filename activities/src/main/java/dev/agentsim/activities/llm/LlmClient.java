@@ -4,6 +4,7 @@ import dev.agentsim.store.settings.SimulatorSettings;
 import dev.agentsim.activities.FailureDetail;
 import dev.agentsim.activities.Failures;
 import dev.agentsim.activities.Redaction;
+import dev.agentsim.activities.metrics.SimulationMetrics;
 import dev.agentsim.activities.outbound.OutboundHttp;
 import dev.agentsim.store.definition.ModelSpec;
 import dev.agentsim.store.llm.LlmCall;
@@ -19,6 +20,7 @@ import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.TokenUsage;
 import io.temporal.failure.ApplicationFailure;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -48,6 +50,7 @@ public class LlmClient {
   private static final Duration DEFAULT_SLOT_WAIT = Duration.ofSeconds(30);
 
   private final LlmCallRepository calls;
+  private final SimulationMetrics metrics;
   private final OutboundHttp outbound;
   private final SecretBox secrets;
   private final Duration timeout;
@@ -62,17 +65,19 @@ public class LlmClient {
    */
   @Autowired
   public LlmClient(LlmCallRepository calls, OutboundHttp outbound, SecretBox secrets,
-      SimulatorSettings settings) {
-    this(calls, outbound, secrets, settings.llm().timeout(), settings.llm().slotWait());
-  }
-
-  public LlmClient(LlmCallRepository calls, OutboundHttp outbound, SecretBox secrets, Duration timeout) {
-    this(calls, outbound, secrets, timeout, DEFAULT_SLOT_WAIT);
+      SimulatorSettings settings, SimulationMetrics metrics) {
+    this(calls, outbound, secrets, settings.llm().timeout(), settings.llm().slotWait(), metrics);
   }
 
   public LlmClient(LlmCallRepository calls, OutboundHttp outbound, SecretBox secrets, Duration timeout,
-      Duration slotWait) {
+      SimulationMetrics metrics) {
+    this(calls, outbound, secrets, timeout, DEFAULT_SLOT_WAIT, metrics);
+  }
+
+  public LlmClient(LlmCallRepository calls, OutboundHttp outbound, SecretBox secrets, Duration timeout,
+      Duration slotWait, SimulationMetrics metrics) {
     this.calls = calls;
+    this.metrics = metrics;
     this.outbound = outbound;
     this.secrets = secrets;
     this.timeout = timeout;
@@ -83,8 +88,10 @@ public class LlmClient {
   public LlmReply chat(UUID runId, LlmRole role, UUID modelId, ModelSpec spec, List<ChatMessage> messages) {
     Answer answer = ask(modelId, spec, messages);
     LlmReply reply = answer.reply();
+    BigDecimal cost = spec.cost(reply.inputTokens(), reply.outputTokens());
     calls.record(new LlmCall(runId, role, modelId, reply.inputTokens(), reply.outputTokens(), answer.latencyMs(),
-        spec.cost(reply.inputTokens(), reply.outputTokens()), Instant.now()));
+        cost, Instant.now()));
+    metrics.llmCalled(spec.model(), role, reply.inputTokens(), reply.outputTokens(), cost);
     return reply;
   }
 

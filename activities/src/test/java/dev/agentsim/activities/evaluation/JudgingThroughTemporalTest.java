@@ -1,5 +1,6 @@
 package dev.agentsim.activities.evaluation;
 
+import dev.agentsim.activities.ActivitiesTestSupport;
 import dev.agentsim.store.settings.SimulatorSettings;
 import static dev.agentsim.activities.ActivitiesTestSupport.OUTBOUND;
 import static dev.agentsim.activities.ActivitiesTestSupport.SECRETS;
@@ -85,7 +86,7 @@ class JudgingThroughTemporalTest {
   static void start() {
     activities = DB.activities(Duration.ofSeconds(5));
     RejudgeActivitiesImpl rejudge = new RejudgeActivitiesImpl(DB.runs, DB.evaluations, DB.batches,
-        new CriteriaEvaluator(DB.definitions, new LlmJudge(new LlmClient(DB.llmCalls, OUTBOUND, SECRETS, Duration.ofSeconds(5)), JSON), DB.evaluations),
+        new CriteriaEvaluator(DB.definitions, new LlmJudge(new LlmClient(DB.llmCalls, OUTBOUND, SECRETS, Duration.ofSeconds(5), ActivitiesTestSupport.METRICS), JSON), DB.evaluations),
         new TurnKeeper(DB.runs, DB.turns, DB.definitions),
         SimulatorSettings.of(Map.of("simulator.retry.max-attempts", String.valueOf(FAST_RETRY.maxAttempts()))));
     temporal = Temporal.start(DB, activities, env -> {

@@ -15,6 +15,7 @@ import static dev.agentsim.activities.ActivitiesTestSupport.wireMock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.agentsim.activities.ActivitiesTestSupport;
 import dev.agentsim.activities.ActivitiesTestSupport.Database;
 import dev.agentsim.activities.llm.LlmClient;
 import dev.agentsim.store.definition.Kind;
@@ -54,7 +55,7 @@ class UsageAccountingTest {
   @BeforeAll
   static void wire() {
     activities = DB.activities(Duration.ofSeconds(5)).run();
-    llm = new LlmClient(DB.llmCalls, OUTBOUND, SECRETS, Duration.ofSeconds(5));
+    llm = new LlmClient(DB.llmCalls, OUTBOUND, SECRETS, Duration.ofSeconds(5), ActivitiesTestSupport.METRICS);
     agentId = DB.agent(agentConfig("http://localhost:1", 1_000));
   }
 

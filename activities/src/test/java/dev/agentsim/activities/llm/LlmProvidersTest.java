@@ -2,6 +2,7 @@ package dev.agentsim.activities.llm;
 
 import static dev.agentsim.activities.ActivitiesTestSupport.OUTBOUND;
 import static dev.agentsim.activities.ActivitiesTestSupport.SECRETS;
+import dev.agentsim.activities.ActivitiesTestSupport;
 import dev.agentsim.activities.Failures;
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -64,7 +65,7 @@ class LlmProvidersTest {
       SystemMessage.from("You are Dana Whitfield, a busy nurse. Your mission: get a refund for order 1234."),
       UserMessage.from("Agent: Hello! How can I help you today?"));
 
-  private final LlmClient llm = new LlmClient(DB.llmCalls, OUTBOUND, SECRETS, Duration.ofSeconds(5));
+  private final LlmClient llm = new LlmClient(DB.llmCalls, OUTBOUND, SECRETS, Duration.ofSeconds(5), ActivitiesTestSupport.METRICS);
   private UUID runId;
 
   @BeforeEach
@@ -208,7 +209,7 @@ class LlmProvidersTest {
     ModelSpec spec = new ModelSpec("One at a time", "openai", LLM.baseUrl() + "/v1", "gpt-4o-mini", "sk-test", 0.7,
         null, null, null, 1, null, null);
     UUID modelId = model(spec);
-    LlmClient impatient = new LlmClient(DB.llmCalls, OUTBOUND, SECRETS, Duration.ofSeconds(5), Duration.ofMillis(200));
+    LlmClient impatient = new LlmClient(DB.llmCalls, OUTBOUND, SECRETS, Duration.ofSeconds(5), Duration.ofMillis(200), ActivitiesTestSupport.METRICS);
 
     ExecutorService pool = Executors.newSingleThreadExecutor();
     try {

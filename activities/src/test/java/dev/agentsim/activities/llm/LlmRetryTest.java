@@ -20,6 +20,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.agentsim.activities.ActivitiesTestSupport;
 import dev.agentsim.activities.ActivitiesTestSupport.Database;
 import dev.agentsim.store.definition.Kind;
 import dev.agentsim.store.definition.ModelSpec;
@@ -92,7 +93,7 @@ class LlmRetryTest {
   }
 
   static class ModelCallImpl implements ModelCall {
-    private final LlmClient llm = new LlmClient(DB.llmCalls, OUTBOUND, SECRETS, Duration.ofSeconds(5));
+    private final LlmClient llm = new LlmClient(DB.llmCalls, OUTBOUND, SECRETS, Duration.ofSeconds(5), ActivitiesTestSupport.METRICS);
 
     @Override
     public String ask(String modelId) {

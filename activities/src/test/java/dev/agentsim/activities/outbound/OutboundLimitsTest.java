@@ -10,6 +10,7 @@ import static org.mockito.Mockito.mock;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import dev.agentsim.activities.ActivitiesTestSupport;
 import dev.agentsim.activities.agent.AgentHttp;
 import dev.agentsim.activities.agent.AgentMessage;
 import dev.agentsim.activities.agent.HttpAgentConnector;
@@ -59,7 +60,7 @@ class OutboundLimitsTest {
   private static final Map<String, AtomicLong> written = new ConcurrentHashMap<>();
 
   private final HttpAgentConnector agents = new HttpAgentConnector(JSON, new AgentHttp(JSON, OUTBOUND, SECRETS));
-  private final LlmClient models = new LlmClient(mock(LlmCallRepository.class), OUTBOUND, SECRETS, Duration.ofSeconds(5));
+  private final LlmClient models = new LlmClient(mock(LlmCallRepository.class), OUTBOUND, SECRETS, Duration.ofSeconds(5), ActivitiesTestSupport.METRICS);
 
   @BeforeAll
   static void start() throws IOException {
@@ -219,7 +220,7 @@ class OutboundLimitsTest {
     ApplicationFailure agent = agentFailure(new HttpAgentConnector(JSON, new AgentHttp(JSON, strict, SECRETS)),
         agent("/agent/target"));
     ApplicationFailure model = modelFailure(new LlmClient(mock(LlmCallRepository.class), strict, SECRETS,
-        Duration.ofSeconds(5)), "/agent/target/");
+        Duration.ofSeconds(5), ActivitiesTestSupport.METRICS), "/agent/target/");
 
     assertThat(agent.getType()).isEqualTo("AI_AGENT_ERROR");
     assertThat(agent.isNonRetryable()).isTrue();

@@ -159,6 +159,11 @@ public class BatchRepository {
     }
   }
 
+  /** Batches pending or running, in every project. */
+  public int countInFlight() {
+    return jdbc.sql("select count(*) from batches where status in ('PENDING', 'RUNNING')").query(Integer.class).single();
+  }
+
   public List<Unfinished> unfinished() {
     List<UUID> ids = jdbc.sql("select id from batches where status in ('PENDING', 'RUNNING') order by created_at")
         .query(UUID.class)

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.IntSupplier;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -89,15 +90,16 @@ public class RunRepository {
    * the fence or refused after it.
    *
    * @param endSequence null to keep every message (runs of workflows that do not say where it ends)
+   * @return whether this call made the run final
    */
-  private void finish(UUID runId, Integer endSequence, Runnable finalize) {
-    transaction.executeWithoutResult(status -> {
+  private boolean finish(UUID runId, Integer endSequence, IntSupplier finalize) {
+    return Boolean.TRUE.equals(transaction.execute(status -> {
       String runStatus = lockedStatus(runId);
       if (endSequence != null && "RUNNING".equals(runStatus)) {
         turns.dropFrom(runId, endSequence);
       }
-      finalize.run();
-    });
+      return finalize.getAsInt() > 0;
+    }));
   }
 
   /**
@@ -106,9 +108,10 @@ public class RunRepository {
    * always has the evaluation it shows.
    *
    * @param endSequence where the transcript ends, see {@link #finish}
+   * @return whether this call completed the run, false when it was final already
    */
-  public void complete(UUID runId, TerminationReason reason, Evaluation evaluation, Integer endSequence) {
-    finish(runId, endSequence, () -> jdbc.sql("""
+  public boolean complete(UUID runId, TerminationReason reason, Evaluation evaluation, Integer endSequence) {
+    return finish(runId, endSequence, () -> jdbc.sql("""
             with completed as (
               update runs set status = 'COMPLETED', verdict = :verdict, termination_reason = :reason,
                      error_category = :category, error_message = :message, technical_details = :details,
@@ -191,10 +194,11 @@ public class RunRepository {
    * late start finds it and changes nothing.
    *
    * @param endSequence where the transcript ends, see {@link #finish}
+   * @return whether this call stopped the run, false when it was final already
    */
-  public void stop(UUID runId, UUID batchId, int sequence, int maxTurns, Integer endSequence) {
+  public boolean stop(UUID runId, UUID batchId, int sequence, int maxTurns, Integer endSequence) {
     Timestamp now = Timestamp.from(Instant.now());
-    finish(runId, endSequence, () -> jdbc.sql("""
+    return finish(runId, endSequence, () -> jdbc.sql("""
             insert into runs (id, batch_id, sequence, status, termination_reason, is_batch_stopped,
                               success_criteria, max_turns, created_at, completed_at)
             values (:id, :batch, :sequence, 'STOPPED', 'CANCELLED', true, '[]'::jsonb, :maxTurns, :now, :now)

@@ -36,6 +36,7 @@ public record SimulatorSettings(
     @DefaultValue Feather feather,
     @DefaultValue Interactly interactly,
     @DefaultValue Worker worker,
+    @DefaultValue Metrics metrics,
     @DefaultValue EmbeddedTemporal embeddedTemporal,
     @DefaultValue EmbeddedPostgres embeddedPostgres) {
 
@@ -143,6 +144,14 @@ public record SimulatorSettings(
    * @param startWhenReachable start the workers once an external Temporal answers, rather than with the application
    */
   public record Worker(@DefaultValue("true") boolean stickyQueues, @DefaultValue("false") boolean startWhenReachable) {}
+
+  /**
+   * What the service reports to Prometheus.
+   *
+   * @param maxAgents agents whose turn latency is reported each under its own id; turns of further
+   *     agents are not reported, so that a deployment with many agents keeps its series bounded
+   */
+  public record Metrics(@DefaultValue("100") int maxAgents) {}
 
   /** How long the in-process Temporal keeps a closed workflow. */
   public record EmbeddedTemporal(@DefaultValue("15s") Duration keepClosed) {}

@@ -2,6 +2,8 @@ package dev.agentsim.worker.health;
 
 import dev.agentsim.worker.SimulatorEnvironment;
 import io.temporal.worker.WorkerFactory;
+import java.util.List;
+import java.util.stream.Stream;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -37,8 +39,11 @@ class HealthConfiguration {
   @Bean
   @Conditional(WorkerOnly.class)
   FilterRegistrationBean<HealthOnlyFilter> healthOnlyFilter(WebEndpointProperties endpoints) {
-    String health = endpoints.getBasePath() + "/" + endpoints.getPathMapping().getOrDefault("health", "health");
-    FilterRegistrationBean<HealthOnlyFilter> registration = new FilterRegistrationBean<>(new HealthOnlyFilter(health));
+    // Operators scrape workers as they probe them: Prometheus and info are served beside health.
+    List<String> paths = Stream.of("health", "info", "prometheus")
+        .map(endpoint -> endpoints.getBasePath() + "/" + endpoints.getPathMapping().getOrDefault(endpoint, endpoint))
+        .toList();
+    FilterRegistrationBean<HealthOnlyFilter> registration = new FilterRegistrationBean<>(new HealthOnlyFilter(paths));
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
     return registration;
   }

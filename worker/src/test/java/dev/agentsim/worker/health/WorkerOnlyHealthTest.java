@@ -26,6 +26,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 @Timeout(180)
 class WorkerOnlyHealthTest {
 
+  private static final String ADMIN_KEY = "operators-scrape-key-0123456789";
+
   private final HttpClient client = HttpClient.newHttpClient();
 
   @Test
@@ -34,7 +36,8 @@ class WorkerOnlyHealthTest {
     TestServer.PortBoundTestServer temporal = null;
     try (ConfigurableApplicationContext worker = new SpringApplicationBuilder(AgentSimApplication.class).run(
         "--simulator.roles=worker", "--simulator.worker.health-port=0",
-        "--spring.temporal.connection.target=127.0.0.1:" + temporalPort, "--simulator.demo.enabled=false")) {
+        "--spring.temporal.connection.target=127.0.0.1:" + temporalPort, "--simulator.demo.enabled=false",
+        "--simulator.auth.admin-key=" + ADMIN_KEY)) {
       int port = ((WebServerApplicationContext) worker).getWebServer().getPort();
 
       assertThat(status(port, "/actuator/health/readiness")).isEqualTo(503);
@@ -51,6 +54,13 @@ class WorkerOnlyHealthTest {
       assertThat(status(port, "/actuator/health")).isEqualTo(200);
       assertThat(status(port, "/actuator/health/liveness")).isEqualTo(200);
       assertThat(status(port, "/v1/agents?projectId=health")).isEqualTo(404);
+      // Operators scrape workers where they probe them, with a credential as for the API.
+      assertThat(status(port, "/actuator/prometheus")).isEqualTo(401);
+      HttpResponse<String> scrape = client.send(HttpRequest.newBuilder(
+          URI.create("http://localhost:" + port + "/actuator/prometheus")).header("Authorization", "Bearer " + ADMIN_KEY)
+          .GET().build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(scrape.statusCode()).isEqualTo(200);
+      assertThat(scrape.body()).contains("agentsim_batches_in_flight", "jvm_memory_used_bytes");
     } finally {
       if (temporal != null) {
         temporal.close();
