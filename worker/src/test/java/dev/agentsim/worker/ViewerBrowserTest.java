@@ -216,7 +216,9 @@ class ViewerBrowserTest extends EmbeddedAppTest {
     screenshots("batch-running");
     open("/ui/batches/" + running + "?projectId=" + PROJECT);
     browser.findElement(By.id("stop")).click();
+    // the live region is replaced as the page polls: an element read may go stale
     new WebDriverWait(browser, Duration.ofSeconds(60)).pollingEvery(Duration.ofMillis(250))
+        .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
         .until(driver -> driver.findElement(By.id("batch-status")).getText().equals("stopped"));
     assertThat(browser.findElements(By.id("stop"))).isEmpty();
     assertThat(http.get("/v1/batches/" + running + "?projectId=" + PROJECT).body()).containsEntry("status", "stopped");

@@ -17,6 +17,9 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.authentication.AuthenticationEntryPointFailureHandler;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 
@@ -93,14 +96,15 @@ class SecurityConfiguration {
     AuthenticationManager credentials = credentials(keys, jwtDecoder.getIfAvailable(),
         settings.auth().jwt().projectsClaim());
     ProjectAccess projectAccess = new ProjectAccess(projects);
+    BearerTokenAuthenticationFilter cookieAuthentication = new BearerTokenAuthenticationFilter(credentials);
+    cookieAuthentication.setBearerTokenResolver(new ViewerCredentials());
+    cookieAuthentication.setAuthenticationFailureHandler(new AuthenticationEntryPointFailureHandler(failures));
     return http
         .logout(logout -> logout.logoutUrl("/ui/logout").deleteCookies(ViewerCredentials.COOKIE)
             .logoutSuccessUrl(ViewerLoginController.LOGIN))
-        .oauth2ResourceServer(server -> server
-            .bearerTokenResolver(new ViewerCredentials())
-            .authenticationManagerResolver(request -> credentials)
-            .authenticationEntryPoint(failures)
-            .accessDeniedHandler(failures))
+        // Not Spring's resource server: it would exempt every request with a credential from the CSRF
+        // check, and here the credential is a cookie the browser sends by itself.
+        .addFilterBefore(cookieAuthentication, AnonymousAuthenticationFilter.class)
         .authorizeHttpRequests(requests -> requests
             .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
             .requestMatchers(ViewerLoginController.LOGIN, "/ui/viewer.css", "/ui/viewer.js", "/webjars/**").permitAll()

@@ -3,6 +3,7 @@ package dev.agentsim.api.viewer;
 import dev.agentsim.api.error.Conflict;
 import dev.agentsim.api.error.FieldError;
 import dev.agentsim.api.error.NotFound;
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
@@ -18,33 +19,34 @@ import org.springframework.web.servlet.ModelAndView;
 class ViewerErrors {
 
   @ExceptionHandler(FieldError.class)
-  ModelAndView field(FieldError e) {
-    return page(HttpStatus.BAD_REQUEST, e.getMessage(), e.field());
+  ModelAndView field(FieldError e, HttpServletRequest request) {
+    return page(request, HttpStatus.BAD_REQUEST, e.getMessage(), e.field());
   }
 
   @ExceptionHandler(MissingServletRequestParameterException.class)
-  ModelAndView missing(MissingServletRequestParameterException e) {
-    return page(HttpStatus.BAD_REQUEST, e.getParameterName() + " is required", e.getParameterName());
+  ModelAndView missing(MissingServletRequestParameterException e, HttpServletRequest request) {
+    return page(request, HttpStatus.BAD_REQUEST, e.getParameterName() + " is required", e.getParameterName());
   }
 
   @ExceptionHandler(MethodArgumentTypeMismatchException.class)
-  ModelAndView mismatch(MethodArgumentTypeMismatchException e) {
-    return page(HttpStatus.BAD_REQUEST, e.getName() + " is not a valid " + e.getRequiredType().getSimpleName(),
+  ModelAndView mismatch(MethodArgumentTypeMismatchException e, HttpServletRequest request) {
+    return page(request, HttpStatus.BAD_REQUEST, e.getName() + " is not a valid " + e.getRequiredType().getSimpleName(),
         e.getName());
   }
 
   @ExceptionHandler(NotFound.class)
-  ModelAndView notFound(NotFound e) {
-    return page(HttpStatus.NOT_FOUND, e.getMessage(), null);
+  ModelAndView notFound(NotFound e, HttpServletRequest request) {
+    return page(request, HttpStatus.NOT_FOUND, e.getMessage(), null);
   }
 
   @ExceptionHandler(Conflict.class)
-  ModelAndView conflict(Conflict e) {
-    return page(HttpStatus.CONFLICT, e.getMessage(), null);
+  ModelAndView conflict(Conflict e, HttpServletRequest request) {
+    return page(request, HttpStatus.CONFLICT, e.getMessage(), null);
   }
 
-  private static ModelAndView page(HttpStatus status, String message, String field) {
+  private static ModelAndView page(HttpServletRequest request, HttpStatus status, String message, String field) {
     ModelAndView page = new ModelAndView("viewer/error", status);
+    page.addObject("projectId", request.getParameter("projectId"));
     page.addObject("status", status.value());
     page.addObject("reason", status.getReasonPhrase());
     page.addObject("message", message);
