@@ -18,8 +18,8 @@ import io.temporal.client.WorkflowClient;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every way to start, read, stop or rejudge a batch goes through {@link Batches}: the dialects and
- * the controllers map requests to its command and its answers to their views, and reach neither
+ * Every way to start, read, stop or rejudge a batch goes through {@link Batches}: the dialects, the
+ * results viewer and the controllers map requests to its command and its answers to their views, and reach neither
  * the batches' storage nor Temporal themselves.
  */
 class OneBatchServiceTest {
@@ -31,7 +31,7 @@ class OneBatchServiceTest {
   @Test
   void dialectsAndControllersGoThroughTheBatchService() {
     noClasses()
-        .that().resideInAnyPackage("..api.cognigy..", "..api.feather..", "..api.interactly..")
+        .that().resideInAnyPackage("..api.cognigy..", "..api.feather..", "..api.interactly..", "..api.viewer..")
         .or().haveSimpleNameEndingWith("Controller")
         .or().haveSimpleName("BatchExport")
         .should().dependOnClassesThat(equivalentTo(BatchRepository.class).or(equivalentTo(RunRepository.class))

@@ -5,11 +5,14 @@ import dev.agentsim.api.error.FieldError;
 import dev.agentsim.api.error.NotFound;
 import dev.agentsim.store.batch.Batch;
 import dev.agentsim.store.batch.BatchRepository;
+import dev.agentsim.store.definition.AgentRevision;
 import dev.agentsim.store.definition.DefinitionRepository;
 import dev.agentsim.store.definition.Kind;
 import dev.agentsim.store.definition.ScenarioSpec;
 import dev.agentsim.store.llm.LlmCallRepository;
 import dev.agentsim.store.llm.Usage;
+import dev.agentsim.store.run.Evaluation;
+import dev.agentsim.store.run.EvaluationRepository;
 import dev.agentsim.store.run.RevisionVerdicts;
 import dev.agentsim.store.run.Run;
 import dev.agentsim.store.run.RunRepository;
@@ -42,12 +45,13 @@ public class Batches {
   private final RunRepository runs;
   private final TurnRepository turns;
   private final LlmCallRepository llmCalls;
+  private final EvaluationRepository evaluations;
   private final DefinitionRepository definitions;
   private final JsonMapper json;
 
   Batches(BatchScheduler scheduler, BatchControl control, Rejudge rejudge, Forks forks, BatchRepository batches,
-      RunRepository runs, TurnRepository turns, LlmCallRepository llmCalls, DefinitionRepository definitions,
-      JsonMapper json) {
+      RunRepository runs, TurnRepository turns, LlmCallRepository llmCalls, EvaluationRepository evaluations,
+      DefinitionRepository definitions, JsonMapper json) {
     this.scheduler = scheduler;
     this.control = control;
     this.rejudge = rejudge;
@@ -56,6 +60,7 @@ public class Batches {
     this.runs = runs;
     this.turns = turns;
     this.llmCalls = llmCalls;
+    this.evaluations = evaluations;
     this.definitions = definitions;
     this.json = json;
   }
@@ -222,6 +227,16 @@ public class Batches {
   /** The verdicts of the scenario's runs in all of the project's batches, by agent revision. */
   public List<RevisionVerdicts> verdictsByAgentRevision(String projectId, UUID scenarioId) {
     return runs.verdictsByAgentRevision(projectId, scenarioId);
+  }
+
+  /** The agent revision the batch tested; none for a batch scheduled before revisions were kept. */
+  public Optional<AgentRevision> agentRevision(Batch batch) {
+    return batches.agentRevisionId(batch.id()).flatMap(id -> definitions.agentRevision(batch.agentId(), id));
+  }
+
+  /** The run's evaluations, oldest first: the first when it ended, one more for each rejudge. */
+  public List<Evaluation> evaluations(Run run) {
+    return evaluations.evaluations(run.id());
   }
 
   /** The batch's messages and their total latency, by role. */

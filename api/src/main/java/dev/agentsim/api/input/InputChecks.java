@@ -33,8 +33,12 @@ import tools.jackson.databind.json.JsonMapper;
 @Order(BodyReading.ORDER + 1)
 public class InputChecks extends OncePerRequestFilter {
 
-  /** Paths whose answers are not the API's: the OpenAPI document, its UI, the actuator. */
-  private static final Pattern OWN_ANSWERS = Pattern.compile("/(v3/api-docs|swagger-ui|actuator)(/|\\.|$)");
+  /**
+   * Paths whose answers are not the API's: the OpenAPI document, its UI, the actuator, the results
+   * viewer's pages and what they load.
+   */
+  private static final Pattern OWN_ANSWERS =
+      Pattern.compile("/(v3/api-docs|swagger-ui|actuator|ui|webjars)(/|\\.|$)|/$");
   /** Batch exports, which answer in the format their query names (CSV, JSON lines, JUnit XML). */
   private static final Pattern EXPORTS = Pattern.compile("/v1/batches/[^/]+/export$");
   private static final List<MediaType> ANSWERS = List.of(MediaType.APPLICATION_JSON, MediaType.APPLICATION_PROBLEM_JSON);

@@ -17,6 +17,9 @@ import org.springframework.util.unit.DataSize;
  * {@code 1MB} or {@code 512KB} (binary units), a bare number being bytes.
  *
  * @param runTimeoutSeconds longest a run may take before it ends in ERROR
+ * @param temporalUiUrl the Temporal Web UI's address of the service's namespace, e.g.
+ *     {@code http://localhost:8233/namespaces/default}: the results viewer links each batch and run
+ *     to its workflow there; blank for no links
  */
 @ConfigurationProperties("simulator")
 public record SimulatorSettings(
@@ -38,7 +41,8 @@ public record SimulatorSettings(
     @DefaultValue Worker worker,
     @DefaultValue Metrics metrics,
     @DefaultValue EmbeddedTemporal embeddedTemporal,
-    @DefaultValue EmbeddedPostgres embeddedPostgres) {
+    @DefaultValue EmbeddedPostgres embeddedPostgres,
+    @DefaultValue("") String temporalUiUrl) {
 
   /** The settings a context's environment gives, for code that runs before the context has beans. */
   public static SimulatorSettings of(Environment environment) {
