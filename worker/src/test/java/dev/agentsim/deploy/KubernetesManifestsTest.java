@@ -244,7 +244,7 @@ class KubernetesManifestsTest {
       assertThat(security).containsEntry("allowPrivilegeEscalation", false).containsEntry("readOnlyRootFilesystem", true);
       assertThat(list(map(security, "capabilities"), "drop")).containsExactly("ALL");
 
-      // Tomcat's work directory and the JVM's unpacked native libraries need a writable /tmp
+      // Tomcat's work directory, the JVM's perf data and Netty's unpacked native libraries need a writable /tmp
       String tmpVolume =
           list(container, "volumeMounts").stream()
               .map(m -> asMap(m, "volumeMount"))
