@@ -84,12 +84,14 @@ public class BatchScheduler {
         .find(request.projectId(), Kind.AGENT, request.agentId(), AgentSpec.class)
         .orElseThrow(() -> new NotFound("Agent " + request.agentId() + " not found"));
     if (request.modelId() != null) {
-      definitions.find(request.projectId(), Kind.MODEL, request.modelId(), ModelSpec.class)
-          .orElseThrow(() -> new NotFound("Model " + request.modelId() + " not found"));
+      if (definitions.find(request.projectId(), Kind.MODEL, request.modelId(), ModelSpec.class).isEmpty()) {
+        throw new NotFound("Model " + request.modelId() + " not found");
+      }
     }
     if (request.counterAgentId() != null) {
-      definitions.find(request.projectId(), Kind.AGENT, request.counterAgentId(), AgentSpec.class)
-          .orElseThrow(() -> new NotFound("Agent " + request.counterAgentId() + " not found"));
+      if (definitions.find(request.projectId(), Kind.AGENT, request.counterAgentId(), AgentSpec.class).isEmpty()) {
+        throw new NotFound("Agent " + request.counterAgentId() + " not found");
+      }
     }
     int maxTurns = maxTurns(scenario.spec());
     String persona = personaName(request.projectId(), scenario.spec());

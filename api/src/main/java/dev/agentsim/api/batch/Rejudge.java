@@ -59,8 +59,9 @@ public class Rejudge {
         .orElseThrow(() -> new NotFound("Scenario " + batch.scenarioId() + " not found"))
         .spec();
     if (batch.modelId() != null) {
-      definitions.find(batch.projectId(), Kind.MODEL, batch.modelId(), ModelSpec.class)
-          .orElseThrow(() -> new NotFound("Model " + batch.modelId() + " not found"));
+      if (definitions.find(batch.projectId(), Kind.MODEL, batch.modelId(), ModelSpec.class).isEmpty()) {
+        throw new NotFound("Model " + batch.modelId() + " not found");
+      }
     }
     int evaluation = batches.startRejudge(batch.id(), scenario.criteria())
         .orElseThrow(() -> new Conflict("REJUDGE_IN_PROGRESS",

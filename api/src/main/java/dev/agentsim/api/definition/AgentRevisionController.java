@@ -38,8 +38,9 @@ public class AgentRevisionController {
     if (skip < 0) {
       throw new FieldError("skip", "OUT_OF_RANGE", "skip must not be negative");
     }
-    repository.find(projectId, Kind.AGENT, agentId, AgentSpec.class)
-        .orElseThrow(() -> new NotFound("Agent " + agentId + " not found"));
+    if (repository.find(projectId, Kind.AGENT, agentId, AgentSpec.class).isEmpty()) {
+      throw new NotFound("Agent " + agentId + " not found");
+    }
     List<AgentRevision> page = repository.agentRevisions(agentId, limit + 1, skip);
     List<RevisionView> data = page.stream().limit(limit)
         .map(r -> new RevisionView(r.id(), r.agentId(), r.number(), r.createdAt().toString()))

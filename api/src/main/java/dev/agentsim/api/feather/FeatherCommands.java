@@ -40,8 +40,9 @@ class FeatherCommands {
   }
 
   StartBatch of(String projectId, FeatherDispatch request) {
-    definitions.find(projectId, Kind.AGENT, request.agentId(), Map.class)
-        .orElseThrow(() -> new NotFound("Agent " + request.agentId() + " not found"));
+    if (definitions.find(projectId, Kind.AGENT, request.agentId(), Map.class).isEmpty()) {
+      throw new NotFound("Agent " + request.agentId() + " not found");
+    }
     AgentRevision revision = revision(request);
     Stored<ScenarioSpec> scenario = definitions
         .find(projectId, Kind.SCENARIO, request.scenarioId(), ScenarioSpec.class)
