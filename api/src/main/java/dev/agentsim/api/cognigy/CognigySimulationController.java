@@ -65,7 +65,7 @@ public class CognigySimulationController {
   @PostMapping("/simulations/{simulationReference}/schedule")
   public ResponseEntity<BatchView> schedule(@RequestParam String projectId, @PathVariable String simulationReference,
       @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
-          schema = @Schema(implementation = CognigyScheduleBody.class), examples = @ExampleObject(name = "README", value = """
+          schema = @Schema(implementation = CognigyScheduleBody.class), examples = @ExampleObject(name = "Five runs of the demo scenario", value = """
               {"projectReference": "demo", "name": "first batch", "numberOfExecutions": 5,
                "runConfig": {"flowReferenceId": "00000000-0000-4000-8000-000000000001", "entrypoint": "demo",
                              "largeLanguageModelReferenceId": "00000000-0000-4000-8000-000000000002"},

@@ -68,7 +68,7 @@ public class FeatherRunController {
       @RequestHeader(name = "x-organization-id", required = false) String organizationHeader,
       @RequestParam(name = "organization_id", required = false) String organizationParam,
       @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
-          schema = @Schema(implementation = FeatherDispatchBody.class), examples = @ExampleObject(name = "README", value = """
+          schema = @Schema(implementation = FeatherDispatchBody.class), examples = @ExampleObject(name = "A text run with canned tool answers", value = """
               {"agent_id": "00000000-0000-4000-8000-000000000001",
                "persona_id": "00000000-0000-4000-8000-000000000004",
                "scenario_id": "00000000-0000-4000-8000-000000000003",

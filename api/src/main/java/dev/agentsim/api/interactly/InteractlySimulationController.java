@@ -64,7 +64,7 @@ public class InteractlySimulationController {
   public Envelope create(@RequestParam(name = "team_id", required = false) String teamId,
       @RequestHeader(name = "X-Team-Id", required = false) String teamHeader,
       @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
-          schema = @Schema(implementation = InteractlySimulationBody.class), examples = @ExampleObject(name = "README", value = """
+          schema = @Schema(implementation = InteractlySimulationBody.class), examples = @ExampleObject(name = "Five runs against a counter workflow", value = """
               {"logical_id": "pizza-check", "description": "Order a large pizza margherita",
                "selected_workflow": {"workflow_id": "<agent under test>", "dynamic_variables": {"tier": "gold"}},
                "counter_workflow": {"workflow_id": "<counter agent or persona>",
