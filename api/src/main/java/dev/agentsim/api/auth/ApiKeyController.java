@@ -2,8 +2,14 @@ package dev.agentsim.api.auth;
 
 import dev.agentsim.api.error.FieldError;
 import dev.agentsim.api.error.NotFound;
+import dev.agentsim.api.openapi.Pagination;
 import dev.agentsim.store.apikey.ApiKey;
 import dev.agentsim.store.apikey.ApiKeyRepository;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
@@ -35,6 +41,7 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
  */
 @RestController
 @RequestMapping(ProjectAccess.API_KEYS_PATH)
+@Tag(name = "API keys", description = "Credentials of a project, or of every project")
 public class ApiKeyController {
 
   private static final Set<Scope> DEFAULT_SCOPES = EnumSet.of(Scope.READ, Scope.WRITE);
@@ -53,6 +60,18 @@ public class ApiKeyController {
    */
   record NewKey(@NotBlank @Size(max = 200) String name, List<String> scopes, Instant expiresAt) {}
 
+  /** A key as the API document shows it; {@code key} only in the answer to its creation. */
+  @Schema(name = "ApiKey")
+  record KeyView(UUID id, @Schema(description = "null: every project") String projectId, String name,
+      List<String> scopes, String expiresAt, String createdAt,
+      @Schema(description = "The secret: in the answer to the creation only") String key) {}
+
+  record KeyPage(List<KeyView> data, Pagination pagination) {}
+
+  @Operation(summary = "Create an API key", description = "Needs the admin scope; a key for every project (no "
+      + "projectId) needs a credential for every project")
+  @ApiResponse(responseCode = "201", description = "The key with its secret, which is never shown again",
+      content = @Content(schema = @Schema(implementation = KeyView.class)))
   @PostMapping
   public ResponseEntity<Map<String, Object>> create(@RequestParam(required = false) String projectId,
       @Valid @RequestBody NewKey request) {
@@ -68,6 +87,9 @@ public class ApiKeyController {
     return ResponseEntity.created(location).body(view);
   }
 
+  @Operation(summary = "List API keys", description = "What each key may do, never its secret")
+  @ApiResponse(responseCode = "200", description = "One page of keys",
+      content = @Content(schema = @Schema(implementation = KeyPage.class)))
   @GetMapping
   public Map<String, Object> list(@RequestParam(required = false) String projectId,
       @RequestParam(defaultValue = "20") int limit, @RequestParam(defaultValue = "0") int skip) {
@@ -83,6 +105,8 @@ public class ApiKeyController {
   }
 
   /** Revokes the key: from now on it gets 401. */
+  @Operation(summary = "Revoke an API key", description = "From now on it gets 401")
+  @ApiResponse(responseCode = "204", description = "Revoked")
   @DeleteMapping("/{id}")
   public ResponseEntity<Void> revoke(@RequestParam(required = false) String projectId, @PathVariable UUID id) {
     if (!repository.revoke(projectId, id)) {

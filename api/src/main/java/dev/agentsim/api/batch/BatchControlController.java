@@ -3,6 +3,9 @@ package dev.agentsim.api.batch;
 import dev.agentsim.api.error.FieldError;
 import dev.agentsim.api.error.NotFound;
 import dev.agentsim.store.batch.Batch;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.UUID;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -18,6 +21,7 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @RequestMapping("/v1/batches/{batchId}")
+@Tag(name = "Batch control", description = "Steering a running batch: its run count, its window, pause and resume")
 public class BatchControlController {
 
   private final Batches batches;
@@ -35,6 +39,10 @@ public class BatchControlController {
   public record ConcurrencyRequest(Integer concurrency) {}
 
   /** Sets the batch's run count (its most runs, with adaptive sampling); 400 naming {@code runs} below the runs started. */
+  @Operation(summary = "Set the run count", description = "How many runs in all (the most, with adaptive "
+      + "sampling); not below the runs started")
+  @ApiResponse(responseCode = "200", description = "The batch as changed")
+  @ApiResponse(responseCode = "409", description = "The batch has finished, is stopping or has reached its precision")
   @PostMapping("/runs:raise")
   public BatchResponse raise(@RequestParam String projectId, @PathVariable UUID batchId,
       @RequestBody RunsRequest body) {
@@ -43,6 +51,10 @@ public class BatchControlController {
   }
 
   /** Sets how many runs may be in flight at once; a narrower window lets the runs in flight finish. */
+  @Operation(summary = "Set the concurrency", description = "How many runs may be in flight at once; a narrower "
+      + "window lets the runs in flight finish")
+  @ApiResponse(responseCode = "200", description = "The batch as changed")
+  @ApiResponse(responseCode = "409", description = "The batch has finished or is stopping")
   @PostMapping("/runs:concurrency")
   public BatchResponse concurrency(@RequestParam String projectId, @PathVariable UUID batchId,
       @RequestBody ConcurrencyRequest body) {
@@ -51,11 +63,17 @@ public class BatchControlController {
   }
 
   /** No new run starts until the batch is resumed; runs in flight finish. */
+  @Operation(summary = "Pause a batch", description = "No new run starts until it is resumed; runs in flight finish")
+  @ApiResponse(responseCode = "200", description = "The batch as changed")
+  @ApiResponse(responseCode = "409", description = "The batch has finished or is stopping")
   @PostMapping("/runs:pause")
   public BatchResponse pause(@RequestParam String projectId, @PathVariable UUID batchId) {
     return views.of(batches.pauseRuns(find(projectId, batchId)));
   }
 
+  @Operation(summary = "Resume a paused batch")
+  @ApiResponse(responseCode = "200", description = "The batch as changed")
+  @ApiResponse(responseCode = "409", description = "The batch has finished or is stopping")
   @PostMapping("/runs:resume")
   public BatchResponse resume(@RequestParam String projectId, @PathVariable UUID batchId) {
     return views.of(batches.resumeRuns(find(projectId, batchId)));

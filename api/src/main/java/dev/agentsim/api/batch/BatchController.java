@@ -8,6 +8,11 @@ import dev.agentsim.store.batch.BatchRepository;
 import dev.agentsim.store.batch.BatchRepository.Position;
 import dev.agentsim.store.run.RunSort;
 import dev.agentsim.workflows.BatchStatus;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -38,6 +43,7 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
  */
 @RestController
 @RequestMapping("/v1/batches")
+@Tag(name = "Batches", description = "Batches of runs of a scenario against an agent, whichever API scheduled them")
 public class BatchController {
 
   private static final int DEFAULT_LIMIT = 20;
@@ -57,6 +63,10 @@ public class BatchController {
   public record Page<T>(List<T> data, String nextCursor) {}
 
   /** Schedules a batch: 201 with it, pending; its runs go on in the background. */
+  @Operation(summary = "Schedule a batch", description = "Runs of the scenario against the agent; they go on in "
+      + "the background")
+  @ApiResponse(responseCode = "201", description = "The batch, pending")
+  @ApiResponse(responseCode = "503", description = "Temporal did not take the batch; nothing was scheduled")
   @PostMapping
   public ResponseEntity<BatchResponse> create(@RequestParam String projectId, @RequestBody BatchRequest body) {
     Batch batch = batches.start(batches.command(projectId, body));
@@ -71,6 +81,8 @@ public class BatchController {
    * <p>{@code label=key:value} filters by a label; several must all match. Read from the request
    * itself: Spring would split a single value at its commas.
    */
+  @Operation(summary = "List batches", description = "The project's batches, newest first; label=key:value "
+      + "filters by a label, several must all match")
   @GetMapping
   public Page<BatchResponse> list(@RequestParam String projectId,
       @RequestParam(required = false) String status,
@@ -87,12 +99,16 @@ public class BatchController {
     return new Page<>(data, last == null ? null : encode(last.createdAt() + "|" + last.id()));
   }
 
+  @Operation(summary = "Read a batch", description = "Its status, counters, pass rate and usage")
   @GetMapping("/{batchId}")
   public BatchResponse get(@RequestParam String projectId, @PathVariable UUID batchId) {
     return views.of(find(projectId, batchId));
   }
 
   /** Deletes a finished batch with its runs: 204; 409 while it runs or is being rejudged. */
+  @Operation(summary = "Delete a batch", description = "A finished batch, with its runs")
+  @ApiResponse(responseCode = "204", description = "Deleted")
+  @ApiResponse(responseCode = "409", description = "The batch runs or is being rejudged")
   @DeleteMapping("/{batchId}")
   public ResponseEntity<Void> delete(@RequestParam String projectId, @PathVariable UUID batchId) {
     switch (batches.delete(projectId, batchId)) {
@@ -111,6 +127,9 @@ public class BatchController {
    * Asks a batch to stop: 202 with the batch, which reads {@code stopped} once its runs in flight
    * have recorded their partial transcripts. A finished batch stays as it is.
    */
+  @Operation(summary = "Stop a batch", description = "It reads stopped once its runs in flight have recorded their "
+      + "partial transcripts. A finished batch stays as it is.")
+  @ApiResponse(responseCode = "202", description = "The batch, stopping")
   @PostMapping("/{batchId}/stop")
   public ResponseEntity<BatchResponse> stop(@RequestParam String projectId, @PathVariable UUID batchId) {
     Batch batch = find(projectId, batchId);
@@ -123,6 +142,11 @@ public class BatchController {
    * and the batch's model: 202 with the batch, whose {@code evaluation} is the new one; 409 while
    * the batch runs or is being rejudged.
    */
+  @Operation(summary = "Rejudge a batch", description = "Judges the stored transcripts of a finished batch again "
+      + "with its scenario's current criteria and the batch's model")
+  @ApiResponse(responseCode = "202", description = "The batch, its new evaluation under way")
+  @ApiResponse(responseCode = "409", description = "The batch runs or is being rejudged")
+  @ApiResponse(responseCode = "503", description = "Temporal did not take the rejudge")
   @PostMapping("/{batchId}/rejudge")
   public ResponseEntity<BatchResponse> rejudge(@RequestParam String projectId, @PathVariable UUID batchId) {
     return ResponseEntity.accepted().body(views.of(batches.rejudge(find(projectId, batchId))));
@@ -136,6 +160,8 @@ public class BatchController {
    * @param sort {@code createdAt}, {@code sequence}, {@code completedAt} or {@code status}, then
    *     {@code :asc} or {@code :desc}; by sequence by default
    */
+  @Operation(summary = "List the runs of a batch", description = "Without their transcripts; by sequence unless "
+      + "sorted otherwise")
   @GetMapping("/{batchId}/runs")
   public Page<RunResponse> runs(@RequestParam String projectId, @PathVariable UUID batchId,
       @RequestParam(required = false) String status,
@@ -165,6 +191,12 @@ public class BatchController {
    * response as the runs are read, on the request's thread: a slow download of a large batch is
    * not cut short by an async timeout.
    */
+  @Operation(summary = "Export the runs of a batch", description = "A file of one entry per run: jsonl (each run "
+      + "as GET /v1/runs/{runId} shows it), csv, or junit (JUnit XML as CI servers read it)")
+  @ApiResponse(responseCode = "200", description = "The file, as an attachment", content = {
+      @Content(mediaType = "application/x-ndjson", schema = @Schema(type = "string")),
+      @Content(mediaType = "text/csv", schema = @Schema(type = "string")),
+      @Content(mediaType = "application/xml", schema = @Schema(type = "string"))})
   @GetMapping("/{batchId}/export")
   public void export(@RequestParam String projectId, @PathVariable UUID batchId, @RequestParam String format,
       HttpServletResponse response) throws IOException {

@@ -9,6 +9,12 @@ import dev.agentsim.api.error.FieldError;
 import dev.agentsim.api.error.NotFound;
 import dev.agentsim.store.batch.Batch;
 import dev.agentsim.store.run.RunSort;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -31,6 +37,8 @@ import org.springframework.web.bind.annotation.RestController;
  * the companions it lacks: read, stop and rejudge a batch.
  */
 @RestController
+@Tag(name = "Cognigy: simulations", description = "The Cognigy Simulator API: a scenario is a simulation, a batch a "
+    + "simulation run batch")
 public class CognigySimulationController {
 
   private final Batches batches;
@@ -41,19 +49,42 @@ public class CognigySimulationController {
     this.projectSettings = projectSettings;
   }
 
+  /** The runs list's body as the API document shows it. */
+  @Schema(name = "CognigyRunsPage")
+  record RunsPage(List<RunView> data, Pagination pagination) {}
+
+  @Schema(name = "CognigyPagination")
+  record Pagination(int limit, int skip, int total, boolean hasNext, boolean hasPrevious,
+      @Schema(description = "Cursor of the next page, null on the last") String next,
+      @Schema(description = "Cursor of the previous page, null on the first") String previous) {}
+
+  @Operation(summary = "Run a scenario", description = "Schedules numberOfExecutions runs of the scenario "
+      + "(simulationReference) against the agent (runConfig.flowReferenceId). The runs go on in the background.")
+  @ApiResponse(responseCode = "201", description = "The batch, pending")
+  @ApiResponse(responseCode = "503", description = "Temporal did not take the batch; nothing was scheduled")
   @PostMapping("/simulations/{simulationReference}/schedule")
   public ResponseEntity<BatchView> schedule(@RequestParam String projectId, @PathVariable String simulationReference,
+      @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+          schema = @Schema(implementation = CognigyScheduleBody.class), examples = @ExampleObject(name = "Five runs of the demo scenario", value = """
+              {"projectReference": "demo", "name": "first batch", "numberOfExecutions": 5,
+               "runConfig": {"flowReferenceId": "00000000-0000-4000-8000-000000000001", "entrypoint": "demo",
+                             "largeLanguageModelReferenceId": "00000000-0000-4000-8000-000000000002"},
+               "dynamicVariables": {"destination": "Paris"}}""")))
       @RequestBody(required = false) Map<String, Object> body) {
     Batch batch = batches.start(CognigyScheduleParser.parse(projectId, simulationReference, body));
     return ResponseEntity.status(HttpStatus.CREATED).body(view(batch));
   }
 
+  @Operation(summary = "Read a batch", description = "Its status and run counters")
   @GetMapping("/simulations/{simulationReference}/batches/{batchReference}")
   public BatchView batch(@RequestParam String projectId, @PathVariable String simulationReference,
       @PathVariable String batchReference) {
     return view(find(projectId, simulationReference, batchReference));
   }
 
+  @Operation(summary = "Stop a batch", description = "It reads stopped once its runs in flight have recorded "
+      + "their partial transcripts. A finished batch stays as it is.")
+  @ApiResponse(responseCode = "202", description = "The batch, stopping")
   @PostMapping("/simulations/{simulationReference}/batches/{batchReference}/stop")
   public ResponseEntity<BatchView> stop(@RequestParam String projectId, @PathVariable String simulationReference,
       @PathVariable String batchReference) {
@@ -66,6 +97,11 @@ public class CognigySimulationController {
    * Judges the stored transcripts of a finished batch again with the scenario's current criteria:
    * a new evaluation of the same runs. 409 while the batch runs or is being rejudged.
    */
+  @Operation(summary = "Rejudge a batch", description = "Judges the stored transcripts of a finished batch again "
+      + "with the scenario's current criteria")
+  @ApiResponse(responseCode = "202", description = "The batch, with its new evaluation under way")
+  @ApiResponse(responseCode = "409", description = "The batch runs or is being rejudged")
+  @ApiResponse(responseCode = "503", description = "Temporal did not take the rejudge")
   @PostMapping("/simulations/{simulationReference}/batches/{batchReference}/rejudge")
   public ResponseEntity<BatchView> rejudge(@RequestParam String projectId, @PathVariable String simulationReference,
       @PathVariable String batchReference) {
@@ -73,6 +109,10 @@ public class CognigySimulationController {
     return ResponseEntity.accepted().body(view(batch));
   }
 
+  @Operation(summary = "List the runs of a batch", description = "With their transcripts, criteria results and "
+      + "verdicts; newest first unless sorted otherwise")
+  @ApiResponse(responseCode = "200", description = "One page of runs",
+      content = @Content(schema = @Schema(implementation = RunsPage.class)))
   @GetMapping("/simulations/{simulationReference}/batches/{batchReference}/runs")
   public Map<String, Object> runs(@RequestParam String projectId, @PathVariable String simulationReference,
       @PathVariable String batchReference,
@@ -117,6 +157,7 @@ public class CognigySimulationController {
     return body;
   }
 
+  @Operation(summary = "Read a run", description = "Its transcript, criteria results, metrics and verdict")
   @GetMapping("/simulations/{simulationReference}/batches/{batchReference}/runs/{runReference}")
   public RunView run(@RequestParam String projectId, @PathVariable String simulationReference,
       @PathVariable String batchReference, @PathVariable String runReference) {

@@ -11,6 +11,7 @@ import dev.agentsim.store.definition.ModelSpec;
 import dev.agentsim.store.definition.OpenAiChatAgentConfig;
 import dev.agentsim.store.outbound.OutboundPolicy;
 import dev.agentsim.store.secret.SecretBox;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -26,6 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @RestController
 @RequestMapping("/v1/agents")
+@Tag(name = "Agents", description = "Agents under test: HTTP webhooks, Cognigy REST endpoints, or a prompt with tools")
 public class AgentController extends DefinitionController<AgentSpec> {
 
   /** What a secret header value reads as; sent back unchanged on update, it keeps the stored value. */

@@ -7,6 +7,11 @@ import dev.agentsim.store.definition.Kind;
 import dev.agentsim.store.definition.ModelSpec;
 import dev.agentsim.store.outbound.OutboundPolicy;
 import dev.agentsim.store.secret.SecretBox;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -20,6 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
 /** LLM configurations. The API key is write-only. */
 @RestController
 @RequestMapping("/v1/models")
+@Tag(name = "Models", description = "LLMs that play the simulated user and judge")
 public class ModelController extends DefinitionController<ModelSpec> {
 
   private final DefinitionRepository repository;
@@ -49,10 +55,19 @@ public class ModelController extends DefinitionController<ModelSpec> {
     }
   }
 
+  /** The answer of a test as the API document shows it: {@code reply} when ok, else the error. */
+  @Schema(name = "ModelTestResult")
+  record TestResult(boolean ok, long latencyMs, String reply, String error, String category,
+      String technicalDetails) {}
+
   /**
    * Sends the model one tiny prompt. A provider failure is the answer, not an error of this call:
    * 200 with {@code ok: false} and the provider's message.
    */
+  @Operation(summary = "Test a model", description = "Sends it one tiny prompt. A provider failure is the answer, "
+      + "not an error of this call: ok false with the provider's message.")
+  @ApiResponse(responseCode = "200", description = "How the model answered",
+      content = @Content(schema = @Schema(implementation = TestResult.class)))
   @PostMapping("/{id}/test")
   public Map<String, Object> test(@RequestParam String projectId, @PathVariable UUID id) {
     ModelSpec spec = repository.find(projectId, Kind.MODEL, id, ModelSpec.class)

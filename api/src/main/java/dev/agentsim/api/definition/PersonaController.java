@@ -3,6 +3,7 @@ package dev.agentsim.api.definition;
 import dev.agentsim.store.definition.DefinitionRepository;
 import dev.agentsim.store.definition.Kind;
 import dev.agentsim.store.definition.PersonaSpec;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.json.JsonMapper;
@@ -13,6 +14,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @RestController
 @RequestMapping("/v1/personas")
+@Tag(name = "Personas", description = "Simulated users that scenarios share")
 public class PersonaController extends DefinitionController<PersonaSpec> {
 
   public PersonaController(DefinitionRepository repository, JsonMapper json) {

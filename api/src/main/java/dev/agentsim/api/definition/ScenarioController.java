@@ -9,6 +9,7 @@ import dev.agentsim.store.definition.PersonaSpec;
 import dev.agentsim.store.definition.ScenarioSpec;
 import dev.agentsim.store.definition.ScenarioSpec.Criterion;
 import dev.agentsim.store.definition.Stored;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import java.util.Map;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -23,6 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @RestController
 @RequestMapping("/v1/scenarios")
+@Tag(name = "Scenarios", description = "A persona, a mission, success criteria and limits")
 public class ScenarioController extends DefinitionController<ScenarioSpec> {
 
   private final DefinitionRepository repository;

@@ -4,6 +4,12 @@ import dev.agentsim.api.batch.Batches;
 import dev.agentsim.store.settings.SimulatorSettings;
 import dev.agentsim.api.feather.FeatherValidation.Detail;
 import dev.agentsim.store.batch.Batch;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +36,7 @@ import org.springframework.web.bind.annotation.RestController;
  * before, against that project.
  */
 @RestController
+@Tag(name = "Feather: simulation runs", description = "Feather's API: one run of an agent, a persona and a scenario")
 public class FeatherRunController {
 
   static final String PATH = "/v1/simulation/runs";
@@ -47,16 +54,34 @@ public class FeatherRunController {
     this.defaultProject = settings.feather().defaultProject();
   }
 
+  /** The list's body as the API document shows it. */
+  @Schema(name = "SimulationRunList")
+  record RunPage(List<FeatherRunView> items, int total, int limit, int offset) {}
+
+  @Operation(summary = "Dispatch a simulation run", description = "One run of the agent against the persona in the "
+      + "scenario, judged by the scenario's criteria when it ends")
+  @ApiResponse(responseCode = "201", description = "The run, pending")
+  @ApiResponse(responseCode = "400", description = "An id names nothing in the organization")
+  @ApiResponse(responseCode = "503", description = "Temporal did not take the run; nothing was dispatched")
   @PostMapping(PATH)
   public ResponseEntity<FeatherRunView> dispatch(
       @RequestHeader(name = "x-organization-id", required = false) String organizationHeader,
       @RequestParam(name = "organization_id", required = false) String organizationParam,
+      @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+          schema = @Schema(implementation = FeatherDispatchBody.class), examples = @ExampleObject(name = "A text run with canned tool answers", value = """
+              {"agent_id": "00000000-0000-4000-8000-000000000001",
+               "persona_id": "00000000-0000-4000-8000-000000000004",
+               "scenario_id": "00000000-0000-4000-8000-000000000003",
+               "channel": "text",
+               "tool_overrides": {"lookup_booking": {"output": {"seat": "12A"}},
+                                  "charge_card": {"error": "card declined", "delay_ms": 800}}}""")))
       @RequestBody(required = false) Object body) {
     FeatherDispatch request = FeatherDispatch.parse(body);
     return ResponseEntity.status(HttpStatus.CREATED)
         .body(view(batches.start(commands.of(project(organizationHeader, organizationParam), request))));
   }
 
+  @Operation(summary = "Read a simulation run", description = "Its status, timestamps, verdict and inputs")
   @GetMapping(PATH + "/{runId}")
   public FeatherRunView get(
       @RequestHeader(name = "x-organization-id", required = false) String organizationHeader,
@@ -66,6 +91,9 @@ public class FeatherRunController {
   }
 
   /** Newest first, {@code limit} (1 to 100, default 20) at a time from {@code offset}. */
+  @Operation(summary = "List simulation runs", description = "The organization's runs, newest first")
+  @ApiResponse(responseCode = "200", description = "One page of runs",
+      content = @Content(schema = @Schema(implementation = RunPage.class)))
   @GetMapping(PATH)
   public Map<String, Object> list(
       @RequestHeader(name = "x-organization-id", required = false) String organizationHeader,
@@ -88,6 +116,9 @@ public class FeatherRunController {
   }
 
   /** Stops a pending or running run; it then reads {@code cancelled}. A finished run stays as it is. */
+  @Operation(summary = "Cancel a simulation run", description = "A pending or running run stops and reads "
+      + "cancelled; a finished one stays as it is")
+  @ApiResponse(responseCode = "202", description = "The run, cancelling")
   @PostMapping(PATH + "/{runId}/cancel")
   public ResponseEntity<FeatherRunView> cancel(
       @RequestHeader(name = "x-organization-id", required = false) String organizationHeader,

@@ -11,6 +11,12 @@ import dev.agentsim.api.interactly.InteractlyViews.Page;
 import dev.agentsim.api.interactly.InteractlyViews.SimulationsModel;
 import dev.agentsim.store.batch.Batch;
 import dev.agentsim.store.run.RunSort;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import java.util.Map;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -34,6 +40,7 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code X-Team-Id} header, else {@code simulator.interactly.default-team-id}.
  */
 @RestController
+@Tag(name = "Interactly: simulations", description = "Interactly's API: an agent against a counter agent or persona")
 public class InteractlySimulationController {
 
   public static final String END_POINT_TYPE = "interactly";
@@ -49,9 +56,21 @@ public class InteractlySimulationController {
     this.defaultTeam = settings.interactly().defaultTeamId();
   }
 
+  @Operation(summary = "Create a simulation", description = "number_of_simulations runs of the selected workflow "
+      + "against the counter workflow, going on in the background")
+  @ApiResponse(responseCode = "200", description = "The simulation, pending")
+  @ApiResponse(responseCode = "503", description = "Temporal did not take the simulation; nothing was started")
   @PostMapping(PATH)
   public Envelope create(@RequestParam(name = "team_id", required = false) String teamId,
       @RequestHeader(name = "X-Team-Id", required = false) String teamHeader,
+      @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+          schema = @Schema(implementation = InteractlySimulationBody.class), examples = @ExampleObject(name = "Five runs against a counter workflow", value = """
+              {"logical_id": "pizza-check", "description": "Order a large pizza margherita",
+               "selected_workflow": {"workflow_id": "<agent under test>", "dynamic_variables": {"tier": "gold"}},
+               "counter_workflow": {"workflow_id": "<counter agent or persona>",
+                                    "dynamic_variables": {"customer": "Ana"}},
+               "model_id": "<a model of the team; may be left out when it has exactly one>",
+               "max_events": 20, "number_of_simulations": 5, "stop_on_failure": false, "timeout_seconds": 600}""")))
       @RequestBody(required = false) Map<String, Object> body) {
     String project = team(teamId, teamHeader);
     StartBatch command = commands.of(project, InteractlyRequest.parse(body));
@@ -63,6 +82,7 @@ public class InteractlySimulationController {
     }
   }
 
+  @Operation(summary = "Read a simulation", description = "Its configuration, status and totals")
   @GetMapping(PATH + "/{simulationId}")
   public Envelope get(@RequestParam(name = "team_id", required = false) String teamId,
       @RequestHeader(name = "X-Team-Id", required = false) String teamHeader, @PathVariable String simulationId) {
@@ -70,6 +90,7 @@ public class InteractlySimulationController {
   }
 
   /** Newest first, {@code skip} and {@code limit} (1 to 100, default 20) as Interactly's lists take them. */
+  @Operation(summary = "List simulations", description = "The team's simulations, newest first")
   @GetMapping(PATH)
   public Page list(@RequestParam(name = "team_id", required = false) String teamId,
       @RequestHeader(name = "X-Team-Id", required = false) String teamHeader,
@@ -83,6 +104,7 @@ public class InteractlySimulationController {
   }
 
   /** Asks the simulation to stop; it reads {@code cancelled} once its runs in flight have stopped. */
+  @Operation(summary = "Cancel a simulation")
   @PostMapping(PATH + "/{simulationId}/cancel")
   public Envelope cancel(@RequestParam(name = "team_id", required = false) String teamId,
       @RequestHeader(name = "X-Team-Id", required = false) String teamHeader, @PathVariable String simulationId) {

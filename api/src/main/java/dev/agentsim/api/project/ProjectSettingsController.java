@@ -1,6 +1,8 @@
 package dev.agentsim.api.project;
 
 import dev.agentsim.api.error.FieldError;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -11,6 +13,7 @@ import org.springframework.web.bind.annotation.RestController;
 /** A project's settings: how many days its runs are kept. */
 @RestController
 @RequestMapping("/v1/settings")
+@Tag(name = "Settings", description = "A project's settings")
 public class ProjectSettingsController {
 
   private final ProjectSettings settings;
@@ -25,11 +28,13 @@ public class ProjectSettingsController {
   /** The body of {@code PUT /v1/settings}. */
   public record SettingsRequest(Integer retentionDays) {}
 
+  @Operation(summary = "Read the project's settings")
   @GetMapping
   public Settings get(@RequestParam String projectId) {
     return new Settings(projectId, settings.retentionDays(projectId));
   }
 
+  @Operation(summary = "Change the project's settings", description = "retentionDays: how many days a run is kept")
   @PutMapping
   public Settings put(@RequestParam String projectId, @RequestBody SettingsRequest body) {
     if (body.retentionDays() == null) {

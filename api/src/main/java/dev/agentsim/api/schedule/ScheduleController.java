@@ -3,8 +3,14 @@ package dev.agentsim.api.schedule;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.agentsim.api.error.FieldError;
 import dev.agentsim.api.error.NotFound;
+import dev.agentsim.api.openapi.Pagination;
 import dev.agentsim.store.schedule.Schedule;
 import dev.agentsim.workflows.schedule.ScheduledBatchWorkflow;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
 /** Schedules of batches: create, list, read, pause, resume, delete. */
 @RestController
 @RequestMapping("/v1/schedules")
+@Tag(name = "Schedules", description = "Batches started on a cron expression or at an interval")
 public class ScheduleController {
 
   private static final int MAX_LIMIT = 100;
@@ -56,7 +63,12 @@ public class ScheduleController {
       String createdAt,
       String updatedAt) {}
 
+  /** The list's body as the API document shows it. */
+  record SchedulePage(List<ScheduleResponse> data, Pagination pagination) {}
+
   /** Creates a schedule: 201 with it; its first batch starts at its first time. */
+  @Operation(summary = "Create a schedule", description = "Its first batch starts at its first time")
+  @ApiResponse(responseCode = "201", description = "The schedule")
   @PostMapping
   public ResponseEntity<ScheduleResponse> create(@RequestParam String projectId, @RequestBody ScheduleRequest body) {
     Schedule schedule = schedules.create(projectId, body);
@@ -66,6 +78,9 @@ public class ScheduleController {
   }
 
   /** The project's schedules, oldest first, paged as the definitions' lists are. */
+  @Operation(summary = "List schedules", description = "The project's schedules, oldest first")
+  @ApiResponse(responseCode = "200", description = "One page of schedules",
+      content = @Content(schema = @Schema(implementation = SchedulePage.class)))
   @GetMapping
   public Map<String, Object> list(@RequestParam String projectId,
       @RequestParam(defaultValue = "20") int limit, @RequestParam(defaultValue = "0") int skip) {
@@ -80,6 +95,7 @@ public class ScheduleController {
         "pagination", Map.of("limit", limit, "skip", skip, "hasNext", page.size() > limit));
   }
 
+  @Operation(summary = "Read a schedule")
   @GetMapping("/{scheduleId}")
   public ScheduleResponse get(@RequestParam String projectId, @PathVariable UUID scheduleId) {
     return view(schedules.find(projectId, scheduleId)
@@ -87,17 +103,21 @@ public class ScheduleController {
   }
 
   /** No batch starts while a schedule is paused; one under way goes on. */
+  @Operation(summary = "Pause a schedule", description = "No batch starts while it is paused; one under way goes on")
   @PostMapping("/{scheduleId}:pause")
   public ScheduleResponse pause(@RequestParam String projectId, @PathVariable UUID scheduleId) {
     return view(schedules.pause(projectId, scheduleId, true));
   }
 
+  @Operation(summary = "Resume a schedule")
   @PostMapping("/{scheduleId}:resume")
   public ScheduleResponse resume(@RequestParam String projectId, @PathVariable UUID scheduleId) {
     return view(schedules.pause(projectId, scheduleId, false));
   }
 
   /** Deletes a schedule: 204. The batches it started stay. */
+  @Operation(summary = "Delete a schedule", description = "The batches it started stay")
+  @ApiResponse(responseCode = "204", description = "Deleted")
   @DeleteMapping("/{scheduleId}")
   public ResponseEntity<Void> delete(@RequestParam String projectId, @PathVariable UUID scheduleId) {
     schedules.delete(projectId, scheduleId);

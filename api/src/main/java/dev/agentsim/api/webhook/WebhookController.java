@@ -1,8 +1,14 @@
 package dev.agentsim.api.webhook;
 
 import dev.agentsim.api.error.FieldError;
+import dev.agentsim.api.openapi.Pagination;
 import dev.agentsim.store.webhook.Delivery;
 import dev.agentsim.store.webhook.Webhook;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -27,6 +33,7 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
  */
 @RestController
 @RequestMapping("/v1/webhooks")
+@Tag(name = "Webhooks", description = "URLs told when a batch of the project finishes")
 public class WebhookController {
 
   private static final int MAX_LIMIT = 100;
@@ -37,7 +44,24 @@ public class WebhookController {
     this.webhooks = webhooks;
   }
 
+  /** A webhook as the API document shows it; {@code secret} only in the answer to its creation. */
+  @Schema(name = "Webhook")
+  record WebhookView(UUID id, String projectId, String url, List<String> events, String description,
+      String createdAt, @Schema(description = "The signing secret: in the answer to the creation only") String secret) {}
+
+  record WebhookPage(List<WebhookView> data, Pagination pagination) {}
+
+  @Schema(name = "WebhookDelivery")
+  record DeliveryView(UUID id, UUID webhookId, UUID batchId, String event,
+      @Schema(description = "pending, delivered or failed") String status, int attempts, Integer lastStatusCode,
+      String lastError, String createdAt, String lastAttemptAt, String deliveredAt) {}
+
+  record DeliveryPage(List<DeliveryView> data, Pagination pagination) {}
+
   /** 201 with the webhook and its {@code secret}, which is never shown again. */
+  @Operation(summary = "Create a webhook")
+  @ApiResponse(responseCode = "201", description = "The webhook with its secret, which is never shown again",
+      content = @Content(schema = @Schema(implementation = WebhookView.class)))
   @PostMapping
   public ResponseEntity<Map<String, Object>> create(@RequestParam String projectId,
       @RequestBody WebhookRequest body) {
@@ -50,6 +74,9 @@ public class WebhookController {
   }
 
   /** The project's webhooks, oldest first, without their secrets. */
+  @Operation(summary = "List webhooks", description = "The project's webhooks, oldest first, without their secrets")
+  @ApiResponse(responseCode = "200", description = "One page of webhooks",
+      content = @Content(schema = @Schema(implementation = WebhookPage.class)))
   @GetMapping
   public Map<String, Object> list(@RequestParam String projectId,
       @RequestParam(defaultValue = "20") int limit, @RequestParam(defaultValue = "0") int skip) {
@@ -59,12 +86,17 @@ public class WebhookController {
         page.size() > limit);
   }
 
+  @Operation(summary = "Read a webhook", description = "Without its secret")
+  @ApiResponse(responseCode = "200", description = "The webhook",
+      content = @Content(schema = @Schema(implementation = WebhookView.class)))
   @GetMapping("/{id}")
   public Map<String, Object> get(@RequestParam String projectId, @PathVariable UUID id) {
     return view(webhooks.find(projectId, id).orElseThrow(() -> Webhooks.notFound(id)));
   }
 
   /** Deletes the webhook and its deliveries (204); a delivery still being retried stops. */
+  @Operation(summary = "Delete a webhook", description = "With its deliveries; one still being retried stops")
+  @ApiResponse(responseCode = "204", description = "Deleted")
   @DeleteMapping("/{id}")
   public ResponseEntity<Void> delete(@RequestParam String projectId, @PathVariable UUID id) {
     if (!webhooks.delete(projectId, id)) {
@@ -74,6 +106,10 @@ public class WebhookController {
   }
 
   /** The webhook's deliveries, newest first, with their status and how their last attempt went. */
+  @Operation(summary = "List a webhook's deliveries", description = "Newest first, with their status and how their "
+      + "last attempt went")
+  @ApiResponse(responseCode = "200", description = "One page of deliveries",
+      content = @Content(schema = @Schema(implementation = DeliveryPage.class)))
   @GetMapping("/{id}/deliveries")
   public Map<String, Object> deliveries(@RequestParam String projectId, @PathVariable UUID id,
       @RequestParam(defaultValue = "20") int limit, @RequestParam(defaultValue = "0") int skip) {
