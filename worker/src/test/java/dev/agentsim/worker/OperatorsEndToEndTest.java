@@ -57,7 +57,12 @@ class OperatorsEndToEndTest extends EmbeddedAppTest {
 
     // Temporal reports into Micrometer every few seconds.
     Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
-        .until(() -> scrape().contains("temporal_workflow_task_schedule_to_start_latency_seconds_count"));
+        .until(() -> {
+          // Temporal's SDK reports to Micrometer every 10 s, its gauges once they have a value
+          String scraped = scrape();
+          return scraped.contains("temporal_workflow_task_schedule_to_start_latency_seconds_count")
+              && scraped.contains("temporal_worker_task_slots_available{") && scraped.contains("temporal_sticky_cache_size");
+        });
     String after = scrape();
 
     Map<String, Integer> byOutcome = new HashMap<>();
