@@ -2,8 +2,8 @@ package dev.agentsim.activities;
 
 /**
  * The technical side of a failure (request, status, a piece of the body), carried as the cause of
- * an {@code ApplicationFailure} whose own message is the user-friendly one. Never holds secrets:
- * no header values, no query strings.
+ * an {@code ApplicationFailure} whose own message is the user-friendly one. Never holds secrets: no
+ * header values, no query strings.
  */
 public class FailureDetail extends RuntimeException {
 

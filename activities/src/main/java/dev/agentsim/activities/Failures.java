@@ -13,9 +13,9 @@ import java.util.Locale;
 import java.util.UUID;
 
 /**
- * Builds the {@link ApplicationFailure}s activities throw. The failure's type is an
- * {@link ErrorCategory} name, which is how the workflow classifies it; its message is meant for
- * the people reading the run's result, the technical detail travels in its cause.
+ * Builds the {@link ApplicationFailure}s activities throw. The failure's type is an {@link
+ * ErrorCategory} name, which is how the workflow classifies it; its message is meant for the people
+ * reading the run's result, the technical detail travels in its cause.
  */
 public final class Failures {
 
@@ -24,13 +24,16 @@ public final class Failures {
   private Failures() {}
 
   /** A failure Temporal retries according to the activity's retry policy. */
-  public static ApplicationFailure retryable(ErrorCategory category, String message, Throwable cause) {
+  public static ApplicationFailure retryable(
+      ErrorCategory category, String message, Throwable cause) {
     return ApplicationFailure.newFailureWithCause(message, category.name(), cause);
   }
 
-  /** A retryable failure whose next attempt waits {@code delay}, e.g. as a {@code Retry-After} asks. */
-  public static ApplicationFailure retryable(ErrorCategory category, String message, Throwable cause,
-      Duration delay) {
+  /**
+   * A retryable failure whose next attempt waits {@code delay}, e.g. as a {@code Retry-After} asks.
+   */
+  public static ApplicationFailure retryable(
+      ErrorCategory category, String message, Throwable cause, Duration delay) {
     if (delay == null) {
       return retryable(category, message, cause);
     }
@@ -39,17 +42,23 @@ public final class Failures {
 
   /**
    * The failure type of our own waits (a model's {@code maxConcurrency} slots all taken): retried,
-   * and never counted against the remote party, see {@link dev.agentsim.activities.turn.TurnKeeper}.
+   * and never counted against the remote party, see {@link
+   * dev.agentsim.activities.turn.TurnKeeper}.
    */
   public static final String BUSY = "SIMULATOR_BUSY";
 
-  /** Our own capacity is exhausted for now: the activity gives its slot back and is retried later. */
+  /**
+   * Our own capacity is exhausted for now: the activity gives its slot back and is retried later.
+   */
   public static ApplicationFailure busy(String message) {
     return ApplicationFailure.newFailure(message, BUSY);
   }
 
-  /** A failure no retry can fix: bad configuration, a rejected request, a reply that cannot be read. */
-  public static ApplicationFailure nonRetryable(ErrorCategory category, String message, Throwable cause) {
+  /**
+   * A failure no retry can fix: bad configuration, a rejected request, a reply that cannot be read.
+   */
+  public static ApplicationFailure nonRetryable(
+      ErrorCategory category, String message, Throwable cause) {
     return ApplicationFailure.newNonRetryableFailureWithCause(message, category.name(), cause);
   }
 
@@ -58,7 +67,8 @@ public final class Failures {
     try {
       return UUID.fromString(id);
     } catch (RuntimeException e) {
-      throw nonRetryable(ErrorCategory.UNKNOWN, "The " + what + " id '" + id + "' is not a UUID", e);
+      throw nonRetryable(
+          ErrorCategory.UNKNOWN, "The " + what + " id '" + id + "' is not a UUID", e);
     }
   }
 
@@ -66,7 +76,11 @@ public final class Failures {
    * Reads an agent, model or scenario a run refers to. One deleted since its batch was scheduled
    * will not come back, so its absence is not retried.
    */
-  public static <T> T definition(DefinitionRepository definitions, Kind kind, String id, Class<T> type,
+  public static <T> T definition(
+      DefinitionRepository definitions,
+      Kind kind,
+      String id,
+      Class<T> type,
       ErrorCategory category) {
     String what = kind.name().toLowerCase(Locale.ROOT);
     try {
@@ -90,7 +104,9 @@ public final class Failures {
       delay = Duration.ofSeconds(Long.parseLong(value));
     } catch (NumberFormatException notSeconds) {
       try {
-        delay = Duration.between(Instant.now(), ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME));
+        delay =
+            Duration.between(
+                Instant.now(), ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME));
       } catch (RuntimeException notADate) {
         return null;
       }
@@ -105,9 +121,9 @@ public final class Failures {
   public static final int EXCERPT_CHARS = 500;
 
   /**
-   * What a remote party answered, as technical details quote it: its secrets blanked out first
-   * (a secret cut in two by the excerpt would no longer be found), then its first
-   * {@link #EXCERPT_CHARS} characters.
+   * What a remote party answered, as technical details quote it: its secrets blanked out first (a
+   * secret cut in two by the excerpt would no longer be found), then its first {@link
+   * #EXCERPT_CHARS} characters.
    */
   public static String excerpt(String answer, Redaction redaction) {
     return abbreviate(redaction.apply(answer), EXCERPT_CHARS);

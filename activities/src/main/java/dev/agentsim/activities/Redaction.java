@@ -10,13 +10,14 @@ import java.util.Set;
 
 /**
  * Blanks secrets out of text that leaves the activity: failure messages and details, what they
- * quote of a remote party's answer, log lines. A secret is replaced only where it stands as a
- * whole token, bounded by characters that are not letters, digits, {@code _} or {@code -} (or by
- * the text's ends, or by its own first and last characters when they are none of those): a key {@code k} leaves {@code UncheckedIOException} as it is, and however
- * short a secret is, it is still blanked where it stands alone.
+ * quote of a remote party's answer, log lines. A secret is replaced only where it stands as a whole
+ * token, bounded by characters that are not letters, digits, {@code _} or {@code -} (or by the
+ * text's ends, or by its own first and last characters when they are none of those): a key {@code
+ * k} leaves {@code UncheckedIOException} as it is, and however short a secret is, it is still
+ * blanked where it stands alone.
  *
- * <p>A header value such as {@code Bearer <token>} is a secret as a whole, and its credential
- * after the scheme is one on its own, should a party quote only that.
+ * <p>A header value such as {@code Bearer <token>} is a secret as a whole, and its credential after
+ * the scheme is one on its own, should a party quote only that.
  */
 public final class Redaction {
 
@@ -96,9 +97,12 @@ public final class Redaction {
 
   /** A secret's edge that is itself no token character is a boundary already. */
   private static boolean bounded(String text, String secret, int start, int end) {
-    boolean startBounded = start == 0 || !tokenChar(secret.charAt(0)) || !tokenChar(text.charAt(start - 1));
-    boolean endBounded = end == text.length() || !tokenChar(secret.charAt(secret.length() - 1))
-        || !tokenChar(text.charAt(end));
+    boolean startBounded =
+        start == 0 || !tokenChar(secret.charAt(0)) || !tokenChar(text.charAt(start - 1));
+    boolean endBounded =
+        end == text.length()
+            || !tokenChar(secret.charAt(secret.length() - 1))
+            || !tokenChar(text.charAt(end));
     return startBounded && endBounded;
   }
 

@@ -12,17 +12,16 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.agentsim.activities.agent.AgentActivitiesImpl;
 import dev.agentsim.activities.agent.AgentConnectors;
 import dev.agentsim.activities.agent.AgentHttp;
-import dev.agentsim.activities.outbound.OutboundHttp;
-import dev.agentsim.store.outbound.OutboundPolicy;
 import dev.agentsim.activities.agent.CognigyRestConnector;
-import dev.agentsim.activities.agent.OpenAiChatAgent;
 import dev.agentsim.activities.agent.HttpAgentConnector;
+import dev.agentsim.activities.agent.OpenAiChatAgent;
 import dev.agentsim.activities.batch.BatchActivitiesImpl;
 import dev.agentsim.activities.evaluation.CriteriaEvaluator;
 import dev.agentsim.activities.evaluation.LlmJudge;
 import dev.agentsim.activities.evaluation.RunActivitiesImpl;
 import dev.agentsim.activities.llm.LlmClient;
 import dev.agentsim.activities.metrics.SimulationMetrics;
+import dev.agentsim.activities.outbound.OutboundHttp;
 import dev.agentsim.activities.turn.TurnKeeper;
 import dev.agentsim.activities.user.CounterAgentUser;
 import dev.agentsim.activities.user.ForkReplay;
@@ -37,9 +36,10 @@ import dev.agentsim.store.definition.ModelSpec;
 import dev.agentsim.store.definition.ScenarioSpec;
 import dev.agentsim.store.definition.ScenarioSpec.Criterion;
 import dev.agentsim.store.definition.ScenarioSpec.Persona;
-import dev.agentsim.store.run.Run;
 import dev.agentsim.store.llm.LlmCallRepository;
+import dev.agentsim.store.outbound.OutboundPolicy;
 import dev.agentsim.store.run.EvaluationRepository;
+import dev.agentsim.store.run.Run;
 import dev.agentsim.store.run.RunRepository;
 import dev.agentsim.store.run.Turn;
 import dev.agentsim.store.run.TurnRepository;
@@ -76,25 +76,28 @@ import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.mockito.Mockito;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.JdbcTransactionManager;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
-import org.mockito.Mockito;
 
 /**
  * Shared fixtures: a real PostgreSQL with the store's schema, the store's repositories, the real
- * activity implementations wired by hand, WireMock playing the agent and an OpenAI-compatible
- * LLM, and a Temporal test environment running the real workflows.
+ * activity implementations wired by hand, WireMock playing the agent and an OpenAI-compatible LLM,
+ * and a Temporal test environment running the real workflows.
  */
 public final class ActivitiesTestSupport {
 
   public static final String PROJECT = "project-test";
   public static final String AGENT_PATH = "/agent";
   public static final String CHAT_PATH = "/v1/chat/completions";
+
   /** Small, so retries take milliseconds: 3 attempts, 10 ms apart at first, 5 s per attempt. */
   public static final RetrySettings FAST_RETRY = new RetrySettings(3, 10, 5);
+
   public static final JsonMapper JSON = JsonMapper.builder().build();
+
   /** Seals the secrets the tests store, and unseals them for the connectors and the LLM client. */
   public static final SecretBox SECRETS = SecretBox.ephemeral();
 
@@ -102,8 +105,8 @@ public final class ActivitiesTestSupport {
    * Outbound calls as the service makes them, allowing loopback: WireMock plays agents and models
    * there (the service allows it in embedded mode only).
    */
-  public static final OutboundHttp OUTBOUND = new OutboundHttp(OutboundPolicy.allowing("127.0.0.1", "::1"),
-      1024 * 1024);
+  public static final OutboundHttp OUTBOUND =
+      new OutboundHttp(OutboundPolicy.allowing("127.0.0.1", "::1"), 1024 * 1024);
 
   /** Metrics into a registry of their own, which tests may read. */
   public static final SimulationMetrics METRICS =
@@ -113,7 +116,9 @@ public final class ActivitiesTestSupport {
 
   // --- WireMock -------------------------------------------------------------------------------
 
-  /** A WireMock server on a free port, reset before each test; register it as a static extension. */
+  /**
+   * A WireMock server on a free port, reset before each test; register it as a static extension.
+   */
   public static WireMockExtension wireMock() {
     return WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
   }
@@ -128,11 +133,16 @@ public final class ActivitiesTestSupport {
 
   /** The default contract's reply: {@code {"text": ..., "data": ..., "ended": ...}}. */
   public static ResponseDefinitionBuilder agentReply(String text, boolean ended) {
-    return json(JSON.writeValueAsString(Map.of("text", text, "data", Map.of("intent", "answer"), "ended", ended)));
+    return json(
+        JSON.writeValueAsString(
+            Map.of("text", text, "data", Map.of("intent", "answer"), "ended", ended)));
   }
 
   public static ResponseDefinitionBuilder json(String body) {
-    return aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(body);
+    return aResponse()
+        .withStatus(200)
+        .withHeader("Content-Type", "application/json")
+        .withBody(body);
   }
 
   /** A chat completion as OpenAI returns it, usage included. */
@@ -140,8 +150,10 @@ public final class ActivitiesTestSupport {
     return completion(content, 57, 12);
   }
 
-  public static ResponseDefinitionBuilder completion(String content, int promptTokens, int completionTokens) {
-    String body = """
+  public static ResponseDefinitionBuilder completion(
+      String content, int promptTokens, int completionTokens) {
+    String body =
+        """
         {
           "id": "chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG",
           "object": "chat.completion",
@@ -171,14 +183,19 @@ public final class ActivitiesTestSupport {
           "service_tier": "default",
           "system_fingerprint": "fp_06737a9306"
         }
-        """.formatted(JSON.writeValueAsString(content), promptTokens, completionTokens,
-        promptTokens + completionTokens);
+        """
+            .formatted(
+                JSON.writeValueAsString(content),
+                promptTokens,
+                completionTokens,
+                promptTokens + completionTokens);
     return json(body).withHeader("x-request-id", "req_" + UUID.randomUUID());
   }
 
   /** A chat completion in which the model calls one tool instead of answering. */
   public static ResponseDefinitionBuilder toolCalls(String callId, String tool, String arguments) {
-    String body = """
+    String body =
+        """
         {
           "id": "chatcmpl-%s",
           "object": "chat.completion",
@@ -200,21 +217,34 @@ public final class ActivitiesTestSupport {
           ],
           "usage": {"prompt_tokens": 80, "completion_tokens": 20, "total_tokens": 100}
         }
-        """.formatted(UUID.randomUUID(), JSON.writeValueAsString(callId), JSON.writeValueAsString(tool),
-        JSON.writeValueAsString(arguments));
+        """
+            .formatted(
+                UUID.randomUUID(),
+                JSON.writeValueAsString(callId),
+                JSON.writeValueAsString(tool),
+                JSON.writeValueAsString(arguments));
     return json(body);
   }
 
-  /** An OpenAI error body with the given status, as the API sends for bad keys, unknown models, overload. */
+  /**
+   * An OpenAI error body with the given status, as the API sends for bad keys, unknown models,
+   * overload.
+   */
   public static ResponseDefinitionBuilder openAiError(int status, String type, String message) {
-    return aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody("""
+    return aResponse()
+        .withStatus(status)
+        .withHeader("Content-Type", "application/json")
+        .withBody(
+            """
         {"error": {"message": %s, "type": "%s", "param": null, "code": null}}
-        """.formatted(JSON.writeValueAsString(message), type));
+        """
+                .formatted(JSON.writeValueAsString(message), type));
   }
 
   /** The chat messages a logged chat-completions request sent, as {role, content} maps. */
   public static List<Map<String, Object>> chatMessages(LoggedRequest request) {
-    Map<String, Object> body = JSON.readValue(request.getBodyAsString(), new TypeReference<Map<String, Object>>() {});
+    Map<String, Object> body =
+        JSON.readValue(request.getBodyAsString(), new TypeReference<Map<String, Object>>() {});
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> messages = (List<Map<String, Object>>) body.get("messages");
     return messages;
@@ -223,18 +253,37 @@ public final class ActivitiesTestSupport {
   // --- Definitions ----------------------------------------------------------------------------
 
   public static HttpAgentConfig agentConfig(String baseUrl, int timeoutMs) {
-    return new HttpAgentConfig(baseUrl + AGENT_PATH, null, Map.of("Authorization", "Bearer agent-secret"), timeoutMs,
-        null, null, null, null);
+    return new HttpAgentConfig(
+        baseUrl + AGENT_PATH,
+        null,
+        Map.of("Authorization", "Bearer agent-secret"),
+        timeoutMs,
+        null,
+        null,
+        null,
+        null);
   }
 
   public static ScenarioSpec scripted(List<Criterion> criteria, String... lines) {
-    return new ScenarioSpec("Scripted", new Persona("Sam", "A customer"), "Say the lines", criteria, 10, "user",
+    return new ScenarioSpec(
+        "Scripted",
+        new Persona("Sam", "A customer"),
+        "Say the lines",
+        criteria,
+        10,
+        "user",
         List.of(lines));
   }
 
   public static ScenarioSpec simulated(List<Criterion> criteria) {
-    return new ScenarioSpec("Refund", new Persona("Dana Whitfield", "A busy nurse, direct and a bit impatient"),
-        "Get a refund for order 1234, which arrived broken.", criteria, 10, "user", null);
+    return new ScenarioSpec(
+        "Refund",
+        new Persona("Dana Whitfield", "A busy nurse, direct and a bit impatient"),
+        "Get a refund for order 1234, which arrived broken.",
+        criteria,
+        10,
+        "user",
+        null);
   }
 
   public static Criterion criterion(String type, Map<String, Object> params) {
@@ -242,15 +291,20 @@ public final class ActivitiesTestSupport {
   }
 
   public static RunSettings settings(boolean agentSpeaksFirst, int maxTurns, RetrySettings retry) {
-    return new RunSettings(agentSpeaksFirst, maxTurns, 100, 0,
-        new Session("user-42", "main", "en-US", Map.of("plan", "gold")), retry);
+    return new RunSettings(
+        agentSpeaksFirst,
+        maxTurns,
+        100,
+        0,
+        new Session("user-42", "main", "en-US", Map.of("plan", "gold")),
+        retry);
   }
 
   // --- PostgreSQL, store and activities -------------------------------------------------------
 
   /**
-   * Embedded PostgreSQL with the store's Flyway schema, started once per test class. Register
-   * with {@code @RegisterExtension static final Database DB = new Database();}.
+   * Embedded PostgreSQL with the store's Flyway schema, started once per test class. Register with
+   * {@code @RegisterExtension static final Database DB = new Database();}.
    */
   public static final class Database implements BeforeAllCallback, AfterAllCallback {
 
@@ -268,7 +322,11 @@ public final class ActivitiesTestSupport {
     public void beforeAll(ExtensionContext context) throws IOException {
       postgres = EmbeddedPostgres.start();
       dataSource = postgres.getPostgresDatabase();
-      Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+      Flyway.configure()
+          .dataSource(dataSource)
+          .locations("classpath:db/migration")
+          .load()
+          .migrate();
       JdbcClient jdbc = JdbcClient.create(dataSource);
       definitions = new DefinitionRepository(jdbc, JSON, SECRETS);
       turns = new TurnRepository(jdbc, JSON);
@@ -292,7 +350,9 @@ public final class ActivitiesTestSupport {
     }
 
     public UUID agent(HttpAgentConfig config) {
-      return definitions.insert(PROJECT, Kind.AGENT, new AgentSpec("Support bot", "http", config)).id();
+      return definitions
+          .insert(PROJECT, Kind.AGENT, new AgentSpec("Support bot", "http", config))
+          .id();
     }
 
     public UUID agent(AgentSpec spec) {
@@ -301,8 +361,13 @@ public final class ActivitiesTestSupport {
 
     /** An OpenAI-compatible model at {@code baseUrl} (WireMock's, plus {@code /v1}). */
     public UUID model(String baseUrl) {
-      return definitions.insert(PROJECT, Kind.MODEL,
-          new ModelSpec("Test model", "openai", baseUrl + "/v1", "gpt-4o-mini", "sk-test-key", 0.7)).id();
+      return definitions
+          .insert(
+              PROJECT,
+              Kind.MODEL,
+              new ModelSpec(
+                  "Test model", "openai", baseUrl + "/v1", "gpt-4o-mini", "sk-test-key", 0.7))
+          .id();
     }
 
     public UUID scenario(ScenarioSpec spec) {
@@ -312,22 +377,47 @@ public final class ActivitiesTestSupport {
     /** A new batch of one run in the store (not started) and the run's workflow input. */
     public RunInput newRun(UUID scenarioId, UUID agentId, UUID modelId, RunSettings settings) {
       UUID batchId = UUID.randomUUID();
-      batches.insert(batchId, PROJECT, scenarioId, agentId, modelId, "Test batch", 1, "http", Map.of(), "test", Map.of());
-      return new RunInput(null, batchId.toString(), UUID.randomUUID().toString(), 0, PROJECT, scenarioId.toString(),
-          agentId.toString(), modelId.toString(), settings);
+      batches.insert(
+          batchId,
+          PROJECT,
+          scenarioId,
+          agentId,
+          modelId,
+          "Test batch",
+          1,
+          "http",
+          Map.of(),
+          "test",
+          Map.of());
+      return new RunInput(
+          null,
+          batchId.toString(),
+          UUID.randomUUID().toString(),
+          0,
+          PROJECT,
+          scenarioId.toString(),
+          agentId.toString(),
+          modelId.toString(),
+          settings);
     }
 
     /** The run as {@code startRun} records it. */
     public RunInput startedRun(UUID scenarioId, UUID agentId, UUID modelId, RunSettings settings) {
       RunInput input = newRun(scenarioId, agentId, modelId, settings);
       ScenarioSpec scenario = definitions.get(Kind.SCENARIO, scenarioId, ScenarioSpec.class);
-      runs.start(UUID.fromString(input.runId()), UUID.fromString(input.batchId()), input.sequence(),
-          scenario.criteria(), settings.maxTurns(), settings);
+      runs.start(
+          UUID.fromString(input.runId()),
+          UUID.fromString(input.batchId()),
+          input.sequence(),
+          scenario.criteria(),
+          settings.maxTurns(),
+          settings);
       return input;
     }
 
     public void say(RunInput run, int sequence, String role, String text) {
-      turns.addTurn(UUID.fromString(run.runId()), new Turn(sequence, role, text, null, null, Instant.now()));
+      turns.addTurn(
+          UUID.fromString(run.runId()), new Turn(sequence, role, text, null, null, Instant.now()));
     }
 
     public List<Turn> turns(RunInput run) {
@@ -342,23 +432,38 @@ public final class ActivitiesTestSupport {
     public Activities activities(Duration llmTimeout) {
       LlmClient llm = new LlmClient(llmCalls, OUTBOUND, SECRETS, llmTimeout, METRICS);
       TurnKeeper keeper = new TurnKeeper(runs, turns, definitions);
-      RunActivitiesImpl run = new RunActivitiesImpl(runs,
-          new CriteriaEvaluator(definitions, new LlmJudge(llm, JSON), evaluations), keeper, METRICS);
+      RunActivitiesImpl run =
+          new RunActivitiesImpl(
+              runs,
+              new CriteriaEvaluator(definitions, new LlmJudge(llm, JSON), evaluations),
+              keeper,
+              METRICS);
       OpenAiChatAgent chat = new OpenAiChatAgent(definitions, turns, llm, JSON, keeper);
-      SimulatedUserActivitiesImpl user = new SimulatedUserActivitiesImpl(definitions, runs, turns, llm,
-          new CounterAgentUser(definitions, runs, turns, connectors(), chat, keeper), keeper,
-          new ForkReplay(turns, keeper));
-      return new Activities(new AgentActivitiesImpl(definitions, connectors(), chat, keeper, user, METRICS), user, run);
+      SimulatedUserActivitiesImpl user =
+          new SimulatedUserActivitiesImpl(
+              definitions,
+              runs,
+              turns,
+              llm,
+              new CounterAgentUser(definitions, runs, turns, connectors(), chat, keeper),
+              keeper,
+              new ForkReplay(turns, keeper));
+      return new Activities(
+          new AgentActivitiesImpl(definitions, connectors(), chat, keeper, user, METRICS),
+          user,
+          run);
     }
   }
 
   /** The connectors of remote agents, as Spring wires them. */
   public static AgentConnectors connectors() {
     AgentHttp http = new AgentHttp(JSON, OUTBOUND, SECRETS);
-    return new AgentConnectors(new HttpAgentConnector(JSON, http), new CognigyRestConnector(JSON, http));
+    return new AgentConnectors(
+        new HttpAgentConnector(JSON, http), new CognigyRestConnector(JSON, http));
   }
 
-  public record Activities(AgentActivitiesImpl agent, SimulatedUserActivitiesImpl user, RunActivitiesImpl run) {}
+  public record Activities(
+      AgentActivitiesImpl agent, SimulatedUserActivitiesImpl user, RunActivitiesImpl run) {}
 
   // --- Temporal -------------------------------------------------------------------------------
 
@@ -377,21 +482,36 @@ public final class ActivitiesTestSupport {
     }
 
     public static Temporal start(Database db, Activities activities) {
-      return start(db, activities, env -> { });
+      return start(db, activities, env -> {});
     }
 
-    /** @param more registers more workers before the environment starts */
-    public static Temporal start(Database db, Activities activities, Consumer<TestWorkflowEnvironment> more) {
-      TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(
-          TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
-      for (String name : List.of(SimulationSearchAttributes.PROJECT.getName(), SimulationSearchAttributes.BATCH.getName(),
-          SimulationSearchAttributes.SCENARIO.getName(), SimulationSearchAttributes.STATUS.getName())) {
+    /**
+     * @param more registers more workers before the environment starts
+     */
+    public static Temporal start(
+        Database db, Activities activities, Consumer<TestWorkflowEnvironment> more) {
+      TestWorkflowEnvironment env =
+          TestWorkflowEnvironment.newInstance(
+              TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
+      for (String name :
+          List.of(
+              SimulationSearchAttributes.PROJECT.getName(),
+              SimulationSearchAttributes.BATCH.getName(),
+              SimulationSearchAttributes.SCENARIO.getName(),
+              SimulationSearchAttributes.STATUS.getName())) {
         env.registerSearchAttribute(name, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
       }
       Worker worker = env.newWorker(TaskQueues.SIMULATION);
-      worker.registerWorkflowImplementationTypes(ConversationWorkflowImpl.class, BatchWorkflowImpl.class);
-      worker.registerActivitiesImplementations(activities.agent(), activities.user(), activities.run(),
-          new BatchActivitiesImpl(db.batches, db.runs, env.getWorkflowClient(),
+      worker.registerWorkflowImplementationTypes(
+          ConversationWorkflowImpl.class, BatchWorkflowImpl.class);
+      worker.registerActivitiesImplementations(
+          activities.agent(),
+          activities.user(),
+          activities.run(),
+          new BatchActivitiesImpl(
+              db.batches,
+              db.runs,
+              env.getWorkflowClient(),
               db.webhookDispatch(env.getWorkflowClient())));
       more.accept(env);
       env.start();
@@ -400,11 +520,14 @@ public final class ActivitiesTestSupport {
 
     /** Runs one conversation workflow to its end. */
     public RunOutcome converse(RunInput input) {
-      return env.getWorkflowClient().newWorkflowStub(ConversationWorkflow.class, WorkflowOptions.newBuilder()
-              .setTaskQueue(TaskQueues.SIMULATION)
-              .setWorkflowId("run-" + input.runId())
-              .setWorkflowExecutionTimeout(Duration.ofMinutes(1))
-              .build())
+      return env.getWorkflowClient()
+          .newWorkflowStub(
+              ConversationWorkflow.class,
+              WorkflowOptions.newBuilder()
+                  .setTaskQueue(TaskQueues.SIMULATION)
+                  .setWorkflowId("run-" + input.runId())
+                  .setWorkflowExecutionTimeout(Duration.ofMinutes(1))
+                  .build())
           .run(input);
     }
 

@@ -46,11 +46,9 @@ class RedactionInRunsTest {
 
   private static final RetrySettings RETRY = new RetrySettings(2, 10, 10);
 
-  @RegisterExtension
-  static final Database DB = new Database();
+  @RegisterExtension static final Database DB = new Database();
 
-  @RegisterExtension
-  static final WireMockExtension SERVER = wireMock();
+  @RegisterExtension static final WireMockExtension SERVER = wireMock();
 
   private static Temporal temporal;
 
@@ -68,80 +66,129 @@ class RedactionInRunsTest {
   @Test
   void aOneCharacterModelKeyLeavesTheWordsAroundItAlone() {
     UUID model = model("http://127.0.0.1:1/v1", "k");
-    RunInput run = DB.newRun(DB.scenario(simulated(List.of())), agent("/agent", Map.of()), model, settings(null));
+    RunInput run =
+        DB.newRun(
+            DB.scenario(simulated(List.of())), agent("/agent", Map.of()), model, settings(null));
 
     RunOutcome outcome = temporal.converse(run);
 
     assertThat(outcome.category()).isEqualTo(ErrorCategory.LLM_PROVIDER_ERROR);
     Run stored = DB.stored(run);
     assertThat(stored.errorMessage()).isEqualTo("The model provider could not be reached");
-    assertThat(stored.technicalDetails()).contains("UncheckedIOException")
-        .doesNotContain("***");
+    assertThat(stored.technicalDetails()).contains("UncheckedIOException").doesNotContain("***");
   }
 
   @Test
   void aModelKeyEchoedByTheProviderIsBlankedWhereItStandsAlone() {
     UUID model = model(SERVER.baseUrl() + "/v1", "k");
-    SERVER.stubFor(chatCompletions().willReturn(openAiError(401, "invalid_request_error",
-        "Incorrect API key provided: k. You can find your API key at https://platform.openai.com/account/api-keys.")));
-    RunInput run = DB.newRun(DB.scenario(simulated(List.of())), agent("/agent", Map.of()), model, settings(null));
+    SERVER.stubFor(
+        chatCompletions()
+            .willReturn(
+                openAiError(
+                    401,
+                    "invalid_request_error",
+                    "Incorrect API key provided: k. You can find your API key at https://platform.openai.com/account/api-keys.")));
+    RunInput run =
+        DB.newRun(
+            DB.scenario(simulated(List.of())), agent("/agent", Map.of()), model, settings(null));
 
     temporal.converse(run);
 
     Run stored = DB.stored(run);
     assertThat(stored.errorMessage()).contains("rejected the credentials");
-    assertThat(stored.technicalDetails()).contains("Incorrect API key provided: ***. You can find your API key at "
-        + "https://platform.openai.com/account/api-keys.");
+    assertThat(stored.technicalDetails())
+        .contains(
+            "Incorrect API key provided: ***. You can find your API key at "
+                + "https://platform.openai.com/account/api-keys.");
   }
 
   @Test
   void theAgentsHeaderValuesAreBlankedAndItsAnswerQuotedOnlyInPart() {
-    SERVER.stubFor(post(urlPathEqualTo("/guarded")).withHeader("X-Api-Key", equalTo("tok-123"))
-        .willReturn(aResponse().withStatus(500)
-            .withBody("rejected X-Api-Key tok-123, expected tok-1234: " + "z".repeat(5_000))));
-    RunInput run = DB.newRun(DB.scenario(scripted(List.of(), "Hello")),
-        agent("/guarded", Map.of("X-Api-Key", "tok-123")), model(SERVER.baseUrl() + "/v1", "sk-x"), settings(null));
+    SERVER.stubFor(
+        post(urlPathEqualTo("/guarded"))
+            .withHeader("X-Api-Key", equalTo("tok-123"))
+            .willReturn(
+                aResponse()
+                    .withStatus(500)
+                    .withBody(
+                        "rejected X-Api-Key tok-123, expected tok-1234: " + "z".repeat(5_000))));
+    RunInput run =
+        DB.newRun(
+            DB.scenario(scripted(List.of(), "Hello")),
+            agent("/guarded", Map.of("X-Api-Key", "tok-123")),
+            model(SERVER.baseUrl() + "/v1", "sk-x"),
+            settings(null));
 
     RunOutcome outcome = temporal.converse(run);
 
-    assertThat(outcome).isEqualTo(new RunOutcome(0, Verdict.ERROR, TerminationReason.AGENT_ERROR,
-        ErrorCategory.AI_AGENT_ERROR));
+    assertThat(outcome)
+        .isEqualTo(
+            new RunOutcome(
+                0, Verdict.ERROR, TerminationReason.AGENT_ERROR, ErrorCategory.AI_AGENT_ERROR));
     Run stored = DB.stored(run);
     assertThat(stored.errorMessage()).isEqualTo("The agent answered HTTP 500");
-    assertThat(stored.technicalDetails()).contains("answered HTTP 500: rejected X-Api-Key ***, expected tok-1234: ")
-        .doesNotContain("tok-123,").doesNotContain("z".repeat(Failures.EXCERPT_CHARS));
+    assertThat(stored.technicalDetails())
+        .contains("answered HTTP 500: rejected X-Api-Key ***, expected tok-1234: ")
+        .doesNotContain("tok-123,")
+        .doesNotContain("z".repeat(Failures.EXCERPT_CHARS));
     assertThat(stored.turns()).extracting(turn -> turn.text()).containsExactly("Hello");
   }
 
   @Test
   void theCounterAgentsHeaderValuesAreBlankedToo() {
-    SERVER.stubFor(post(urlPathEqualTo("/counter")).willReturn(aResponse().withStatus(403)
-        .withBody("{\"error\": \"Bearer c0unter-secret is not allowed\"}")));
+    SERVER.stubFor(
+        post(urlPathEqualTo("/counter"))
+            .willReturn(
+                aResponse()
+                    .withStatus(403)
+                    .withBody("{\"error\": \"Bearer c0unter-secret is not allowed\"}")));
     UUID counter = agent("/counter", Map.of("Authorization", "Bearer c0unter-secret"));
-    RunInput run = DB.newRun(DB.scenario(simulated(List.of())), agent("/agent", Map.of()),
-        model(SERVER.baseUrl() + "/v1", "sk-x"), settings(counter));
+    RunInput run =
+        DB.newRun(
+            DB.scenario(simulated(List.of())),
+            agent("/agent", Map.of()),
+            model(SERVER.baseUrl() + "/v1", "sk-x"),
+            settings(counter));
 
     RunOutcome outcome = temporal.converse(run);
 
     assertThat(outcome.reason()).isEqualTo(TerminationReason.USER_ERROR);
     Run stored = DB.stored(run);
     assertThat(stored.errorMessage()).startsWith("The counter agent playing the user failed");
-    assertThat(stored.technicalDetails()).contains("{\"error\": \"*** is not allowed\"}")
+    assertThat(stored.technicalDetails())
+        .contains("{\"error\": \"*** is not allowed\"}")
         .doesNotContain("c0unter-secret");
   }
 
   private static UUID agent(String path, Map<String, String> headers) {
-    return DB.agent(new AgentSpec("Guarded bot", "http", new HttpAgentConfig(SERVER.baseUrl() + path, null, headers,
-        2_000, null, null, null, null)));
+    return DB.agent(
+        new AgentSpec(
+            "Guarded bot",
+            "http",
+            new HttpAgentConfig(
+                SERVER.baseUrl() + path, null, headers, 2_000, null, null, null, null)));
   }
 
   private static UUID model(String baseUrl, String key) {
-    return DB.definitions.insert(PROJECT, Kind.MODEL, new ModelSpec("Keyed model", "openai", baseUrl, "gpt-4o-mini",
-        key, 0.7)).id();
+    return DB.definitions
+        .insert(
+            PROJECT,
+            Kind.MODEL,
+            new ModelSpec("Keyed model", "openai", baseUrl, "gpt-4o-mini", key, 0.7))
+        .id();
   }
 
   private static RunSettings settings(UUID counterAgent) {
-    return new RunSettings(false, 3, 100, 0, new Session("user-1", null, null, Map.of()), RETRY, null, null,
-        counterAgent == null ? null : counterAgent.toString(), null);
+    return new RunSettings(
+        false,
+        3,
+        100,
+        0,
+        new Session("user-1", null, null, Map.of()),
+        RETRY,
+        null,
+        null,
+        counterAgent == null ? null : counterAgent.toString(),
+        null);
   }
 }

@@ -19,7 +19,9 @@ class RedactionTest {
   void aKeyInsideALongerWordStaysAndAsAWholeWordGoes() {
     Redaction redaction = Redaction.of("sk-abc");
 
-    assertThat(redaction.apply("Incorrect API key provided: sk-abc. Keys like sk-abcdef or xsk-abc are others."))
+    assertThat(
+            redaction.apply(
+                "Incorrect API key provided: sk-abc. Keys like sk-abcdef or xsk-abc are others."))
         .isEqualTo("Incorrect API key provided: ***. Keys like sk-abcdef or xsk-abc are others.");
     assertThat(redaction.apply("\"api_key\":\"sk-abc\"")).isEqualTo("\"api_key\":\"***\"");
     assertThat(redaction.apply("sk-abc")).isEqualTo("***");
@@ -53,7 +55,9 @@ class RedactionTest {
 
     String excerpt = Failures.excerpt(body, Redaction.of("sk-abc"));
 
-    assertThat(excerpt).startsWith("x".repeat(495) + " ***").doesNotContain("sk-")
+    assertThat(excerpt)
+        .startsWith("x".repeat(495) + " ***")
+        .doesNotContain("sk-")
         .endsWith("… (" + (body.length() - "sk-abc".length() + 3) + " chars)");
     assertThat(excerpt.length()).isLessThan(Failures.EXCERPT_CHARS + 20);
   }

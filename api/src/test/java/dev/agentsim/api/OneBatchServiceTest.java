@@ -19,32 +19,41 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every way to start, read, stop or rejudge a batch goes through {@link Batches}: the dialects, the
- * results viewer and the controllers map requests to its command and its answers to their views, and reach neither
- * the batches' storage nor Temporal themselves.
+ * results viewer and the controllers map requests to its command and its answers to their views,
+ * and reach neither the batches' storage nor Temporal themselves.
  */
 class OneBatchServiceTest {
 
-  private static final JavaClasses API = new ClassFileImporter()
-      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-      .importPackages("dev.agentsim.api");
+  private static final JavaClasses API =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("dev.agentsim.api");
 
   @Test
   void dialectsAndControllersGoThroughTheBatchService() {
     noClasses()
-        .that().resideInAnyPackage("..api.cognigy..", "..api.feather..", "..api.interactly..", "..api.viewer..")
-        .or().haveSimpleNameEndingWith("Controller")
-        .or().haveSimpleName("BatchExport")
-        .should().dependOnClassesThat(equivalentTo(BatchRepository.class).or(equivalentTo(RunRepository.class))
-            .or(equivalentTo(TurnRepository.class)).or(equivalentTo(EvaluationRepository.class))
-            .or(equivalentTo(LlmCallRepository.class)).or(equivalentTo(WorkflowClient.class))
-            .or(equivalentTo(BatchScheduler.class)).or(equivalentTo(Rejudge.class)))
+        .that()
+        .resideInAnyPackage(
+            "..api.cognigy..", "..api.feather..", "..api.interactly..", "..api.viewer..")
+        .or()
+        .haveSimpleNameEndingWith("Controller")
+        .or()
+        .haveSimpleName("BatchExport")
+        .should()
+        .dependOnClassesThat(
+            equivalentTo(BatchRepository.class)
+                .or(equivalentTo(RunRepository.class))
+                .or(equivalentTo(TurnRepository.class))
+                .or(equivalentTo(EvaluationRepository.class))
+                .or(equivalentTo(LlmCallRepository.class))
+                .or(equivalentTo(WorkflowClient.class))
+                .or(equivalentTo(BatchScheduler.class))
+                .or(equivalentTo(Rejudge.class)))
         .check(API);
   }
 
   @Test
   void theApiUsesNoWorkflowImplementation() {
-    noClasses()
-        .should().dependOnClassesThat().haveSimpleNameEndingWith("WorkflowImpl")
-        .check(API);
+    noClasses().should().dependOnClassesThat().haveSimpleNameEndingWith("WorkflowImpl").check(API);
   }
 }

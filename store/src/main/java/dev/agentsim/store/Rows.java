@@ -15,7 +15,8 @@ public final class Rows {
     return timestamp == null ? null : timestamp.toInstant();
   }
 
-  public static <E extends Enum<E>> E enumValue(ResultSet rs, String column, Class<E> type) throws SQLException {
+  public static <E extends Enum<E>> E enumValue(ResultSet rs, String column, Class<E> type)
+      throws SQLException {
     String value = rs.getString(column);
     return value == null ? null : Enum.valueOf(type, value);
   }

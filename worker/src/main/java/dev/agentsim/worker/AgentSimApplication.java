@@ -18,7 +18,8 @@ public class AgentSimApplication {
   public static void main(String[] args) {
     if (args.length > 0 && Cli.COMMANDS.contains(args[0])) {
       // The console is the command's: the application it may start in-process logs errors only.
-      // Set for the whole process, which is this command's alone, and above application.yml's levels;
+      // Set for the whole process, which is this command's alone, and above application.yml's
+      // levels;
       // -Dlogging.threshold.console=info shows more.
       System.getProperties().putIfAbsent("logging.level.root", "warn");
       System.getProperties().putIfAbsent("logging.threshold.console", "error");

@@ -20,7 +20,9 @@ public final class PrivateFiles {
     Path partial = file.resolveSibling(file.getFileName() + ".new");
     Files.deleteIfExists(partial);
     try {
-      Files.createFile(partial, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(
+          partial,
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } catch (UnsupportedOperationException notPosix) {
       Files.createFile(partial);
     }

@@ -14,18 +14,19 @@ import org.springframework.core.env.MapPropertySource;
 /**
  * Turns the simulator's own settings into Spring and Temporal ones, as defaults that explicit
  * configuration still overrides:
+ *
  * <ul>
- *   <li>{@code simulator.roles}: without {@code worker} no Temporal worker polls, without
- *       {@code api} the web server answers health checks only, on {@code simulator.worker.health-port};</li>
+ *   <li>{@code simulator.roles}: without {@code worker} no Temporal worker polls, without {@code
+ *       api} the web server answers health checks only, on {@code simulator.worker.health-port};
  *   <li>Temporal's in-process test server runs unless {@code spring.temporal.connection.target}
- *       names a real cluster;</li>
- *   <li>{@code simulator.auth.required} is false on embedded defaults (neither
- *       {@code spring.datasource.url} nor {@code spring.temporal.connection.target}), true
- *       otherwise; while it is false the server listens on 127.0.0.1 only, unless
- *       {@code server.address} says otherwise;</li>
+ *       names a real cluster;
+ *   <li>{@code simulator.auth.required} is false on embedded defaults (neither {@code
+ *       spring.datasource.url} nor {@code spring.temporal.connection.target}), true otherwise;
+ *       while it is false the server listens on 127.0.0.1 only, unless {@code server.address} says
+ *       otherwise;
  *   <li>{@code simulator.outbound.allow}: embedded mode allows agents and models on loopback, where
  *       its demo agent lives and one person's local model server does; otherwise only public
- *       addresses are called.</li>
+ *       addresses are called.
  * </ul>
  */
 public class SimulatorEnvironment implements EnvironmentPostProcessor {
@@ -35,7 +36,8 @@ public class SimulatorEnvironment implements EnvironmentPostProcessor {
   static final String LOOPBACK = "127.0.0.0/8,::1/128";
 
   @Override
-  public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+  public void postProcessEnvironment(
+      ConfigurableEnvironment environment, SpringApplication application) {
     Set<String> roles = roles(environment);
     Map<String, Object> defaults = new HashMap<>();
     boolean inProcess = !environment.containsProperty("spring.temporal.connection.target");
@@ -49,7 +51,8 @@ public class SimulatorEnvironment implements EnvironmentPostProcessor {
     defaults.put("management.info.java.enabled", true);
     defaults.put("management.endpoint.health.probes.enabled", true);
     // A group may name only indicators that exist: temporalWorkers is there with the worker role.
-    defaults.put("management.endpoint.health.group.readiness.include",
+    defaults.put(
+        "management.endpoint.health.group.readiness.include",
         roles.contains("worker") ? "readinessState,db,temporalWorkers" : "readinessState,db");
     defaults.put("simulator.worker.health-port", 8081);
     // Embedded defaults are for one person on one machine: no credential, and not reachable from
@@ -66,8 +69,11 @@ public class SimulatorEnvironment implements EnvironmentPostProcessor {
       // server.port is the API's: a worker-only process serves health checks on a port of its own,
       // so that it can share a host with an api process. It comes first, since application.yml's
       // server.port would win over a default, and an explicit one names the API's port.
-      environment.getPropertySources().addFirst(new MapPropertySource("simulatorWorkerOnly",
-          Map.of("server.port", "${simulator.worker.health-port}")));
+      environment
+          .getPropertySources()
+          .addFirst(
+              new MapPropertySource(
+                  "simulatorWorkerOnly", Map.of("server.port", "${simulator.worker.health-port}")));
     }
   }
 
@@ -77,10 +83,11 @@ public class SimulatorEnvironment implements EnvironmentPostProcessor {
   }
 
   static Set<String> roles(String value) {
-    Set<String> roles = Arrays.stream(value.split(","))
-        .map(String::trim)
-        .filter(role -> !role.isEmpty())
-        .collect(Collectors.toSet());
+    Set<String> roles =
+        Arrays.stream(value.split(","))
+            .map(String::trim)
+            .filter(role -> !role.isEmpty())
+            .collect(Collectors.toSet());
     if (roles.isEmpty() || !ROLES.containsAll(roles)) {
       throw new IllegalArgumentException(
           "simulator.roles must name api, worker or both (comma-separated), not '" + value + "'");

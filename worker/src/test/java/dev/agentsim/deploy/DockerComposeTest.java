@@ -27,8 +27,8 @@ import org.yaml.snakeyaml.Yaml;
 
 /**
  * Checks the wiring of docker-compose.yml, the Dockerfile and the files under deploy/ without a
- * Docker engine: service names, start-up conditions, addresses, ports, mounted files and the
- * image build. Each check fails on an edit that would leave the stack broken at run time.
+ * Docker engine: service names, start-up conditions, addresses, ports, mounted files and the image
+ * build. Each check fails on an edit that would leave the stack broken at run time.
  */
 class DockerComposeTest {
 
@@ -63,7 +63,8 @@ class DockerComposeTest {
   @Test
   void definesTheWholeStack() {
     assertThat(services)
-        .containsKeys(POSTGRES, TEMPORAL_SCHEMA, TEMPORAL, TEMPORAL_SETUP, TEMPORAL_UI, API, WORKER);
+        .containsKeys(
+            POSTGRES, TEMPORAL_SCHEMA, TEMPORAL, TEMPORAL_SETUP, TEMPORAL_UI, API, WORKER);
     assertThat(image(POSTGRES)).isEqualTo("postgres:16");
     assertThat(image(TEMPORAL_SCHEMA)).startsWith("temporalio/admin-tools:");
     assertThat(image(TEMPORAL)).startsWith("temporalio/server:");
@@ -90,12 +91,19 @@ class DockerComposeTest {
                       } else if (target.equals(POSTGRES)) {
                         expected = "service_healthy";
                       } else {
-                        expected = services.get(target).containsKey("healthcheck") ? "service_healthy" : "service_started";
+                        expected =
+                            services.get(target).containsKey("healthcheck")
+                                ? "service_healthy"
+                                : "service_started";
                       }
-                      assertThat(condition).as("condition of %s -> %s", name, target).isEqualTo(expected);
+                      assertThat(condition)
+                          .as("condition of %s -> %s", name, target)
+                          .isEqualTo(expected);
                       if (condition.equals("service_healthy")) {
                         assertThat(services.get(target))
-                            .as("%s waits for %s to be healthy, so it needs a healthcheck", name, target)
+                            .as(
+                                "%s waits for %s to be healthy, so it needs a healthcheck",
+                                name, target)
                             .containsKey("healthcheck");
                       }
                     }));
@@ -109,7 +117,8 @@ class DockerComposeTest {
   @Test
   void startsInOrder() {
     assertThat(dependsOn(TEMPORAL_SCHEMA)).containsEntry(POSTGRES, "service_healthy");
-    assertThat(dependsOn(TEMPORAL)).containsEntry(TEMPORAL_SCHEMA, "service_completed_successfully");
+    assertThat(dependsOn(TEMPORAL))
+        .containsEntry(TEMPORAL_SCHEMA, "service_completed_successfully");
     assertThat(dependsOn(TEMPORAL_SETUP)).containsEntry(TEMPORAL, "service_healthy");
     assertThat(dependsOn(TEMPORAL_UI)).containsKey(TEMPORAL);
     for (String app : List.of(API, WORKER)) {
@@ -156,17 +165,27 @@ class DockerComposeTest {
     assertThat(containerPorts(API)).containsExactly(8080);
   }
 
-  /** A real database and Temporal turn authentication on; the file says how to get the first key. */
+  /**
+   * A real database and Temporal turn authentication on; the file says how to get the first key.
+   */
   @Test
   void theStackRequiresAKeyAndSaysHowToGetTheFirst() throws IOException {
     for (String app : List.of(API, WORKER)) {
-      assertThat(env(app)).as("%s keeps authentication on", app).doesNotContainKey("SIMULATOR_AUTH_REQUIRED")
+      assertThat(env(app))
+          .as("%s keeps authentication on", app)
+          .doesNotContainKey("SIMULATOR_AUTH_REQUIRED")
           .containsKeys("SPRING_DATASOURCE_URL", "SPRING_TEMPORAL_CONNECTION_TARGET");
-      assertThat(env(app).get("SIMULATOR_ADMIN_KEY")).as("optional, empty by default").isEqualTo("${SIMULATOR_ADMIN_KEY:-}");
+      assertThat(env(app).get("SIMULATOR_ADMIN_KEY"))
+          .as("optional, empty by default")
+          .isEqualTo("${SIMULATOR_ADMIN_KEY:-}");
     }
-    String header = Files.readString(root.resolve("docker-compose.yml")).lines()
-        .takeWhile(line -> line.startsWith("#") || line.isBlank()).reduce("", (a, b) -> a + b + "\n");
-    assertThat(header).contains("SIMULATOR_ADMIN_KEY", "created the admin key", "POST /v1/api-keys");
+    String header =
+        Files.readString(root.resolve("docker-compose.yml"))
+            .lines()
+            .takeWhile(line -> line.startsWith("#") || line.isBlank())
+            .reduce("", (a, b) -> a + b + "\n");
+    assertThat(header)
+        .contains("SIMULATOR_ADMIN_KEY", "created the admin key", "POST /v1/api-keys");
   }
 
   @Test
@@ -198,20 +217,24 @@ class DockerComposeTest {
       assertThat(url.group(2)).isEqualTo("5432");
       assertThat(url.group(3)).isEqualTo("agentsim");
       // the login the init script creates is the one the app uses
-      assertThat(env(app).get("SPRING_DATASOURCE_USERNAME")).isEqualTo(env(POSTGRES).get("AGENTSIM_DB_USER"));
-      assertThat(env(app).get("SPRING_DATASOURCE_PASSWORD")).isEqualTo(env(POSTGRES).get("AGENTSIM_DB_PASSWORD"));
+      assertThat(env(app).get("SPRING_DATASOURCE_USERNAME"))
+          .isEqualTo(env(POSTGRES).get("AGENTSIM_DB_USER"));
+      assertThat(env(app).get("SPRING_DATASOURCE_PASSWORD"))
+          .isEqualTo(env(POSTGRES).get("AGENTSIM_DB_PASSWORD"));
     }
     assertThat(env(POSTGRES).get("AGENTSIM_DB_NAME")).isEqualTo("agentsim");
     assertThat(env(POSTGRES)).containsKeys("POSTGRES_USER", "POSTGRES_PASSWORD");
 
     Path init = hostFileMountedAt(POSTGRES, "/docker-entrypoint-initdb.d/");
-    assertThat(Files.readString(init)).contains("CREATE DATABASE", "AGENTSIM_DB_NAME", "AGENTSIM_DB_USER");
+    assertThat(Files.readString(init))
+        .contains("CREATE DATABASE", "AGENTSIM_DB_NAME", "AGENTSIM_DB_USER");
 
     assertThat(mounts(POSTGRES))
         .as("data on a named volume")
         .containsEntry("postgres-data", "/var/lib/postgresql/data");
     assertThat(map(compose, "volumes")).containsKey("postgres-data");
-    assertThat(map(services.get(POSTGRES), "healthcheck").get("test").toString()).contains("pg_isready");
+    assertThat(map(services.get(POSTGRES), "healthcheck").get("test").toString())
+        .contains("pg_isready");
   }
 
   @Test
@@ -221,8 +244,12 @@ class DockerComposeTest {
     assertThat(setupEnv.get("POSTGRES_SEEDS")).isEqualTo(POSTGRES);
     assertThat(serverEnv.get("POSTGRES_SEEDS")).isEqualTo(POSTGRES);
     assertThat(serverEnv).containsEntry("DB", "postgres12");
-    assertThat(setupEnv.get("POSTGRES_USER")).isEqualTo(serverEnv.get("POSTGRES_USER")).isEqualTo(env(POSTGRES).get("POSTGRES_USER"));
-    assertThat(setupEnv.get("SQL_PASSWORD")).isEqualTo(serverEnv.get("POSTGRES_PWD")).isEqualTo(env(POSTGRES).get("POSTGRES_PASSWORD"));
+    assertThat(setupEnv.get("POSTGRES_USER"))
+        .isEqualTo(serverEnv.get("POSTGRES_USER"))
+        .isEqualTo(env(POSTGRES).get("POSTGRES_USER"));
+    assertThat(setupEnv.get("SQL_PASSWORD"))
+        .isEqualTo(serverEnv.get("POSTGRES_PWD"))
+        .isEqualTo(env(POSTGRES).get("POSTGRES_PASSWORD"));
 
     String script = Files.readString(scriptRunBy(TEMPORAL_SCHEMA));
     assertThat(script)
@@ -272,7 +299,8 @@ class DockerComposeTest {
     }
     Map<String, String> inCode = new LinkedHashMap<>();
     for (Field field : keys.getDeclaredFields()) {
-      if (Modifier.isStatic(field.getModifiers()) && SearchAttributeKey.class.isAssignableFrom(field.getType())) {
+      if (Modifier.isStatic(field.getModifiers())
+          && SearchAttributeKey.class.isAssignableFrom(field.getType())) {
         field.setAccessible(true);
         SearchAttributeKey<?> key = (SearchAttributeKey<?>) field.get(null);
         inCode.put(key.getName(), normalizedType(key.getValueType().name()));
@@ -298,14 +326,17 @@ class DockerComposeTest {
     for (String name : services.keySet()) {
       for (int port : hostPorts(name)) {
         String previous = owner.put(port, name);
-        assertThat(previous).as("host port %d published by %s and %s", port, previous, name).isNull();
+        assertThat(previous)
+            .as("host port %d published by %s and %s", port, previous, name)
+            .isNull();
       }
     }
   }
 
   @Test
   void everyBindMountPointsAtAFileInTheRepository() {
-    Map<String, Object> namedVolumes = compose.get("volumes") == null ? Map.of() : map(compose, "volumes");
+    Map<String, Object> namedVolumes =
+        compose.get("volumes") == null ? Map.of() : map(compose, "volumes");
     services.forEach(
         (name, service) ->
             mounts(name)
@@ -314,7 +345,9 @@ class DockerComposeTest {
                       if (source.startsWith(".") || source.startsWith("/")) {
                         assertThat(root.resolve(source)).as("%s mounts %s", name, source).exists();
                       } else {
-                        assertThat(namedVolumes).as("%s uses volume %s", name, source).containsKey(source);
+                        assertThat(namedVolumes)
+                            .as("%s uses volume %s", name, source)
+                            .containsKey(source);
                       }
                     }));
     for (String job : ONE_SHOT_JOBS) {
@@ -330,13 +363,16 @@ class DockerComposeTest {
 
     List<String> froms = lines.stream().filter(l -> l.startsWith("FROM ")).toList();
     assertThat(froms).hasSize(2);
-    Matcher buildStage = Pattern.compile("FROM (\\S+) AS (\\S+)", Pattern.CASE_INSENSITIVE).matcher(froms.get(0));
+    Matcher buildStage =
+        Pattern.compile("FROM (\\S+) AS (\\S+)", Pattern.CASE_INSENSITIVE).matcher(froms.get(0));
     assertThat(buildStage.matches()).as("named build stage: %s", froms.get(0)).isTrue();
     String stage = buildStage.group(2);
     assertThat(froms.get(1)).startsWith("FROM eclipse-temurin:21-jre");
 
     List<String> buildRuns =
-        lines.subList(0, lines.indexOf(froms.get(1))).stream().filter(l -> l.startsWith("RUN ")).toList();
+        lines.subList(0, lines.indexOf(froms.get(1))).stream()
+            .filter(l -> l.startsWith("RUN "))
+            .toList();
     assertThat(buildRuns)
         .as("the build stage packages with the Maven wrapper")
         .anyMatch(r -> r.contains("./mvnw") && r.contains(" package") && r.contains("-DskipTests"));
@@ -345,7 +381,10 @@ class DockerComposeTest {
     assertThat(lines)
         .as("runtime copies the jar the worker module builds")
         .anySatisfy(
-            l -> assertThat(l).startsWith("COPY --from=" + stage + " ").contains("worker/target/" + jar, "/app/agentsim.jar"));
+            l ->
+                assertThat(l)
+                    .startsWith("COPY --from=" + stage + " ")
+                    .contains("worker/target/" + jar, "/app/agentsim.jar"));
     assertThat(lines)
         .as("the launcher beside it, on the PATH")
         .contains("COPY --from=" + stage + " /src/worker/target/agentsim /app/agentsim")
@@ -354,11 +393,16 @@ class DockerComposeTest {
     assertThat(lines).anyMatch(l -> l.startsWith("EXPOSE ") && l.contains("8080"));
     List<String> users = lines.stream().filter(l -> l.startsWith("USER ")).toList();
     assertThat(users).isNotEmpty();
-    assertThat(users.get(users.size() - 1)).doesNotContain("root").isNotEqualTo("USER 0").doesNotStartWith("USER 0:");
+    assertThat(users.get(users.size() - 1))
+        .doesNotContain("root")
+        .isNotEqualTo("USER 0")
+        .doesNotStartWith("USER 0:");
 
     Path dockerignore = root.resolve(".dockerignore");
     assertThat(dockerignore).isRegularFile();
-    assertThat(Files.readAllLines(dockerignore)).contains(".git").anyMatch(l -> l.contains("target"));
+    assertThat(Files.readAllLines(dockerignore))
+        .contains(".git")
+        .anyMatch(l -> l.contains("target"));
   }
 
   // ---------------------------------------------------------------- helpers
@@ -396,7 +440,9 @@ class DockerComposeTest {
     targets.forEach(
         (target, spec) -> {
           Object condition = spec instanceof Map<?, ?> m ? m.get("condition") : null;
-          result.put(String.valueOf(target), condition == null ? "service_started" : String.valueOf(condition));
+          result.put(
+              String.valueOf(target),
+              condition == null ? "service_started" : String.valueOf(condition));
         });
     return result;
   }
@@ -439,14 +485,19 @@ class DockerComposeTest {
       if (entry instanceof Map<?, ?> m) {
         Object published = m.get("published");
         if (published != null) {
-          result.put(Integer.valueOf(withDefaults(String.valueOf(published))), Integer.valueOf(String.valueOf(m.get("target"))));
+          result.put(
+              Integer.valueOf(withDefaults(String.valueOf(published))),
+              Integer.valueOf(String.valueOf(m.get("target"))));
         }
         continue;
       }
       String spec = withDefaults(String.valueOf(entry)).replaceAll("/(tcp|udp)$", "");
       String[] parts = spec.split(":");
-      assertThat(parts.length).as("%s port %s publishes a host port", service, spec).isGreaterThanOrEqualTo(2);
-      result.put(Integer.valueOf(parts[parts.length - 2]), Integer.valueOf(parts[parts.length - 1]));
+      assertThat(parts.length)
+          .as("%s port %s publishes a host port", service, spec)
+          .isGreaterThanOrEqualTo(2);
+      result.put(
+          Integer.valueOf(parts[parts.length - 2]), Integer.valueOf(parts[parts.length - 1]));
     }
     return result;
   }
@@ -503,7 +554,9 @@ class DockerComposeTest {
         .orElseGet(() -> fail("%s mounts nothing into %s", service, containerDir));
   }
 
-  /** The script (under a bind-mounted directory) that a one-shot service's entrypoint/command runs. */
+  /**
+   * The script (under a bind-mounted directory) that a one-shot service's entrypoint/command runs.
+   */
   static Path scriptRunBy(String service) {
     List<String> argv = new ArrayList<>(strings(services.get(service).get("entrypoint")));
     argv.addAll(strings(services.get(service).get("command")));
@@ -531,7 +584,9 @@ class DockerComposeTest {
     return value.replaceAll("\\$\\{[A-Za-z_][A-Za-z0-9_]*(?::?-([^}]*))?}", "$1");
   }
 
-  /** "Keyword", "KEYWORD", "INDEXED_VALUE_TYPE_KEYWORD_LIST" -> "keyword", "keyword", "keywordlist". */
+  /**
+   * "Keyword", "KEYWORD", "INDEXED_VALUE_TYPE_KEYWORD_LIST" -> "keyword", "keyword", "keywordlist".
+   */
   static String normalizedType(String type) {
     return type.replace("INDEXED_VALUE_TYPE_", "").replace("_", "").toLowerCase(Locale.ROOT);
   }

@@ -70,7 +70,9 @@ class KubernetesManifestsTest {
   @ValueSource(strings = {BASE, EXAMPLE})
   void probesAskTheHealthGroupsWhereEachProcessServesThem(String dir) throws IOException {
     Rendered k8s = render(dir);
-    Map<String, Object> appYaml = new Yaml().load(Files.readString(root.resolve("worker/src/main/resources/application.yml")));
+    Map<String, Object> appYaml =
+        new Yaml()
+            .load(Files.readString(root.resolve("worker/src/main/resources/application.yml")));
     int serverPort = ((Number) map(appYaml, "server").get("port")).intValue();
     Map<String, Object> worker = k8s.container(WORKER);
     int healthPort = Integer.parseInt(literalEnv(worker).get("SIMULATOR_WORKER_HEALTH_PORT"));
@@ -83,7 +85,10 @@ class KubernetesManifestsTest {
   static void assertProbes(Map<String, Object> container, int port) {
     for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
       Map<String, Object> get = map(map(container, probe), "httpGet");
-      String expected = probe.equals("readinessProbe") ? "/actuator/health/readiness" : "/actuator/health/liveness";
+      String expected =
+          probe.equals("readinessProbe")
+              ? "/actuator/health/readiness"
+              : "/actuator/health/liveness";
       assertThat(get.get("path")).as("%s path", probe).isEqualTo(expected);
       assertThat(containerPort(container, get.get("port"))).as("%s port", probe).isEqualTo(port);
     }
@@ -98,10 +103,15 @@ class KubernetesManifestsTest {
       for (String resource : List.of("cpu", "memory")) {
         BigDecimal request = quantity(map(resources, "requests").get(resource));
         BigDecimal limit = quantity(map(resources, "limits").get(resource));
-        assertThat(request).as("%s %s request", component, resource).isPositive().isLessThanOrEqualTo(limit);
+        assertThat(request)
+            .as("%s %s request", component, resource)
+            .isPositive()
+            .isLessThanOrEqualTo(limit);
       }
-      // the JVM's heap is a share of the memory limit: a request below it risks an eviction under load
-      assertThat(map(resources, "requests").get("memory")).isEqualTo(map(resources, "limits").get("memory"));
+      // the JVM's heap is a share of the memory limit: a request below it risks an eviction under
+      // load
+      assertThat(map(resources, "requests").get("memory"))
+          .isEqualTo(map(resources, "limits").get("memory"));
     }
   }
 
@@ -109,14 +119,17 @@ class KubernetesManifestsTest {
   @ValueSource(strings = {BASE, EXAMPLE})
   void settingsComeFromTheConfigMapAndSecretsOnlyByReference(String dir) {
     Rendered k8s = render(dir);
-    assertThat(k8s.ofKind("Secret")).as("secrets are created beside the manifests, not in them").isEmpty();
+    assertThat(k8s.ofKind("Secret"))
+        .as("secrets are created beside the manifests, not in them")
+        .isEmpty();
     Map<String, Object> configMap = k8s.only("ConfigMap");
     Map<String, Object> settings = map(configMap, "data");
     assertThat(settings.keySet()).noneMatch(key -> SECRET_NAME.matcher(key).matches());
     assertThat(settings)
         .containsEntry("SPRING_TEMPORAL_TESTSERVER_ENABLED", "false")
         .doesNotContainKey("SIMULATOR_AUTH_REQUIRED");
-    assertThat(String.valueOf(settings.get("SPRING_DATASOURCE_URL"))).startsWith("jdbc:postgresql://");
+    assertThat(String.valueOf(settings.get("SPRING_DATASOURCE_URL")))
+        .startsWith("jdbc:postgresql://");
     assertThat(hostAndPort(settings.get("SPRING_TEMPORAL_CONNECTION_TARGET"))).endsWith(":7233");
 
     for (String component : List.of(API, WORKER)) {
@@ -135,10 +148,14 @@ class KubernetesManifestsTest {
       }
       for (String required : List.of("SIMULATOR_SECRETS_KEY", "SPRING_DATASOURCE_PASSWORD")) {
         assertThat(secretRefs).as("%s of %s", required, component).containsKey(required);
-        assertThat(secretRefs.get(required)).as("%s of %s", required, component).doesNotContainKey("optional");
+        assertThat(secretRefs.get(required))
+            .as("%s of %s", required, component)
+            .doesNotContainKey("optional");
       }
-      assertThat(secretRefs.get("SIMULATOR_SECRETS_KEY")).isEqualTo(k8s.secretRef(API, "SIMULATOR_SECRETS_KEY"));
-      assertThat(secretRefs.get("SPRING_DATASOURCE_PASSWORD")).isEqualTo(k8s.secretRef(API, "SPRING_DATASOURCE_PASSWORD"));
+      assertThat(secretRefs.get("SIMULATOR_SECRETS_KEY"))
+          .isEqualTo(k8s.secretRef(API, "SIMULATOR_SECRETS_KEY"));
+      assertThat(secretRefs.get("SPRING_DATASOURCE_PASSWORD"))
+          .isEqualTo(k8s.secretRef(API, "SPRING_DATASOURCE_PASSWORD"));
     }
     assertThat(k8s.secretRef(API, "SIMULATOR_ADMIN_KEY"))
         .as("without it a fresh database gets a generated admin key")
@@ -152,22 +169,32 @@ class KubernetesManifestsTest {
     for (Map<String, Object> deployment : k8s.ofKind("Deployment")) {
       Map<String, Object> podLabels = map(map(map(deployment, "spec"), "template"), "metadata");
       Map<String, Object> selector = map(map(map(deployment, "spec"), "selector"), "matchLabels");
-      assertThat(map(podLabels, "labels")).as("%s selects its own pods", name(deployment)).containsAllEntriesOf(selector);
+      assertThat(map(podLabels, "labels"))
+          .as("%s selects its own pods", name(deployment))
+          .containsAllEntriesOf(selector);
     }
     for (String component : List.of(API, WORKER)) {
       Map<String, Object> service = k8s.service(component);
       Map<String, Object> selector = map(map(service, "spec"), "selector");
       List<Map<String, Object>> selected =
           k8s.ofKind("Deployment").stream()
-              .filter(d -> map(map(map(map(d, "spec"), "template"), "metadata"), "labels").entrySet().containsAll(selector.entrySet()))
+              .filter(
+                  d ->
+                      map(map(map(map(d, "spec"), "template"), "metadata"), "labels")
+                          .entrySet()
+                          .containsAll(selector.entrySet()))
               .toList();
-      assertThat(selected).as("pods the %s Service selects", component).containsExactly(k8s.deployment(component));
+      assertThat(selected)
+          .as("pods the %s Service selects", component)
+          .containsExactly(k8s.deployment(component));
       // the port the process serves, the one its readiness is checked on
       Map<String, Object> container = k8s.container(component);
-      int served = containerPort(container, map(map(container, "readinessProbe"), "httpGet").get("port"));
+      int served =
+          containerPort(container, map(map(container, "readinessProbe"), "httpGet").get("port"));
       List<Object> ports = list(map(service, "spec"), "ports");
       assertThat(ports).hasSize(1);
-      assertThat(containerPort(container, asMap(ports.get(0), "port").get("targetPort"))).isEqualTo(served);
+      assertThat(containerPort(container, asMap(ports.get(0), "port").get("targetPort")))
+          .isEqualTo(served);
     }
   }
 
@@ -180,7 +207,9 @@ class KubernetesManifestsTest {
         continue; // shared by both components
       }
       Map<String, Object> labels = map(map(object, "metadata"), "labels");
-      assertThat(labels).as("labels of %s %s", object.get("kind"), name(object)).containsEntry("app.kubernetes.io/name", "agentsim");
+      assertThat(labels)
+          .as("labels of %s %s", object.get("kind"), name(object))
+          .containsEntry("app.kubernetes.io/name", "agentsim");
       assertThat(labels.get("app.kubernetes.io/component")).isIn(API, WORKER);
     }
     for (String component : List.of(API, WORKER)) {
@@ -198,12 +227,15 @@ class KubernetesManifestsTest {
     assertThat(scaled.get("apiVersion")).isEqualTo("keda.sh/v1alpha1");
     Map<String, Object> spec = map(scaled, "spec");
     Map<String, Object> target = map(spec, "scaleTargetRef");
-    assertThat(target).containsEntry("kind", "Deployment").containsEntry("name", name(k8s.deployment(WORKER)));
+    assertThat(target)
+        .containsEntry("kind", "Deployment")
+        .containsEntry("name", name(k8s.deployment(WORKER)));
     assertThat(target.get("envSourceContainerName")).isEqualTo(k8s.container(WORKER).get("name"));
     assertThat(((Number) spec.get("minReplicaCount")).intValue())
         .as("timers (the sweep, retention, webhooks) need a worker to fire on")
         .isPositive();
-    assertThat(((Number) spec.get("maxReplicaCount")).intValue()).isGreaterThan(((Number) spec.get("minReplicaCount")).intValue());
+    assertThat(((Number) spec.get("maxReplicaCount")).intValue())
+        .isGreaterThan(((Number) spec.get("minReplicaCount")).intValue());
 
     List<Object> triggers = list(spec, "triggers");
     assertThat(triggers).hasSize(1);
@@ -222,7 +254,8 @@ class KubernetesManifestsTest {
             : String.valueOf(metadata.get("endpoint"));
     assertThat(endpoint).isEqualTo(settings.get("SPRING_TEMPORAL_CONNECTION_TARGET"));
     assertThat(hostAndPort(endpoint).split(":")[0])
-        .as("KEDA resolves it from its own namespace: a name qualified with the Service's namespace")
+        .as(
+            "KEDA resolves it from its own namespace: a name qualified with the Service's namespace")
         .contains(".svc");
   }
 
@@ -230,21 +263,27 @@ class KubernetesManifestsTest {
   @ValueSource(strings = {BASE, EXAMPLE})
   void podsRunAsTheImagesUserWithAReadOnlyRootAndAWritableTmp(String dir) throws IOException {
     Rendered k8s = render(dir);
-    Matcher user = Pattern.compile("(?m)^USER (\\d+)").matcher(Files.readString(root.resolve("Dockerfile")));
+    Matcher user =
+        Pattern.compile("(?m)^USER (\\d+)").matcher(Files.readString(root.resolve("Dockerfile")));
     assertThat(user.find()).as("the Dockerfile names its user by number").isTrue();
     for (String component : List.of(API, WORKER)) {
       Map<String, Object> pod = map(map(k8s.deployment(component), "spec"), "template");
       Map<String, Object> podSecurity = map(map(pod, "spec"), "securityContext");
       assertThat(podSecurity).containsEntry("runAsNonRoot", true);
       assertThat(String.valueOf(podSecurity.get("runAsUser"))).isEqualTo(user.group(1));
-      assertThat(map(pod, "spec")).as("the service never calls the Kubernetes API").containsEntry("automountServiceAccountToken", false);
+      assertThat(map(pod, "spec"))
+          .as("the service never calls the Kubernetes API")
+          .containsEntry("automountServiceAccountToken", false);
 
       Map<String, Object> container = k8s.container(component);
       Map<String, Object> security = map(container, "securityContext");
-      assertThat(security).containsEntry("allowPrivilegeEscalation", false).containsEntry("readOnlyRootFilesystem", true);
+      assertThat(security)
+          .containsEntry("allowPrivilegeEscalation", false)
+          .containsEntry("readOnlyRootFilesystem", true);
       assertThat(list(map(security, "capabilities"), "drop")).containsExactly("ALL");
 
-      // Tomcat's work directory, the JVM's perf data and Netty's unpacked native libraries need a writable /tmp
+      // Tomcat's work directory, the JVM's perf data and Netty's unpacked native libraries need a
+      // writable /tmp
       String tmpVolume =
           list(container, "volumeMounts").stream()
               .map(m -> asMap(m, "volumeMount"))
@@ -253,7 +292,11 @@ class KubernetesManifestsTest {
               .findFirst()
               .orElseGet(() -> fail("%s mounts nothing at /tmp", component));
       assertThat(list(map(pod, "spec"), "volumes"))
-          .anySatisfy(v -> assertThat(asMap(v, "volume")).containsEntry("name", tmpVolume).containsKey("emptyDir"));
+          .anySatisfy(
+              v ->
+                  assertThat(asMap(v, "volume"))
+                      .containsEntry("name", tmpVolume)
+                      .containsKey("emptyDir"));
     }
   }
 
@@ -262,11 +305,15 @@ class KubernetesManifestsTest {
   void prometheusScrapesEachProcessWhereItServesHealth(String dir) {
     Rendered k8s = render(dir);
     for (String component : List.of(API, WORKER)) {
-      Map<String, Object> annotations = map(map(map(map(k8s.deployment(component), "spec"), "template"), "metadata"), "annotations");
+      Map<String, Object> annotations =
+          map(
+              map(map(map(k8s.deployment(component), "spec"), "template"), "metadata"),
+              "annotations");
       assertThat(annotations)
           .containsEntry("prometheus.io/scrape", "true")
           .containsEntry("prometheus.io/path", "/actuator/prometheus");
-      Object healthPort = map(map(k8s.container(component), "readinessProbe"), "httpGet").get("port");
+      Object healthPort =
+          map(map(k8s.container(component), "readinessProbe"), "httpGet").get("port");
       assertThat(Integer.parseInt(String.valueOf(annotations.get("prometheus.io/port"))))
           .isEqualTo(containerPort(k8s.container(component), healthPort));
     }
@@ -278,11 +325,15 @@ class KubernetesManifestsTest {
     Rendered example = render(EXAMPLE);
     assertThat(example.objects()).hasSameSizeAs(base.objects());
     for (Map<String, Object> object : example.objects()) {
-      assertThat(map(object, "metadata")).as("namespace of %s", name(object)).containsEntry("namespace", "agentsim");
+      assertThat(map(object, "metadata"))
+          .as("namespace of %s", name(object))
+          .containsEntry("namespace", "agentsim");
     }
-    assertThat(example.container(API).get("image")).isEqualTo("registry.example.com/agentsim:0.1.0");
+    assertThat(example.container(API).get("image"))
+        .isEqualTo("registry.example.com/agentsim:0.1.0");
     Map<String, Object> settings = map(example.only("ConfigMap"), "data");
-    assertThat(String.valueOf(settings.get("SPRING_DATASOURCE_URL"))).contains("postgres.databases.svc");
+    assertThat(String.valueOf(settings.get("SPRING_DATASOURCE_URL")))
+        .contains("postgres.databases.svc");
     // merged, not replaced: the base's other settings stay
     assertThat(settings.keySet()).containsAll(map(base.only("ConfigMap"), "data").keySet());
   }
@@ -305,7 +356,10 @@ class KubernetesManifestsTest {
     Map<String, Object> component(String kind, String component) {
       List<Map<String, Object>> found =
           ofKind(kind).stream()
-              .filter(o -> component.equals(map(map(o, "metadata"), "labels").get("app.kubernetes.io/component")))
+              .filter(
+                  o ->
+                      component.equals(
+                          map(map(o, "metadata"), "labels").get("app.kubernetes.io/component")))
               .toList();
       assertThat(found).as("%s of the %s", kind, component).hasSize(1);
       return found.get(0);
@@ -320,7 +374,8 @@ class KubernetesManifestsTest {
     }
 
     Map<String, Object> container(String component) {
-      List<Object> containers = list(map(map(map(deployment(component), "spec"), "template"), "spec"), "containers");
+      List<Object> containers =
+          list(map(map(map(deployment(component), "spec"), "template"), "spec"), "containers");
       assertThat(containers).as("containers of the %s", component).hasSize(1);
       return asMap(containers.get(0), "container");
     }
@@ -342,15 +397,21 @@ class KubernetesManifestsTest {
   static Rendered kustomize(String dir) {
     Process process;
     try {
-      process = new ProcessBuilder("kubectl", "kustomize", root.resolve("deploy/k8s").resolve(dir).toString()).start();
+      process =
+          new ProcessBuilder(
+                  "kubectl", "kustomize", root.resolve("deploy/k8s").resolve(dir).toString())
+              .start();
     } catch (IOException e) {
       assumeTrue(false, "kubectl is not installed: " + e.getMessage());
       return null;
     }
     try {
-      CompletableFuture<String> errors = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
+      CompletableFuture<String> errors =
+          CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
       String out = read(process.getInputStream());
-      assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("kubectl kustomize %s finished", dir).isTrue();
+      assertThat(process.waitFor(60, TimeUnit.SECONDS))
+          .as("kubectl kustomize %s finished", dir)
+          .isTrue();
       assertThat(process.exitValue()).as("kubectl kustomize %s: %s", dir, errors.join()).isZero();
       List<Map<String, Object>> objects = new ArrayList<>();
       for (Object document : new Yaml().loadAll(out)) {
@@ -408,7 +469,8 @@ class KubernetesManifestsTest {
 
   /** A Kubernetes quantity ("250m", "2", "1Gi", "512Mi") as a number. */
   static BigDecimal quantity(Object value) {
-    Matcher m = Pattern.compile("(\\d+(?:\\.\\d+)?)(m|k|M|G|Ki|Mi|Gi)?").matcher(String.valueOf(value));
+    Matcher m =
+        Pattern.compile("(\\d+(?:\\.\\d+)?)(m|k|M|G|Ki|Mi|Gi)?").matcher(String.valueOf(value));
     assertThat(m.matches()).as("quantity %s", value).isTrue();
     BigDecimal number = new BigDecimal(m.group(1));
     if (m.group(2) == null) {

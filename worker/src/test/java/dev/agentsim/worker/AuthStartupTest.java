@@ -36,15 +36,19 @@ import org.springframework.context.ConfigurableApplicationContext;
 @ExtendWith(OutputCaptureExtension.class)
 class AuthStartupTest {
 
-  private static final Pattern CREATED_KEY = Pattern.compile("created the admin key '(ask_[A-Za-z0-9_-]{43})'");
+  private static final Pattern CREATED_KEY =
+      Pattern.compile("created the admin key '(ask_[A-Za-z0-9_-]{43})'");
 
   @Test
-  void embeddedDefaultsNeedNoCredentialAndListenOnLoopbackOnly(CapturedOutput output) throws IOException {
+  void embeddedDefaultsNeedNoCredentialAndListenOnLoopbackOnly(CapturedOutput output)
+      throws IOException {
     try (ConfigurableApplicationContext app = start()) {
       int port = port(app);
       assertThat(new Http(port).get("/v1/agents?projectId=open").status()).isEqualTo(200);
-      Connector connector = ((TomcatWebServer) ((WebServerApplicationContext) app).getWebServer()).getTomcat()
-          .getConnector();
+      Connector connector =
+          ((TomcatWebServer) ((WebServerApplicationContext) app).getWebServer())
+              .getTomcat()
+              .getConnector();
       assertThat(connector.getProperty("address")).isEqualTo(InetAddress.getByName("127.0.0.1"));
       Optional<InetAddress> external = externalAddress();
       if (external.isPresent()) {
@@ -54,17 +58,22 @@ class AuthStartupTest {
               .isInstanceOf(ConnectException.class);
         }
       }
-      assertThat(lines(output, "Authentication is off")).singleElement().asString()
+      assertThat(lines(output, "Authentication is off"))
+          .singleElement()
+          .asString()
           .contains("listening on 127.0.0.1:" + port);
       assertThat(output.getAll()).doesNotContain("created the admin key");
     }
   }
 
   @Test
-  void theFirstAdminKeyIsCreatedAndLoggedOnceOnAFreshDatabase(CapturedOutput output, @TempDir Path data) {
+  void theFirstAdminKeyIsCreatedAndLoggedOnceOnAFreshDatabase(
+      CapturedOutput output, @TempDir Path data) {
     String key;
-    try (ConfigurableApplicationContext app = start("--simulator.auth.required=true",
-        "--simulator.embedded-postgres.data-directory=" + data)) {
+    try (ConfigurableApplicationContext app =
+        start(
+            "--simulator.auth.required=true",
+            "--simulator.embedded-postgres.data-directory=" + data)) {
       List<String> created = lines(output, "created the admin key");
       assertThat(created).hasSize(1);
       Matcher matcher = CREATED_KEY.matcher(created.get(0));
@@ -72,27 +81,41 @@ class AuthStartupTest {
       key = matcher.group(1);
       int port = port(app);
       assertThat(new Http(port).get("/v1/api-keys").status()).isEqualTo(401);
-      assertThat(new Http(port, Map.of("X-API-Key", key)).get("/v1/api-keys").status()).isEqualTo(200);
-      assertThat(lines(output, "Authentication is on")).singleElement().asString().contains("all interfaces");
+      assertThat(new Http(port, Map.of("X-API-Key", key)).get("/v1/api-keys").status())
+          .isEqualTo(200);
+      assertThat(lines(output, "Authentication is on"))
+          .singleElement()
+          .asString()
+          .contains("all interfaces");
     }
     int before = output.getAll().length();
-    try (ConfigurableApplicationContext app = start("--simulator.auth.required=true",
-        "--simulator.embedded-postgres.data-directory=" + data)) {
-      assertThat(output.getAll().substring(before)).contains("Authentication is on")
+    try (ConfigurableApplicationContext app =
+        start(
+            "--simulator.auth.required=true",
+            "--simulator.embedded-postgres.data-directory=" + data)) {
+      assertThat(output.getAll().substring(before))
+          .contains("Authentication is on")
           .doesNotContain("created the admin key");
-      assertThat(new Http(port(app), Map.of("X-API-Key", key)).get("/v1/api-keys").status()).isEqualTo(200);
+      assertThat(new Http(port(app), Map.of("X-API-Key", key)).get("/v1/api-keys").status())
+          .isEqualTo(200);
     }
   }
 
   @Test
   void aConfiguredAdminKeyIsUsedAndNoneIsCreated(CapturedOutput output) {
     String adminKey = "configured-admin-key-0123456789";
-    try (ConfigurableApplicationContext app = start("--simulator.auth.required=true",
-        "--simulator.auth.admin-key=" + adminKey)) {
+    try (ConfigurableApplicationContext app =
+        start("--simulator.auth.required=true", "--simulator.auth.admin-key=" + adminKey)) {
       int port = port(app);
-      assertThat(new Http(port, Map.of("X-API-Key", adminKey)).get("/v1/agents?projectId=any").status())
+      assertThat(
+              new Http(port, Map.of("X-API-Key", adminKey))
+                  .get("/v1/agents?projectId=any")
+                  .status())
           .isEqualTo(200);
-      assertThat(new Http(port, Map.of("Authorization", "Bearer " + adminKey)).get("/v1/api-keys").status())
+      assertThat(
+              new Http(port, Map.of("Authorization", "Bearer " + adminKey))
+                  .get("/v1/api-keys")
+                  .status())
           .isEqualTo(200);
       assertThat(output.getAll()).doesNotContain("created the admin key");
     }

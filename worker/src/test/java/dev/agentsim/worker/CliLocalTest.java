@@ -24,35 +24,58 @@ import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
-/** The agentsim command line without {@code --server}: the application started in-process for the command. */
+/**
+ * The agentsim command line without {@code --server}: the application started in-process for the
+ * command.
+ */
 class CliLocalTest {
 
-  private static final Pattern STARTED = Pattern.compile("Started an embedded AgentSim at http://127\\.0\\.0\\.1:(\\d+) ");
+  private static final Pattern STARTED =
+      Pattern.compile("Started an embedded AgentSim at http://127\\.0\\.0\\.1:(\\d+) ");
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
-  /** {@code databaseSeen}: the embedded database was seen listening on {@code databasePort} during the command. */
-  record Outcome(int exitCode, String out, String err, int serverPort, int databasePort, boolean databaseSeen) {}
+  /**
+   * {@code databaseSeen}: the embedded database was seen listening on {@code databasePort} during
+   * the command.
+   */
+  record Outcome(
+      int exitCode,
+      String out,
+      String err,
+      int serverPort,
+      int databasePort,
+      boolean databaseSeen) {}
 
   @Test
   void theDemoSuiteRunsOnAnEmbeddedServerThatIsGoneAfterwards() throws Exception {
     Path junit = dir.resolve("report.xml");
 
-    Outcome outcome = run("test", Path.of("../examples/demo-suite.yaml").toString(), "--junit", junit.toString());
+    Outcome outcome =
+        run("test", Path.of("../examples/demo-suite.yaml").toString(), "--junit", junit.toString());
 
     assertThat(outcome.exitCode()).as(outcome.toString()).isZero();
-    assertThat(outcome.out()).contains("demo smoke: 5/5 runs done")
+    assertThat(outcome.out())
+        .contains("demo smoke: 5/5 runs done")
         .containsPattern("demo smoke\\s+5\\s+\\d\\s+\\d\\s+0\\s+\\d+%\\s+PASSED");
-    Element report = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(junit.toFile()).getDocumentElement();
+    Element report =
+        DocumentBuilderFactory.newInstance()
+            .newDocumentBuilder()
+            .parse(junit.toFile())
+            .getDocumentElement();
     assertThat(report.getAttribute("tests")).isEqualTo("5");
     NodeList cases = report.getElementsByTagName("testcase");
     List<String> names = new ArrayList<>();
     for (int i = 0; i < cases.getLength(); i++) {
       names.add(((Element) cases.item(i)).getAttribute("name"));
     }
-    assertThat(names).containsExactlyInAnyOrder(
-        "Book a flight #1", "Book a flight #2", "Book a flight #3", "Book a flight #4", "Book a flight #5");
+    assertThat(names)
+        .containsExactlyInAnyOrder(
+            "Book a flight #1",
+            "Book a flight #2",
+            "Book a flight #3",
+            "Book a flight #4",
+            "Book a flight #5");
     assertStopped(outcome);
   }
 
@@ -98,18 +121,24 @@ class CliLocalTest {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     AtomicBoolean databaseSeen = new AtomicBoolean();
     AtomicBoolean done = new AtomicBoolean();
-    Thread watcher = new Thread(() -> {
-      while (!done.get() && !databaseSeen.get()) {
-        databaseSeen.set(listening(databasePort));
-        LockSupport.parkNanos(50_000_000);
-      }
-    });
+    Thread watcher =
+        new Thread(
+            () -> {
+              while (!done.get() && !databaseSeen.get()) {
+                databaseSeen.set(listening(databasePort));
+                LockSupport.parkNanos(50_000_000);
+              }
+            });
     watcher.start();
     System.setProperty("simulator.embedded-postgres.port", String.valueOf(databasePort));
     int exitCode;
     try {
-      exitCode = Cli.execute(Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
-          new PrintStream(err, true, StandardCharsets.UTF_8), args);
+      exitCode =
+          Cli.execute(
+              Map.of(),
+              new PrintStream(out, true, StandardCharsets.UTF_8),
+              new PrintStream(err, true, StandardCharsets.UTF_8),
+              args);
     } finally {
       System.clearProperty("simulator.embedded-postgres.port");
       done.set(true);
@@ -117,8 +146,13 @@ class CliLocalTest {
     watcher.join();
     String errText = err.toString(StandardCharsets.UTF_8);
     Matcher started = STARTED.matcher(errText);
-    return new Outcome(exitCode, out.toString(StandardCharsets.UTF_8), errText,
-        started.find() ? Integer.parseInt(started.group(1)) : 0, databasePort, databaseSeen.get());
+    return new Outcome(
+        exitCode,
+        out.toString(StandardCharsets.UTF_8),
+        errText,
+        started.find() ? Integer.parseInt(started.group(1)) : 0,
+        databasePort,
+        databaseSeen.get());
   }
 
   private static void assertStopped(Outcome outcome) {

@@ -7,12 +7,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Checks responses against the Cognigy Simulator API reference (shared/seeds 000-002): every
- * field it marks required is present, and every field present has its type and enum values.
+ * Checks responses against the Cognigy Simulator API reference (shared/seeds 000-002): every field
+ * it marks required is present, and every field present has its type and enum values.
  */
 final class CognigySchema {
 
-  static final List<String> BATCH_STATUSES = List.of("pending", "running", "completed", "failed", "stopped");
+  static final List<String> BATCH_STATUSES =
+      List.of("pending", "running", "completed", "failed", "stopped");
   static final List<String> RUN_STATUSES = List.of("SUCCESS", "FAILED", "ERROR");
   static final List<String> CATEGORIES =
       List.of("NONE", "LLM_PROVIDER_ERROR", "AI_AGENT_TIMEOUT", "AI_AGENT_ERROR", "UNKNOWN");
@@ -48,8 +49,15 @@ final class CognigySchema {
 
   @SuppressWarnings("unchecked")
   static void assertRun(Map<String, Object> run) {
-    requireStrings(run, "id", "organisationReference", "projectReference", "simulationReference",
-        "simulationRunBatchReference", "largeLanguageModelReferenceId", "createdBy");
+    requireStrings(
+        run,
+        "id",
+        "organisationReference",
+        "projectReference",
+        "simulationReference",
+        "simulationRunBatchReference",
+        "largeLanguageModelReferenceId",
+        "createdBy");
     requireIntegers(run, "sequence", "totalTurns", "createdAt");
     optionalIntegers(run, "maxTurns", "duration");
     if (run.containsKey("endPointType")) {

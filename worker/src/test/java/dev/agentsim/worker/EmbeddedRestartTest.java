@@ -31,12 +31,11 @@ import org.junit.jupiter.api.io.TempDir;
 class EmbeddedRestartTest {
 
   private static final String PROJECT = "restart";
-  private static final List<String> SCRIPT = List.of("I would like to order a pizza.", "A margherita, please.",
-      "Large.", "That is all.");
+  private static final List<String> SCRIPT =
+      List.of("I would like to order a pizza.", "A margherita, please.", "Large.", "That is all.");
   private static final String REPLY = "Noted, your order is on its way.";
 
-  @TempDir
-  Path data;
+  @TempDir Path data;
 
   private final WireMockServer agent = new WireMockServer(options().dynamicPort());
   private final List<Process> processes = new ArrayList<>();
@@ -44,8 +43,14 @@ class EmbeddedRestartTest {
   @BeforeEach
   void startAgent() {
     agent.start();
-    agent.stubFor(post(urlEqualTo("/agent")).willReturn(okJson("""
-        {"text": "%s", "ended": false}""".formatted(REPLY)).withFixedDelay(150)));
+    agent.stubFor(
+        post(urlEqualTo("/agent"))
+            .willReturn(
+                okJson(
+                        """
+        {"text": "%s", "ended": false}"""
+                            .formatted(REPLY))
+                    .withFixedDelay(150)));
   }
 
   @AfterEach
@@ -63,39 +68,103 @@ class EmbeddedRestartTest {
     int port = freePort();
     Process first = start(port, "first");
     Http http = new Http(port);
-    String agentId = created(http.post("/v1/agents?projectId=" + PROJECT, Map.of("name", "pizza agent", "type", "http",
-        "config", Map.of("url", agent.baseUrl() + "/agent", "timeoutMs", 5_000))));
-    String modelId = created(http.post("/v1/models?projectId=" + PROJECT, Map.of("name", "unused model",
-        "provider", "openai", "baseUrl", "http://127.0.0.1:1/v1", "model", "none")));
-    String scenarioId = created(http.post("/v1/scenarios?projectId=" + PROJECT, Map.of("name", "Order a pizza",
-        "persona", Map.of("name", "Sam", "description", "Hungry"), "mission", "Order a pizza",
-        "maxTurns", SCRIPT.size(), "script", SCRIPT,
-        "successCriteria", List.of(Map.of("type", "contains", "params", Map.of("value", "on its way"))))));
-    Http.Response scheduled = http.post("/simulations/" + scenarioId + "/schedule?projectId=" + PROJECT, Map.of(
-        "projectReference", PROJECT, "name", "killed in flight", "numberOfExecutions", 16, "concurrency", 4,
-        "runConfig", Map.of("flowReferenceId", agentId, "entrypoint", "main",
-            "largeLanguageModelReferenceId", modelId)));
+    String agentId =
+        created(
+            http.post(
+                "/v1/agents?projectId=" + PROJECT,
+                Map.of(
+                    "name",
+                    "pizza agent",
+                    "type",
+                    "http",
+                    "config",
+                    Map.of("url", agent.baseUrl() + "/agent", "timeoutMs", 5_000))));
+    String modelId =
+        created(
+            http.post(
+                "/v1/models?projectId=" + PROJECT,
+                Map.of(
+                    "name",
+                    "unused model",
+                    "provider",
+                    "openai",
+                    "baseUrl",
+                    "http://127.0.0.1:1/v1",
+                    "model",
+                    "none")));
+    String scenarioId =
+        created(
+            http.post(
+                "/v1/scenarios?projectId=" + PROJECT,
+                Map.of(
+                    "name",
+                    "Order a pizza",
+                    "persona",
+                    Map.of("name", "Sam", "description", "Hungry"),
+                    "mission",
+                    "Order a pizza",
+                    "maxTurns",
+                    SCRIPT.size(),
+                    "script",
+                    SCRIPT,
+                    "successCriteria",
+                    List.of(Map.of("type", "contains", "params", Map.of("value", "on its way"))))));
+    Http.Response scheduled =
+        http.post(
+            "/simulations/" + scenarioId + "/schedule?projectId=" + PROJECT,
+            Map.of(
+                "projectReference",
+                PROJECT,
+                "name",
+                "killed in flight",
+                "numberOfExecutions",
+                16,
+                "concurrency",
+                4,
+                "runConfig",
+                Map.of(
+                    "flowReferenceId",
+                    agentId,
+                    "entrypoint",
+                    "main",
+                    "largeLanguageModelReferenceId",
+                    modelId)));
     assertThat(scheduled.status()).as("%s", scheduled.body()).isEqualTo(201);
     String batch = (String) scheduled.body().get("id");
     String path = "/simulations/" + scenarioId + "/batches/" + batch + "?projectId=" + PROJECT;
-    Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(100))
         .until(() -> ((Number) http.get(path).body().get("completedRuns")).intValue() >= 4);
 
     int finishedBefore = ((Number) http.get(path).body().get("completedRuns")).intValue();
     first.destroyForcibly().waitFor();
     start(port, "second");
 
-    Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofMillis(200))
         .until(() -> "completed".equals(http.get(path).body().get("status")));
     Map<String, Object> finished = http.get(path).body();
     assertThat(finishedBefore).as("runs finished before the kill").isBetween(4, 15);
     assertThat(Files.readString(data.resolve("second.log")))
         .contains("Stopping the embedded PostgreSQL")
         .contains("Batch " + batch + " resumed after a restart");
-    assertThat(finished).containsEntry("completedRuns", 16).containsEntry("succeededRuns", 16)
-        .containsEntry("erroredRuns", 0).containsEntry("stoppedRuns", 0);
-    List<Map<String, Object>> runs = http.get("/simulations/" + scenarioId + "/batches/" + batch
-        + "/runs?projectId=" + PROJECT + "&limit=100&sort=sequence:asc").list("data");
+    assertThat(finished)
+        .containsEntry("completedRuns", 16)
+        .containsEntry("succeededRuns", 16)
+        .containsEntry("erroredRuns", 0)
+        .containsEntry("stoppedRuns", 0);
+    List<Map<String, Object>> runs =
+        http.get(
+                "/simulations/"
+                    + scenarioId
+                    + "/batches/"
+                    + batch
+                    + "/runs?projectId="
+                    + PROJECT
+                    + "&limit=100&sort=sequence:asc")
+            .list("data");
     assertThat(runs).hasSize(16);
     List<String> transcript = new ArrayList<>();
     for (String line : SCRIPT) {
@@ -103,11 +172,15 @@ class EmbeddedRestartTest {
       transcript.add(REPLY);
     }
     for (Map<String, Object> run : runs) {
-      assertThat(((List<Map<String, Object>>) run.get("turns"))).as("run %s", run.get("sequence"))
-          .extracting(turn -> turn.get("text")).containsExactlyElementsOf(transcript);
+      assertThat(((List<Map<String, Object>>) run.get("turns")))
+          .as("run %s", run.get("sequence"))
+          .extracting(turn -> turn.get("text"))
+          .containsExactlyElementsOf(transcript);
     }
-    // Turns stored before the kill were not asked again: at most the calls in flight at the kill repeat.
-    int agentCalls = agent.countRequestsMatching(postRequestedFor(urlEqualTo("/agent")).build()).getCount();
+    // Turns stored before the kill were not asked again: at most the calls in flight at the kill
+    // repeat.
+    int agentCalls =
+        agent.countRequestsMatching(postRequestedFor(urlEqualTo("/agent")).build()).getCount();
     assertThat(agentCalls).isBetween(16 * SCRIPT.size(), 16 * SCRIPT.size() + 4);
   }
 
@@ -116,21 +189,33 @@ class EmbeddedRestartTest {
     return (String) response.body().get("id");
   }
 
-  /** The application in a process of its own, as the README starts it, on the kept data directory. */
+  /**
+   * The application in a process of its own, as the README starts it, on the kept data directory.
+   */
   private Process start(int port, String name) throws IOException, InterruptedException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process process = new ProcessBuilder(java.toString(), "-XX:TieredStopAtLevel=1",
-        "-cp", System.getProperty("java.class.path"), AgentSimApplication.class.getName(),
-        "--server.port=" + port, "--simulator.embedded-postgres.data-directory=" + data.resolve("postgres"))
-        .redirectErrorStream(true)
-        .redirectOutput(data.resolve(name + ".log").toFile())
-        .start();
+    Process process =
+        new ProcessBuilder(
+                java.toString(),
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                AgentSimApplication.class.getName(),
+                "--server.port=" + port,
+                "--simulator.embedded-postgres.data-directory=" + data.resolve("postgres"))
+            .redirectErrorStream(true)
+            .redirectOutput(data.resolve(name + ".log").toFile())
+            .start();
     processes.add(process);
     Http http = new Http(port);
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     while (true) {
-      assertThat(process.isAlive()).as("the %s process is running (see %s.log)", name, name).isTrue();
-      assertThat(System.nanoTime()).as("the %s process answers within 90 s", name).isLessThan(deadline);
+      assertThat(process.isAlive())
+          .as("the %s process is running (see %s.log)", name, name)
+          .isTrue();
+      assertThat(System.nanoTime())
+          .as("the %s process answers within 90 s", name)
+          .isLessThan(deadline);
       try {
         if (http.get("/v1/agents?projectId=" + PROJECT).status() == 200) {
           return process;

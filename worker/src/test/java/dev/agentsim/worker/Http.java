@@ -43,27 +43,33 @@ final class Http {
 
   /** A path on the application, or an absolute URL it returned. */
   Response get(String path) {
-    return send(HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path : base + path)).GET());
+    return send(
+        HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path : base + path)).GET());
   }
 
   Response post(String path, Object body) {
-    return send(HttpRequest.newBuilder(URI.create(base + path))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body instanceof String raw ? raw : JSON.writeValueAsString(body))));
+    return send(
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Content-Type", "application/json")
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    body instanceof String raw ? raw : JSON.writeValueAsString(body))));
   }
 
   Response post(String path, Object body, Map<String, String> headers) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
     headers.forEach(request::header);
     return send(request);
   }
 
   Response put(String path, Object body) {
-    return send(HttpRequest.newBuilder(URI.create(base + path))
-        .header("Content-Type", "application/json")
-        .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
+    return send(
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
   }
 
   Response delete(String path) {
@@ -73,11 +79,17 @@ final class Http {
   private Response send(HttpRequest.Builder request) {
     headers.forEach(request::header);
     try {
-      HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      Map<String, Object> body = response.body().isBlank() ? Map.of()
-          : JSON.readValue(response.body(), new TypeReference<Map<String, Object>>() {});
-      return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
-          response.headers().firstValue("Location").orElse(null), body);
+      HttpResponse<String> response =
+          client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      Map<String, Object> body =
+          response.body().isBlank()
+              ? Map.of()
+              : JSON.readValue(response.body(), new TypeReference<Map<String, Object>>() {});
+      return new Response(
+          response.statusCode(),
+          response.headers().firstValue("Content-Type").orElse(""),
+          response.headers().firstValue("Location").orElse(null),
+          body);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     } catch (InterruptedException e) {

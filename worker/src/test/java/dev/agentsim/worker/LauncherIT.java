@@ -19,8 +19,7 @@ class LauncherIT {
 
   private static final Path LAUNCHER = Path.of("target/agentsim").toAbsolutePath();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void theLauncherBesideTheJarRunsTheCommandLine() throws Exception {
@@ -36,7 +35,8 @@ class LauncherIT {
   void aLinkToTheLauncherFindsTheJarBesideTheLauncher() throws Exception {
     Path link = Files.createSymbolicLink(dir.resolve("agentsim"), LAUNCHER);
 
-    Run unreachable = run(link, "batches", "list", "--server", "http://127.0.0.1:1", "--project", "p");
+    Run unreachable =
+        run(link, "batches", "list", "--server", "http://127.0.0.1:1", "--project", "p");
 
     assertThat(unreachable.exitCode()).as(unreachable.output()).isEqualTo(2);
     assertThat(unreachable.output()).contains("cannot reach the server at http://127.0.0.1:1");

@@ -18,10 +18,12 @@ class ModelApiTest extends EmbeddedAppTest {
   void testAnswersWithTheModelsReply() {
     String model = createModel();
 
-    Http.Response response = http.post("/v1/models/" + model + "/test?projectId=" + PROJECT, Map.of());
+    Http.Response response =
+        http.post("/v1/models/" + model + "/test?projectId=" + PROJECT, Map.of());
 
     assertThat(response.status()).isEqualTo(200);
-    assertThat(response.body()).containsEntry("ok", true)
+    assertThat(response.body())
+        .containsEntry("ok", true)
         .containsEntry("reply", "I would like a large pizza margherita, please.")
         .containsKey("latencyMs")
         .doesNotContainKeys("error", "category", "technicalDetails");
@@ -30,22 +32,43 @@ class ModelApiTest extends EmbeddedAppTest {
 
   @Test
   void testReportsAFailingProviderWithItsMessage() {
-    fakes.stubFor(post(urlEqualTo("/rejecting/v1/chat/completions")).willReturn(aResponse().withStatus(401)
-        .withHeader("Content-Type", "application/json")
-        .withBody("""
+    fakes.stubFor(
+        post(urlEqualTo("/rejecting/v1/chat/completions"))
+            .willReturn(
+                aResponse()
+                    .withStatus(401)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody(
+                        """
             {"error": {"message": "Incorrect API key provided: %s.", "type": "invalid_request_error",
-             "param": null, "code": "invalid_api_key"}}""".formatted(BAD_KEY))));
-    Http.Response created = http.post("/v1/models?projectId=" + PROJECT, Map.of(
-        "name", "wrong key", "provider", "openai", "baseUrl", fakes.baseUrl() + "/rejecting/v1",
-        "model", "gpt-4o-mini", "apiKey", BAD_KEY));
+             "param": null, "code": "invalid_api_key"}}"""
+                            .formatted(BAD_KEY))));
+    Http.Response created =
+        http.post(
+            "/v1/models?projectId=" + PROJECT,
+            Map.of(
+                "name",
+                "wrong key",
+                "provider",
+                "openai",
+                "baseUrl",
+                fakes.baseUrl() + "/rejecting/v1",
+                "model",
+                "gpt-4o-mini",
+                "apiKey",
+                BAD_KEY));
     assertThat(created.status()).isEqualTo(201);
 
-    Http.Response response = http.post("/v1/models/" + created.body().get("id") + "/test?projectId=" + PROJECT,
-        Map.of());
+    Http.Response response =
+        http.post(
+            "/v1/models/" + created.body().get("id") + "/test?projectId=" + PROJECT, Map.of());
 
     assertThat(response.status()).isEqualTo(200);
-    assertThat(response.body()).containsEntry("ok", false)
-        .containsEntry("error", "The model provider rejected the credentials (HTTP 401): check the model's API key")
+    assertThat(response.body())
+        .containsEntry("ok", false)
+        .containsEntry(
+            "error",
+            "The model provider rejected the credentials (HTTP 401): check the model's API key")
         .containsEntry("category", "LLM_PROVIDER_ERROR")
         .containsKey("latencyMs")
         .doesNotContainKey("reply");
@@ -56,8 +79,9 @@ class ModelApiTest extends EmbeddedAppTest {
 
   @Test
   void testOfAnUnknownModelIs404() {
-    Http.Response response = http.post("/v1/models/6f1c1bde-0000-4000-8000-000000000000/test?projectId=" + PROJECT,
-        Map.of());
+    Http.Response response =
+        http.post(
+            "/v1/models/6f1c1bde-0000-4000-8000-000000000000/test?projectId=" + PROJECT, Map.of());
 
     assertThat(response.status()).isEqualTo(404);
     assertThat(response.contentType()).startsWith("application/problem+json");
@@ -66,12 +90,15 @@ class ModelApiTest extends EmbeddedAppTest {
 
   @Test
   void unknownProviderIsRejectedNamingTheField() {
-    Http.Response response = http.post("/v1/models?projectId=" + PROJECT, Map.of(
-        "name", "by bird", "provider", "carrier-pigeon", "model", "coo-1"));
+    Http.Response response =
+        http.post(
+            "/v1/models?projectId=" + PROJECT,
+            Map.of("name", "by bird", "provider", "carrier-pigeon", "model", "coo-1"));
 
     assertThat(response.status()).isEqualTo(400);
     assertThat(response.contentType()).startsWith("application/problem+json");
     assertThat(response.body()).containsEntry("field", "provider");
-    assertThat((String) response.body().get("detail")).contains("openai, azure-openai, anthropic, ollama");
+    assertThat((String) response.body().get("detail"))
+        .contains("openai, azure-openai, anthropic, ollama");
   }
 }

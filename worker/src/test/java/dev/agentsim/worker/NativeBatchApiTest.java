@@ -33,8 +33,7 @@ class NativeBatchApiTest extends EmbeddedAppTest {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final String FAILING_CRITERION_VALUE = "refund granted";
 
-  @Autowired
-  JdbcClient jdbc;
+  @Autowired JdbcClient jdbc;
 
   @Test
   void aBatchScheduledNativelyRunsToCompletionWithItsLabels() {
@@ -42,16 +41,40 @@ class NativeBatchApiTest extends EmbeddedAppTest {
     String modelId = createModel();
     String scenarioId = createScenario(Map.of());
 
-    Http.Response created = create(Map.of("scenarioId", scenarioId, "agentId", agentId, "modelId", modelId,
-        "runs", 3, "concurrency", 2, "maxEvents", 20, "dynamicVariables", Map.of("city", "Lisbon"),
-        "mocking", Map.of("toolOverrides", Map.of("place_order", Map.of("output", Map.of("order", 7)))),
-        "labels", Map.of("commit", "3f2a9c1", "branch", "main")));
+    Http.Response created =
+        create(
+            Map.of(
+                "scenarioId",
+                scenarioId,
+                "agentId",
+                agentId,
+                "modelId",
+                modelId,
+                "runs",
+                3,
+                "concurrency",
+                2,
+                "maxEvents",
+                20,
+                "dynamicVariables",
+                Map.of("city", "Lisbon"),
+                "mocking",
+                Map.of(
+                    "toolOverrides", Map.of("place_order", Map.of("output", Map.of("order", 7)))),
+                "labels",
+                Map.of("commit", "3f2a9c1", "branch", "main")));
 
     assertThat(created.status()).as("%s", created.body()).isEqualTo(201);
-    assertThat(created.location()).endsWith("/v1/batches/" + created.body().get("id") + "?projectId=" + PROJECT);
-    assertThat(created.body()).containsEntry("scenarioId", scenarioId).containsEntry("agentId", agentId)
-        .containsEntry("runs", 3).containsEntry("name", "Order a pizza").containsEntry("endPointType", "native");
-    assertThat(created.body().get("labels")).isEqualTo(Map.of("commit", "3f2a9c1", "branch", "main"));
+    assertThat(created.location())
+        .endsWith("/v1/batches/" + created.body().get("id") + "?projectId=" + PROJECT);
+    assertThat(created.body())
+        .containsEntry("scenarioId", scenarioId)
+        .containsEntry("agentId", agentId)
+        .containsEntry("runs", 3)
+        .containsEntry("name", "Order a pizza")
+        .containsEntry("endPointType", "native");
+    assertThat(created.body().get("labels"))
+        .isEqualTo(Map.of("commit", "3f2a9c1", "branch", "main"));
     Map<String, Object> done = await((String) created.body().get("id"));
     assertThat(done).containsEntry("status", "completed").containsEntry("succeededRuns", 3);
     assertThat(done.get("labels")).isEqualTo(Map.of("commit", "3f2a9c1", "branch", "main"));
@@ -62,7 +85,8 @@ class NativeBatchApiTest extends EmbeddedAppTest {
     String agentId = createAgent("/agent");
     String modelId = createModel();
     String scenarioId = createScenario(Map.of());
-    Map<String, Object> valid = Map.of("scenarioId", scenarioId, "agentId", agentId, "modelId", modelId);
+    Map<String, Object> valid =
+        Map.of("scenarioId", scenarioId, "agentId", agentId, "modelId", modelId);
 
     assertRefused(without(valid, "scenarioId"), "scenarioId", "REQUIRED");
     assertRefused(without(valid, "modelId"), "modelId", "REQUIRED");
@@ -71,12 +95,24 @@ class NativeBatchApiTest extends EmbeddedAppTest {
     assertRefused(with(valid, "maxEvents", 0), "maxEvents", "OUT_OF_RANGE");
     assertRefused(with(valid, "agentId", "not-a-uuid"), "agentId", "INVALID_TYPE");
     assertRefused(with(valid, "runz", 3), "runz", "UNKNOWN_FIELD");
-    assertRefused(with(valid, "labels", Map.of("git:commit", "x")), "labels.git:commit", "INVALID_KEY");
-    assertRefused(with(valid, "mocking", Map.of("toolOverrides", Map.of("lookup", Map.of("output", 1, "error", "no")))),
-        "mocking.toolOverrides.lookup", "INVALID_VALUE");
-    assertRefused(with(valid, "mocking", Map.of("toolOverrides", Map.of("lookup", Map.of("output", 1, "delay", 5)))),
-        "mocking.toolOverrides.lookup.delay", "UNKNOWN_FIELD");
-    Http.Response missing = create(with(valid, "scenarioId", "00000000-0000-4000-8000-00000000dead"));
+    assertRefused(
+        with(valid, "labels", Map.of("git:commit", "x")), "labels.git:commit", "INVALID_KEY");
+    assertRefused(
+        with(
+            valid,
+            "mocking",
+            Map.of("toolOverrides", Map.of("lookup", Map.of("output", 1, "error", "no")))),
+        "mocking.toolOverrides.lookup",
+        "INVALID_VALUE");
+    assertRefused(
+        with(
+            valid,
+            "mocking",
+            Map.of("toolOverrides", Map.of("lookup", Map.of("output", 1, "delay", 5)))),
+        "mocking.toolOverrides.lookup.delay",
+        "UNKNOWN_FIELD");
+    Http.Response missing =
+        create(with(valid, "scenarioId", "00000000-0000-4000-8000-00000000dead"));
     assertThat(missing.status()).isEqualTo(404);
   }
 
@@ -87,22 +123,47 @@ class NativeBatchApiTest extends EmbeddedAppTest {
     String modelId = createModel();
     String scenarioId = createScenario(Map.of());
     List<String> ids = new ArrayList<>();
-    ids.add(createdId(Map.of("scenarioId", scenarioId, "agentId", agentId, "modelId", modelId,
-        "labels", Map.of("branch", "main"))));
-    ids.add(createdId(Map.of("scenarioId", scenarioId, "agentId", agentId, "modelId", modelId,
-        "labels", Map.of("branch", "dev", "commit", "abc", "suite", "smoke,nightly"))));
+    ids.add(
+        createdId(
+            Map.of(
+                "scenarioId",
+                scenarioId,
+                "agentId",
+                agentId,
+                "modelId",
+                modelId,
+                "labels",
+                Map.of("branch", "main"))));
+    ids.add(
+        createdId(
+            Map.of(
+                "scenarioId",
+                scenarioId,
+                "agentId",
+                agentId,
+                "modelId",
+                modelId,
+                "labels",
+                Map.of("branch", "dev", "commit", "abc", "suite", "smoke,nightly"))));
     Http.Response cognigy = schedule(scenarioId, scheduleBody(agentId, modelId, 1, Map.of()));
     assertThat(cognigy.status()).isEqualTo(201);
     ids.add((String) cognigy.body().get("id"));
-    ids.add(createdId(Map.of("scenarioId", scenarioId, "agentId", otherAgentId, "modelId", modelId)));
+    ids.add(
+        createdId(Map.of("scenarioId", scenarioId, "agentId", otherAgentId, "modelId", modelId)));
     ids.forEach(this::await);
 
     List<String> paged = new ArrayList<>();
     String cursor = null;
     int pages = 0;
     do {
-      Http.Response page = http.get("/v1/batches?projectId=" + PROJECT + "&scenarioId=" + scenarioId + "&limit=3"
-          + (cursor == null ? "" : "&cursor=" + cursor));
+      Http.Response page =
+          http.get(
+              "/v1/batches?projectId="
+                  + PROJECT
+                  + "&scenarioId="
+                  + scenarioId
+                  + "&limit=3"
+                  + (cursor == null ? "" : "&cursor=" + cursor));
       assertThat(page.status()).isEqualTo(200);
       page.list("data").forEach(batch -> paged.add((String) batch.get("id")));
       cursor = (String) page.body().get("nextCursor");
@@ -113,19 +174,28 @@ class NativeBatchApiTest extends EmbeddedAppTest {
     Collections.reverse(newestFirst);
     assertThat(paged).containsExactlyElementsOf(newestFirst);
 
-    assertThat(listIds("&scenarioId=" + scenarioId + "&label=branch:dev")).containsExactly(ids.get(1));
-    assertThat(listIds("&scenarioId=" + scenarioId + "&label=branch:dev&label=commit:abc")).containsExactly(ids.get(1));
-    assertThat(listIds("&scenarioId=" + scenarioId + "&label=branch:main")).containsExactly(ids.get(0));
-    assertThat(listIds("&scenarioId=" + scenarioId + "&label=suite:smoke,nightly")).containsExactly(ids.get(1));
+    assertThat(listIds("&scenarioId=" + scenarioId + "&label=branch:dev"))
+        .containsExactly(ids.get(1));
+    assertThat(listIds("&scenarioId=" + scenarioId + "&label=branch:dev&label=commit:abc"))
+        .containsExactly(ids.get(1));
+    assertThat(listIds("&scenarioId=" + scenarioId + "&label=branch:main"))
+        .containsExactly(ids.get(0));
+    assertThat(listIds("&scenarioId=" + scenarioId + "&label=suite:smoke,nightly"))
+        .containsExactly(ids.get(1));
     assertThat(listIds("&agentId=" + otherAgentId)).containsExactly(ids.get(3));
     assertThat(listIds("&scenarioId=" + scenarioId + "&status=completed")).hasSize(4);
     assertThat(listIds("&scenarioId=" + scenarioId + "&status=running")).isEmpty();
-    assertThat(http.get("/v1/batches?projectId=other&scenarioId=" + scenarioId).list("data")).isEmpty();
+    assertThat(http.get("/v1/batches?projectId=other&scenarioId=" + scenarioId).list("data"))
+        .isEmpty();
 
-    assertThat(http.get("/v1/batches?projectId=" + PROJECT + "&status=done").body()).containsEntry("field", "status");
-    assertThat(http.get("/v1/batches?projectId=" + PROJECT + "&label=branch").body()).containsEntry("field", "label");
-    assertThat(http.get("/v1/batches?projectId=" + PROJECT + "&cursor=bogus").body()).containsEntry("field", "cursor");
-    assertThat(http.get("/v1/batches?projectId=" + PROJECT + "&limit=0").body()).containsEntry("field", "limit");
+    assertThat(http.get("/v1/batches?projectId=" + PROJECT + "&status=done").body())
+        .containsEntry("field", "status");
+    assertThat(http.get("/v1/batches?projectId=" + PROJECT + "&label=branch").body())
+        .containsEntry("field", "label");
+    assertThat(http.get("/v1/batches?projectId=" + PROJECT + "&cursor=bogus").body())
+        .containsEntry("field", "cursor");
+    assertThat(http.get("/v1/batches?projectId=" + PROJECT + "&limit=0").body())
+        .containsEntry("field", "limit");
   }
 
   @Test
@@ -134,29 +204,48 @@ class NativeBatchApiTest extends EmbeddedAppTest {
     String slowAgentId = createAgent("/slow-agent");
     String modelId = createModel();
     String scenarioId = createScenario(Map.of());
-    String finished = createdId(Map.of("scenarioId", scenarioId, "agentId", agentId, "modelId", modelId, "runs", 2));
+    String finished =
+        createdId(
+            Map.of("scenarioId", scenarioId, "agentId", agentId, "modelId", modelId, "runs", 2));
     await(finished);
     List<String> runIds = runIds(finished);
     assertThat(runIds).hasSize(2);
-    assertThat(jdbc.sql("select count(*) from llm_calls c join runs r on r.id = c.run_id where r.batch_id = ?::uuid")
-        .param(finished).query(Integer.class).single()).isPositive();
+    assertThat(
+            jdbc.sql(
+                    "select count(*) from llm_calls c join runs r on r.id = c.run_id where r.batch_id = ?::uuid")
+                .param(finished)
+                .query(Integer.class)
+                .single())
+        .isPositive();
 
     assertThat(http.delete("/v1/batches/" + finished + "?projectId=other").status()).isEqualTo(404);
-    assertThat(http.delete("/v1/batches/" + finished + "?projectId=" + PROJECT).status()).isEqualTo(204);
-    assertThat(http.get("/v1/batches/" + finished + "?projectId=" + PROJECT).status()).isEqualTo(404);
-    assertThat(http.get("/v1/runs/" + runIds.get(0) + "?projectId=" + PROJECT).status()).isEqualTo(404);
-    assertThat(jdbc.sql("select count(*) from runs where batch_id = ?::uuid").param(finished).query(Integer.class)
-        .single()).isZero();
-    assertThat(http.delete("/v1/batches/" + finished + "?projectId=" + PROJECT).status()).isEqualTo(404);
+    assertThat(http.delete("/v1/batches/" + finished + "?projectId=" + PROJECT).status())
+        .isEqualTo(204);
+    assertThat(http.get("/v1/batches/" + finished + "?projectId=" + PROJECT).status())
+        .isEqualTo(404);
+    assertThat(http.get("/v1/runs/" + runIds.get(0) + "?projectId=" + PROJECT).status())
+        .isEqualTo(404);
+    assertThat(
+            jdbc.sql("select count(*) from runs where batch_id = ?::uuid")
+                .param(finished)
+                .query(Integer.class)
+                .single())
+        .isZero();
+    assertThat(http.delete("/v1/batches/" + finished + "?projectId=" + PROJECT).status())
+        .isEqualTo(404);
 
-    String running = createdId(Map.of("scenarioId", scenarioId, "agentId", slowAgentId, "modelId", modelId));
+    String running =
+        createdId(Map.of("scenarioId", scenarioId, "agentId", slowAgentId, "modelId", modelId));
     Http.Response refused = http.delete("/v1/batches/" + running + "?projectId=" + PROJECT);
     assertThat(refused.status()).isEqualTo(409);
     assertThat(refused.contentType()).startsWith("application/problem+json");
     assertThat(refused.body()).containsEntry("code", "BATCH_RUNNING");
-    assertThat(http.post("/v1/batches/" + running + "/stop?projectId=" + PROJECT, Map.of()).status()).isEqualTo(202);
+    assertThat(
+            http.post("/v1/batches/" + running + "/stop?projectId=" + PROJECT, Map.of()).status())
+        .isEqualTo(202);
     assertThat(await(running)).containsEntry("status", "stopped");
-    assertThat(http.delete("/v1/batches/" + running + "?projectId=" + PROJECT).status()).isEqualTo(204);
+    assertThat(http.delete("/v1/batches/" + running + "?projectId=" + PROJECT).status())
+        .isEqualTo(204);
   }
 
   @Test
@@ -164,17 +253,24 @@ class NativeBatchApiTest extends EmbeddedAppTest {
     String agentId = createAgent("/agent");
     String modelId = createModel();
     String scenarioId = createScenario(Map.of());
-    String batchId = createdId(Map.of("scenarioId", scenarioId, "agentId", agentId, "modelId", modelId, "runs", 3));
+    String batchId =
+        createdId(
+            Map.of("scenarioId", scenarioId, "agentId", agentId, "modelId", modelId, "runs", 3));
     await(batchId);
     String runs = "/v1/batches/" + batchId + "/runs?projectId=" + PROJECT;
 
     Http.Response first = http.get(runs + "&status=success&sort=sequence:desc&limit=2");
     assertThat(first.status()).isEqualTo(200);
     assertThat(first.list("data")).extracting(run -> run.get("sequence")).containsExactly(3, 2);
-    assertThat(first.list("data").get(0)).containsEntry("verdict", "SUCCESS").containsEntry("batchId", batchId)
+    assertThat(first.list("data").get(0))
+        .containsEntry("verdict", "SUCCESS")
+        .containsEntry("batchId", batchId)
         .doesNotContainKey("turns");
-    Http.Response second = http.get(runs + "&status=success&sort=sequence:desc&limit=2&cursor="
-        + first.body().get("nextCursor"));
+    Http.Response second =
+        http.get(
+            runs
+                + "&status=success&sort=sequence:desc&limit=2&cursor="
+                + first.body().get("nextCursor"));
     assertThat(second.list("data")).extracting(run -> run.get("sequence")).containsExactly(1);
     assertThat(second.body().get("nextCursor")).isNull();
     assertThat(http.get(runs + "&status=FAILED").list("data")).isEmpty();
@@ -184,13 +280,21 @@ class NativeBatchApiTest extends EmbeddedAppTest {
     String runId = (String) first.list("data").get(0).get("id");
     Http.Response run = http.get("/v1/runs/" + runId + "?projectId=" + PROJECT);
     assertThat(run.status()).isEqualTo(200);
-    assertThat(run.body()).containsEntry("verdict", "SUCCESS").containsEntry("status", "COMPLETED")
-        .containsEntry("criteriaPassed", 3).containsEntry("criteriaTotal", 3).doesNotContainKey("error");
+    assertThat(run.body())
+        .containsEntry("verdict", "SUCCESS")
+        .containsEntry("status", "COMPLETED")
+        .containsEntry("criteriaPassed", 3)
+        .containsEntry("criteriaTotal", 3)
+        .doesNotContainKey("error");
     assertThat(run.list("turns")).isNotEmpty();
     assertThat(run.list("turns").get(0)).containsEntry("sequence", 1).containsEntry("role", "user");
-    assertThat(run.list("results")).anySatisfy(result -> assertThat(result)
-        .containsEntry("type", "text").containsEntry("passed", true)
-        .containsEntry("reason", "The agent gave order number 7 [2]."));
+    assertThat(run.list("results"))
+        .anySatisfy(
+            result ->
+                assertThat(result)
+                    .containsEntry("type", "text")
+                    .containsEntry("passed", true)
+                    .containsEntry("reason", "The agent gave order number 7 [2]."));
     assertThat(run.object("usage")).containsKey("total");
     assertThat(http.get("/v1/runs/" + runId + "?projectId=other").status()).isEqualTo(404);
   }
@@ -199,30 +303,55 @@ class NativeBatchApiTest extends EmbeddedAppTest {
   void aBatchIsExportedAsJsonLinesCsvAndJunitXml() throws Exception {
     String agentId = createAgent("/agent");
     String modelId = createModel();
-    String scenarioId = createScenario(Map.of("successCriteria", List.of(
-        Map.of("type", "contains", "params", Map.of("value", "confirmed")),
-        Map.of("type", "contains", "params", Map.of("value", FAILING_CRITERION_VALUE)))));
-    String batchId = createdId(Map.of("scenarioId", scenarioId, "agentId", agentId, "modelId", modelId, "runs", 3,
-        "labels", Map.of("branch", "main")));
+    String scenarioId =
+        createScenario(
+            Map.of(
+                "successCriteria",
+                List.of(
+                    Map.of("type", "contains", "params", Map.of("value", "confirmed")),
+                    Map.of(
+                        "type", "contains", "params", Map.of("value", FAILING_CRITERION_VALUE)))));
+    String batchId =
+        createdId(
+            Map.of(
+                "scenarioId",
+                scenarioId,
+                "agentId",
+                agentId,
+                "modelId",
+                modelId,
+                "runs",
+                3,
+                "labels",
+                Map.of("branch", "main")));
     await(batchId);
     String export = "/v1/batches/" + batchId + "/export?projectId=" + PROJECT + "&format=";
 
     HttpResponse<String> jsonl = download(export + "jsonl", "application/x-ndjson");
     assertThat(jsonl.statusCode()).isEqualTo(200);
-    assertThat(jsonl.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/x-ndjson");
-    List<Map<String, Object>> lines = jsonl.body().lines()
-        .map(line -> JSON.readValue(line, new TypeReference<Map<String, Object>>() {}))
-        .toList();
+    assertThat(jsonl.headers().firstValue("Content-Type").orElseThrow())
+        .startsWith("application/x-ndjson");
+    List<Map<String, Object>> lines =
+        jsonl
+            .body()
+            .lines()
+            .map(line -> JSON.readValue(line, new TypeReference<Map<String, Object>>() {}))
+            .toList();
     assertThat(lines).hasSize(3).extracting(line -> line.get("sequence")).containsExactly(1, 2, 3);
     String failedReason = null;
     for (Map<String, Object> line : lines) {
-      assertThat(line).containsEntry("verdict", "FAILED").containsEntry("criteriaPassed", 1)
+      assertThat(line)
+          .containsEntry("verdict", "FAILED")
+          .containsEntry("criteriaPassed", 1)
           .containsKeys("terminationReason", "usage", "turns");
       assertThat((List<?>) line.get("turns")).isNotEmpty();
       @SuppressWarnings("unchecked")
       List<Map<String, Object>> results = (List<Map<String, Object>>) line.get("results");
-      Map<String, Object> failed = results.stream().filter(result -> !(Boolean) result.get("passed")).findFirst()
-          .orElseThrow();
+      Map<String, Object> failed =
+          results.stream()
+              .filter(result -> !(Boolean) result.get("passed"))
+              .findFirst()
+              .orElseThrow();
       failedReason = (String) failed.get("reason");
       assertThat(failedReason).isNotBlank();
     }
@@ -231,18 +360,26 @@ class NativeBatchApiTest extends EmbeddedAppTest {
     assertThat(csv.statusCode()).isEqualTo(200);
     assertThat(csv.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/csv");
     List<Map<String, String>> rows = new ArrayList<>();
-    try (MappingIterator<Map<String, String>> reader = new CsvMapper().readerForMapOf(String.class)
-        .with(CsvSchema.emptySchema().withHeader()).readValues(csv.body())) {
+    try (MappingIterator<Map<String, String>> reader =
+        new CsvMapper()
+            .readerForMapOf(String.class)
+            .with(CsvSchema.emptySchema().withHeader())
+            .readValues(csv.body())) {
       reader.forEachRemaining(rows::add);
     }
     assertThat(rows).hasSize(3);
-    assertThat(rows.get(0)).containsEntry("sequence", "1").containsEntry("verdict", "FAILED")
-        .containsEntry("criteriaPassed", "1").containsEntry("criteriaTotal", "2")
-        .containsEntry("failedCriteria", "contains: " + failedReason).containsKeys("promptTokens", "cost");
+    assertThat(rows.get(0))
+        .containsEntry("sequence", "1")
+        .containsEntry("verdict", "FAILED")
+        .containsEntry("criteriaPassed", "1")
+        .containsEntry("criteriaTotal", "2")
+        .containsEntry("failedCriteria", "contains: " + failedReason)
+        .containsKeys("promptTokens", "cost");
 
     HttpResponse<String> junit = download(export + "junit", "application/xml");
     assertThat(junit.statusCode()).isEqualTo(200);
-    assertThat(junit.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/xml");
+    assertThat(junit.headers().firstValue("Content-Type").orElseThrow())
+        .startsWith("application/xml");
     Element suite = parse(junit.body()).getDocumentElement();
     assertThat(suite.getTagName()).isEqualTo("testsuite");
     assertThat(suite.getAttribute("tests")).isEqualTo("3");
@@ -256,13 +393,15 @@ class NativeBatchApiTest extends EmbeddedAppTest {
     Element failure = (Element) first.getElementsByTagName("failure").item(0);
     assertThat(failure.getAttribute("message")).isEqualTo("1 of 2 success criteria failed");
     assertThat(failure.getTextContent()).isEqualTo("contains: " + failedReason);
-    assertThat(suite.getElementsByTagName("property")).satisfies(properties -> {
-      List<String> names = new ArrayList<>();
-      for (int i = 0; i < properties.getLength(); i++) {
-        names.add(((Element) properties.item(i)).getAttribute("name"));
-      }
-      assertThat(names).contains("batchId", "label.branch");
-    });
+    assertThat(suite.getElementsByTagName("property"))
+        .satisfies(
+            properties -> {
+              List<String> names = new ArrayList<>();
+              for (int i = 0; i < properties.getLength(); i++) {
+                names.add(((Element) properties.item(i)).getAttribute("name"));
+              }
+              assertThat(names).contains("batchId", "label.branch");
+            });
 
     Http.Response badFormat = http.get(export + "pdf");
     assertThat(badFormat.status()).isEqualTo(400);
@@ -274,11 +413,15 @@ class NativeBatchApiTest extends EmbeddedAppTest {
     String agentId = createAgent("/broken-agent");
     String modelId = createModel();
     String scenarioId = createScenario(Map.of());
-    String batchId = createdId(Map.of("scenarioId", scenarioId, "agentId", agentId, "modelId", modelId, "runs", 2));
+    String batchId =
+        createdId(
+            Map.of("scenarioId", scenarioId, "agentId", agentId, "modelId", modelId, "runs", 2));
     await(batchId);
 
-    HttpResponse<String> junit = download("/v1/batches/" + batchId + "/export?projectId=" + PROJECT
-        + "&format=junit", "application/xml");
+    HttpResponse<String> junit =
+        download(
+            "/v1/batches/" + batchId + "/export?projectId=" + PROJECT + "&format=junit",
+            "application/xml");
     Element suite = parse(junit.body()).getDocumentElement();
     assertThat(suite.getAttribute("tests")).isEqualTo("2");
     assertThat(suite.getAttribute("errors")).isEqualTo("2");
@@ -301,7 +444,9 @@ class NativeBatchApiTest extends EmbeddedAppTest {
 
   private Map<String, Object> await(String batchId) {
     String path = "/v1/batches/" + batchId + "?projectId=" + PROJECT;
-    Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(200))
         .until(() -> !List.of("pending", "running").contains(http.get(path).body().get("status")));
     return http.get(path).body();
   }
@@ -314,23 +459,33 @@ class NativeBatchApiTest extends EmbeddedAppTest {
 
   private List<String> runIds(String batchId) {
     return http.get("/v1/batches/" + batchId + "/runs?projectId=" + PROJECT).list("data").stream()
-        .map(run -> (String) run.get("id")).toList();
+        .map(run -> (String) run.get("id"))
+        .toList();
   }
 
   private void assertRefused(Map<String, Object> body, String field, String code) {
     Http.Response refused = create(body);
     assertThat(refused.status()).as("%s", refused.body()).isEqualTo(400);
     assertThat(refused.contentType()).startsWith("application/problem+json");
-    assertThat(refused.body()).containsEntry("field", field).containsEntry("code", code).containsKey("traceId");
+    assertThat(refused.body())
+        .containsEntry("field", field)
+        .containsEntry("code", code)
+        .containsKey("traceId");
   }
 
   private HttpResponse<String> download(String path, String accept) throws Exception {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-        .header("Accept", accept).GET().build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header("Accept", accept)
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
   }
 
   private static Document parse(String xml) throws Exception {
-    return DocumentBuilderFactory.newInstance().newDocumentBuilder()
+    return DocumentBuilderFactory.newInstance()
+        .newDocumentBuilder()
         .parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
   }
 

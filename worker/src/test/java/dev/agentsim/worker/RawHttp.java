@@ -11,8 +11,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * HTTP/1.1 over a plain socket, for requests a well-behaved client refuses to send: malformed
- * URIs, any method, oversized or odd headers, bodies that do not match their headers.
+ * HTTP/1.1 over a plain socket, for requests a well-behaved client refuses to send: malformed URIs,
+ * any method, oversized or odd headers, bodies that do not match their headers.
  */
 final class RawHttp {
 
@@ -30,14 +30,17 @@ final class RawHttp {
    *
    * @param target the request target as it goes on the wire, e.g. {@code /v1/agents?projectId=p}
    */
-  static Response send(int port, String method, String target, Map<String, String> headers, byte[] body)
+  static Response send(
+      int port, String method, String target, Map<String, String> headers, byte[] body)
       throws IOException {
     try (Socket socket = new Socket("localhost", port)) {
       socket.setSoTimeout(30_000);
-      StringBuilder head = new StringBuilder(method + " " + target + " HTTP/1.1\r\nHost: localhost\r\n"
-          + "Connection: close\r\n");
+      StringBuilder head =
+          new StringBuilder(
+              method + " " + target + " HTTP/1.1\r\nHost: localhost\r\n" + "Connection: close\r\n");
       headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
-      if (body != null && headers.keySet().stream().noneMatch(name -> name.equalsIgnoreCase("Content-Length"))) {
+      if (body != null
+          && headers.keySet().stream().noneMatch(name -> name.equalsIgnoreCase("Content-Length"))) {
         head.append("Content-Length: ").append(body.length).append("\r\n");
       }
       head.append("\r\n");
@@ -47,7 +50,8 @@ final class RawHttp {
         try {
           out.write(body);
         } catch (IOException e) {
-          // The server may answer and close before taking a body it refuses: its answer is read below.
+          // The server may answer and close before taking a body it refuses: its answer is read
+          // below.
         }
       }
       out.flush();
@@ -71,7 +75,9 @@ final class RawHttp {
     Map<String, String> headers = new LinkedHashMap<>();
     for (int i = 1; i < lines.length; i++) {
       int colon = lines[i].indexOf(':');
-      headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+      headers.put(
+          lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+          lines[i].substring(colon + 1).trim());
     }
     byte[] raw = text.substring(end + 4).getBytes(StandardCharsets.ISO_8859_1);
     byte[] body = "chunked".equalsIgnoreCase(headers.get("transfer-encoding")) ? unchunk(raw) : raw;

@@ -27,16 +27,32 @@ final class SearchAttributesCheck {
    * not know would register it.
    */
   static void assertRegistered(String target, Supplier<String> log) {
-    Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200))
         .until(() -> log.get().contains(REGISTERED));
-    OperatorServiceStubs operator = OperatorServiceStubs.newServiceStubs(
-        OperatorServiceStubsOptions.newBuilder().setTarget(target).validateAndBuildWithDefaults());
+    OperatorServiceStubs operator =
+        OperatorServiceStubs.newServiceStubs(
+            OperatorServiceStubsOptions.newBuilder()
+                .setTarget(target)
+                .validateAndBuildWithDefaults());
     try {
-      for (String name : List.of("SimulationProject", "SimulationBatch", "SimulationScenario", "SimulationStatus")) {
-        assertThatThrownBy(() -> operator.blockingStub().addSearchAttributes(AddSearchAttributesRequest.newBuilder()
-            .setNamespace("default").putSearchAttributes(name, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD).build()))
+      for (String name :
+          List.of(
+              "SimulationProject", "SimulationBatch", "SimulationScenario", "SimulationStatus")) {
+        assertThatThrownBy(
+                () ->
+                    operator
+                        .blockingStub()
+                        .addSearchAttributes(
+                            AddSearchAttributesRequest.newBuilder()
+                                .setNamespace("default")
+                                .putSearchAttributes(
+                                    name, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+                                .build()))
             .as("%s is registered already", name)
-            .isInstanceOfSatisfying(StatusRuntimeException.class,
+            .isInstanceOfSatisfying(
+                StatusRuntimeException.class,
                 e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS));
       }
     } finally {

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.env.MockEnvironment;
 
-/** The outbound policy's default follows the mode: loopback only for one person's embedded service. */
+/**
+ * The outbound policy's default follows the mode: loopback only for one person's embedded service.
+ */
 class SimulatorEnvironmentTest {
 
   private static String allowed(MockEnvironment environment) {
@@ -20,15 +22,25 @@ class SimulatorEnvironmentTest {
 
   @Test
   void aRealDatabaseOrTemporalAllowsNothingBeyondPublicAddresses() {
-    assertThat(allowed(new MockEnvironment().withProperty("spring.datasource.url", "jdbc:postgresql://db/sim")))
+    assertThat(
+            allowed(
+                new MockEnvironment()
+                    .withProperty("spring.datasource.url", "jdbc:postgresql://db/sim")))
         .isEmpty();
-    assertThat(allowed(new MockEnvironment().withProperty("spring.temporal.connection.target", "temporal:7233")))
+    assertThat(
+            allowed(
+                new MockEnvironment()
+                    .withProperty("spring.temporal.connection.target", "temporal:7233")))
         .isEmpty();
   }
 
   @Test
   void anExplicitListWins() {
-    assertThat(allowed(new MockEnvironment().withProperty("spring.datasource.url", "jdbc:postgresql://db/sim")
-        .withProperty("simulator.outbound.allow", "10.0.0.0/8,agents.internal"))).isEqualTo("10.0.0.0/8,agents.internal");
+    assertThat(
+            allowed(
+                new MockEnvironment()
+                    .withProperty("spring.datasource.url", "jdbc:postgresql://db/sim")
+                    .withProperty("simulator.outbound.allow", "10.0.0.0/8,agents.internal")))
+        .isEqualTo("10.0.0.0/8,agents.internal");
   }
 }

@@ -34,14 +34,18 @@ import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Suite files: a project's definitions applied from YAML by name, exported back, and the schema editors use. */
+/**
+ * Suite files: a project's definitions applied from YAML by name, exported back, and the schema
+ * editors use.
+ */
 class SuiteFileTest extends EmbeddedAppTest {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
   /** As kept in git: secrets are references. {@code %s} is the fakes' base URL. */
-  private static final String FILE = """
+  private static final String FILE =
+      """
       # the pizza bot's regression suite
       models:
         - name: fake LLM
@@ -102,11 +106,9 @@ class SuiteFileTest extends EmbeddedAppTest {
               check_stock: {error: out of stock, delayMs: 3000}
       """;
 
-  @Autowired
-  DefinitionRepository repository;
+  @Autowired DefinitionRepository repository;
 
-  @Autowired
-  SecretBox secrets;
+  @Autowired SecretBox secrets;
 
   record Answer(int status, String contentType, String body) {
 
@@ -117,14 +119,17 @@ class SuiteFileTest extends EmbeddedAppTest {
     /** kind/name of each object the answer lists under {@code outcome}. */
     @SuppressWarnings("unchecked")
     List<String> objects(String outcome) {
-      return ((List<Map<String, Object>>) json().get(outcome)).stream()
-          .map(o -> o.get("kind") + "/" + o.get("name")).toList();
+      return ((List<Map<String, Object>>) json().get(outcome))
+          .stream().map(o -> o.get("kind") + "/" + o.get("name")).toList();
     }
 
     @SuppressWarnings("unchecked")
     Map<String, Object> object(String outcome, String kind, String name) {
-      return ((List<Map<String, Object>>) json().get(outcome)).stream()
-          .filter(o -> kind.equals(o.get("kind")) && name.equals(o.get("name"))).findFirst().orElseThrow();
+      return ((List<Map<String, Object>>) json().get(outcome))
+          .stream()
+              .filter(o -> kind.equals(o.get("kind")) && name.equals(o.get("name")))
+              .findFirst()
+              .orElseThrow();
     }
   }
 
@@ -132,7 +137,10 @@ class SuiteFileTest extends EmbeddedAppTest {
     return "suites-" + UUID.randomUUID();
   }
 
-  /** The file as a client applying it sends it: its references resolved from the client's environment. */
+  /**
+   * The file as a client applying it sends it: its references resolved from the client's
+   * environment.
+   */
   private static String resolved(String file) {
     return file.replace("${LLM_API_KEY}", "sk-file-secret").replace("${BOT_TOKEN}", "bot-secret");
   }
@@ -142,9 +150,10 @@ class SuiteFileTest extends EmbeddedAppTest {
   }
 
   private Answer apply(String project, String yaml) {
-    return send(HttpRequest.newBuilder(uri("/v1/apply?projectId=" + project))
-        .header("Content-Type", "application/yaml")
-        .POST(HttpRequest.BodyPublishers.ofString(yaml)));
+    return send(
+        HttpRequest.newBuilder(uri("/v1/apply?projectId=" + project))
+            .header("Content-Type", "application/yaml")
+            .POST(HttpRequest.BodyPublishers.ofString(yaml)));
   }
 
   private Answer get(String path) {
@@ -157,8 +166,11 @@ class SuiteFileTest extends EmbeddedAppTest {
 
   private static Answer send(HttpRequest.Builder request) {
     try {
-      HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+      HttpResponse<String> response =
+          CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      return new Answer(
+          response.statusCode(),
+          response.headers().firstValue("Content-Type").orElse(""),
           response.body());
     } catch (IOException e) {
       throw new IllegalStateException(e);
@@ -168,8 +180,15 @@ class SuiteFileTest extends EmbeddedAppTest {
     }
   }
 
-  private static final List<String> ALL = List.of("model/fake LLM", "persona/Sam", "agent/pizza bot",
-      "agent/chat bot", "scenario/Order a pizza", "scenario/Ask for opening hours", "suite/smoke");
+  private static final List<String> ALL =
+      List.of(
+          "model/fake LLM",
+          "persona/Sam",
+          "agent/pizza bot",
+          "agent/chat bot",
+          "scenario/Order a pizza",
+          "scenario/Ask for opening hours",
+          "suite/smoke");
 
   @Test
   void applyCreatesEveryObjectThenAgainChangesNothing() {
@@ -184,11 +203,21 @@ class SuiteFileTest extends EmbeddedAppTest {
     // the objects are there, as the native API shows them, the references resolved to ids
     String modelId = (String) first.object("created", "model", "fake LLM").get("id");
     String personaId = (String) first.object("created", "persona", "Sam").get("id");
-    Map<String, Object> chatBot = http.get("/v1/agents/" + first.object("created", "agent", "chat bot").get("id")
-        + "?projectId=" + project).body();
+    Map<String, Object> chatBot =
+        http.get(
+                "/v1/agents/"
+                    + first.object("created", "agent", "chat bot").get("id")
+                    + "?projectId="
+                    + project)
+            .body();
     assertThat(chatBot).extracting("config").extracting("modelId").isEqualTo(modelId);
-    Map<String, Object> scenario = http.get("/v1/scenarios/" + first.object("created", "scenario", "Order a pizza")
-        .get("id") + "?projectId=" + project).body();
+    Map<String, Object> scenario =
+        http.get(
+                "/v1/scenarios/"
+                    + first.object("created", "scenario", "Order a pizza").get("id")
+                    + "?projectId="
+                    + project)
+            .body();
     assertThat(scenario.get("personaId")).isEqualTo(personaId);
     assertThat((List<?>) scenario.get("successCriteria")).hasSize(2);
     assertThat(http.get("/v1/models?projectId=" + project).list("data")).hasSize(1);
@@ -225,20 +254,31 @@ class SuiteFileTest extends EmbeddedAppTest {
   @Test
   void anEditedAgentIsUpdatedWithANewRevisionAndNothingElseIsTouched() {
     String project = project();
-    String unrelated = http.post("/v1/personas?projectId=" + project, Map.of("name", "not in the file"))
-        .body().get("id").toString();
-    String agentId = (String) apply(project, resolved(file())).object("created", "agent", "pizza bot").get("id");
+    String unrelated =
+        http.post("/v1/personas?projectId=" + project, Map.of("name", "not in the file"))
+            .body()
+            .get("id")
+            .toString();
+    String agentId =
+        (String) apply(project, resolved(file())).object("created", "agent", "pizza bot").get("id");
 
     Answer edited = apply(project, resolved(file()).replace("timeoutMs: 5000", "timeoutMs: 7000"));
 
     assertThat(edited.status()).as(edited.body()).isEqualTo(200);
     assertThat(edited.objects("updated")).containsExactly("agent/pizza bot");
-    assertThat(edited.object("updated", "agent", "pizza bot")).containsEntry("id", agentId).containsEntry("revision", 2);
+    assertThat(edited.object("updated", "agent", "pizza bot"))
+        .containsEntry("id", agentId)
+        .containsEntry("revision", 2);
     assertThat(edited.objects("unchanged")).hasSize(ALL.size() - 1);
     assertThat(http.get("/v1/agents/" + agentId + "?projectId=" + project).body())
-        .containsEntry("revision", 2).extracting("config").extracting("timeoutMs").isEqualTo(7000);
-    assertThat(http.get("/v1/agents/" + agentId + "/revisions?projectId=" + project).list("data")).hasSize(2);
-    assertThat(http.get("/v1/personas/" + unrelated + "?projectId=" + project).status()).isEqualTo(200);
+        .containsEntry("revision", 2)
+        .extracting("config")
+        .extracting("timeoutMs")
+        .isEqualTo(7000);
+    assertThat(http.get("/v1/agents/" + agentId + "/revisions?projectId=" + project).list("data"))
+        .hasSize(2);
+    assertThat(http.get("/v1/personas/" + unrelated + "?projectId=" + project).status())
+        .isEqualTo(200);
   }
 
   @Test
@@ -248,31 +288,42 @@ class SuiteFileTest extends EmbeddedAppTest {
     // nobody resolved the references and nothing is stored for them: refused, naming where
     Answer unresolved = apply(project, file());
     assertThat(unresolved.status()).isEqualTo(400);
-    assertThat(unresolved.json()).containsEntry("field", "models[0].apiKey").containsEntry("code", "UNRESOLVED_REFERENCE");
+    assertThat(unresolved.json())
+        .containsEntry("field", "models[0].apiKey")
+        .containsEntry("code", "UNRESOLVED_REFERENCE");
     assertThat(http.get("/v1/models?projectId=" + project).list("data")).isEmpty();
 
     Answer applied = apply(project, resolved(file()));
     assertThat(applied.status()).as(applied.body()).isEqualTo(200);
-    UUID agentId = UUID.fromString((String) applied.object("created", "agent", "pizza bot").get("id"));
-    UUID modelId = UUID.fromString((String) applied.object("created", "model", "fake LLM").get("id"));
-    HttpAgentConfig config = (HttpAgentConfig) repository.get(Kind.AGENT, agentId, AgentSpec.class).config();
+    UUID agentId =
+        UUID.fromString((String) applied.object("created", "agent", "pizza bot").get("id"));
+    UUID modelId =
+        UUID.fromString((String) applied.object("created", "model", "fake LLM").get("id"));
+    HttpAgentConfig config =
+        (HttpAgentConfig) repository.get(Kind.AGENT, agentId, AgentSpec.class).config();
     assertThat(SecretBox.isSealed(config.headers().get("Authorization"))).isTrue();
-    assertThat(secrets.unseal(config.headers().get("Authorization"))).isEqualTo("Bearer bot-secret");
-    assertThat(secrets.unseal(repository.get(Kind.MODEL, modelId, ModelSpec.class).apiKey())).isEqualTo("sk-file-secret");
+    assertThat(secrets.unseal(config.headers().get("Authorization")))
+        .isEqualTo("Bearer bot-secret");
+    assertThat(secrets.unseal(repository.get(Kind.MODEL, modelId, ModelSpec.class).apiKey()))
+        .isEqualTo("sk-file-secret");
 
-    // now the stored values stand for the references: the file as kept in git applies without a change
+    // now the stored values stand for the references: the file as kept in git applies without a
+    // change
     Answer again = apply(project, file());
     assertThat(again.status()).as(again.body()).isEqualTo(200);
     assertThat(again.objects("unchanged")).containsExactlyElementsOf(ALL);
-    assertThat(secrets.unseal(repository.get(Kind.MODEL, modelId, ModelSpec.class).apiKey())).isEqualTo("sk-file-secret");
+    assertThat(secrets.unseal(repository.get(Kind.MODEL, modelId, ModelSpec.class).apiKey()))
+        .isEqualTo("sk-file-secret");
 
     // a new value replaces the stored one
     Answer rotated = apply(project, resolved(file()).replace("sk-file-secret", "sk-rotated"));
     assertThat(rotated.objects("updated")).containsExactly("model/fake LLM");
-    assertThat(secrets.unseal(repository.get(Kind.MODEL, modelId, ModelSpec.class).apiKey())).isEqualTo("sk-rotated");
+    assertThat(secrets.unseal(repository.get(Kind.MODEL, modelId, ModelSpec.class).apiKey()))
+        .isEqualTo("sk-rotated");
 
     Answer export = get("/v1/export?projectId=" + project);
-    assertThat(export.body()).doesNotContain("sk-rotated", "bot-secret", "enc:")
+    assertThat(export.body())
+        .doesNotContain("sk-rotated", "bot-secret", "enc:")
         .contains("${MODEL_FAKE_LLM_API_KEY}", "${AGENT_PIZZA_BOT_AUTHORIZATION}");
   }
 
@@ -285,9 +336,17 @@ class SuiteFileTest extends EmbeddedAppTest {
 
     assertThat(export.status()).isEqualTo(200);
     assertThat(export.contentType()).startsWith("application/yaml");
-    assertThat(export.body()).startsWith("# yaml-language-server: $schema=http://localhost:" + port + "/v1/schema/suite.json\n")
-        .contains("persona: Sam", "model: fake LLM", "name: smoke", "minPassRate: 0.9", "toolOverrides:",
-            "error: out of stock", "delayMs: 3000")
+    assertThat(export.body())
+        .startsWith(
+            "# yaml-language-server: $schema=http://localhost:" + port + "/v1/schema/suite.json\n")
+        .contains(
+            "persona: Sam",
+            "model: fake LLM",
+            "name: smoke",
+            "minPassRate: 0.9",
+            "toolOverrides:",
+            "error: out of stock",
+            "delayMs: 3000")
         .doesNotContain("personaId", "modelId", "null");
     Answer reapplied = apply(project, export.body());
     assertThat(reapplied.status()).as(reapplied.body()).isEqualTo(200);
@@ -298,8 +357,13 @@ class SuiteFileTest extends EmbeddedAppTest {
 
     // the export builds the same project elsewhere, given its secrets
     String copy = project();
-    Answer copied = apply(copy, export.body().replace("${MODEL_FAKE_LLM_API_KEY}", "sk-copy")
-        .replace("${AGENT_PIZZA_BOT_AUTHORIZATION}", "Bearer copy"));
+    Answer copied =
+        apply(
+            copy,
+            export
+                .body()
+                .replace("${MODEL_FAKE_LLM_API_KEY}", "sk-copy")
+                .replace("${AGENT_PIZZA_BOT_AUTHORIZATION}", "Bearer copy"));
     assertThat(copied.status()).as(copied.body()).isEqualTo(200);
     assertThat(copied.objects("created")).containsExactlyInAnyOrderElementsOf(ALL);
   }
@@ -309,30 +373,71 @@ class SuiteFileTest extends EmbeddedAppTest {
     String project = project();
     String file = resolved(file());
 
-    assertError(project, file.replace("order number \\\\d+", "order number (\\\\d+"),
-        "scenarios[0].successCriteria[1].params.pattern", "INVALID_VALUE");
-    assertError(project, file.replace("type: contains", "type: includes"),
-        "scenarios[0].successCriteria[0].type", "INVALID");
-    assertError(project, file.replace("maxTurns: 3", "maxTurns: many"), "scenarios[0].maxTurns", "INVALID_TYPE");
-    assertError(project, file.replace("timeoutMs: 5000", "timeout: 5000"), "agents[0].config.timeout", "UNKNOWN_FIELD");
-    assertError(project, file.replace("url: " + fakes.baseUrl() + "/agent", "url: ftp://example.org"),
-        "agents[0].config.url", "INVALID");
-    assertError(project, file.replace("[Order a pizza, Ask for opening hours]", "[Order a pizza, Order a burger]"),
-        "suites[0].scenarios[1]", "NOT_FOUND");
-    assertError(project, file.replace("model: fake LLM\n      systemPrompt", "model: other LLM\n      systemPrompt"),
-        "agents[1].config.model", "NOT_FOUND");
-    assertError(project, file.replace("thresholds: {minPassRate: 0.9", "thresholds: {minPassRate: 1.5"),
-        "suites[0].thresholds.minPassRate", "INVALID");
-    assertError(project, file.replace("delayMs: 3000", "delayMs: 60001"),
-        "suites[0].mocking.toolOverrides.check_stock.delayMs", "INVALID");
-    assertError(project, file.replace("{error: out of stock,", "{output: 5, error: out of stock,"),
-        "suites[0].mocking.toolOverrides.check_stock", "INVALID_VALUE");
-    assertError(project, file.replace("output: {order: 7, items: [margherita]}", "delayMs: 10"),
-        "suites[0].mocking.toolOverrides.place_order", "INVALID_VALUE");
-    assertError(project, file.replace("error: out of stock", "error: ' '"),
-        "suites[0].mocking.toolOverrides.check_stock.error", "INVALID_VALUE");
-    assertError(project, file.replace("toolOverrides:", "toolOverides:"),
-        "suites[0].mocking.toolOverides", "UNKNOWN_FIELD");
+    assertError(
+        project,
+        file.replace("order number \\\\d+", "order number (\\\\d+"),
+        "scenarios[0].successCriteria[1].params.pattern",
+        "INVALID_VALUE");
+    assertError(
+        project,
+        file.replace("type: contains", "type: includes"),
+        "scenarios[0].successCriteria[0].type",
+        "INVALID");
+    assertError(
+        project,
+        file.replace("maxTurns: 3", "maxTurns: many"),
+        "scenarios[0].maxTurns",
+        "INVALID_TYPE");
+    assertError(
+        project,
+        file.replace("timeoutMs: 5000", "timeout: 5000"),
+        "agents[0].config.timeout",
+        "UNKNOWN_FIELD");
+    assertError(
+        project,
+        file.replace("url: " + fakes.baseUrl() + "/agent", "url: ftp://example.org"),
+        "agents[0].config.url",
+        "INVALID");
+    assertError(
+        project,
+        file.replace("[Order a pizza, Ask for opening hours]", "[Order a pizza, Order a burger]"),
+        "suites[0].scenarios[1]",
+        "NOT_FOUND");
+    assertError(
+        project,
+        file.replace("model: fake LLM\n      systemPrompt", "model: other LLM\n      systemPrompt"),
+        "agents[1].config.model",
+        "NOT_FOUND");
+    assertError(
+        project,
+        file.replace("thresholds: {minPassRate: 0.9", "thresholds: {minPassRate: 1.5"),
+        "suites[0].thresholds.minPassRate",
+        "INVALID");
+    assertError(
+        project,
+        file.replace("delayMs: 3000", "delayMs: 60001"),
+        "suites[0].mocking.toolOverrides.check_stock.delayMs",
+        "INVALID");
+    assertError(
+        project,
+        file.replace("{error: out of stock,", "{output: 5, error: out of stock,"),
+        "suites[0].mocking.toolOverrides.check_stock",
+        "INVALID_VALUE");
+    assertError(
+        project,
+        file.replace("output: {order: 7, items: [margherita]}", "delayMs: 10"),
+        "suites[0].mocking.toolOverrides.place_order",
+        "INVALID_VALUE");
+    assertError(
+        project,
+        file.replace("error: out of stock", "error: ' '"),
+        "suites[0].mocking.toolOverrides.check_stock.error",
+        "INVALID_VALUE");
+    assertError(
+        project,
+        file.replace("toolOverrides:", "toolOverides:"),
+        "suites[0].mocking.toolOverides",
+        "UNKNOWN_FIELD");
     assertError(project, file + "tests: []\n", "tests", "UNKNOWN_FIELD");
     assertError(project, "agents: [name: x\n", "body", "INVALID_YAML");
 
@@ -345,7 +450,10 @@ class SuiteFileTest extends EmbeddedAppTest {
     Answer answer = apply(project, file);
     assertThat(answer.status()).as(answer.body()).isEqualTo(400);
     assertThat(answer.contentType()).startsWith("application/problem+json");
-    assertThat(answer.json()).as(answer.body()).containsEntry("field", field).containsEntry("code", code)
+    assertThat(answer.json())
+        .as(answer.body())
+        .containsEntry("field", field)
+        .containsEntry("code", code)
         .containsKey("traceId");
     assertThat((String) answer.json().get("detail")).startsWith(field);
   }
@@ -357,29 +465,46 @@ class SuiteFileTest extends EmbeddedAppTest {
     assertThat(schema.status()).isEqualTo(200);
     assertThat(schema.contentType()).startsWith("application/schema+json");
     SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
-    assertThat(registry.getSchema(SchemaLocation.of("https://json-schema.org/draft/2020-12/schema"))
-        .validate(schema.body(), InputFormat.JSON)).isEmpty();
+    assertThat(
+            registry
+                .getSchema(SchemaLocation.of("https://json-schema.org/draft/2020-12/schema"))
+                .validate(schema.body(), InputFormat.JSON))
+        .isEmpty();
     var suiteSchema = registry.getSchema(schema.body(), InputFormat.JSON);
     assertThat(suiteSchema.validate(file(), InputFormat.YAML)).isEmpty();
     // what an editor flags: a literal secret, an unknown field
-    assertThat(suiteSchema.validate(resolved(file()), InputFormat.YAML).stream()
-        .map(error -> error.getInstanceLocation().toString()).collect(Collectors.toSet()))
+    assertThat(
+            suiteSchema.validate(resolved(file()), InputFormat.YAML).stream()
+                .map(error -> error.getInstanceLocation().toString())
+                .collect(Collectors.toSet()))
         .contains("/models/0/apiKey", "/agents/0/config/headers/Authorization");
-    assertThat(suiteSchema.validate(file().replace("runs: 3", "runz: 3"), InputFormat.YAML)).isNotEmpty();
-    assertThat(suiteSchema.validate(file().replace("{error: out of stock,", "{output: 5, error: out of stock,"),
-        InputFormat.YAML)).isNotEmpty();
+    assertThat(suiteSchema.validate(file().replace("runs: 3", "runz: 3"), InputFormat.YAML))
+        .isNotEmpty();
+    assertThat(
+            suiteSchema.validate(
+                file().replace("{error: out of stock,", "{output: 5, error: out of stock,"),
+                InputFormat.YAML))
+        .isNotEmpty();
     List<Path> examples = examples();
-    assertThat(examples).extracting(example -> example.getFileName().toString())
+    assertThat(examples)
+        .extracting(example -> example.getFileName().toString())
         .contains("demo-suite.yaml", "pizza-suite.yaml", "openai-chat-suite.yaml");
     for (Path example : examples) {
-      assertThat(suiteSchema.validate(read(example), InputFormat.YAML)).as(example.toString()).isEmpty();
+      assertThat(suiteSchema.validate(read(example), InputFormat.YAML))
+          .as(example.toString())
+          .isEmpty();
     }
   }
 
-  /** The suite files of {@code examples/}: every YAML file there but the CI workflow's {@code .yml}. */
+  /**
+   * The suite files of {@code examples/}: every YAML file there but the CI workflow's {@code .yml}.
+   */
   private static List<Path> examples() {
     try (Stream<Path> files = Files.list(Path.of("../examples"))) {
-      return files.filter(file -> file.getFileName().toString().endsWith(".yaml")).sorted().toList();
+      return files
+          .filter(file -> file.getFileName().toString().endsWith(".yaml"))
+          .sorted()
+          .toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

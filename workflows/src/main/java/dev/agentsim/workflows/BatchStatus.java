@@ -4,7 +4,11 @@ import java.util.Locale;
 
 /** Lifecycle of a batch: pending → running → completed | failed | stopped. */
 public enum BatchStatus {
-  PENDING, RUNNING, COMPLETED, FAILED, STOPPED;
+  PENDING,
+  RUNNING,
+  COMPLETED,
+  FAILED,
+  STOPPED;
 
   /** The lower-case spelling the Cognigy dialect uses. */
   public String wire() {

@@ -4,8 +4,8 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 
 /**
- * Reads the final failure of an activity that called a remote party. Activities put a message
- * for people in the failure and the technical detail (an HTTP status, a provider's answer) in its
+ * Reads the final failure of an activity that called a remote party. Activities put a message for
+ * people in the failure and the technical detail (an HTTP status, a provider's answer) in its
  * cause.
  */
 public final class RemoteFailures {
@@ -30,6 +30,8 @@ public final class RemoteFailures {
   }
 
   private static String text(Throwable failure) {
-    return failure instanceof ApplicationFailure application ? application.getOriginalMessage() : failure.getMessage();
+    return failure instanceof ApplicationFailure application
+        ? application.getOriginalMessage()
+        : failure.getMessage();
   }
 }

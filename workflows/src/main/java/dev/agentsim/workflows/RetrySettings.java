@@ -11,19 +11,26 @@ import java.time.Duration;
  *
  * @param maxAttempts failed calls to the party, per turn, before the run ends in ERROR
  * @param attemptTimeoutSeconds limit of one attempt: the party's own timeout plus a margin
- * @param heartbeatTimeoutSeconds an attempt that has not heartbeat for this long is taken to be lost
- *     with its worker and retried; 0 in runs scheduled before attempts heartbeat
+ * @param heartbeatTimeoutSeconds an attempt that has not heartbeat for this long is taken to be
+ *     lost with its worker and retried; 0 in runs scheduled before attempts heartbeat
  */
-public record RetrySettings(int maxAttempts, long initialIntervalMillis, long attemptTimeoutSeconds,
+public record RetrySettings(
+    int maxAttempts,
+    long initialIntervalMillis,
+    long attemptTimeoutSeconds,
     long heartbeatTimeoutSeconds) {
 
   public static final RetrySettings DEFAULT = new RetrySettings(4, 1_000, 120, 10);
 
-  /** The longest wait between two attempts: also how soon a run notices that our own infrastructure is back. */
+  /**
+   * The longest wait between two attempts: also how soon a run notices that our own infrastructure
+   * is back.
+   */
   static final Duration MAXIMUM_INTERVAL = Duration.ofSeconds(30);
 
   public RetrySettings(int maxAttempts, long initialIntervalMillis, long attemptTimeoutSeconds) {
-    this(maxAttempts, initialIntervalMillis, attemptTimeoutSeconds, DEFAULT.heartbeatTimeoutSeconds);
+    this(
+        maxAttempts, initialIntervalMillis, attemptTimeoutSeconds, DEFAULT.heartbeatTimeoutSeconds);
   }
 
   /**
@@ -43,11 +50,12 @@ public record RetrySettings(int maxAttempts, long initialIntervalMillis, long at
     return ActivityOptions.newBuilder()
         .setCancellationType(ActivityCancellationType.ABANDON)
         .setStartToCloseTimeout(Duration.ofSeconds(attemptTimeoutSeconds))
-        .setRetryOptions(RetryOptions.newBuilder()
-            .setMaximumAttempts(maxAttempts)
-            .setInitialInterval(Duration.ofMillis(initialIntervalMillis))
-            .setBackoffCoefficient(2)
-            .build())
+        .setRetryOptions(
+            RetryOptions.newBuilder()
+                .setMaximumAttempts(maxAttempts)
+                .setInitialInterval(Duration.ofMillis(initialIntervalMillis))
+                .setBackoffCoefficient(2)
+                .build())
         .build();
   }
 
@@ -59,11 +67,13 @@ public record RetrySettings(int maxAttempts, long initialIntervalMillis, long at
    * run in ERROR. Abandoned on cancellation, as {@link #activityOptions()} says why.
    */
   public ActivityOptions turnOptions() {
-    ActivityOptions.Builder options = ActivityOptions.newBuilder(activityOptions())
-        .setRetryOptions(RetryOptions.newBuilder(activityOptions().getRetryOptions())
-            .setMaximumAttempts(0)
-            .setMaximumInterval(MAXIMUM_INTERVAL)
-            .build());
+    ActivityOptions.Builder options =
+        ActivityOptions.newBuilder(activityOptions())
+            .setRetryOptions(
+                RetryOptions.newBuilder(activityOptions().getRetryOptions())
+                    .setMaximumAttempts(0)
+                    .setMaximumInterval(MAXIMUM_INTERVAL)
+                    .build());
     if (heartbeatTimeoutSeconds > 0) {
       options.setHeartbeatTimeout(Duration.ofSeconds(heartbeatTimeoutSeconds));
     }

@@ -5,5 +5,9 @@ package dev.agentsim.workflows;
  * rate was as precise as the batch asked before all of its runs had started.
  */
 public enum StopReason {
-  USER_CANCELLED, STOP_ON_FAILURE, TIMEOUT, ERROR, PRECISION_REACHED
+  USER_CANCELLED,
+  STOP_ON_FAILURE,
+  TIMEOUT,
+  ERROR,
+  PRECISION_REACHED
 }

@@ -2,7 +2,6 @@ package dev.agentsim.workflows;
 
 import dev.agentsim.workflows.batch.BatchActivities;
 import dev.agentsim.workflows.batch.BatchWorkflow;
-
 import dev.agentsim.workflows.run.AgentActivities;
 import dev.agentsim.workflows.run.RunActivities;
 import dev.agentsim.workflows.run.RunInput;
@@ -41,10 +40,11 @@ import java.util.stream.IntStream;
  * check what a user would see in the store, and their behaviour can be swapped per test.
  *
  * <p>{@link #reportRun} delivers the {@code runFinished} signal through the test environment's
- * client, exactly like production does; a run is counted as running (see
- * {@link #maxConcurrentRuns()}) from its {@code startRun} until its report.
+ * client, exactly like production does; a run is counted as running (see {@link
+ * #maxConcurrentRuns()}) from its {@code startRun} until its report.
  */
-public class FakeActivities implements RunActivities, AgentActivities, SimulatedUserActivities, BatchActivities {
+public class FakeActivities
+    implements RunActivities, AgentActivities, SimulatedUserActivities, BatchActivities {
 
   /** What one party does on its turn: answer, end the conversation, fail or hang. */
   @FunctionalInterface
@@ -52,7 +52,10 @@ public class FakeActivities implements RunActivities, AgentActivities, Simulated
     TurnResult take(TurnRequest request);
   }
 
-  public enum Party { USER, AGENT }
+  public enum Party {
+    USER,
+    AGENT
+  }
 
   /** One call of a party's activity, with the attempt Temporal was on. */
   public record TurnCall(Party party, int run, int sequence, int exchange, int attempt) {}
@@ -77,13 +80,14 @@ public class FakeActivities implements RunActivities, AgentActivities, Simulated
 
   /**
    * A party whose every attempt fails with an {@code ApplicationFailure} of the given type. As the
-   * real activities do, it counts the party's failures itself and fails for good at the
-   * {@link SimulationTesting#FAST_RETRY} limit.
+   * real activities do, it counts the party's failures itself and fails for good at the {@link
+   * SimulationTesting#FAST_RETRY} limit.
    */
   public static Turn failing(ErrorCategory type) {
     return request -> {
       String message = "simulated " + type + " on run " + request.run().sequence();
-      if (Activity.getExecutionContext().getInfo().getAttempt() >= SimulationTesting.FAST_RETRY.maxAttempts()) {
+      if (Activity.getExecutionContext().getInfo().getAttempt()
+          >= SimulationTesting.FAST_RETRY.maxAttempts()) {
         throw ApplicationFailure.newNonRetryableFailure(message, type.name());
       }
       throw ApplicationFailure.newFailure(message, type.name());
@@ -91,8 +95,8 @@ public class FakeActivities implements RunActivities, AgentActivities, Simulated
   }
 
   /**
-   * A party whose first call is lost with its worker: it never returns, not even when its worker
-   * is shut down, as if the process had died; later calls answer.
+   * A party whose first call is lost with its worker: it never returns, not even when its worker is
+   * shut down, as if the process had died; later calls answer.
    */
   public Turn lostOnFirstCall() {
     AtomicBoolean first = new AtomicBoolean(true);
@@ -106,7 +110,7 @@ public class FakeActivities implements RunActivities, AgentActivities, Simulated
   private volatile Turn user = FakeActivities::speak;
   private volatile Function<Conclusion, Verdict> judge = conclusion -> Verdict.SUCCESS;
   private volatile List<String> modelJudgements = List.of();
-  private volatile Consumer<String> judgement = item -> { };
+  private volatile Consumer<String> judgement = item -> {};
 
   private final CountDownLatch gate = new CountDownLatch(1);
   private final AtomicInteger blocked = new AtomicInteger();
@@ -284,7 +288,9 @@ public class FakeActivities implements RunActivities, AgentActivities, Simulated
     return List.copyOf(reported);
   }
 
-  /** The order things happened in: {@code "startRun <seq>"} and {@code "reported <seq> <verdict>"}. */
+  /**
+   * The order things happened in: {@code "startRun <seq>"} and {@code "reported <seq> <verdict>"}.
+   */
   public synchronized List<String> log() {
     return List.copyOf(log);
   }
@@ -360,7 +366,10 @@ public class FakeActivities implements RunActivities, AgentActivities, Simulated
     return agent.take(request);
   }
 
-  /** As the real activity: the user's turn, then the agent's unless the line ended the run or filled it. */
+  /**
+   * As the real activity: the user's turn, then the agent's unless the line ended the run or filled
+   * it.
+   */
   @Override
   public Exchange scriptedExchange(TurnRequest request) {
     scriptedExchanges.incrementAndGet();
@@ -368,7 +377,9 @@ public class FakeActivities implements RunActivities, AgentActivities, Simulated
     if (said.ended() || said.nextSequence() >= maxEvents.get(request.run().runId())) {
       return new Exchange(said, null);
     }
-    return new Exchange(said, agentTurn(new TurnRequest(request.run(), said.nextSequence(), request.exchange() + 1)));
+    return new Exchange(
+        said,
+        agentTurn(new TurnRequest(request.run(), said.nextSequence(), request.exchange() + 1)));
   }
 
   /** Calls of {@link #scriptedExchange}. */
@@ -384,7 +395,8 @@ public class FakeActivities implements RunActivities, AgentActivities, Simulated
 
   private static TurnCall call(Party party, TurnRequest request) {
     int attempt = Activity.getExecutionContext().getInfo().getAttempt();
-    return new TurnCall(party, request.run().sequence(), request.sequence(), request.exchange(), attempt);
+    return new TurnCall(
+        party, request.run().sequence(), request.sequence(), request.exchange(), attempt);
   }
 
   // ---- BatchActivities -----------------------------------------------------------------------
@@ -411,7 +423,8 @@ public class FakeActivities implements RunActivities, AgentActivities, Simulated
       failedReports.incrementAndGet();
       throw new IllegalStateException("Temporal is out of reach");
     }
-    // No longer running once reported: the batch may start the next run as soon as the signal lands.
+    // No longer running once reported: the batch may start the next run as soon as the signal
+    // lands.
     running.remove(outcome.sequence());
     client.newUntypedWorkflowStub(batchWorkflowId).signal("runFinished", outcome);
     reported.add(outcome);
@@ -419,8 +432,8 @@ public class FakeActivities implements RunActivities, AgentActivities, Simulated
   }
 
   /**
-   * As production does, from each run workflow's state in Temporal: a closed run that was judged
-   * is settled with its verdict, one that was not is an ERROR.
+   * As production does, from each run workflow's state in Temporal: a closed run that was judged is
+   * settled with its verdict, one that was not is an ERROR.
    */
   @Override
   public List<RunOutcome> settleRuns(String batchId, int maxTurns, List<Integer> sequences) {
@@ -428,7 +441,11 @@ public class FakeActivities implements RunActivities, AgentActivities, Simulated
     for (int sequence : sequences) {
       WorkflowExecutionStatus status;
       try {
-        status = client.newUntypedWorkflowStub(BatchWorkflow.runWorkflowId(batchId, sequence)).describe().getStatus();
+        status =
+            client
+                .newUntypedWorkflowStub(BatchWorkflow.runWorkflowId(batchId, sequence))
+                .describe()
+                .getStatus();
       } catch (WorkflowNotFoundException never) {
         status = null;
       }
@@ -437,10 +454,18 @@ public class FakeActivities implements RunActivities, AgentActivities, Simulated
       }
       running.remove(sequence);
       String runId = BatchWorkflow.runId(batchId, sequence);
-      RunOutcome outcome = evaluated.stream().filter(conclusion -> conclusion.run().runId().equals(runId))
-          .findFirst()
-          .map(conclusion -> new RunOutcome(sequence, judge.apply(conclusion), conclusion.reason(), ErrorCategory.NONE))
-          .orElse(new RunOutcome(sequence, Verdict.ERROR, null, ErrorCategory.UNKNOWN));
+      RunOutcome outcome =
+          evaluated.stream()
+              .filter(conclusion -> conclusion.run().runId().equals(runId))
+              .findFirst()
+              .map(
+                  conclusion ->
+                      new RunOutcome(
+                          sequence,
+                          judge.apply(conclusion),
+                          conclusion.reason(),
+                          ErrorCategory.NONE))
+              .orElse(new RunOutcome(sequence, Verdict.ERROR, null, ErrorCategory.UNKNOWN));
       settled.add(outcome);
       outcomes.add(outcome);
       append("settled " + sequence + " " + status);

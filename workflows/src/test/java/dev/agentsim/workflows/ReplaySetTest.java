@@ -55,7 +55,8 @@ class ReplaySetTest extends WorkflowTestSupport {
 
   static Stream<String> recordedHistories() throws IOException {
     try (Stream<Path> files = Files.walk(HISTORIES)) {
-      return files.filter(file -> file.toString().endsWith(".json"))
+      return files
+          .filter(file -> file.toString().endsWith(".json"))
           .map(file -> HISTORIES.relativize(file).toString().replace('\\', '/'))
           .sorted()
           .toList()
@@ -67,35 +68,51 @@ class ReplaySetTest extends WorkflowTestSupport {
   @MethodSource("recordedHistories")
   void everyRecordedHistoryReplays(String history) throws Exception {
     WorkflowReplayer.replayWorkflowExecution(
-        WorkflowExecutionHistory.fromJson(Files.readString(HISTORIES.resolve(history), StandardCharsets.UTF_8)),
-        BatchWorkflowImpl.class, ConversationWorkflowImpl.class, RejudgeWorkflowImpl.class);
+        WorkflowExecutionHistory.fromJson(
+            Files.readString(HISTORIES.resolve(history), StandardCharsets.UTF_8)),
+        BatchWorkflowImpl.class,
+        ConversationWorkflowImpl.class,
+        RejudgeWorkflowImpl.class);
   }
 
   @Test
   void theReplaySetCoversEveryPath() throws IOException {
-    assertThat(recordedHistories().toList()).contains(
-        "2026-12-06/conversation-llm-persona.json", "2026-12-06/conversation-failed.json",
-        "2026-12-06/conversation-stopped-mid-turn.json", "2026-12-06/conversation-timed-out.json",
-        "2026-12-06/conversation-tool-delay.json", "2026-12-06/conversation-continued-as-new.json",
-        "2026-12-06/batch-completed.json", "2026-12-06/batch-stop-on-failure.json",
-        "2026-12-06/batch-stopped.json", "2026-12-06/batch-cancelled-in-temporal.json",
-        "2026-12-06/batch-continued-as-new.json", "2026-12-06/rejudge.json",
-        "2026-12-06/conversation-counter-agent.json");
+    assertThat(recordedHistories().toList())
+        .contains(
+            "2026-12-06/conversation-llm-persona.json",
+            "2026-12-06/conversation-failed.json",
+            "2026-12-06/conversation-stopped-mid-turn.json",
+            "2026-12-06/conversation-timed-out.json",
+            "2026-12-06/conversation-tool-delay.json",
+            "2026-12-06/conversation-continued-as-new.json",
+            "2026-12-06/batch-completed.json",
+            "2026-12-06/batch-stop-on-failure.json",
+            "2026-12-06/batch-stopped.json",
+            "2026-12-06/batch-cancelled-in-temporal.json",
+            "2026-12-06/batch-continued-as-new.json",
+            "2026-12-06/rejudge.json",
+            "2026-12-06/conversation-counter-agent.json");
   }
 
-  /** A conversation that no longer records its run first: the histories of the real one must not replay. */
+  /**
+   * A conversation that no longer records its run first: the histories of the real one must not
+   * replay.
+   */
   public static class IncompatibleConversation implements ConversationWorkflow {
     @Override
     public RunOutcome run(RunInput input) {
       Workflow.sleep(Duration.ofSeconds(1));
-      return new RunOutcome(input.sequence(), Verdict.SUCCESS, TerminationReason.MAX_TURNS, ErrorCategory.NONE);
+      return new RunOutcome(
+          input.sequence(), Verdict.SUCCESS, TerminationReason.MAX_TURNS, ErrorCategory.NONE);
     }
   }
 
   @Test
   void anIncompatibleChangeFailsToReplay() {
-    assertThatThrownBy(() -> WorkflowReplayer.replayWorkflowExecutionFromResource(
-        "histories/conversation-max-turns-v3.json", IncompatibleConversation.class))
+    assertThatThrownBy(
+            () ->
+                WorkflowReplayer.replayWorkflowExecutionFromResource(
+                    "histories/conversation-max-turns-v3.json", IncompatibleConversation.class))
         .hasStackTraceContaining("NonDeterministicException");
   }
 
@@ -104,62 +121,95 @@ class ReplaySetTest extends WorkflowTestSupport {
    * demand only; an existing recording stays as it is.
    */
   @ParameterizedTest
-  @ValueSource(strings = {"conversation-llm-persona", "conversation-counter-agent", "conversation-failed", "conversation-timed-out",
-      "conversation-tool-delay", "conversation-continued-as-new", "conversation-stopped-mid-turn", "batch-completed",
-      "batch-stop-on-failure", "batch-stopped", "batch-cancelled-in-temporal", "batch-continued-as-new"})
+  @ValueSource(
+      strings = {
+        "conversation-llm-persona",
+        "conversation-counter-agent",
+        "conversation-failed",
+        "conversation-timed-out",
+        "conversation-tool-delay",
+        "conversation-continued-as-new",
+        "conversation-stopped-mid-turn",
+        "batch-completed",
+        "batch-stop-on-failure",
+        "batch-stopped",
+        "batch-cancelled-in-temporal",
+        "batch-continued-as-new"
+      })
   @EnabledIfSystemProperty(named = "recordReplaySet", matches = "[\\w.-]+")
   void recordReplaySet(String path) throws Exception {
     Path file = HISTORIES.resolve(System.getProperty("recordReplaySet")).resolve(path + ".json");
     if (Files.exists(file)) {
       return; // the set only grows
     }
-    String workflowId = switch (path) {
-      case "conversation-llm-persona" -> conversation(runSettings(2));
-      case "conversation-counter-agent" -> {
-        RunSettings base = runSettings(2);
-        yield conversation(new RunSettings(false, 2, base.maxEvents(), 0, base.session(), base.retry(), null, null,
-            "counter-agent-1", null));
-      }
-      case "conversation-failed" -> {
-        fakes.judge(conclusion -> Verdict.FAILED);
-        yield conversation(runSettings(2));
-      }
-      case "conversation-timed-out" -> {
-        fakes.agent(request -> request.exchange() == 1 ? FakeActivities.speak(request) : fakes.hang(request));
-        yield conversation(settings(10, 2));
-      }
-      case "conversation-tool-delay" -> {
-        fakes.agent(request -> request.sequence() == 1 ? new TurnResult(request.sequence() + 1, false, 500)
-            : FakeActivities.speak(request));
-        yield conversation(runSettings(2));
-      }
-      case "conversation-continued-as-new" ->
-          finish(SimulationTesting.run(runSettings(3)).withState(new ConversationState(4, 2, 0)));
-      case "conversation-stopped-mid-turn" -> {
-        fakes.agent(fakes::hang);
-        RunInput input = SimulationTesting.run(runSettings(3));
-        ConversationWorkflow run = SimulationTesting.newConversation(client, taskQueue, input);
-        WorkflowClient.start(run::run, input);
-        FakeActivities.waitUntil("the agent to be asked", () -> fakes.hanging() == 1);
-        WorkflowStub.fromTyped(run).cancel();
-        awaitEnd(WorkflowStub.fromTyped(run));
-        yield idOf(run);
-      }
-      case "batch-completed" -> batchResult(batch(3, 2, false, 0, runSettings(1)));
-      case "batch-stop-on-failure" -> {
-        fakes.judge(conclusion -> conclusion.run().sequence() == 1 ? Verdict.FAILED : Verdict.SUCCESS);
-        yield batchResult(batch(6, 1, true, 0, runSettings(1)));
-      }
-      case "batch-stopped" -> stoppedBatch(false);
-      case "batch-cancelled-in-temporal" -> stoppedBatch(true);
-      case "batch-continued-as-new" -> batchResult(batch(5, 2, false, 0, runSettings(1))
-          .withState(new BatchState(3, List.of(), new RunCounts(3, 0, 0, 0), 0)));
-      default -> throw new IllegalArgumentException(path);
-    };
+    String workflowId =
+        switch (path) {
+          case "conversation-llm-persona" -> conversation(runSettings(2));
+          case "conversation-counter-agent" -> {
+            RunSettings base = runSettings(2);
+            yield conversation(
+                new RunSettings(
+                    false,
+                    2,
+                    base.maxEvents(),
+                    0,
+                    base.session(),
+                    base.retry(),
+                    null,
+                    null,
+                    "counter-agent-1",
+                    null));
+          }
+          case "conversation-failed" -> {
+            fakes.judge(conclusion -> Verdict.FAILED);
+            yield conversation(runSettings(2));
+          }
+          case "conversation-timed-out" -> {
+            fakes.agent(
+                request ->
+                    request.exchange() == 1 ? FakeActivities.speak(request) : fakes.hang(request));
+            yield conversation(settings(10, 2));
+          }
+          case "conversation-tool-delay" -> {
+            fakes.agent(
+                request ->
+                    request.sequence() == 1
+                        ? new TurnResult(request.sequence() + 1, false, 500)
+                        : FakeActivities.speak(request));
+            yield conversation(runSettings(2));
+          }
+          case "conversation-continued-as-new" ->
+              finish(
+                  SimulationTesting.run(runSettings(3)).withState(new ConversationState(4, 2, 0)));
+          case "conversation-stopped-mid-turn" -> {
+            fakes.agent(fakes::hang);
+            RunInput input = SimulationTesting.run(runSettings(3));
+            ConversationWorkflow run = SimulationTesting.newConversation(client, taskQueue, input);
+            WorkflowClient.start(run::run, input);
+            FakeActivities.waitUntil("the agent to be asked", () -> fakes.hanging() == 1);
+            WorkflowStub.fromTyped(run).cancel();
+            awaitEnd(WorkflowStub.fromTyped(run));
+            yield idOf(run);
+          }
+          case "batch-completed" -> batchResult(batch(3, 2, false, 0, runSettings(1)));
+          case "batch-stop-on-failure" -> {
+            fakes.judge(
+                conclusion -> conclusion.run().sequence() == 1 ? Verdict.FAILED : Verdict.SUCCESS);
+            yield batchResult(batch(6, 1, true, 0, runSettings(1)));
+          }
+          case "batch-stopped" -> stoppedBatch(false);
+          case "batch-cancelled-in-temporal" -> stoppedBatch(true);
+          case "batch-continued-as-new" ->
+              batchResult(
+                  batch(5, 2, false, 0, runSettings(1))
+                      .withState(new BatchState(3, List.of(), new RunCounts(3, 0, 0, 0), 0)));
+          default -> throw new IllegalArgumentException(path);
+        };
     WorkflowExecutionHistory history = client.fetchHistory(workflowId);
     Files.createDirectories(file.getParent());
     Files.writeString(file, history.toJson(true), StandardCharsets.UTF_8);
-    System.out.println("Recorded " + history.getEvents().size() + " events to " + file.toAbsolutePath());
+    System.out.println(
+        "Recorded " + history.getEvents().size() + " events to " + file.toAbsolutePath());
   }
 
   /** Waits for a workflow to end, however it ends. */

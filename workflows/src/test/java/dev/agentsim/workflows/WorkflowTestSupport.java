@@ -9,13 +9,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Both workflows on a time-skipping test server, their activities played by one
- * {@link FakeActivities} per test.
+ * Both workflows on a time-skipping test server, their activities played by one {@link
+ * FakeActivities} per test.
  */
 public abstract class WorkflowTestSupport {
 
-  @RegisterExtension
-  static final TestWorkflowExtension temporal = SimulationTesting.extension();
+  @RegisterExtension static final TestWorkflowExtension temporal = SimulationTesting.extension();
 
   protected WorkflowClient client;
   protected String taskQueue;

@@ -10,9 +10,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Sends a message to an agent reached by a remote endpoint ({@code http}, {@code cognigy-rest}):
- * the one way in for the agent under test and a counter agent. An {@code openai-chat} agent is
- * not an endpoint: it needs the whole conversation and stores its tool calls, see
- * {@link OpenAiChatAgent}.
+ * the one way in for the agent under test and a counter agent. An {@code openai-chat} agent is not
+ * an endpoint: it needs the whole conversation and stores its tool calls, see {@link
+ * OpenAiChatAgent}.
  */
 @Component
 public class AgentConnectors {
@@ -32,7 +32,9 @@ public class AgentConnectors {
     if (agent.config() instanceof CognigyRestAgentConfig config) {
       return cognigy.send(config, message);
     }
-    throw Failures.nonRetryable(ErrorCategory.AI_AGENT_ERROR,
-        "Agents of type '" + agent.type() + "' cannot be sent single messages", new FailureDetail("agent type " + agent.type()));
+    throw Failures.nonRetryable(
+        ErrorCategory.AI_AGENT_ERROR,
+        "Agents of type '" + agent.type() + "' cannot be sent single messages",
+        new FailureDetail("agent type " + agent.type()));
   }
 }

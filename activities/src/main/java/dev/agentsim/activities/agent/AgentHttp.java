@@ -30,47 +30,52 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * One JSON request to an agent over HTTP, with the error classification every HTTP connector
- * shares: timeouts are {@code AI_AGENT_TIMEOUT}, everything else {@code AI_AGENT_ERROR};
- * connection errors, 5xx, 408 and 429 are retryable ({@code Retry-After} honoured), other
- * statuses, unreadable replies and bad configuration are not.
+ * shares: timeouts are {@code AI_AGENT_TIMEOUT}, everything else {@code AI_AGENT_ERROR}; connection
+ * errors, 5xx, 408 and 429 are retryable ({@code Retry-After} honoured), other statuses, unreadable
+ * replies and bad configuration are not.
  *
- * <p>Every request carries {@code Idempotency-Key: <runId>:<sequence>}, the same on each attempt
- * of one turn. Configured header values are secrets: stored sealed, unsealed here only to be
- * sent through {@link OutboundHttp} (which checks the outbound policy first), and blanked out of everything a failure says ({@link Redaction}), which quotes the
- * agent's answer only as a short excerpt. Redirects are not followed (a redirect would carry
- * those headers elsewhere).
+ * <p>Every request carries {@code Idempotency-Key: <runId>:<sequence>}, the same on each attempt of
+ * one turn. Configured header values are secrets: stored sealed, unsealed here only to be sent
+ * through {@link OutboundHttp} (which checks the outbound policy first), and blanked out of
+ * everything a failure says ({@link Redaction}), which quotes the agent's answer only as a short
+ * excerpt. Redirects are not followed (a redirect would carry those headers elsewhere).
  */
 @Component
 public class AgentHttp {
 
   private static final Logger log = LoggerFactory.getLogger(AgentHttp.class);
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
   /** Headers the JDK client sets itself and refuses to take from us. */
-  private static final Set<String> RESTRICTED_HEADERS = Set.of("connection", "content-length", "expect", "host",
-      "upgrade");
+  private static final Set<String> RESTRICTED_HEADERS =
+      Set.of("connection", "content-length", "expect", "host", "upgrade");
 
   private final JsonMapper json;
   private final OutboundHttp outbound;
   private final SecretBox secrets;
   private final HttpClient http;
+
   /**
    * Headers as sent, and what redacts them, by the headers as stored: unsealed once per agent
    * (revision), not on every call of every turn.
    */
-  private final Cache<Map<String, String>, Unsealed> unsealed = Caffeine.newBuilder().maximumSize(1_000).build();
+  private final Cache<Map<String, String>, Unsealed> unsealed =
+      Caffeine.newBuilder().maximumSize(1_000).build();
 
   public AgentHttp(JsonMapper json, OutboundHttp outbound, SecretBox secrets) {
     this.json = json;
     this.outbound = outbound;
     this.secrets = secrets;
-    this.http = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(CONNECT_TIMEOUT)
-        .followRedirects(HttpClient.Redirect.NEVER)
-        // The client's own small non-blocking steps run inline rather than handed from thread to
-        // thread: the hand-offs cost more CPU than a nearby agent's whole request.
-        .executor(Runnable::run)
-        .build();
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(CONNECT_TIMEOUT)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            // The client's own small non-blocking steps run inline rather than handed from thread
+            // to
+            // thread: the hand-offs cost more CPU than a nearby agent's whole request.
+            .executor(Runnable::run)
+            .build();
   }
 
   /**
@@ -91,39 +96,63 @@ public class AgentHttp {
   /**
    * Sends a JSON body and reads a JSON reply. Throws {@code ApplicationFailure}s only.
    *
-   * @param sealedHeaders the agent's configured headers as stored, their values sealed; then
-   *     {@code extraHeaders} of our own
+   * @param sealedHeaders the agent's configured headers as stored, their values sealed; then {@code
+   *     extraHeaders} of our own
    */
-  Answer exchange(String url, String method, Map<String, String> sealedHeaders, Map<String, String> extraHeaders,
-      int timeoutMs, String body, String idempotencyKey) {
-    Unsealed plain = sealedHeaders == null ? Unsealed.NONE : unsealed.get(sealedHeaders, this::unseal);
+  Answer exchange(
+      String url,
+      String method,
+      Map<String, String> sealedHeaders,
+      Map<String, String> extraHeaders,
+      int timeoutMs,
+      String body,
+      String idempotencyKey) {
+    Unsealed plain =
+        sealedHeaders == null ? Unsealed.NONE : unsealed.get(sealedHeaders, this::unseal);
     Map<String, String> headers = plain.headers();
     Redaction redaction = plain.redaction();
-    HttpRequest request = request(url, method, headers, extraHeaders, timeoutMs, body, idempotencyKey);
+    HttpRequest request =
+        request(url, method, headers, extraHeaders, timeoutMs, body, idempotencyKey);
     String target = method + " " + withoutQuery(request.uri());
     long started = System.nanoTime();
     HttpResponse<String> response;
     try {
       response = outbound.send(http, request, Duration.ofMillis(timeoutMs));
     } catch (OutboundPolicy.Refused e) {
-      throw Failures.nonRetryable(ErrorCategory.AI_AGENT_ERROR, "The agent's URL is not allowed: it " + e.getMessage(),
-          new FailureDetail(target + ": refused by the outbound policy (simulator.outbound.allow)"));
+      throw Failures.nonRetryable(
+          ErrorCategory.AI_AGENT_ERROR,
+          "The agent's URL is not allowed: it " + e.getMessage(),
+          new FailureDetail(
+              target + ": refused by the outbound policy (simulator.outbound.allow)"));
     } catch (OutboundHttp.ReplyTooLarge e) {
-      throw Failures.nonRetryable(ErrorCategory.AI_AGENT_ERROR,
-          "The agent's reply is longer than " + e.limit() + " bytes (simulator.agent.max-reply-bytes)",
+      throw Failures.nonRetryable(
+          ErrorCategory.AI_AGENT_ERROR,
+          "The agent's reply is longer than "
+              + e.limit()
+              + " bytes (simulator.agent.max-reply-bytes)",
           new FailureDetail(target + ": " + e.getMessage()));
     } catch (HttpConnectTimeoutException e) {
-      throw Failures.retryable(ErrorCategory.AI_AGENT_ERROR, "The agent could not be reached: connecting timed out",
+      throw Failures.retryable(
+          ErrorCategory.AI_AGENT_ERROR,
+          "The agent could not be reached: connecting timed out",
           new FailureDetail(redaction.apply(target + ": " + e.getMessage()), e));
     } catch (HttpTimeoutException e) {
-      throw Failures.retryable(ErrorCategory.AI_AGENT_TIMEOUT, "The agent did not answer within " + timeoutMs + " ms",
+      throw Failures.retryable(
+          ErrorCategory.AI_AGENT_TIMEOUT,
+          "The agent did not answer within " + timeoutMs + " ms",
           new FailureDetail(redaction.apply(target + ": " + e.getMessage()), e));
     } catch (IOException e) {
-      throw Failures.retryable(ErrorCategory.AI_AGENT_ERROR, "The agent could not be reached",
-          new FailureDetail(redaction.apply(target + ": " + e.getClass().getSimpleName() + ": " + e.getMessage()), e));
+      throw Failures.retryable(
+          ErrorCategory.AI_AGENT_ERROR,
+          "The agent could not be reached",
+          new FailureDetail(
+              redaction.apply(target + ": " + e.getClass().getSimpleName() + ": " + e.getMessage()),
+              e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw Failures.retryable(ErrorCategory.AI_AGENT_ERROR, "The call to the agent was interrupted",
+      throw Failures.retryable(
+          ErrorCategory.AI_AGENT_ERROR,
+          "The call to the agent was interrupted",
           new FailureDetail(target, e));
     }
     long latencyMs = (System.nanoTime() - started) / 1_000_000;
@@ -132,7 +161,8 @@ public class AgentHttp {
     if (status < 200 || status >= 300) {
       throw statusFailure(target, response, redaction);
     }
-    return new Answer(target, response.body(), parse(target, response.body(), redaction), latencyMs, redaction);
+    return new Answer(
+        target, response.body(), parse(target, response.body(), redaction), latencyMs, redaction);
   }
 
   private record Unsealed(Map<String, String> headers, Redaction redaction) {
@@ -142,14 +172,17 @@ public class AgentHttp {
   /** The header values to send; one that cannot be unsealed fails the call, naming no value. */
   private Unsealed unseal(Map<String, String> sealedHeaders) {
     Map<String, String> headers = new LinkedHashMap<>();
-    sealedHeaders.forEach((name, value) -> {
-      try {
-        headers.put(name, secrets.unseal(value));
-      } catch (SecretBox.SecretUnreadable e) {
-        throw Failures.nonRetryable(ErrorCategory.AI_AGENT_ERROR,
-            "The agent's header '" + name + "' cannot be read", new FailureDetail(e.getMessage()));
-      }
-    });
+    sealedHeaders.forEach(
+        (name, value) -> {
+          try {
+            headers.put(name, secrets.unseal(value));
+          } catch (SecretBox.SecretUnreadable e) {
+            throw Failures.nonRetryable(
+                ErrorCategory.AI_AGENT_ERROR,
+                "The agent's header '" + name + "' cannot be read",
+                new FailureDetail(e.getMessage()));
+          }
+        });
     return new Unsealed(headers, Redaction.of(headers.values()));
   }
 
@@ -158,56 +191,83 @@ public class AgentHttp {
     try {
       document = json.readValue(body, Object.class);
     } catch (JacksonException e) {
-      throw Failures.nonRetryable(ErrorCategory.AI_AGENT_ERROR, "The agent's reply is not valid JSON",
+      throw Failures.nonRetryable(
+          ErrorCategory.AI_AGENT_ERROR,
+          "The agent's reply is not valid JSON",
           new FailureDetail(target + " answered: " + Failures.excerpt(body, redaction)));
     }
     if (document == null) {
-      throw Failures.nonRetryable(ErrorCategory.AI_AGENT_ERROR, "The agent's reply is empty",
+      throw Failures.nonRetryable(
+          ErrorCategory.AI_AGENT_ERROR,
+          "The agent's reply is empty",
           new FailureDetail(target + " answered an empty body"));
     }
     return document;
   }
 
-  private static HttpRequest request(String url, String method, Map<String, String> headers,
-      Map<String, String> extraHeaders, int timeoutMs, String body, String idempotencyKey) {
+  private static HttpRequest request(
+      String url,
+      String method,
+      Map<String, String> headers,
+      Map<String, String> extraHeaders,
+      int timeoutMs,
+      String body,
+      String idempotencyKey) {
     HttpRequest.Builder builder;
     try {
       builder = HttpRequest.newBuilder(URI.create(url));
     } catch (IllegalArgumentException e) {
-      throw Failures.nonRetryable(ErrorCategory.AI_AGENT_ERROR, "The agent's URL is not valid",
+      throw Failures.nonRetryable(
+          ErrorCategory.AI_AGENT_ERROR,
+          "The agent's URL is not valid",
           new FailureDetail(e.getClass().getSimpleName()));
     }
-    builder.timeout(Duration.ofMillis(timeoutMs))
+    builder
+        .timeout(Duration.ofMillis(timeoutMs))
         .method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
         .setHeader("Content-Type", "application/json")
         .setHeader("Accept", "application/json");
     if (headers != null) {
-      headers.forEach((name, value) -> {
-        if (name == null || value == null || RESTRICTED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
-          throw Failures.nonRetryable(ErrorCategory.AI_AGENT_ERROR,
-              "The agent's header '" + name + "' cannot be sent", new FailureDetail("restricted or empty header"));
-        }
-        try {
-          builder.setHeader(name, value);
-        } catch (IllegalArgumentException e) {
-          // Never the value, which is a secret.
-          throw Failures.nonRetryable(ErrorCategory.AI_AGENT_ERROR,
-              "The agent's header '" + name + "' is not a valid HTTP header", new FailureDetail("invalid header"));
-        }
-      });
+      headers.forEach(
+          (name, value) -> {
+            if (name == null
+                || value == null
+                || RESTRICTED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+              throw Failures.nonRetryable(
+                  ErrorCategory.AI_AGENT_ERROR,
+                  "The agent's header '" + name + "' cannot be sent",
+                  new FailureDetail("restricted or empty header"));
+            }
+            try {
+              builder.setHeader(name, value);
+            } catch (IllegalArgumentException e) {
+              // Never the value, which is a secret.
+              throw Failures.nonRetryable(
+                  ErrorCategory.AI_AGENT_ERROR,
+                  "The agent's header '" + name + "' is not a valid HTTP header",
+                  new FailureDetail("invalid header"));
+            }
+          });
     }
     extraHeaders.forEach(builder::setHeader);
     builder.setHeader(HttpAgentConnector.IDEMPOTENCY_KEY, idempotencyKey);
     return builder.build();
   }
 
-  private static RuntimeException statusFailure(String target, HttpResponse<String> response, Redaction redaction) {
+  private static RuntimeException statusFailure(
+      String target, HttpResponse<String> response, Redaction redaction) {
     int status = response.statusCode();
     String message = "The agent answered HTTP " + status;
-    FailureDetail detail = new FailureDetail(target + " answered HTTP " + status + ": "
-        + Failures.excerpt(response.body(), redaction));
+    FailureDetail detail =
+        new FailureDetail(
+            target
+                + " answered HTTP "
+                + status
+                + ": "
+                + Failures.excerpt(response.body(), redaction));
     if (status == 408 || status == 429 || status >= 500) {
-      return Failures.retryable(ErrorCategory.AI_AGENT_ERROR, message, detail, Failures.retryAfter(response.headers()));
+      return Failures.retryable(
+          ErrorCategory.AI_AGENT_ERROR, message, detail, Failures.retryAfter(response.headers()));
     }
     if (status >= 300 && status < 400) {
       message += " (a redirect; configure the final URL, redirects are not followed)";
@@ -217,7 +277,10 @@ public class AgentHttp {
 
   /** User info and query strings may carry keys: left out of anything logged or stored. */
   private static String withoutQuery(URI uri) {
-    return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
+    return uri.getScheme()
+        + "://"
+        + uri.getHost()
+        + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
         + (uri.getRawPath() == null ? "" : uri.getRawPath());
   }
 }

@@ -25,8 +25,15 @@ public record AgentMessage(
     Mocking mocking) {
 
   /** A message without mocking. */
-  public AgentMessage(String sessionId, String userId, String text, Map<String, Object> data, int turn,
-      String entrypoint, String locale, String idempotencyKey) {
+  public AgentMessage(
+      String sessionId,
+      String userId,
+      String text,
+      Map<String, Object> data,
+      int turn,
+      String entrypoint,
+      String locale,
+      String idempotencyKey) {
     this(sessionId, userId, text, data, turn, entrypoint, locale, idempotencyKey, null);
   }
 
@@ -45,16 +52,19 @@ public record AgentMessage(
     }
     Map<String, Object> overrides = new LinkedHashMap<>();
     if (mocking.toolOverrides() != null) {
-      mocking.toolOverrides().forEach((name, override) -> {
-        Map<String, Object> one = new LinkedHashMap<>();
-        if (override.error() != null) {
-          one.put("error", override.error());
-        } else {
-          one.put("output", override.output());
-        }
-        one.put("delayMs", override.delayMs());
-        overrides.put(name, one);
-      });
+      mocking
+          .toolOverrides()
+          .forEach(
+              (name, override) -> {
+                Map<String, Object> one = new LinkedHashMap<>();
+                if (override.error() != null) {
+                  one.put("error", override.error());
+                } else {
+                  one.put("output", override.output());
+                }
+                one.put("delayMs", override.delayMs());
+                overrides.put(name, one);
+              });
     }
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("enabled", true);

@@ -11,4 +11,5 @@ import java.util.Map;
  * @param ended the agent closed the conversation
  * @param latencyMs from sending the request to having read the reply
  */
-public record AgentReply(List<String> texts, Map<String, Object> data, boolean ended, long latencyMs) {}
+public record AgentReply(
+    List<String> texts, Map<String, Object> data, boolean ended, long latencyMs) {}

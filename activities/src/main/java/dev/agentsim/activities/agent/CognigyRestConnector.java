@@ -17,9 +17,9 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>The request is Cognigy's {@code {"userId","sessionId","text","data"}}. The endpoint's URL
  * already selects the flow and its locale, and the REST endpoint takes no other fields, so the
- * run's entry point and locale travel in {@code data}, beside the session's data:
- * {@code data.entrypoint} and {@code data.localeReferenceId} (a flow reads them as
- * {@code input.data.*}); when the batch mocks tools, {@code data.mocking} too.
+ * run's entry point and locale travel in {@code data}, beside the session's data: {@code
+ * data.entrypoint} and {@code data.localeReferenceId} (a flow reads them as {@code input.data.*});
+ * when the batch mocks tools, {@code data.mocking} too.
  *
  * <p>The reply is {@code {"text","data","outputStack":[{"text","data"}]}}. A flow may say several
  * things in one turn (one output per Say node): they become one agent turn, their non-empty texts
@@ -38,11 +38,21 @@ public class CognigyRestConnector {
   }
 
   public AgentReply send(CognigyRestAgentConfig config, AgentMessage message) {
-    int timeoutMs = config.timeoutMs() == null ? HttpAgentConfig.DEFAULT_TIMEOUT_MS : config.timeoutMs();
-    AgentHttp.Answer answer = http.exchange(config.url(), "POST", config.headers(), Map.of(), timeoutMs,
-        json.writeValueAsString(body(message)), message.idempotencyKey());
+    int timeoutMs =
+        config.timeoutMs() == null ? HttpAgentConfig.DEFAULT_TIMEOUT_MS : config.timeoutMs();
+    AgentHttp.Answer answer =
+        http.exchange(
+            config.url(),
+            "POST",
+            config.headers(),
+            Map.of(),
+            timeoutMs,
+            json.writeValueAsString(body(message)),
+            message.idempotencyKey());
     if (!(answer.document() instanceof Map<?, ?> reply)) {
-      throw Failures.nonRetryable(ErrorCategory.AI_AGENT_ERROR, "The Cognigy endpoint's reply is not a JSON object",
+      throw Failures.nonRetryable(
+          ErrorCategory.AI_AGENT_ERROR,
+          "The Cognigy endpoint's reply is not a JSON object",
           new FailureDetail(answer.target() + " answered: " + answer.excerpt()));
     }
     List<Map<String, Object>> outputs = outputs(reply);
@@ -54,12 +64,16 @@ public class CognigyRestConnector {
     }
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("outputs", outputs);
-    return new AgentReply(texts.isEmpty() ? List.of() : List.of(String.join("\n", texts)), data, false,
+    return new AgentReply(
+        texts.isEmpty() ? List.of() : List.of(String.join("\n", texts)),
+        data,
+        false,
         answer.latencyMs());
   }
 
   private static Map<String, Object> body(AgentMessage message) {
-    Map<String, Object> data = new LinkedHashMap<>(message.data() == null ? Map.of() : message.data());
+    Map<String, Object> data =
+        new LinkedHashMap<>(message.data() == null ? Map.of() : message.data());
     if (message.entrypoint() != null) {
       data.put("entrypoint", message.entrypoint());
     }

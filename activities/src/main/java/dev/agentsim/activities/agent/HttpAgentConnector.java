@@ -19,10 +19,10 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The generic JSON webhook connector ({@code http} agents).
  *
- * <p>Without a request template the body is
- * {@code {"sessionId","userId","text","data","turn"}} plus {@code entrypoint} and {@code locale}
- * when set; the reply is read with JsonPath ({@code $.text}, {@code $.data}, {@code $.ended} by
- * default). The text may be a string or an array of strings, one agent message each.
+ * <p>Without a request template the body is {@code {"sessionId","userId","text","data","turn"}}
+ * plus {@code entrypoint} and {@code locale} when set; the reply is read with JsonPath ({@code
+ * $.text}, {@code $.data}, {@code $.ended} by default). The text may be a string or an array of
+ * strings, one agent message each.
  *
  * <p>When the batch mocks tools, the request carries {@code X-Simulator-Mocking: true} and a body
  * field {@code mocking: {"enabled": true, "toolOverrides": {...}}} (with a template: where its
@@ -48,15 +48,26 @@ public class HttpAgentConnector {
     this.http = http;
   }
 
-  /** Sends one message to the agent and reads its reply. Throws {@code ApplicationFailure}s only. */
+  /**
+   * Sends one message to the agent and reads its reply. Throws {@code ApplicationFailure}s only.
+   */
   public AgentReply send(HttpAgentConfig config, AgentMessage message) {
     String textPath = orDefault(config.replyTextPath(), DEFAULT_TEXT_PATH);
-    ReplyPaths paths = new ReplyPaths(textPath, compile(textPath),
-        compile(orDefault(config.replyDataPath(), DEFAULT_DATA_PATH)),
-        compile(orDefault(config.endedPath(), DEFAULT_ENDED_PATH)));
-    AgentHttp.Answer answer = http.exchange(config.url(), config.methodOrDefault(), config.headers(),
-        message.mocked() ? Map.of(MOCKING_HEADER, "true") : Map.of(), config.timeoutOrDefault(),
-        body(config, message), message.idempotencyKey());
+    ReplyPaths paths =
+        new ReplyPaths(
+            textPath,
+            compile(textPath),
+            compile(orDefault(config.replyDataPath(), DEFAULT_DATA_PATH)),
+            compile(orDefault(config.endedPath(), DEFAULT_ENDED_PATH)));
+    AgentHttp.Answer answer =
+        http.exchange(
+            config.url(),
+            config.methodOrDefault(),
+            config.headers(),
+            message.mocked() ? Map.of(MOCKING_HEADER, "true") : Map.of(),
+            config.timeoutOrDefault(),
+            body(config, message),
+            message.idempotencyKey());
     return reply(paths, answer);
   }
 
@@ -92,7 +103,9 @@ public class HttpAgentConnector {
     String textPath = paths.textPath();
     Optional<Object> text = read(document, paths.text());
     if (text.isEmpty() && !ended) {
-      throw Failures.nonRetryable(ErrorCategory.AI_AGENT_ERROR, "The agent's reply has no text at " + textPath,
+      throw Failures.nonRetryable(
+          ErrorCategory.AI_AGENT_ERROR,
+          "The agent's reply has no text at " + textPath,
           new FailureDetail(answer.target() + " answered: " + answer.excerpt()));
     }
     List<String> texts = texts(text.orElse(null), textPath, answer);
@@ -104,12 +117,17 @@ public class HttpAgentConnector {
     try {
       return Expressions.jsonPath(path);
     } catch (IllegalArgumentException e) {
-      throw Failures.nonRetryable(ErrorCategory.AI_AGENT_ERROR, "The agent's reply path " + e.getMessage(),
+      throw Failures.nonRetryable(
+          ErrorCategory.AI_AGENT_ERROR,
+          "The agent's reply path " + e.getMessage(),
           new FailureDetail(e.getMessage()));
     }
   }
 
-  /** The value at a path; empty when the path is not in the document, {@link #NULL} when it holds null. */
+  /**
+   * The value at a path; empty when the path is not in the document, {@link #NULL} when it holds
+   * null.
+   */
   private static Optional<Object> read(Object document, JsonPath compiled) {
     try {
       Object value = compiled.read(document);
@@ -152,7 +170,8 @@ public class HttpAgentConnector {
   }
 
   private static RuntimeException notText(String path, AgentHttp.Answer answer) {
-    return Failures.nonRetryable(ErrorCategory.AI_AGENT_ERROR,
+    return Failures.nonRetryable(
+        ErrorCategory.AI_AGENT_ERROR,
         "The agent's reply text at " + path + " is not a string or a list of strings",
         new FailureDetail(answer.target() + " answered: " + answer.excerpt()));
   }

@@ -3,15 +3,15 @@ package dev.agentsim.activities.agent;
 import dev.agentsim.activities.FailureDetail;
 import dev.agentsim.activities.Failures;
 import dev.agentsim.activities.llm.LlmClient;
+import dev.agentsim.activities.turn.TurnKeeper;
 import dev.agentsim.store.definition.DefinitionRepository;
 import dev.agentsim.store.definition.Kind;
 import dev.agentsim.store.definition.ModelSpec;
 import dev.agentsim.store.definition.OpenAiChatAgentConfig;
 import dev.agentsim.store.run.Turn;
+import dev.agentsim.store.run.TurnOutcome;
 import dev.agentsim.store.run.TurnRepository;
 import dev.agentsim.workflows.ErrorCategory;
-import dev.agentsim.activities.turn.TurnKeeper;
-import dev.agentsim.store.run.TurnOutcome;
 import dev.agentsim.workflows.run.RunSettings;
 import dev.agentsim.workflows.run.RunSettings.Mocking;
 import dev.agentsim.workflows.run.RunSettings.ToolOverride;
@@ -43,15 +43,17 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code error} of the tool's override; without one the error "tool not mocked") and stored as a
  * {@code tool} turn, until the model answers with text.
  *
- * <p>An override's {@code delayMs} is not slept here: the turn returns, asking the workflow to
- * wait that long on a durable timer, and the next call continues the turn from the stored tool
- * turns, as a turn of its own at the sequence after them. The model's calls are the agent's own cost: they are not recorded with the run's usage.
+ * <p>An override's {@code delayMs} is not slept here: the turn returns, asking the workflow to wait
+ * that long on a durable timer, and the next call continues the turn from the stored tool turns, as
+ * a turn of its own at the sequence after them. The model's calls are the agent's own cost: they
+ * are not recorded with the run's usage.
  */
 @Component
 public class OpenAiChatAgent {
 
   /** Tool calls one agent turn may make before the agent is taken to be looping. */
   static final int MAX_TOOL_CALLS_PER_TURN = 10;
+
   static final String NOT_MOCKED = "tool not mocked";
 
   private final DefinitionRepository definitions;
@@ -60,7 +62,11 @@ public class OpenAiChatAgent {
   private final JsonMapper json;
   private final TurnKeeper keeper;
 
-  public OpenAiChatAgent(DefinitionRepository definitions, TurnRepository turns, LlmClient llm, JsonMapper json,
+  public OpenAiChatAgent(
+      DefinitionRepository definitions,
+      TurnRepository turns,
+      LlmClient llm,
+      JsonMapper json,
       TurnKeeper keeper) {
     this.definitions = definitions;
     this.turns = turns;
@@ -71,43 +77,61 @@ public class OpenAiChatAgent {
 
   /**
    * Takes the agent's turn, or continues it after a wait. The messages the turn makes (its tool
-   * calls, then its answer, or the calls before a wait) are stored together when it is over, so
-   * a failed attempt leaves nothing behind and its retry starts the turn afresh.
+   * calls, then its answer, or the calls before a wait) are stored together when it is over, so a
+   * failed attempt leaves nothing behind and its retry starts the turn afresh.
    *
    * @param sequence the sequence the turn's first message gets; it follows the messages before it
    */
-  public TurnResult turn(UUID runId, OpenAiChatAgentConfig config, RunSettings settings, int sequence) {
-    ModelSpec model = keeper.perRun(runId.toString(), "agent model", ModelSpec.class, () -> Failures.definition(
-        definitions, Kind.MODEL, config.modelId().toString(), ModelSpec.class, ErrorCategory.AI_AGENT_ERROR));
+  public TurnResult turn(
+      UUID runId, OpenAiChatAgentConfig config, RunSettings settings, int sequence) {
+    ModelSpec model =
+        keeper.perRun(
+            runId.toString(),
+            "agent model",
+            ModelSpec.class,
+            () ->
+                Failures.definition(
+                    definitions,
+                    Kind.MODEL,
+                    config.modelId().toString(),
+                    ModelSpec.class,
+                    ErrorCategory.AI_AGENT_ERROR));
     Mocking mocking = settings.mocking();
     List<Turn> transcript = new ArrayList<>(turns.turnsBefore(runId, sequence));
     List<Turn> made = new ArrayList<>();
     int next = sequence;
     List<ToolSpecification> tools = config.toolsOrNone().stream().map(this::tool).toList();
     while (true) {
-      ChatRequest.Builder request = ChatRequest.builder().messages(messages(config.systemPrompt(), transcript));
+      ChatRequest.Builder request =
+          ChatRequest.builder().messages(messages(config.systemPrompt(), transcript));
       if (!tools.isEmpty()) {
         request.toolSpecifications(tools);
       }
       long started = System.nanoTime();
-      ChatResponse response = keeper.call(runId, sequence, Turn.AGENT, settings,
-          () -> ask(config, model, request.build()));
+      ChatResponse response =
+          keeper.call(
+              runId, sequence, Turn.AGENT, settings, () -> ask(config, model, request.build()));
       int latencyMs = (int) Math.min(Integer.MAX_VALUE, (System.nanoTime() - started) / 1_000_000);
       AiMessage answer = response.aiMessage();
       if (answer == null || !answer.hasToolExecutionRequests()) {
         String text = answer == null || answer.text() == null ? "" : answer.text();
         made.add(new Turn(next, Turn.AGENT, text, null, latencyMs, Instant.now()));
-        return keeper.store(runId, sequence, Turn.AGENT, made, new TurnOutcome(next + 1, false, 0), null);
+        return keeper.store(
+            runId, sequence, Turn.AGENT, made, new TurnOutcome(next + 1, false, 0), null);
       }
-      if (toolCallsSinceLastMessage(transcript) + answer.toolExecutionRequests().size() > MAX_TOOL_CALLS_PER_TURN) {
-        throw Failures.nonRetryable(ErrorCategory.AI_AGENT_ERROR,
+      if (toolCallsSinceLastMessage(transcript) + answer.toolExecutionRequests().size()
+          > MAX_TOOL_CALLS_PER_TURN) {
+        throw Failures.nonRetryable(
+            ErrorCategory.AI_AGENT_ERROR,
             "The agent made more than " + MAX_TOOL_CALLS_PER_TURN + " tool calls without answering",
             new FailureDetail("tool calls of one turn exceed " + MAX_TOOL_CALLS_PER_TURN));
       }
       long waitMillis = 0;
       for (ToolExecutionRequest call : answer.toolExecutionRequests()) {
-        ToolOverride override = mocking == null || mocking.toolOverrides() == null
-            ? null : mocking.toolOverrides().get(call.name());
+        ToolOverride override =
+            mocking == null || mocking.toolOverrides() == null
+                ? null
+                : mocking.toolOverrides().get(call.name());
         Turn turn = toolTurn(next++, call, override, latencyMs);
         made.add(turn);
         transcript.add(turn);
@@ -116,7 +140,8 @@ public class OpenAiChatAgent {
         }
       }
       if (waitMillis > 0) {
-        return keeper.store(runId, sequence, Turn.AGENT, made, new TurnOutcome(next, false, waitMillis), null);
+        return keeper.store(
+            runId, sequence, Turn.AGENT, made, new TurnOutcome(next, false, waitMillis), null);
       }
     }
   }
@@ -126,12 +151,18 @@ public class OpenAiChatAgent {
    * {@code openai-chat} agent plays the simulated user.
    */
   public String answer(OpenAiChatAgentConfig config, List<ChatMessage> conversation) {
-    ModelSpec model = Failures.definition(definitions, Kind.MODEL, config.modelId().toString(), ModelSpec.class,
-        ErrorCategory.AI_AGENT_ERROR);
+    ModelSpec model =
+        Failures.definition(
+            definitions,
+            Kind.MODEL,
+            config.modelId().toString(),
+            ModelSpec.class,
+            ErrorCategory.AI_AGENT_ERROR);
     List<ChatMessage> messages = new ArrayList<>();
     messages.add(SystemMessage.from(config.systemPrompt()));
     messages.addAll(conversation);
-    AiMessage answer = ask(config, model, ChatRequest.builder().messages(messages).build()).aiMessage();
+    AiMessage answer =
+        ask(config, model, ChatRequest.builder().messages(messages).build()).aiMessage();
     return answer == null || answer.text() == null ? "" : answer.text();
   }
 
@@ -148,7 +179,8 @@ public class OpenAiChatAgent {
     }
   }
 
-  private Turn toolTurn(int sequence, ToolExecutionRequest call, ToolOverride override, int latencyMs) {
+  private Turn toolTurn(
+      int sequence, ToolExecutionRequest call, ToolOverride override, int latencyMs) {
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("id", call.id());
     data.put("name", call.name());
@@ -167,7 +199,8 @@ public class OpenAiChatAgent {
     if (override != null && override.delayMs() > 0) {
       data.put("delayMs", override.delayMs());
     }
-    return new Turn(sequence, Turn.TOOL, call.name() + " → " + outcome, data, latencyMs, Instant.now());
+    return new Turn(
+        sequence, Turn.TOOL, call.name() + " → " + outcome, data, latencyMs, Instant.now());
   }
 
   /** The call's arguments as JSON values; kept as the model's text when they are not JSON. */
@@ -202,10 +235,17 @@ public class OpenAiChatAgent {
           Map<String, Object> data = turn.data() == null ? Map.of() : turn.data();
           String id = String.valueOf(data.getOrDefault("id", "call_" + turn.sequence()));
           String name = String.valueOf(data.get("name"));
-          messages.add(AiMessage.from(ToolExecutionRequest.builder().id(id).name(name)
-              .arguments(json.writeValueAsString(data.getOrDefault("arguments", Map.of()))).build()));
-          Object result = data.containsKey("error") ? Map.of("error", String.valueOf(data.get("error")))
-              : data.get("result");
+          messages.add(
+              AiMessage.from(
+                  ToolExecutionRequest.builder()
+                      .id(id)
+                      .name(name)
+                      .arguments(json.writeValueAsString(data.getOrDefault("arguments", Map.of())))
+                      .build()));
+          Object result =
+              data.containsKey("error")
+                  ? Map.of("error", String.valueOf(data.get("error")))
+                  : data.get("result");
           messages.add(ToolExecutionResultMessage.from(id, name, json.writeValueAsString(result)));
         }
         default -> {
@@ -222,13 +262,19 @@ public class OpenAiChatAgent {
     if (tool.description() != null) {
       definition.put("description", tool.description());
     }
-    definition.put("parameters", tool.parameters() == null ? Map.of("type", "object", "properties", Map.of())
-        : tool.parameters());
+    definition.put(
+        "parameters",
+        tool.parameters() == null
+            ? Map.of("type", "object", "properties", Map.of())
+            : tool.parameters());
     try {
       return ToolSpecification.fromJson(json.writeValueAsString(definition));
     } catch (RuntimeException e) {
-      throw Failures.nonRetryable(ErrorCategory.AI_AGENT_ERROR,
-          "The agent's tool '" + tool.name() + "' has parameters that are not a JSON schema of an object",
+      throw Failures.nonRetryable(
+          ErrorCategory.AI_AGENT_ERROR,
+          "The agent's tool '"
+              + tool.name()
+              + "' has parameters that are not a JSON schema of an object",
           new FailureDetail(e.getClass().getSimpleName() + ": " + e.getMessage()));
     }
   }

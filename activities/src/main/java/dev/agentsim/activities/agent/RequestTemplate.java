@@ -12,18 +12,21 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Renders an agent's request template: a JSON body with {@code {{text}}}, {@code {{sessionId}}},
- * {@code {{userId}}}, {@code {{turn}}}, {@code {{data}}}, {@code {{entrypoint}}} and
- * {@code {{locale}}} placeholders, and {@code {{mocking}}}: the batch's canned tool results, or
- * {@code null} when the agent is not told to mock.
+ * {@code {{userId}}}, {@code {{turn}}}, {@code {{data}}}, {@code {{entrypoint}}} and {@code
+ * {{locale}}} placeholders, and {@code {{mocking}}}: the batch's canned tool results, or {@code
+ * null} when the agent is not told to mock.
  *
  * <p>Inside a JSON string ({@code "message": "{{text}}"}) a placeholder becomes the JSON-escaped
- * text of its value; standing on its own ({@code "turn": {{turn}}, "context": {{data}}}) it
- * becomes a JSON value: a string in quotes, a number, an object, or {@code null}. The result must
- * be valid JSON, otherwise the agent's configuration is wrong and no retry helps.
+ * text of its value; standing on its own ({@code "turn": {{turn}}, "context": {{data}}}) it becomes
+ * a JSON value: a string in quotes, a number, an object, or {@code null}. The result must be valid
+ * JSON, otherwise the agent's configuration is wrong and no retry helps.
  */
 final class RequestTemplate {
 
-  /** The longest request body a template may make: a template repeating a long value must not fill the heap. */
+  /**
+   * The longest request body a template may make: a template repeating a long value must not fill
+   * the heap.
+   */
   static final int MAX_RENDERED = 5 * 1024 * 1024;
 
   private RequestTemplate() {}
@@ -41,14 +44,22 @@ final class RequestTemplate {
         if (matcher.lookingAt()) {
           String name = matcher.group(1);
           if (!values.containsKey(name)) {
-            throw Failures.nonRetryable(ErrorCategory.AI_AGENT_ERROR,
+            throw Failures.nonRetryable(
+                ErrorCategory.AI_AGENT_ERROR,
                 "The agent's request template uses an unknown placeholder {{" + name + "}}",
                 new FailureDetail("known placeholders: " + values.keySet()));
           }
-          out.append(inString ? inString(values.get(name), json) : json.writeValueAsString(values.get(name)));
+          out.append(
+              inString
+                  ? inString(values.get(name), json)
+                  : json.writeValueAsString(values.get(name)));
           if (out.length() > MAX_RENDERED) {
-            throw Failures.nonRetryable(ErrorCategory.AI_AGENT_ERROR,
-                "The agent's request template makes a body longer than " + MAX_RENDERED + " characters", null);
+            throw Failures.nonRetryable(
+                ErrorCategory.AI_AGENT_ERROR,
+                "The agent's request template makes a body longer than "
+                    + MAX_RENDERED
+                    + " characters",
+                null);
           }
           i = matcher.end();
           continue;
@@ -70,7 +81,8 @@ final class RequestTemplate {
       json.readTree(body);
     } catch (JacksonException e) {
       // Only the position: the template may hold values its author would not want in a log.
-      throw Failures.nonRetryable(ErrorCategory.AI_AGENT_ERROR,
+      throw Failures.nonRetryable(
+          ErrorCategory.AI_AGENT_ERROR,
           "The agent's request template does not produce valid JSON",
           new FailureDetail("rendered template is not valid JSON at " + e.getLocation()));
     }

@@ -3,12 +3,12 @@ package dev.agentsim.activities.batch;
 import dev.agentsim.activities.Failures;
 import dev.agentsim.activities.webhook.WebhookDispatch;
 import dev.agentsim.store.batch.BatchRepository;
+import dev.agentsim.store.run.RunRepository;
 import dev.agentsim.workflows.BatchStatus;
 import dev.agentsim.workflows.StopReason;
 import dev.agentsim.workflows.batch.BatchActivities;
 import dev.agentsim.workflows.batch.BatchWorkflow;
 import dev.agentsim.workflows.run.RunOutcome;
-import dev.agentsim.store.run.RunRepository;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
@@ -18,11 +18,11 @@ import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 /**
- * The batch's record, the delivery of run outcomes to the batch workflow, and the settling of
- * runs that ended without a word. A signal that fails (the batch is between two executions of a
- * continue-as-new, say) is rethrown, so Temporal retries the delivery; a batch that has ended
- * takes it as delivered; the batch ignores duplicates. A batch's end is announced to its
- * project's webhooks.
+ * The batch's record, the delivery of run outcomes to the batch workflow, and the settling of runs
+ * that ended without a word. A signal that fails (the batch is between two executions of a
+ * continue-as-new, say) is rethrown, so Temporal retries the delivery; a batch that has ended takes
+ * it as delivered; the batch ignores duplicates. A batch's end is announced to its project's
+ * webhooks.
  */
 @Component("batchActivities")
 public class BatchActivitiesImpl implements BatchActivities {
@@ -35,7 +35,10 @@ public class BatchActivitiesImpl implements BatchActivities {
   private final WorkflowClient workflowClient;
   private final WebhookDispatch webhooks;
 
-  public BatchActivitiesImpl(BatchRepository batches, RunRepository runs, WorkflowClient workflowClient,
+  public BatchActivitiesImpl(
+      BatchRepository batches,
+      RunRepository runs,
+      WorkflowClient workflowClient,
       WebhookDispatch webhooks) {
     this.batches = batches;
     this.runs = runs;

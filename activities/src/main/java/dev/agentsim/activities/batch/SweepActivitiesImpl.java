@@ -24,9 +24,9 @@ import org.springframework.stereotype.Component;
  * ended or does not know (terminated from its UI, reset away, lost with a server's data), is ended
  * in the database with the reason, so nothing reads {@code running} forever and the batch can be
  * rejudged again. A batch's runs go with it: those whose workflow still runs are cancelled (they
- * record their partial transcripts, as a stopped batch's runs do), the others are recorded as
- * ERROR naming what became of their workflow. The batch's end is announced to its project's
- * webhooks, as any batch's end is.
+ * record their partial transcripts, as a stopped batch's runs do), the others are recorded as ERROR
+ * naming what became of their workflow. The batch's end is announced to its project's webhooks, as
+ * any batch's end is.
  */
 @Component("sweepActivities")
 public class SweepActivitiesImpl implements SweepActivities {
@@ -38,7 +38,10 @@ public class SweepActivitiesImpl implements SweepActivities {
   private final WorkflowClient workflowClient;
   private final WebhookDispatch webhooks;
 
-  public SweepActivitiesImpl(BatchRepository batches, RunRepository runs, WorkflowClient workflowClient,
+  public SweepActivitiesImpl(
+      BatchRepository batches,
+      RunRepository runs,
+      WorkflowClient workflowClient,
       WebhookDispatch webhooks) {
     this.batches = batches;
     this.runs = runs;
@@ -72,25 +75,40 @@ public class SweepActivitiesImpl implements SweepActivities {
           settled++;
         }
       }
-      String detail = "The batch's workflow " + workflowId + (status == null ? " is unknown to Temporal"
-          : " " + WorkflowFates.ended(status) + " in Temporal") + " without recording how the batch ended";
-      BatchStatus end = status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED
-          ? BatchStatus.STOPPED : BatchStatus.FAILED;
-      batches.endForItsWorkflow(batch.id(), end,
-          end == BatchStatus.STOPPED ? StopReason.USER_CANCELLED : StopReason.ERROR, detail);
+      String detail =
+          "The batch's workflow "
+              + workflowId
+              + (status == null
+                  ? " is unknown to Temporal"
+                  : " " + WorkflowFates.ended(status) + " in Temporal")
+              + " without recording how the batch ended";
+      BatchStatus end =
+          status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED
+              ? BatchStatus.STOPPED
+              : BatchStatus.FAILED;
+      batches.endForItsWorkflow(
+          batch.id(),
+          end,
+          end == BatchStatus.STOPPED ? StopReason.USER_CANCELLED : StopReason.ERROR,
+          detail);
       webhooks.batchEnded(batch.id());
       ended++;
       log.warn("Batch {} ended as {}: {}", batchId, end, detail);
     }
     int rejudgesFailed = 0;
     for (RejudgeUnderWay rejudge : batches.rejudgesUnderWaySince(before)) {
-      String workflowId = RejudgeWorkflow.workflowId(rejudge.batchId().toString(), rejudge.number());
+      String workflowId =
+          RejudgeWorkflow.workflowId(rejudge.batchId().toString(), rejudge.number());
       WorkflowExecutionStatus status = WorkflowFates.statusOf(workflowClient, workflowId);
       if (!WorkflowFates.running(status)) {
         batches.failRejudge(rejudge.batchId(), rejudge.number());
         rejudgesFailed++;
-        log.warn("Rejudge {} of batch {} marked failed: its workflow {} {}", rejudge.number(), rejudge.batchId(),
-            workflowId, status == null ? "is unknown to Temporal" : WorkflowFates.ended(status));
+        log.warn(
+            "Rejudge {} of batch {} marked failed: its workflow {} {}",
+            rejudge.number(),
+            rejudge.batchId(),
+            workflowId,
+            status == null ? "is unknown to Temporal" : WorkflowFates.ended(status));
       }
     }
     return new SweepReport(checked, ended, settled, stopped, rejudgesFailed);

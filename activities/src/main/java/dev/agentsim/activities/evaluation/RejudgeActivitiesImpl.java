@@ -1,6 +1,5 @@
 package dev.agentsim.activities.evaluation;
 
-import dev.agentsim.store.settings.SimulatorSettings;
 import dev.agentsim.activities.Failures;
 import dev.agentsim.activities.turn.TurnKeeper;
 import dev.agentsim.store.batch.Batch;
@@ -9,6 +8,7 @@ import dev.agentsim.store.run.Evaluation;
 import dev.agentsim.store.run.EvaluationRepository;
 import dev.agentsim.store.run.Run;
 import dev.agentsim.store.run.RunRepository;
+import dev.agentsim.store.settings.SimulatorSettings;
 import dev.agentsim.workflows.ErrorCategory;
 import dev.agentsim.workflows.rejudge.RejudgeActivities;
 import java.util.List;
@@ -29,8 +29,13 @@ public class RejudgeActivitiesImpl implements RejudgeActivities {
   private final TurnKeeper keeper;
   private final int maxAttempts;
 
-  public RejudgeActivitiesImpl(RunRepository runs, EvaluationRepository evaluations, BatchRepository batches,
-      CriteriaEvaluator evaluator, TurnKeeper keeper, SimulatorSettings settings) {
+  public RejudgeActivitiesImpl(
+      RunRepository runs,
+      EvaluationRepository evaluations,
+      BatchRepository batches,
+      CriteriaEvaluator evaluator,
+      TurnKeeper keeper,
+      SimulatorSettings settings) {
     this.runs = runs;
     this.evaluations = evaluations;
     this.batches = batches;
@@ -40,7 +45,8 @@ public class RejudgeActivitiesImpl implements RejudgeActivities {
   }
 
   @Override
-  public List<RunToRejudge> runsToRejudge(String batchId, int evaluation, int afterSequence, int limit) {
+  public List<RunToRejudge> runsToRejudge(
+      String batchId, int evaluation, int afterSequence, int limit) {
     return runs.rejudgeable(Failures.uuid(batchId, "batch"), afterSequence, limit).stream()
         .map(run -> new RunToRejudge(batchId, run.id().toString(), run.sequence(), evaluation))
         .toList();
@@ -50,23 +56,37 @@ public class RejudgeActivitiesImpl implements RejudgeActivities {
   public void rejudgeRun(RunToRejudge target) {
     Batch batch = batch(target.batchId());
     UUID runId = Failures.uuid(target.runId(), "run");
-    Run run = runs.find(batch.id(), runId)
-        .orElseThrow(() -> Failures.nonRetryable(ErrorCategory.UNKNOWN, "The run was not found", null));
+    Run run =
+        runs.find(batch.id(), runId)
+            .orElseThrow(
+                () -> Failures.nonRetryable(ErrorCategory.UNKNOWN, "The run was not found", null));
     if (run.evaluation() != null && run.evaluation() >= target.evaluation()) {
       return; // judged by an earlier attempt
     }
     // The model's failures count toward this evaluation's attempts; our waits for a slot do not.
-    Evaluation evaluation = keeper.call(runId, -1 - target.evaluation(), "judge", maxAttempts,
-        () -> evaluator.evaluate(runId, target.evaluation(), batches.rejudgeCriteria(batch.id(), target.evaluation()),
-            new Transcript(run.turns(), run.terminationReason()),
-            batch.modelId() == null ? null : batch.modelId().toString(),
-            evaluator.llmPersona(batch.projectId(), batch.scenarioId())));
+    Evaluation evaluation =
+        keeper.call(
+            runId,
+            -1 - target.evaluation(),
+            "judge",
+            maxAttempts,
+            () ->
+                evaluator.evaluate(
+                    runId,
+                    target.evaluation(),
+                    batches.rejudgeCriteria(batch.id(), target.evaluation()),
+                    new Transcript(run.turns(), run.terminationReason()),
+                    batch.modelId() == null ? null : batch.modelId().toString(),
+                    evaluator.llmPersona(batch.projectId(), batch.scenarioId())));
     evaluations.reevaluate(runId, target.evaluation(), evaluation);
   }
 
   @Override
-  public void recordRejudgeError(RunToRejudge target, String errorMessage, String technicalDetails) {
-    evaluations.reevaluate(Failures.uuid(target.runId(), "run"), target.evaluation(),
+  public void recordRejudgeError(
+      RunToRejudge target, String errorMessage, String technicalDetails) {
+    evaluations.reevaluate(
+        Failures.uuid(target.runId(), "run"),
+        target.evaluation(),
         Evaluation.error(ErrorCategory.LLM_PROVIDER_ERROR, errorMessage, technicalDetails));
   }
 
@@ -76,7 +96,9 @@ public class RejudgeActivitiesImpl implements RejudgeActivities {
   }
 
   private Batch batch(String batchId) {
-    return batches.find(Failures.uuid(batchId, "batch"))
-        .orElseThrow(() -> Failures.nonRetryable(ErrorCategory.UNKNOWN, "The batch no longer exists", null));
+    return batches
+        .find(Failures.uuid(batchId, "batch"))
+        .orElseThrow(
+            () -> Failures.nonRetryable(ErrorCategory.UNKNOWN, "The batch no longer exists", null));
   }
 }

@@ -12,12 +12,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The criteria judged without an LLM. A criterion whose parameters are missing or wrong fails
- * with a reason saying so; it never throws.
+ * The criteria judged without an LLM. A criterion whose parameters are missing or wrong fails with
+ * a reason saying so; it never throws.
  *
- * <p>{@code contains}, {@code not_contains} and {@code regex} look at the messages of
- * {@code params.role}: {@code agent} (default), {@code user} or {@code any}; they are
- * case-insensitive unless {@code params.caseSensitive} is true.
+ * <p>{@code contains}, {@code not_contains} and {@code regex} look at the messages of {@code
+ * params.role}: {@code agent} (default), {@code user} or {@code any}; they are case-insensitive
+ * unless {@code params.caseSensitive} is true.
  */
 final class RuleCriteria {
 
@@ -25,7 +25,10 @@ final class RuleCriteria {
 
   private RuleCriteria() {}
 
-  /** {@code contains} ({@code negate} false) and {@code not_contains} ({@code negate} true): {@code params.value}. */
+  /**
+   * {@code contains} ({@code negate} false) and {@code not_contains} ({@code negate} true): {@code
+   * params.value}.
+   */
   static CriterionResult contains(Criterion criterion, Transcript transcript, boolean negate) {
     Map<String, Object> params = params(criterion);
     String value = string(params.get("value"));
@@ -53,7 +56,8 @@ final class RuleCriteria {
       String reason = someMessage + " contains " + quoted + ": \"" + snippet(found.text()) + "\"";
       return new CriterionResult(criterion.type(), criterion.params(), !negate, reason);
     }
-    return new CriterionResult(criterion.type(), criterion.params(), negate, noMessage + " contains " + quoted);
+    return new CriterionResult(
+        criterion.type(), criterion.params(), negate, noMessage + " contains " + quoted);
   }
 
   /**
@@ -79,8 +83,16 @@ final class RuleCriteria {
     for (Turn turn : transcript.of(role.get())) {
       Matcher matcher = pattern.matcher(turn.text() == null ? "" : turn.text());
       if (matcher.find()) {
-        return new CriterionResult(criterion.type(), criterion.params(), true,
-            withArticle(messageOf(role.get())) + " matches /" + source + "/: \"" + snippet(matcher.group()) + "\"");
+        return new CriterionResult(
+            criterion.type(),
+            criterion.params(),
+            true,
+            withArticle(messageOf(role.get()))
+                + " matches /"
+                + source
+                + "/: \""
+                + snippet(matcher.group())
+                + "\"");
       }
     }
     return failed(criterion, "No " + messageOf(role.get()) + " matches /" + source + "/");
@@ -91,11 +103,18 @@ final class RuleCriteria {
     Object max = params(criterion).get("max");
     Integer limit = integer(max);
     if (limit == null) {
-      return failed(criterion, "The criterion needs a whole number params.max, not " + (max == null ? "nothing" : max));
+      return failed(
+          criterion,
+          "The criterion needs a whole number params.max, not " + (max == null ? "nothing" : max));
     }
     long sent = transcript.of(Turn.USER).size();
-    String reason = "The simulated user sent " + sent + (sent == 1 ? " message" : " messages") + "; at most "
-        + limit + " allowed";
+    String reason =
+        "The simulated user sent "
+            + sent
+            + (sent == 1 ? " message" : " messages")
+            + "; at most "
+            + limit
+            + " allowed";
     return new CriterionResult(criterion.type(), criterion.params(), sent <= limit, reason);
   }
 
@@ -103,12 +122,16 @@ final class RuleCriteria {
   static CriterionResult conversationEnded(Criterion criterion, Transcript transcript) {
     var reason = transcript.reason();
     if (reason != null && reason.endsConversation()) {
-      String who = switch (reason) {
-        case USER_STOP -> "the simulated user ended it";
-        case AGENT_STOP -> "the agent ended it";
-        default -> reason.name();
-      };
-      return new CriterionResult(criterion.type(), criterion.params(), true,
+      String who =
+          switch (reason) {
+            case USER_STOP -> "the simulated user ended it";
+            case AGENT_STOP -> "the agent ended it";
+            default -> reason.name();
+          };
+      return new CriterionResult(
+          criterion.type(),
+          criterion.params(),
+          true,
           "The conversation ended: " + who + " (" + reason + ")");
     }
     return failed(criterion, "The conversation did not end by itself: it stopped with " + reason);
@@ -132,7 +155,9 @@ final class RuleCriteria {
       return Optional.of(Turn.AGENT);
     }
     role = role.trim().toLowerCase(Locale.ROOT);
-    return List.of(Turn.AGENT, Turn.USER, "any").contains(role) ? Optional.of(role) : Optional.empty();
+    return List.of(Turn.AGENT, Turn.USER, "any").contains(role)
+        ? Optional.of(role)
+        : Optional.empty();
   }
 
   private static String badRole(Map<String, Object> params) {

@@ -2,19 +2,19 @@ package dev.agentsim.activities.evaluation;
 
 import dev.agentsim.activities.Failures;
 import dev.agentsim.activities.metrics.SimulationMetrics;
+import dev.agentsim.activities.turn.TurnKeeper;
 import dev.agentsim.store.definition.ScenarioSpec;
+import dev.agentsim.store.llm.LlmRole;
 import dev.agentsim.store.run.Evaluation;
 import dev.agentsim.store.run.Run;
 import dev.agentsim.store.run.RunRepository;
 import dev.agentsim.store.run.RunStatus;
+import dev.agentsim.store.run.Turn;
 import dev.agentsim.workflows.ErrorCategory;
 import dev.agentsim.workflows.TerminationReason;
 import dev.agentsim.workflows.Verdict;
 import dev.agentsim.workflows.run.RunActivities;
 import dev.agentsim.workflows.run.RunInput;
-import dev.agentsim.store.run.Turn;
-import dev.agentsim.activities.turn.TurnKeeper;
-import dev.agentsim.store.llm.LlmRole;
 import io.temporal.failure.ApplicationFailure;
 import java.util.List;
 import java.util.Locale;
@@ -40,7 +40,10 @@ public class RunActivitiesImpl implements RunActivities {
   /** The sequence under which the judging of a run counts its model's failures. */
   private static final int JUDGING = -1;
 
-  public RunActivitiesImpl(RunRepository runs, CriteriaEvaluator evaluator, TurnKeeper keeper,
+  public RunActivitiesImpl(
+      RunRepository runs,
+      CriteriaEvaluator evaluator,
+      TurnKeeper keeper,
       SimulationMetrics metrics) {
     this.runs = runs;
     this.evaluator = evaluator;
@@ -51,8 +54,13 @@ public class RunActivitiesImpl implements RunActivities {
   @Override
   public void startRun(RunInput input) {
     ScenarioSpec scenario = keeper.scenario(input);
-    runs.start(Failures.uuid(input.runId(), "run"), Failures.uuid(input.batchId(), "batch"), input.sequence(),
-        scenario.criteria(), input.settings().maxTurns(), input.settings());
+    runs.start(
+        Failures.uuid(input.runId(), "run"),
+        Failures.uuid(input.batchId(), "batch"),
+        input.sequence(),
+        scenario.criteria(),
+        input.settings().maxTurns(),
+        input.settings());
     keeper.started(input);
   }
 
@@ -64,10 +72,22 @@ public class RunActivitiesImpl implements RunActivities {
     if (run.status() == RunStatus.COMPLETED && run.verdict() != null) {
       return run.verdict(); // judged by an earlier attempt
     }
-    // The judge's failures count toward the run's attempts like a party's; our waits for a slot do not.
-    Evaluation evaluation = keeper.call(runId, JUDGING, LlmRole.JUDGE.name().toLowerCase(Locale.ROOT),
-        keeper.settings(input), () -> evaluator.evaluate(runId, 1, run.successCriteria(),
-            transcript(run, conclusion), input.modelId(), llmPersona(input)));
+    // The judge's failures count toward the run's attempts like a party's; our waits for a slot do
+    // not.
+    Evaluation evaluation =
+        keeper.call(
+            runId,
+            JUDGING,
+            LlmRole.JUDGE.name().toLowerCase(Locale.ROOT),
+            keeper.settings(input),
+            () ->
+                evaluator.evaluate(
+                    runId,
+                    1,
+                    run.successCriteria(),
+                    transcript(run, conclusion),
+                    input.modelId(),
+                    llmPersona(input)));
     if (runs.complete(runId, conclusion.reason(), evaluation, conclusion.endSequence())) {
       metrics.runFinished(evaluation.verdict(), conclusion.reason());
     }
@@ -80,7 +100,9 @@ public class RunActivitiesImpl implements RunActivities {
     UUID runId = Failures.uuid(input.runId(), "run");
     // A run judged, or stopped, already needs nothing; the transcript is not needed to tell.
     return runs.criteriaWhileRunning(runId)
-        .map(criteria -> evaluator.pendingJudgements(runId, 1, criteria, input.modelId(), llmPersona(input)))
+        .map(
+            criteria ->
+                evaluator.pendingJudgements(runId, 1, criteria, input.modelId(), llmPersona(input)))
         .orElse(List.of());
   }
 
@@ -92,28 +114,40 @@ public class RunActivitiesImpl implements RunActivities {
     if (run.status() != RunStatus.RUNNING) {
       return; // nothing waits for this judgement any more
     }
-    keeper.call(runId, JUDGING, LlmRole.JUDGE.name().toLowerCase(Locale.ROOT) + " " + item, keeper.settings(input),
+    keeper.call(
+        runId,
+        JUDGING,
+        LlmRole.JUDGE.name().toLowerCase(Locale.ROOT) + " " + item,
+        keeper.settings(input),
         () -> {
-          evaluator.judge(runId, 1, item, run.successCriteria(), transcript(run, conclusion), input.modelId());
+          evaluator.judge(
+              runId, 1, item, run.successCriteria(), transcript(run, conclusion), input.modelId());
           return null;
         });
   }
 
   private Run find(RunInput input, UUID runId) {
     return runs.find(Failures.uuid(input.batchId(), "batch"), runId)
-        .orElseThrow(() -> Failures.nonRetryable(ErrorCategory.UNKNOWN, "The run was not found", null));
+        .orElseThrow(
+            () -> Failures.nonRetryable(ErrorCategory.UNKNOWN, "The run was not found", null));
   }
 
-  /** The transcript as the workflow knows it; what a late attempt stored beyond it is not judged. */
+  /**
+   * The transcript as the workflow knows it; what a late attempt stored beyond it is not judged.
+   */
   private static Transcript transcript(Run run, Conclusion conclusion) {
-    List<Turn> turns = conclusion.endSequence() == null ? run.turns()
-        : run.turns().stream().filter(turn -> turn.sequence() < conclusion.endSequence()).toList();
+    List<Turn> turns =
+        conclusion.endSequence() == null
+            ? run.turns()
+            : run.turns().stream()
+                .filter(turn -> turn.sequence() < conclusion.endSequence())
+                .toList();
     return new Transcript(turns, conclusion.reason());
   }
 
   /**
-   * Whether an LLM played the simulated user: the scenario has no script. A scenario deleted
-   * since its run started is taken for a script, so its rule-only runs stay judged without a model.
+   * Whether an LLM played the simulated user: the scenario has no script. A scenario deleted since
+   * its run started is taken for a script, so its rule-only runs stay judged without a model.
    */
   private boolean llmPersona(RunInput input) {
     try {
@@ -125,19 +159,31 @@ public class RunActivitiesImpl implements RunActivities {
 
   @Override
   public void recordError(Conclusion conclusion) {
-    ErrorCategory category = conclusion.category() == null ? ErrorCategory.UNKNOWN : conclusion.category();
-    if (runs.complete(Failures.uuid(conclusion.run().runId(), "run"), conclusion.reason(),
-        Evaluation.error(category, conclusion.errorMessage(), conclusion.technicalDetails()), conclusion.endSequence())) {
+    ErrorCategory category =
+        conclusion.category() == null ? ErrorCategory.UNKNOWN : conclusion.category();
+    if (runs.complete(
+        Failures.uuid(conclusion.run().runId(), "run"),
+        conclusion.reason(),
+        Evaluation.error(category, conclusion.errorMessage(), conclusion.technicalDetails()),
+        conclusion.endSequence())) {
       metrics.runFinished(Verdict.ERROR, conclusion.reason());
-      log.info("Run ended in ERROR ({}, {}): {}", conclusion.reason(), category, conclusion.errorMessage());
+      log.info(
+          "Run ended in ERROR ({}, {}): {}",
+          conclusion.reason(),
+          category,
+          conclusion.errorMessage());
     }
   }
 
   @Override
   public void recordStopped(Conclusion conclusion) {
     RunInput run = conclusion.run();
-    if (runs.stop(Failures.uuid(run.runId(), "run"), Failures.uuid(run.batchId(), "batch"), run.sequence(),
-        run.settings().maxTurns(), conclusion.endSequence())) {
+    if (runs.stop(
+        Failures.uuid(run.runId(), "run"),
+        Failures.uuid(run.batchId(), "batch"),
+        run.sequence(),
+        run.settings().maxTurns(),
+        conclusion.endSequence())) {
       metrics.runFinished(null, TerminationReason.CANCELLED);
     }
   }

@@ -34,13 +34,20 @@ record Transcript(List<Turn> turns, TerminationReason reason) {
     }
     StringBuilder text = new StringBuilder();
     for (Turn turn : turns) {
-      String who = switch (turn.role()) {
-        case Turn.USER -> "User";
-        case Turn.TOOL -> "Agent's tool call";
-        default -> "Agent";
-      };
+      String who =
+          switch (turn.role()) {
+            case Turn.USER -> "User";
+            case Turn.TOOL -> "Agent's tool call";
+            default -> "Agent";
+          };
       String said = turn.text() == null || turn.text().isBlank() ? "(no text)" : turn.text();
-      text.append('[').append(number(turn)).append("] ").append(who).append(": ").append(said).append('\n');
+      text.append('[')
+          .append(number(turn))
+          .append("] ")
+          .append(who)
+          .append(": ")
+          .append(said)
+          .append('\n');
     }
     return text.toString();
   }

@@ -1,6 +1,5 @@
 package dev.agentsim.activities.llm;
 
-import dev.agentsim.store.settings.SimulatorSettings;
 import dev.agentsim.activities.FailureDetail;
 import dev.agentsim.activities.Failures;
 import dev.agentsim.activities.Redaction;
@@ -11,6 +10,7 @@ import dev.agentsim.store.llm.LlmCall;
 import dev.agentsim.store.llm.LlmCallRepository;
 import dev.agentsim.store.llm.LlmRole;
 import dev.agentsim.store.secret.SecretBox;
+import dev.agentsim.store.settings.SimulatorSettings;
 import dev.agentsim.workflows.ErrorCategory;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
@@ -33,12 +33,12 @@ import org.springframework.stereotype.Component;
 /**
  * Chat with the model a spec names, through LangChain4j: any OpenAI-compatible server, Azure
  * OpenAI, Anthropic or Ollama (see {@link ChatModels}). Models are built once per model id and
- * spec; a changed spec (new key, new URL) builds a new one. At most the model's
- * {@code maxConcurrency} calls are in flight at once in this process ({@link ModelSlots}).
+ * spec; a changed spec (new key, new URL) builds a new one. At most the model's {@code
+ * maxConcurrency} calls are in flight at once in this process ({@link ModelSlots}).
  *
  * <p>LangChain4j does not retry ({@code maxRetries(0)}): Temporal retries the activity. Failures
- * are thrown as {@code ApplicationFailure}s of type {@code LLM_PROVIDER_ERROR}, see
- * {@link LlmFailures}, the model's key blanked out of them.
+ * are thrown as {@code ApplicationFailure}s of type {@code LLM_PROVIDER_ERROR}, see {@link
+ * LlmFailures}, the model's key blanked out of them.
  *
  * <p>Specs come as stored, the key sealed: it is unsealed here, to build the model that sends it.
  */
@@ -58,24 +58,38 @@ public class LlmClient {
   private final Map<CacheKey, Built> models = new ConcurrentHashMap<>();
 
   /**
-   * @param timeout per call to a model whose spec sets no {@code timeoutMs}, property
-   *     {@code simulator.llm.timeout}: {@code 60s}, {@code 2m}, {@code PT90S}; a bare number is milliseconds
-   * @param slotWait how long a call waits for one of its model's {@code maxConcurrency} slots before
-   *     it fails retryably, property {@code simulator.llm.slot-wait}
+   * @param timeout per call to a model whose spec sets no {@code timeoutMs}, property {@code
+   *     simulator.llm.timeout}: {@code 60s}, {@code 2m}, {@code PT90S}; a bare number is
+   *     milliseconds
+   * @param slotWait how long a call waits for one of its model's {@code maxConcurrency} slots
+   *     before it fails retryably, property {@code simulator.llm.slot-wait}
    */
   @Autowired
-  public LlmClient(LlmCallRepository calls, OutboundHttp outbound, SecretBox secrets,
-      SimulatorSettings settings, SimulationMetrics metrics) {
+  public LlmClient(
+      LlmCallRepository calls,
+      OutboundHttp outbound,
+      SecretBox secrets,
+      SimulatorSettings settings,
+      SimulationMetrics metrics) {
     this(calls, outbound, secrets, settings.llm().timeout(), settings.llm().slotWait(), metrics);
   }
 
-  public LlmClient(LlmCallRepository calls, OutboundHttp outbound, SecretBox secrets, Duration timeout,
+  public LlmClient(
+      LlmCallRepository calls,
+      OutboundHttp outbound,
+      SecretBox secrets,
+      Duration timeout,
       SimulationMetrics metrics) {
     this(calls, outbound, secrets, timeout, DEFAULT_SLOT_WAIT, metrics);
   }
 
-  public LlmClient(LlmCallRepository calls, OutboundHttp outbound, SecretBox secrets, Duration timeout,
-      Duration slotWait, SimulationMetrics metrics) {
+  public LlmClient(
+      LlmCallRepository calls,
+      OutboundHttp outbound,
+      SecretBox secrets,
+      Duration timeout,
+      Duration slotWait,
+      SimulationMetrics metrics) {
     this.calls = calls;
     this.metrics = metrics;
     this.outbound = outbound;
@@ -84,13 +98,25 @@ public class LlmClient {
     this.slots = new ModelSlots(slotWait);
   }
 
-  /** Asks the model, and records the call's tokens, latency and cost against the run in the given role. */
-  public LlmReply chat(UUID runId, LlmRole role, UUID modelId, ModelSpec spec, List<ChatMessage> messages) {
+  /**
+   * Asks the model, and records the call's tokens, latency and cost against the run in the given
+   * role.
+   */
+  public LlmReply chat(
+      UUID runId, LlmRole role, UUID modelId, ModelSpec spec, List<ChatMessage> messages) {
     Answer answer = ask(modelId, spec, messages);
     LlmReply reply = answer.reply();
     BigDecimal cost = spec.cost(reply.inputTokens(), reply.outputTokens());
-    calls.record(new LlmCall(runId, role, modelId, reply.inputTokens(), reply.outputTokens(), answer.latencyMs(),
-        cost, Instant.now()));
+    calls.record(
+        new LlmCall(
+            runId,
+            role,
+            modelId,
+            reply.inputTokens(),
+            reply.outputTokens(),
+            answer.latencyMs(),
+            cost,
+            Instant.now()));
     metrics.llmCalled(spec.model(), role, reply.inputTokens(), reply.outputTokens(), cost);
     return reply;
   }
@@ -105,7 +131,12 @@ public class LlmClient {
       LlmReply reply = ask(modelId, spec, List.of(UserMessage.from(TEST_PROMPT))).reply();
       return new ModelCheck(true, millisSince(started), reply.text(), null, null, null);
     } catch (ApplicationFailure failure) {
-      return new ModelCheck(false, millisSince(started), null, failure.getOriginalMessage(), failure.getType(),
+      return new ModelCheck(
+          false,
+          millisSince(started),
+          null,
+          failure.getOriginalMessage(),
+          failure.getType(),
           failure.getCause() == null ? null : failure.getCause().getMessage());
     }
   }
@@ -142,17 +173,26 @@ public class LlmClient {
       AiMessage message = response.aiMessage();
       String text = message == null || message.text() == null ? "" : message.text();
       TokenUsage usage = response.tokenUsage();
-      return new Answer(new LlmReply(text, usage == null ? null : usage.inputTokenCount(),
-          usage == null ? null : usage.outputTokenCount()), millisSince(started));
+      return new Answer(
+          new LlmReply(
+              text,
+              usage == null ? null : usage.inputTokenCount(),
+              usage == null ? null : usage.outputTokenCount()),
+          millisSince(started));
     }
   }
 
-  /** The spec with its key unsealed, to build the model from; a key that cannot be unsealed fails the call. */
+  /**
+   * The spec with its key unsealed, to build the model from; a key that cannot be unsealed fails
+   * the call.
+   */
   private ModelSpec unsealed(ModelSpec spec) {
     try {
       return spec.withSecrets(secrets::unseal);
     } catch (SecretBox.SecretUnreadable e) {
-      throw Failures.nonRetryable(ErrorCategory.LLM_PROVIDER_ERROR, "The model's API key cannot be read",
+      throw Failures.nonRetryable(
+          ErrorCategory.LLM_PROVIDER_ERROR,
+          "The model's API key cannot be read",
           new FailureDetail(e.getMessage()));
     }
   }
@@ -175,7 +215,8 @@ public class LlmClient {
     ModelSpec plain = unsealed(spec);
     Redaction redaction = Redaction.of(plain.apiKey());
     try {
-      return models.computeIfAbsent(key, k -> new Built(ChatModels.build(plain, callTimeout, outbound), redaction));
+      return models.computeIfAbsent(
+          key, k -> new Built(ChatModels.build(plain, callTimeout, outbound), redaction));
     } catch (IllegalArgumentException e) {
       throw LlmFailures.misconfigured(e, redaction);
     }

@@ -12,7 +12,10 @@ import java.util.Map;
  */
 public record LlmReply(String text, Integer inputTokens, Integer outputTokens) {
 
-  /** Token usage as stored with a turn: {@code {"inputTokens":..,"outputTokens":..}}; empty when unknown. */
+  /**
+   * Token usage as stored with a turn: {@code {"inputTokens":..,"outputTokens":..}}; empty when
+   * unknown.
+   */
   public Map<String, Object> usage() {
     Map<String, Object> usage = new LinkedHashMap<>();
     if (inputTokens != null) {

@@ -8,5 +8,10 @@ package dev.agentsim.activities.llm;
  * @param category the failure's category ({@code LLM_PROVIDER_ERROR}); null when it answered
  * @param technicalDetails the provider's own message, without the key; null when it answered
  */
-public record ModelCheck(boolean ok, long latencyMs, String reply, String error, String category,
+public record ModelCheck(
+    boolean ok,
+    long latencyMs,
+    String reply,
+    String error,
+    String category,
     String technicalDetails) {}

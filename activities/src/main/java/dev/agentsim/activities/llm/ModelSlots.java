@@ -23,7 +23,7 @@ final class ModelSlots {
     void close();
   }
 
-  private static final Slot UNLIMITED = () -> { };
+  private static final Slot UNLIMITED = () -> {};
 
   private final Duration wait;
   private final Map<UUID, Limit> limits = new ConcurrentHashMap<>();
@@ -38,8 +38,15 @@ final class ModelSlots {
       return UNLIMITED;
     }
     // A changed limit takes a new semaphore; calls holding the old one release it there.
-    Semaphore semaphore = limits.compute(modelId, (id, limit) ->
-        limit != null && limit.permits() == maxConcurrency ? limit : new Limit(maxConcurrency)).semaphore();
+    Semaphore semaphore =
+        limits
+            .compute(
+                modelId,
+                (id, limit) ->
+                    limit != null && limit.permits() == maxConcurrency
+                        ? limit
+                        : new Limit(maxConcurrency))
+            .semaphore();
     boolean acquired;
     try {
       acquired = semaphore.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS);
@@ -48,8 +55,12 @@ final class ModelSlots {
       throw Failures.busy("Interrupted while waiting for a free model slot");
     }
     if (!acquired) {
-      throw Failures.busy("The model already has " + maxConcurrency
-          + " calls in flight (its maxConcurrency) and none finished within " + wait.toMillis() + " ms");
+      throw Failures.busy(
+          "The model already has "
+              + maxConcurrency
+              + " calls in flight (its maxConcurrency) and none finished within "
+              + wait.toMillis()
+              + " ms");
     }
     return semaphore::release;
   }

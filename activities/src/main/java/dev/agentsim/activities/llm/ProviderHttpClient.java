@@ -41,12 +41,14 @@ final class ProviderHttpClient implements HttpClient {
 
   private ProviderHttpClient(Builder builder) {
     this.outbound = builder.outbound;
-    this.http = java.net.http.HttpClient.newBuilder()
-        .connectTimeout(builder.connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : builder.connectTimeout)
-        .followRedirects(java.net.http.HttpClient.Redirect.NEVER)
-        // Inline, as the agent's client: see AgentHttp.
-        .executor(Runnable::run)
-        .build();
+    this.http =
+        java.net.http.HttpClient.newBuilder()
+            .connectTimeout(
+                builder.connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : builder.connectTimeout)
+            .followRedirects(java.net.http.HttpClient.Redirect.NEVER)
+            // Inline, as the agent's client: see AgentHttp.
+            .executor(Runnable::run)
+            .build();
     this.readTimeout = builder.readTimeout == null ? DEFAULT_READ_TIMEOUT : builder.readTimeout;
   }
 
@@ -56,10 +58,14 @@ final class ProviderHttpClient implements HttpClient {
 
   @Override
   public SuccessfulHttpResponse execute(HttpRequest request) {
-    java.net.http.HttpRequest.Builder jdk = java.net.http.HttpRequest.newBuilder(URI.create(request.url()))
-        .timeout(readTimeout)
-        .method(request.method().name(), request.body() == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
-            : java.net.http.HttpRequest.BodyPublishers.ofString(request.body()));
+    java.net.http.HttpRequest.Builder jdk =
+        java.net.http.HttpRequest.newBuilder(URI.create(request.url()))
+            .timeout(readTimeout)
+            .method(
+                request.method().name(),
+                request.body() == null
+                    ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                    : java.net.http.HttpRequest.BodyPublishers.ofString(request.body()));
     request.headers().forEach((name, values) -> values.forEach(value -> jdk.header(name, value)));
     HttpResponse<String> response;
     try {
@@ -67,8 +73,10 @@ final class ProviderHttpClient implements HttpClient {
     } catch (OutboundPolicy.Refused e) {
       throw new Refused("The model's URL is not allowed: it " + e.getMessage());
     } catch (OutboundHttp.ReplyTooLarge e) {
-      throw new Refused("The model provider's reply is longer than " + e.limit()
-          + " bytes (simulator.agent.max-reply-bytes)");
+      throw new Refused(
+          "The model provider's reply is longer than "
+              + e.limit()
+              + " bytes (simulator.agent.max-reply-bytes)");
     } catch (HttpTimeoutException e) {
       throw new TimeoutException(e);
     } catch (IOException e) {
@@ -78,7 +86,8 @@ final class ProviderHttpClient implements HttpClient {
       throw new IllegalStateException("Interrupted while waiting for the model", e);
     }
     if (response.statusCode() < 200 || response.statusCode() >= 300) {
-      throw new ProviderHttpException(response.statusCode(), response.body(), Failures.retryAfter(response.headers()));
+      throw new ProviderHttpException(
+          response.statusCode(), response.body(), Failures.retryAfter(response.headers()));
     }
     return SuccessfulHttpResponse.builder()
         .statusCode(response.statusCode())
@@ -88,7 +97,8 @@ final class ProviderHttpClient implements HttpClient {
   }
 
   @Override
-  public void execute(HttpRequest request, ServerSentEventParser parser, ServerSentEventListener listener) {
+  public void execute(
+      HttpRequest request, ServerSentEventParser parser, ServerSentEventListener listener) {
     throw new UnsupportedOperationException("The simulator's model calls do not stream");
   }
 

@@ -9,12 +9,16 @@ import org.springframework.context.annotation.Configuration;
 class MetricsConfiguration {
 
   /**
-   * Turn latency is a histogram per agent, a dozen series each: past {@code simulator.metrics.max-agents}
-   * agents, further agents' turns are not reported rather than growing every scrape without bound.
+   * Turn latency is a histogram per agent, a dozen series each: past {@code
+   * simulator.metrics.max-agents} agents, further agents' turns are not reported rather than
+   * growing every scrape without bound.
    */
   @Bean
   MeterFilter boundedAgentLatencies(SimulatorSettings settings) {
-    return MeterFilter.maximumAllowableTags(SimulationMetrics.TURN_LATENCY, "agent", settings.metrics().maxAgents(),
+    return MeterFilter.maximumAllowableTags(
+        SimulationMetrics.TURN_LATENCY,
+        "agent",
+        settings.metrics().maxAgents(),
         MeterFilter.deny());
   }
 }

@@ -1,7 +1,7 @@
 package dev.agentsim.activities.outbound;
 
-import dev.agentsim.store.settings.SimulatorSettings;
 import dev.agentsim.store.outbound.OutboundPolicy;
+import dev.agentsim.store.settings.SimulatorSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -24,12 +24,12 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * One request to a party a user configured (an agent, a model), within bounds: the host passes
- * the {@link OutboundPolicy} right before the connection, the reply may be at most
- * {@code simulator.agent.max-reply-bytes} long (1 MiB by default), and the whole exchange,
- * the body read to its end included, must be over by the deadline. The JDK client's own request
- * timeout ends when the headers arrive; an agent streaming an endless body would hold a worker
- * thread for good without the deadline here.
+ * One request to a party a user configured (an agent, a model), within bounds: the host passes the
+ * {@link OutboundPolicy} right before the connection, the reply may be at most {@code
+ * simulator.agent.max-reply-bytes} long (1 MiB by default), and the whole exchange, the body read
+ * to its end included, must be over by the deadline. The JDK client's own request timeout ends when
+ * the headers arrive; an agent streaming an endless body would hold a worker thread for good
+ * without the deadline here.
  */
 @Component
 public class OutboundHttp {
@@ -68,11 +68,16 @@ public class OutboundHttp {
     long started = System.nanoTime();
     policy.checkConnection(request.uri());
     AtomicReference<Bounded> body = new AtomicReference<>();
-    CompletableFuture<HttpResponse<String>> response = client.sendAsync(request, info -> {
-      Bounded bounded = new Bounded(maxReplyBytes, info.headers().firstValueAsLong("Content-Length").orElse(-1));
-      body.set(bounded);
-      return bounded;
-    });
+    CompletableFuture<HttpResponse<String>> response =
+        client.sendAsync(
+            request,
+            info -> {
+              Bounded bounded =
+                  new Bounded(
+                      maxReplyBytes, info.headers().firstValueAsLong("Content-Length").orElse(-1));
+              body.set(bounded);
+              return bounded;
+            });
     try {
       return response.get(deadline.toNanos() - (System.nanoTime() - started), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
@@ -97,7 +102,9 @@ public class OutboundHttp {
     }
   }
 
-  /** Cancelling the body's subscription closes the connection, whatever state the exchange is in. */
+  /**
+   * Cancelling the body's subscription closes the connection, whatever state the exchange is in.
+   */
   private static void abort(CompletableFuture<?> response, Bounded body) {
     if (body != null) {
       body.cancel();

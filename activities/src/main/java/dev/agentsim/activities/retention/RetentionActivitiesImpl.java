@@ -41,15 +41,24 @@ public class RetentionActivitiesImpl implements RetentionActivities {
     Instant now = Instant.now();
     Map<String, Integer> rows = new LinkedHashMap<>();
     for (String table : RetentionRepository.RUN_TABLES) {
-      rows.put(table, inChunks(context, rows, () -> retention.deleteOfExpiredRuns(table, now, defaultDays, chunk)));
+      rows.put(
+          table,
+          inChunks(
+              context, rows, () -> retention.deleteOfExpiredRuns(table, now, defaultDays, chunk)));
     }
-    rows.put("runs", inChunks(context, rows, () -> retention.deleteExpiredRuns(now, defaultDays, chunk)));
-    rows.put("batches", inChunks(context, rows, () -> retention.deleteEmptyExpiredBatches(now, defaultDays, chunk)));
+    rows.put(
+        "runs",
+        inChunks(context, rows, () -> retention.deleteExpiredRuns(now, defaultDays, chunk)));
+    rows.put(
+        "batches",
+        inChunks(
+            context, rows, () -> retention.deleteEmptyExpiredBatches(now, defaultDays, chunk)));
     log.info("Retention cleanup deleted {}", rows);
     return new RetentionReport(rows);
   }
 
-  private int inChunks(ActivityExecutionContext context, Map<String, Integer> sofar, IntSupplier deleteChunk) {
+  private int inChunks(
+      ActivityExecutionContext context, Map<String, Integer> sofar, IntSupplier deleteChunk) {
     int total = 0;
     int deleted;
     do {

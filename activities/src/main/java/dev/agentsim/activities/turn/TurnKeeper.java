@@ -8,8 +8,8 @@ import dev.agentsim.store.definition.Kind;
 import dev.agentsim.store.definition.ScenarioSpec;
 import dev.agentsim.store.run.RunRepository;
 import dev.agentsim.store.run.Turn;
-import dev.agentsim.store.run.TurnRepository;
 import dev.agentsim.store.run.TurnOutcome;
+import dev.agentsim.store.run.TurnRepository;
 import dev.agentsim.workflows.ErrorCategory;
 import dev.agentsim.workflows.run.RunInput;
 import dev.agentsim.workflows.run.RunSettings;
@@ -33,32 +33,39 @@ import org.springframework.stereotype.Component;
 
 /**
  * What makes a party's turn happen exactly once, whatever Temporal retries:
+ *
  * <ul>
  *   <li>a turn already stored (by an earlier attempt) or of a run already final is answered from
- *       the store, without calling the party ({@link #already});</li>
+ *       the store, without calling the party ({@link #already});
  *   <li>a long call to the party heartbeats, so a lost worker's attempt is retried within the
- *       heartbeat timeout; an attempt that learns Temporal has given up on it fails
- *       ({@link #call});</li>
+ *       heartbeat timeout; an attempt that learns Temporal has given up on it fails ({@link
+ *       #call});
  *   <li>only the party's own failures count toward the run's retry limit: they are counted in the
  *       store, and the attempt that reaches the limit fails for good. Everything else (the
- *       database, Temporal, our own throttle) is retried by Temporal until it recovers;</li>
+ *       database, Temporal, our own throttle) is retried by Temporal until it recovers;
  *   <li>the turn's messages and how it ended are stored in one transaction, first attempt wins
- *       ({@link #store}).</li>
+ *       ({@link #store}).
  * </ul>
+ *
  * Activities take ids; the run's settings and definitions are read once per run and cached.
  */
 @Component
 public class TurnKeeper {
 
   /** The failure types that are a remote party's fault, and so count toward its retry limit. */
-  private static final Set<String> REMOTE_FAULTS = Set.of(ErrorCategory.AI_AGENT_ERROR.name(),
-      ErrorCategory.AI_AGENT_TIMEOUT.name(), ErrorCategory.LLM_PROVIDER_ERROR.name());
+  private static final Set<String> REMOTE_FAULTS =
+      Set.of(
+          ErrorCategory.AI_AGENT_ERROR.name(),
+          ErrorCategory.AI_AGENT_TIMEOUT.name(),
+          ErrorCategory.LLM_PROVIDER_ERROR.name());
 
-  private static final ScheduledExecutorService HEARTBEATS = Executors.newSingleThreadScheduledExecutor(task -> {
-    Thread thread = new Thread(task, "turn-heartbeats");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private static final ScheduledExecutorService HEARTBEATS =
+      Executors.newSingleThreadScheduledExecutor(
+          task -> {
+            Thread thread = new Thread(task, "turn-heartbeats");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   private static final String SETTINGS = "settings";
   private static final String SCENARIO = "scenario";
@@ -66,10 +73,8 @@ public class TurnKeeper {
   private final RunRepository runs;
   private final TurnRepository turns;
   private final DefinitionRepository definitions;
-  private final Cache<Key, Object> perRun = Caffeine.newBuilder()
-      .maximumSize(50_000)
-      .expireAfterAccess(Duration.ofMinutes(30))
-      .build();
+  private final Cache<Key, Object> perRun =
+      Caffeine.newBuilder().maximumSize(50_000).expireAfterAccess(Duration.ofMinutes(30)).build();
 
   private record Key(String runId, String what) {}
 
@@ -79,13 +84,24 @@ public class TurnKeeper {
     this.definitions = definitions;
   }
 
-  /** The run's settings: those given (activities scheduled before runs stored them), else the stored ones. */
+  /**
+   * The run's settings: those given (activities scheduled before runs stored them), else the stored
+   * ones.
+   */
   public RunSettings settings(RunInput run) {
     if (run.settings() != null) {
       return run.settings();
     }
-    return perRun(run, SETTINGS, RunSettings.class, () -> runs.settings(Failures.uuid(run.runId(), "run"))
-        .orElseThrow(() -> Failures.nonRetryable(ErrorCategory.UNKNOWN, "The run's settings are not stored", null)));
+    return perRun(
+        run,
+        SETTINGS,
+        RunSettings.class,
+        () ->
+            runs.settings(Failures.uuid(run.runId(), "run"))
+                .orElseThrow(
+                    () ->
+                        Failures.nonRetryable(
+                            ErrorCategory.UNKNOWN, "The run's settings are not stored", null)));
   }
 
   /**
@@ -93,8 +109,17 @@ public class TurnKeeper {
    * simulated user and its judging.
    */
   public ScenarioSpec scenario(RunInput run) {
-    return perRun(run, SCENARIO, ScenarioSpec.class, () -> Failures.definition(definitions, Kind.SCENARIO,
-        run.scenarioId(), ScenarioSpec.class, ErrorCategory.UNKNOWN));
+    return perRun(
+        run,
+        SCENARIO,
+        ScenarioSpec.class,
+        () ->
+            Failures.definition(
+                definitions,
+                Kind.SCENARIO,
+                run.scenarioId(),
+                ScenarioSpec.class,
+                ErrorCategory.UNKNOWN));
   }
 
   /**
@@ -139,24 +164,30 @@ public class TurnKeeper {
    * What a turn finds when it starts, in one round trip.
    *
    * @param done as {@link #already}
-   * @param lastUserText the simulated user's latest message before the turn; null when it has said nothing yet
+   * @param lastUserText the simulated user's latest message before the turn; null when it has said
+   *     nothing yet
    */
   public record Start(Optional<TurnResult> done, String lastUserText) {}
 
   public Start start(UUID runId, int sequence, String party) {
     TurnRepository.TurnStart start = turns.turnStart(runId, sequence, party);
-    return new Start(Optional.ofNullable(start.done()).map(TurnKeeper::result), start.lastUserText());
+    return new Start(
+        Optional.ofNullable(start.done()).map(TurnKeeper::result), start.lastUserText());
   }
 
   /**
    * Calls a party, heartbeating while it answers. A retryable failure of the party's own is
    * counted, and the one that reaches {@link RetrySettings#maxAttempts()} is made final.
    */
-  public <T> T call(UUID runId, int sequence, String party, RunSettings settings, Supplier<T> remote) {
+  public <T> T call(
+      UUID runId, int sequence, String party, RunSettings settings, Supplier<T> remote) {
     return call(runId, sequence, party, settings.retry().maxAttempts(), remote);
   }
 
-  /** As {@link #call(UUID, int, String, RunSettings, Supplier)}, the party allowed {@code maxAttempts} failures. */
+  /**
+   * As {@link #call(UUID, int, String, RunSettings, Supplier)}, the party allowed {@code
+   * maxAttempts} failures.
+   */
   public <T> T call(UUID runId, int sequence, String party, int maxAttempts, Supplier<T> remote) {
     try {
       return heartbeating(remote);
@@ -167,18 +198,23 @@ public class TurnKeeper {
       // Should the store be down, this throws too: the failure goes uncounted and is retried.
       int failures = turns.countRemoteFailure(runId, sequence, party);
       if (failures >= maxAttempts) {
-        throw ApplicationFailure.newNonRetryableFailureWithCause(failure.getOriginalMessage(), failure.getType(),
-            failure.getCause());
+        throw ApplicationFailure.newNonRetryableFailureWithCause(
+            failure.getOriginalMessage(), failure.getType(), failure.getCause());
       }
       throw failure;
     }
   }
 
   /**
-   * Stores the turn, unless an earlier attempt stored it or the run is final; either way the
-   * result is the stored one, so an attempt Temporal no longer waits for changes nothing.
+   * Stores the turn, unless an earlier attempt stored it or the run is final; either way the result
+   * is the stored one, so an attempt Temporal no longer waits for changes nothing.
    */
-  public TurnResult store(UUID runId, int sequence, String party, List<Turn> messages, TurnOutcome outcome,
+  public TurnResult store(
+      UUID runId,
+      int sequence,
+      String party,
+      List<Turn> messages,
+      TurnOutcome outcome,
       String endSignal) {
     return stored(runId, sequence, party, messages, outcome, endSignal).result();
   }
@@ -191,9 +227,15 @@ public class TurnKeeper {
   public record Stored(TurnResult result, boolean byThisCall) {}
 
   /** As {@link #store}, telling whether this call is the one that stored the turn. */
-  public Stored stored(UUID runId, int sequence, String party, List<Turn> messages, TurnOutcome outcome,
+  public Stored stored(
+      UUID runId,
+      int sequence,
+      String party,
+      List<Turn> messages,
+      TurnOutcome outcome,
       String endSignal) {
-    TurnRepository.StoredTurn stored = turns.storeTurn(runId, sequence, party, messages, outcome, endSignal);
+    TurnRepository.StoredTurn stored =
+        turns.storeTurn(runId, sequence, party, messages, outcome, endSignal);
     return new Stored(result(stored.outcome()), stored.byThisCall());
   }
 
@@ -213,23 +255,30 @@ public class TurnKeeper {
   private static <T> T heartbeating(Supplier<T> remote) {
     ActivityExecutionContext context = context();
     // A local activity cannot heartbeat: its workflow task's timeout tells a lost worker instead.
-    Duration timeout = context == null || context.getInfo().isLocal() ? Duration.ZERO
-        : context.getInfo().getHeartbeatTimeout();
+    Duration timeout =
+        context == null || context.getInfo().isLocal()
+            ? Duration.ZERO
+            : context.getInfo().getHeartbeatTimeout();
     if (timeout.isZero()) {
       return remote.get();
     }
     AtomicReference<ActivityCompletionException> lost = new AtomicReference<>();
     // A call shorter than a beat sends none: most agent replies come well within it.
     long period = Math.max(200, timeout.toMillis() / 3);
-    ScheduledFuture<?> beating = HEARTBEATS.scheduleAtFixedRate(() -> {
-      try {
-        context.heartbeat(null);
-      } catch (ActivityCompletionException e) {
-        lost.compareAndSet(null, e);
-      } catch (RuntimeException e) {
-        // Temporal unreachable for a moment: the next beat tries again.
-      }
-    }, period, period, TimeUnit.MILLISECONDS);
+    ScheduledFuture<?> beating =
+        HEARTBEATS.scheduleAtFixedRate(
+            () -> {
+              try {
+                context.heartbeat(null);
+              } catch (ActivityCompletionException e) {
+                lost.compareAndSet(null, e);
+              } catch (RuntimeException e) {
+                // Temporal unreachable for a moment: the next beat tries again.
+              }
+            },
+            period,
+            period,
+            TimeUnit.MILLISECONDS);
     try {
       T answer = remote.get();
       if (lost.get() != null) {

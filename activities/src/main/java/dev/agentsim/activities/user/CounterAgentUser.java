@@ -5,16 +5,16 @@ import dev.agentsim.activities.agent.AgentConnectors;
 import dev.agentsim.activities.agent.AgentMessage;
 import dev.agentsim.activities.agent.AgentReply;
 import dev.agentsim.activities.agent.OpenAiChatAgent;
+import dev.agentsim.activities.turn.TurnKeeper;
 import dev.agentsim.store.definition.AgentSpec;
 import dev.agentsim.store.definition.DefinitionRepository;
 import dev.agentsim.store.definition.Kind;
 import dev.agentsim.store.definition.OpenAiChatAgentConfig;
 import dev.agentsim.store.run.RunRepository;
 import dev.agentsim.store.run.Turn;
+import dev.agentsim.store.run.TurnOutcome;
 import dev.agentsim.store.run.TurnRepository;
 import dev.agentsim.workflows.ErrorCategory;
-import dev.agentsim.activities.turn.TurnKeeper;
-import dev.agentsim.store.run.TurnOutcome;
 import dev.agentsim.workflows.run.RunInput;
 import dev.agentsim.workflows.run.RunSettings;
 import dev.agentsim.workflows.run.TurnRequest;
@@ -57,8 +57,13 @@ public class CounterAgentUser {
   private final OpenAiChatAgent openAiChat;
   private final TurnKeeper keeper;
 
-  public CounterAgentUser(DefinitionRepository definitions, RunRepository runs, TurnRepository turns,
-      AgentConnectors connectors, OpenAiChatAgent openAiChat, TurnKeeper keeper) {
+  public CounterAgentUser(
+      DefinitionRepository definitions,
+      RunRepository runs,
+      TurnRepository turns,
+      AgentConnectors connectors,
+      OpenAiChatAgent openAiChat,
+      TurnKeeper keeper) {
     this.definitions = definitions;
     this.runs = runs;
     this.turns = turns;
@@ -71,30 +76,61 @@ public class CounterAgentUser {
     RunInput run = request.run();
     UUID runId = Failures.uuid(run.runId(), "run");
     int sequence = request.sequence();
-    AgentSpec counter = keeper.perRun(run, "counter agent", AgentSpec.class, () -> Failures.definition(definitions,
-        Kind.AGENT, settings.counterAgentId(), AgentSpec.class, ErrorCategory.AI_AGENT_ERROR));
+    AgentSpec counter =
+        keeper.perRun(
+            run,
+            "counter agent",
+            AgentSpec.class,
+            () ->
+                Failures.definition(
+                    definitions,
+                    Kind.AGENT,
+                    settings.counterAgentId(),
+                    AgentSpec.class,
+                    ErrorCategory.AI_AGENT_ERROR));
     if (request.exchange() == ForkReplay.replayed(settings)) {
       runs.recordUserPromptVersion(runId, VERSION);
     }
     List<Turn> transcript = turns.turnsBefore(runId, sequence);
-    AgentReply reply = keeper.call(runId, sequence, Turn.USER, settings, () -> {
-      long started = System.nanoTime();
-      try {
-        return counter.config() instanceof OpenAiChatAgentConfig chat
-            ? new AgentReply(List.of(openAiChat.answer(chat, fromCounterSide(transcript))), null, false,
-                (System.nanoTime() - started) / 1_000_000)
-            : connectors.send(counter, message(run, settings, request, agentSaidSinceUser(transcript)));
-      } catch (ApplicationFailure e) {
-        throw asCounterAgent(e);
-      }
-    });
+    AgentReply reply =
+        keeper.call(
+            runId,
+            sequence,
+            Turn.USER,
+            settings,
+            () -> {
+              long started = System.nanoTime();
+              try {
+                return counter.config() instanceof OpenAiChatAgentConfig chat
+                    ? new AgentReply(
+                        List.of(openAiChat.answer(chat, fromCounterSide(transcript))),
+                        null,
+                        false,
+                        (System.nanoTime() - started) / 1_000_000)
+                    : connectors.send(
+                        counter, message(run, settings, request, agentSaidSinceUser(transcript)));
+              } catch (ApplicationFailure e) {
+                throw asCounterAgent(e);
+              }
+            });
     if (reply.texts().isEmpty() && reply.ended()) {
-      return keeper.store(runId, sequence, Turn.USER, List.of(), new TurnOutcome(sequence, true, 0), null);
+      return keeper.store(
+          runId, sequence, Turn.USER, List.of(), new TurnOutcome(sequence, true, 0), null);
     }
-    Turn said = new Turn(sequence, Turn.USER, String.join("\n", reply.texts()),
-        reply.data() == null || reply.data().isEmpty() ? null : reply.data(),
-        (int) Math.min(Integer.MAX_VALUE, reply.latencyMs()), Instant.now());
-    return keeper.store(runId, sequence, Turn.USER, List.of(said), new TurnOutcome(sequence + 1, reply.ended(), 0),
+    Turn said =
+        new Turn(
+            sequence,
+            Turn.USER,
+            String.join("\n", reply.texts()),
+            reply.data() == null || reply.data().isEmpty() ? null : reply.data(),
+            (int) Math.min(Integer.MAX_VALUE, reply.latencyMs()),
+            Instant.now());
+    return keeper.store(
+        runId,
+        sequence,
+        Turn.USER,
+        List.of(said),
+        new TurnOutcome(sequence + 1, reply.ended(), 0),
         null);
   }
 
@@ -108,7 +144,10 @@ public class CounterAgentUser {
       if (turn.text() == null || turn.text().isBlank() || Turn.TOOL.equals(turn.role())) {
         continue;
       }
-      conversation.add(Turn.USER.equals(turn.role()) ? AiMessage.from(turn.text()) : UserMessage.from(turn.text()));
+      conversation.add(
+          Turn.USER.equals(turn.role())
+              ? AiMessage.from(turn.text())
+              : UserMessage.from(turn.text()));
     }
     if (conversation.isEmpty()) {
       conversation.add(UserMessage.from(OPENING));
@@ -116,7 +155,10 @@ public class CounterAgentUser {
     return conversation;
   }
 
-  /** The agent under test's messages after the user's last one, joined; null when it has said nothing. */
+  /**
+   * The agent under test's messages after the user's last one, joined; null when it has said
+   * nothing.
+   */
   static String agentSaidSinceUser(List<Turn> turns) {
     List<String> texts = new ArrayList<>();
     for (int i = turns.size() - 1; i >= 0 && !Turn.USER.equals(turns.get(i).role()); i--) {
@@ -127,21 +169,32 @@ public class CounterAgentUser {
     return texts.isEmpty() ? null : String.join("\n", texts);
   }
 
-  private static AgentMessage message(RunInput run, RunSettings settings, TurnRequest request, String text) {
+  private static AgentMessage message(
+      RunInput run, RunSettings settings, TurnRequest request, String text) {
     Map<String, Object> data = new LinkedHashMap<>();
     if (settings.dynamicVariables() != null) {
       data.putAll(settings.dynamicVariables());
     }
     String session = run.runId() + "-counter";
-    return new AgentMessage(session, "agentsim-" + session, text, data, request.exchange(), null, null,
+    return new AgentMessage(
+        session,
+        "agentsim-" + session,
+        text,
+        data,
+        request.exchange(),
+        null,
+        null,
         run.runId() + ":" + request.sequence() + ":counter");
   }
 
-  /** The same failure, read as the simulated user's: the run's error then says which agent failed. */
+  /**
+   * The same failure, read as the simulated user's: the run's error then says which agent failed.
+   */
   private static ApplicationFailure asCounterAgent(ApplicationFailure e) {
     String message = "The counter agent playing the user failed: " + e.getOriginalMessage();
     return e.isNonRetryable()
         ? ApplicationFailure.newNonRetryableFailureWithCause(message, e.getType(), e.getCause())
-        : ApplicationFailure.newFailureWithCauseAndDelay(message, e.getType(), e.getCause(), e.getNextRetryDelay());
+        : ApplicationFailure.newFailureWithCauseAndDelay(
+            message, e.getType(), e.getCause(), e.getNextRetryDelay());
   }
 }

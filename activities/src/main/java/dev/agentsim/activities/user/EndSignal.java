@@ -7,7 +7,10 @@ package dev.agentsim.activities.user;
 enum EndSignal {
   /** The mission is accomplished. */
   DONE("###STOP###"),
-  /** The mission cannot be accomplished: the agent cannot help, or it would need facts the user was not given. */
+  /**
+   * The mission cannot be accomplished: the agent cannot help, or it would need facts the user was
+   * not given.
+   */
   IMPOSSIBLE("###OUT-OF-SCOPE###"),
   /** The user is being handed over to a human or another agent. */
   TRANSFER("###TRANSFER###");

@@ -18,10 +18,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * The user's side of a forked run's first exchanges: the original run's user messages before the
- * fork point, said again in order, whoever plays the user afterwards. The agent answers each in
- * the fork's own session, as it would any user message, so an agent that keeps state per session
- * rebuilds it; its new answers are the fork's transcript. A replayed message is stored with
- * {@code data.replayed: true}.
+ * fork point, said again in order, whoever plays the user afterwards. The agent answers each in the
+ * fork's own session, as it would any user message, so an agent that keeps state per session
+ * rebuilds it; its new answers are the fork's transcript. A replayed message is stored with {@code
+ * data.replayed: true}.
  */
 @Component
 public class ForkReplay {
@@ -37,7 +37,10 @@ public class ForkReplay {
   /** The original's user messages, read once per run. */
   private record Lines(List<String> texts) {}
 
-  /** Whether the user's turn of this request replays the original's message rather than asking anyone. */
+  /**
+   * Whether the user's turn of this request replays the original's message rather than asking
+   * anyone.
+   */
   static boolean replays(RunSettings settings, TurnRequest request) {
     return request.exchange() < replayed(settings);
   }
@@ -54,21 +57,31 @@ public class ForkReplay {
     String line = lines.get(request.exchange());
     UUID runId = Failures.uuid(run.runId(), "run");
     int sequence = request.sequence();
-    TurnKeeper.Stored stored = keeper.stored(runId, sequence, Turn.USER,
-        List.of(new Turn(sequence, Turn.USER, line, Map.of("replayed", true), null, Instant.now())),
-        new TurnOutcome(sequence + 1, false, 0), null);
-    return new SimulatedUserActivitiesImpl.Spoken(stored.result(), stored.byThisCall() ? line : null);
+    TurnKeeper.Stored stored =
+        keeper.stored(
+            runId,
+            sequence,
+            Turn.USER,
+            List.of(
+                new Turn(sequence, Turn.USER, line, Map.of("replayed", true), null, Instant.now())),
+            new TurnOutcome(sequence + 1, false, 0),
+            null);
+    return new SimulatedUserActivitiesImpl.Spoken(
+        stored.result(), stored.byThisCall() ? line : null);
   }
 
   private Lines lines(Fork fork) {
-    List<String> texts = turns.turnsBefore(Failures.uuid(fork.runId(), "forked run"), fork.sequence()).stream()
-        .filter(turn -> Turn.USER.equals(turn.role()))
-        .map(Turn::text)
-        .toList();
+    List<String> texts =
+        turns.turnsBefore(Failures.uuid(fork.runId(), "forked run"), fork.sequence()).stream()
+            .filter(turn -> Turn.USER.equals(turn.role()))
+            .map(Turn::text)
+            .toList();
     if (texts.size() != fork.userMessages()) {
       // Its batch was deleted since the fork was asked for: there is nothing left to replay.
-      throw Failures.nonRetryable(ErrorCategory.UNKNOWN, "The transcript of the forked run " + fork.runId()
-          + " is no longer stored", null);
+      throw Failures.nonRetryable(
+          ErrorCategory.UNKNOWN,
+          "The transcript of the forked run " + fork.runId() + " is no longer stored",
+          null);
     }
     return new Lines(texts);
   }

@@ -9,8 +9,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Fills {@code {{name}}} placeholders from dynamic variables. An unknown name stays as written,
- * so a misspelt variable shows in the transcript instead of silently vanishing.
+ * Fills {@code {{name}}} placeholders from dynamic variables. An unknown name stays as written, so
+ * a misspelt variable shows in the transcript instead of silently vanishing.
  */
 final class Placeholders {
 
@@ -32,11 +32,17 @@ final class Placeholders {
     StringBuilder filled = new StringBuilder();
     while (matcher.find()) {
       String value = variables.get(matcher.group(1));
-      matcher.appendReplacement(filled, Matcher.quoteReplacement(value == null ? matcher.group() : value));
+      matcher.appendReplacement(
+          filled, Matcher.quoteReplacement(value == null ? matcher.group() : value));
       if (filled.length() > MAX_FILLED) {
-        throw Failures.nonRetryable(ErrorCategory.UNKNOWN, "A text of the scenario or persona, filled with the "
-            + "batch's dynamic variables, is longer than " + MAX_FILLED + " characters",
-            new FailureDetail("the text begins: " + text.substring(0, Math.min(80, text.length()))));
+        throw Failures.nonRetryable(
+            ErrorCategory.UNKNOWN,
+            "A text of the scenario or persona, filled with the "
+                + "batch's dynamic variables, is longer than "
+                + MAX_FILLED
+                + " characters",
+            new FailureDetail(
+                "the text begins: " + text.substring(0, Math.min(80, text.length()))));
       }
     }
     matcher.appendTail(filled);

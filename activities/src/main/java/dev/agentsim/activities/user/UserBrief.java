@@ -14,26 +14,37 @@ import java.util.Map;
  * @param script the lines of a scripted user; empty for an LLM one
  * @param minTurns exchanges before an end signal is honoured
  */
-record UserBrief(Persona persona, String mission, String firstMessage, List<String> script, int minTurns) {
+record UserBrief(
+    Persona persona, String mission, String firstMessage, List<String> script, int minTurns) {
 
   static UserBrief of(ScenarioSpec scenario, Persona persona, Map<String, String> batchVariables) {
     Map<String, String> variables = new HashMap<>(scenario.variables());
     if (batchVariables != null) {
       variables.putAll(batchVariables);
     }
-    Persona filled = persona == null ? null : new Persona(
-        Placeholders.fill(persona.name(), variables),
-        Placeholders.fill(persona.description(), variables),
-        Placeholders.fill(persona.traits(), variables),
-        Placeholders.fill(persona.language(), variables),
-        Placeholders.fill(persona.knownInfo(), variables),
-        Placeholders.fill(persona.style(), variables));
-    List<String> script = scenario.scripted()
-        ? scenario.script().stream().map(line -> Placeholders.fill(line, variables)).toList()
-        : List.of();
-    String firstMessage = scenario.firstMessage() == null || scenario.firstMessage().isBlank()
-        ? null : Placeholders.fill(scenario.firstMessage(), variables);
-    return new UserBrief(filled, Placeholders.fill(scenario.mission(), variables), firstMessage, script,
+    Persona filled =
+        persona == null
+            ? null
+            : new Persona(
+                Placeholders.fill(persona.name(), variables),
+                Placeholders.fill(persona.description(), variables),
+                Placeholders.fill(persona.traits(), variables),
+                Placeholders.fill(persona.language(), variables),
+                Placeholders.fill(persona.knownInfo(), variables),
+                Placeholders.fill(persona.style(), variables));
+    List<String> script =
+        scenario.scripted()
+            ? scenario.script().stream().map(line -> Placeholders.fill(line, variables)).toList()
+            : List.of();
+    String firstMessage =
+        scenario.firstMessage() == null || scenario.firstMessage().isBlank()
+            ? null
+            : Placeholders.fill(scenario.firstMessage(), variables);
+    return new UserBrief(
+        filled,
+        Placeholders.fill(scenario.mission(), variables),
+        firstMessage,
+        script,
         scenario.minTurnsOrDefault());
   }
 

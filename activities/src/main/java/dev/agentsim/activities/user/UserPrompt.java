@@ -14,9 +14,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The conversation as the LLM playing the simulated user sees it. Roles are swapped: the LLM
- * plays the user, so the agent's messages are its "user" messages and the simulated user's own
- * messages are its "assistant" messages.
+ * The conversation as the LLM playing the simulated user sees it. Roles are swapped: the LLM plays
+ * the user, so the agent's messages are its "user" messages and the simulated user's own messages
+ * are its "assistant" messages.
  *
  * <p>The instructions follow τ²-bench's user simulator guidelines: reveal facts only when asked,
  * invent none, stay in character, one short message at a time, and end with an explicit signal
@@ -24,8 +24,12 @@ import java.util.regex.Pattern;
  */
 final class UserPrompt {
 
-  /** Recorded with every run; raise it whenever the instructions change in a way that changes behaviour. */
+  /**
+   * Recorded with every run; raise it whenever the instructions change in a way that changes
+   * behaviour.
+   */
   static final String VERSION = "user-v2";
+
   static final String OPENING = "(The conversation starts. Write your first message.)";
   static final String SILENT_AGENT = "(The agent did not answer.)";
 
@@ -33,14 +37,18 @@ final class UserPrompt {
    * An end signal as models write it: any case, spaces, underscores or no hyphens in OUT-OF-SCOPE,
    * two or more hashes, and sometimes quoted or in backticks.
    */
-  private static final Pattern SIGNAL = Pattern.compile(
-      "[`'\"]?#{2,}\\s*(STOP|TRANSFER|OUT[\\s_-]*OF[\\s_-]*SCOPE)\\s*#{2,}[`'\"]?", Pattern.CASE_INSENSITIVE);
+  private static final Pattern SIGNAL =
+      Pattern.compile(
+          "[`'\"]?#{2,}\\s*(STOP|TRANSFER|OUT[\\s_-]*OF[\\s_-]*SCOPE)\\s*#{2,}[`'\"]?",
+          Pattern.CASE_INSENSITIVE);
 
   private UserPrompt() {}
 
   static String systemPrompt(UserBrief brief) {
     Persona persona = brief.persona();
-    StringBuilder prompt = new StringBuilder("""
+    StringBuilder prompt =
+        new StringBuilder(
+            """
         You are role-playing a human user who is chatting with a conversational AI agent (a chatbot or \
         voice assistant). You are the USER, not the assistant: never help, advise or serve the agent.
 
@@ -58,20 +66,28 @@ final class UserPrompt {
       prompt.append("- How you write: ").append(persona.style().strip()).append('\n');
     }
     if (present(persona.language())) {
-      prompt.append("- Language: write every message in ").append(persona.language().strip())
+      prompt
+          .append("- Language: write every message in ")
+          .append(persona.language().strip())
           .append(", whatever language the agent uses.\n");
     }
 
-    prompt.append("\n# Your mission\n").append(brief.mission().strip()).append("\n\n# What you know\n");
+    prompt
+        .append("\n# Your mission\n")
+        .append(brief.mission().strip())
+        .append("\n\n# What you know\n");
     if (persona.knownInfo() == null || persona.knownInfo().isEmpty()) {
-      prompt.append("You were given no particular facts (no names, numbers, dates or account details).\n");
+      prompt.append(
+          "You were given no particular facts (no names, numbers, dates or account details).\n");
     } else {
-      prompt.append("These facts are true for you. Share one only when the agent asks for it or your mission "
-          + "needs it at that point:\n");
+      prompt.append(
+          "These facts are true for you. Share one only when the agent asks for it or your mission "
+              + "needs it at that point:\n");
       list(prompt, persona.knownInfo(), "");
     }
 
-    prompt.append("""
+    prompt.append(
+        """
 
         # How to behave
         - Write one message at a time: only your own next message to the agent, exactly as the user would \
@@ -88,10 +104,13 @@ final class UserPrompt {
         has been handled.
         """);
     if (brief.minTurns() > 1) {
-      prompt.append("- Send at least ").append(brief.minTurns())
+      prompt
+          .append("- Send at least ")
+          .append(brief.minTurns())
           .append(" messages before you end the conversation.\n");
     }
-    prompt.append("""
+    prompt.append(
+        """
 
         # Ending the conversation
         When the conversation is over, put exactly one of these signals at the end of your last message, \
@@ -101,7 +120,8 @@ final class UserPrompt {
         on would need information you were not given.
         - %s when you are being transferred to a human or another agent.
         Never write these signals at any other time.
-        """.formatted(EndSignal.DONE.token, EndSignal.IMPOSSIBLE.token, EndSignal.TRANSFER.token));
+        """
+            .formatted(EndSignal.DONE.token, EndSignal.IMPOSSIBLE.token, EndSignal.TRANSFER.token));
     return prompt.toString();
   }
 
@@ -110,11 +130,21 @@ final class UserPrompt {
   }
 
   private static void list(StringBuilder prompt, Map<String, String> entries, String indent) {
-    entries.forEach((key, value) -> prompt.append(indent).append("- ").append(key.strip()).append(": ")
-        .append(value == null ? "" : value.strip()).append('\n'));
+    entries.forEach(
+        (key, value) ->
+            prompt
+                .append(indent)
+                .append("- ")
+                .append(key.strip())
+                .append(": ")
+                .append(value == null ? "" : value.strip())
+                .append('\n'));
   }
 
-  /** The system prompt, then the transcript with roles swapped; consecutive messages of one side merged. */
+  /**
+   * The system prompt, then the transcript with roles swapped; consecutive messages of one side
+   * merged.
+   */
   static List<ChatMessage> messages(UserBrief brief, List<Turn> turns) {
     List<ChatMessage> messages = new ArrayList<>();
     messages.add(SystemMessage.from(systemPrompt(brief)));
@@ -125,9 +155,10 @@ final class UserPrompt {
         continue; // the agent's tool calls happen behind its back: a real user never sees them
       }
       String role = Turn.USER.equals(turn.role()) ? Turn.USER : Turn.AGENT;
-      String said = turn.text() == null || turn.text().isBlank()
-          ? (Turn.AGENT.equals(role) ? SILENT_AGENT : "")
-          : turn.text();
+      String said =
+          turn.text() == null || turn.text().isBlank()
+              ? (Turn.AGENT.equals(role) ? SILENT_AGENT : "")
+              : turn.text();
       if (said.isEmpty()) {
         continue;
       }
@@ -170,7 +201,10 @@ final class UserPrompt {
     EndSignal signal = null;
     if (matcher.find()) {
       String word = matcher.group(1).toUpperCase(Locale.ROOT);
-      signal = word.equals("STOP") ? EndSignal.DONE : word.equals("TRANSFER") ? EndSignal.TRANSFER : EndSignal.IMPOSSIBLE;
+      signal =
+          word.equals("STOP")
+              ? EndSignal.DONE
+              : word.equals("TRANSFER") ? EndSignal.TRANSFER : EndSignal.IMPOSSIBLE;
       text = matcher.replaceAll(" ");
     }
     return new Reply(text.strip().replaceAll("[ \\t]{2,}", " "), signal);

@@ -17,18 +17,51 @@ import java.util.UUID;
 record BatchEvent(UUID id, String type, String createdAt, Summary batch) {
 
   /** The native batch view's fields, without the usage. */
-  record Summary(UUID id, String projectId, UUID scenarioId, UUID agentId, UUID modelId, String name, String status,
-      String stopReason, String stopDetail, int runs, int succeededRuns, int failedRuns, int erroredRuns,
-      int stoppedRuns, int runningRuns, Map<String, Integer> errorsByCategory, Map<String, String> labels,
-      String createdAt, String startedAt, String completedAt) {
+  record Summary(
+      UUID id,
+      String projectId,
+      UUID scenarioId,
+      UUID agentId,
+      UUID modelId,
+      String name,
+      String status,
+      String stopReason,
+      String stopDetail,
+      int runs,
+      int succeededRuns,
+      int failedRuns,
+      int erroredRuns,
+      int stoppedRuns,
+      int runningRuns,
+      Map<String, Integer> errorsByCategory,
+      Map<String, String> labels,
+      String createdAt,
+      String startedAt,
+      String completedAt) {
 
     static Summary of(Batch batch, Map<String, Integer> errorsByCategory) {
       Batch.Tally tally = batch.tally();
-      return new Summary(batch.id(), batch.projectId(), batch.scenarioId(), batch.agentId(), batch.modelId(),
-          batch.name(), batch.status().wire(), batch.stopReason() == null ? null : batch.stopReason().name(),
-          batch.stopDetail(), batch.runs(), tally.succeeded(), tally.failed(), tally.errored(), tally.stopped(),
-          tally.running(), new LinkedHashMap<>(errorsByCategory), batch.labels(), text(batch.createdAt()),
-          text(batch.startedAt()), text(batch.completedAt()));
+      return new Summary(
+          batch.id(),
+          batch.projectId(),
+          batch.scenarioId(),
+          batch.agentId(),
+          batch.modelId(),
+          batch.name(),
+          batch.status().wire(),
+          batch.stopReason() == null ? null : batch.stopReason().name(),
+          batch.stopDetail(),
+          batch.runs(),
+          tally.succeeded(),
+          tally.failed(),
+          tally.errored(),
+          tally.stopped(),
+          tally.running(),
+          new LinkedHashMap<>(errorsByCategory),
+          batch.labels(),
+          text(batch.createdAt()),
+          text(batch.startedAt()),
+          text(batch.completedAt()));
     }
 
     private static String text(Instant instant) {

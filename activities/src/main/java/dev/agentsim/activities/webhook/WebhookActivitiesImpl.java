@@ -21,8 +21,8 @@ import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 /**
- * Sends a webhook's event, signed, and records each attempt. The request carries
- * {@code X-Signature} (see {@link WebhookSignature}), {@code X-Event-Id} and {@code X-Event-Type};
+ * Sends a webhook's event, signed, and records each attempt. The request carries {@code
+ * X-Signature} (see {@link WebhookSignature}), {@code X-Event-Id} and {@code X-Event-Type};
  * redirects are not followed, and the outbound policy is checked right before each connection.
  */
 @Component("webhookActivities")
@@ -34,13 +34,15 @@ public class WebhookActivitiesImpl implements WebhookActivities {
   private final WebhookRepository webhooks;
   private final OutboundHttp outbound;
   private final OutboundPolicy policy;
-  private final HttpClient http = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(10))
-      .followRedirects(HttpClient.Redirect.NEVER)
-      .build();
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(10))
+          .followRedirects(HttpClient.Redirect.NEVER)
+          .build();
 
-  public WebhookActivitiesImpl(WebhookRepository webhooks, OutboundHttp outbound, OutboundPolicy policy) {
+  public WebhookActivitiesImpl(
+      WebhookRepository webhooks, OutboundHttp outbound, OutboundPolicy policy) {
     this.webhooks = webhooks;
     this.outbound = outbound;
     this.policy = policy;
@@ -59,21 +61,28 @@ public class WebhookActivitiesImpl implements WebhookActivities {
     HttpResponse<String> response;
     try {
       WebhookUrls.checkScheme(policy, uri);
-      response = outbound.send(http, HttpRequest.newBuilder(uri)
-          .timeout(timeout)
-          .header("Content-Type", "application/json")
-          .header("User-Agent", "AgentSim-Webhooks")
-          .header("X-Event-Id", delivery.id().toString())
-          .header("X-Event-Type", delivery.event())
-          .header(WebhookSignature.HEADER, WebhookSignature.of(delivery.secret(), delivery.payload()))
-          .POST(HttpRequest.BodyPublishers.ofString(delivery.payload()))
-          .build(), timeout);
+      response =
+          outbound.send(
+              http,
+              HttpRequest.newBuilder(uri)
+                  .timeout(timeout)
+                  .header("Content-Type", "application/json")
+                  .header("User-Agent", "AgentSim-Webhooks")
+                  .header("X-Event-Id", delivery.id().toString())
+                  .header("X-Event-Type", delivery.event())
+                  .header(
+                      WebhookSignature.HEADER,
+                      WebhookSignature.of(delivery.secret(), delivery.payload()))
+                  .POST(HttpRequest.BodyPublishers.ofString(delivery.payload()))
+                  .build(),
+              timeout);
     } catch (OutboundPolicy.Refused | IllegalArgumentException e) {
       String why = "The webhook's URL " + e.getMessage() + ": not sent";
       webhooks.recordAttempt(id, attempt, null, why);
       throw ApplicationFailure.newNonRetryableFailure(why, "WEBHOOK_NOT_ALLOWED");
     } catch (HttpTimeoutException e) {
-      throw notAccepted(id, attempt, null, "No complete answer within " + timeout.toMillis() + " ms");
+      throw notAccepted(
+          id, attempt, null, "No complete answer within " + timeout.toMillis() + " ms");
     } catch (IOException e) {
       throw notAccepted(id, attempt, null, "The request failed: " + e);
     } catch (InterruptedException e) {
@@ -83,8 +92,15 @@ public class WebhookActivitiesImpl implements WebhookActivities {
     int status = response.statusCode();
     if (status / 100 != 2) {
       String body = response.body().strip();
-      throw notAccepted(id, attempt, status, "The receiver answered HTTP " + status
-          + (body.isEmpty() ? "" : ": " + body.substring(0, Math.min(body.length(), MAX_ANSWER_SHOWN))));
+      throw notAccepted(
+          id,
+          attempt,
+          status,
+          "The receiver answered HTTP "
+              + status
+              + (body.isEmpty()
+                  ? ""
+                  : ": " + body.substring(0, Math.min(body.length(), MAX_ANSWER_SHOWN))));
     }
     webhooks.recordAttempt(id, attempt, status, null);
   }

@@ -35,8 +35,12 @@ public class WebhookDispatch {
   private final JsonMapper json;
   private final SimulatorSettings.Webhooks settings;
 
-  public WebhookDispatch(BatchRepository batches, WebhookRepository webhooks, WorkflowClient workflowClient,
-      JsonMapper json, SimulatorSettings settings) {
+  public WebhookDispatch(
+      BatchRepository batches,
+      WebhookRepository webhooks,
+      WorkflowClient workflowClient,
+      JsonMapper json,
+      SimulatorSettings settings) {
     this.batches = batches;
     this.webhooks = webhooks;
     this.workflowClient = workflowClient;
@@ -44,7 +48,10 @@ public class WebhookDispatch {
     this.settings = settings.webhooks();
   }
 
-  /** Starts the deliveries of the batch's end, as its record says it ended; nothing for a batch not ended. */
+  /**
+   * Starts the deliveries of the batch's end, as its record says it ended; nothing for a batch not
+   * ended.
+   */
   public void batchEnded(UUID batchId) {
     Batch batch = batches.find(batchId).orElse(null);
     WebhookEvent event = batch == null ? null : WebhookEvent.of(batch.status()).orElse(null);
@@ -56,27 +63,40 @@ public class WebhookDispatch {
       return;
     }
     Map<String, Integer> errors = new LinkedHashMap<>();
-    batches.errorsByCategory(batchId).forEach((category, runs) -> errors.put(category.name(), runs));
+    batches
+        .errorsByCategory(batchId)
+        .forEach((category, runs) -> errors.put(category.name(), runs));
     BatchEvent.Summary summary = BatchEvent.Summary.of(batch, errors);
     String now = Instant.now().toString();
     for (Webhook webhook : subscribed) {
       UUID id = UUID.randomUUID();
       String payload = json.writeValueAsString(new BatchEvent(id, event.wire(), now, summary));
       UUID deliveryId = webhooks.insertDelivery(id, webhook.id(), batchId, event, payload);
-      start(WebhookDeliveryWorkflow.workflowId(batchId.toString(), webhook.id().toString()), deliveryId);
+      start(
+          WebhookDeliveryWorkflow.workflowId(batchId.toString(), webhook.id().toString()),
+          deliveryId);
     }
   }
 
   private void start(String workflowId, UUID deliveryId) {
-    WebhookDeliveryWorkflow delivery = workflowClient.newWorkflowStub(WebhookDeliveryWorkflow.class,
-        WorkflowOptions.newBuilder()
-            .setTaskQueue(TaskQueues.SIMULATION)
-            .setWorkflowId(workflowId)
-            .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
-            .build());
+    WebhookDeliveryWorkflow delivery =
+        workflowClient.newWorkflowStub(
+            WebhookDeliveryWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setTaskQueue(TaskQueues.SIMULATION)
+                .setWorkflowId(workflowId)
+                .setWorkflowIdReusePolicy(
+                    WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
+                .build());
     try {
-      WorkflowClient.start(delivery::deliver, new DeliveryInput(deliveryId.toString(), settings.maxAttempts(),
-          settings.initialInterval().toMillis(), settings.maxInterval().toMillis(), settings.timeout().toMillis()));
+      WorkflowClient.start(
+          delivery::deliver,
+          new DeliveryInput(
+              deliveryId.toString(),
+              settings.maxAttempts(),
+              settings.initialInterval().toMillis(),
+              settings.maxInterval().toMillis(),
+              settings.timeout().toMillis()));
     } catch (WorkflowExecutionAlreadyStarted e) {
       // Started by an earlier attempt of the activity: one delivery per batch and webhook.
     }

@@ -45,11 +45,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class AgentRetryTest {
 
-  @RegisterExtension
-  static final Database DB = new Database();
+  @RegisterExtension static final Database DB = new Database();
 
-  @RegisterExtension
-  static final WireMockExtension AGENT = wireMock();
+  @RegisterExtension static final WireMockExtension AGENT = wireMock();
 
   private static Temporal temporal;
   private static UUID scenarioId;
@@ -58,8 +56,11 @@ class AgentRetryTest {
   @BeforeAll
   static void start() {
     temporal = Temporal.start(DB, DB.activities(Duration.ofSeconds(5)));
-    scenarioId = DB.scenario(scripted(List.of(criterion("contains", Map.of("value", "refund"))),
-        "I want a refund for order 1234"));
+    scenarioId =
+        DB.scenario(
+            scripted(
+                List.of(criterion("contains", Map.of("value", "refund"))),
+                "I want a refund for order 1234"));
     modelId = DB.model("http://localhost:1");
   }
 
@@ -69,7 +70,10 @@ class AgentRetryTest {
   }
 
   private RunInput run(int timeoutMs) {
-    return DB.newRun(scenarioId, DB.agent(agentConfig(AGENT.baseUrl(), timeoutMs)), modelId,
+    return DB.newRun(
+        scenarioId,
+        DB.agent(agentConfig(AGENT.baseUrl(), timeoutMs)),
+        modelId,
         settings(false, 5, FAST_RETRY));
   }
 
@@ -80,18 +84,25 @@ class AgentRetryTest {
   @Test
   void happyPath() {
     RunInput run = run(2_000);
-    AGENT.stubFor(agentCall().willReturn(agentReply("Your refund for order 1234 is on its way.", false)));
+    AGENT.stubFor(
+        agentCall().willReturn(agentReply("Your refund for order 1234 is on its way.", false)));
 
     RunOutcome outcome = temporal.converse(run);
 
-    assertThat(outcome).isEqualTo(new RunOutcome(0, Verdict.SUCCESS, TerminationReason.USER_STOP, ErrorCategory.NONE));
+    assertThat(outcome)
+        .isEqualTo(
+            new RunOutcome(0, Verdict.SUCCESS, TerminationReason.USER_STOP, ErrorCategory.NONE));
     Run stored = DB.stored(run);
     assertThat(stored.status()).isEqualTo(RunStatus.COMPLETED);
     assertThat(stored.verdict()).isEqualTo(Verdict.SUCCESS);
-    assertThat(stored.results()).singleElement().satisfies(result -> assertThat(result.passed()).isTrue());
-    assertThat(stored.turns()).extracting(Turn::sequence, Turn::role, Turn::text).containsExactly(
-        tuple(0, "user", "I want a refund for order 1234"),
-        tuple(1, "agent", "Your refund for order 1234 is on its way."));
+    assertThat(stored.results())
+        .singleElement()
+        .satisfies(result -> assertThat(result.passed()).isTrue());
+    assertThat(stored.turns())
+        .extracting(Turn::sequence, Turn::role, Turn::text)
+        .containsExactly(
+            tuple(0, "user", "I want a refund for order 1234"),
+            tuple(1, "agent", "Your refund for order 1234 is on its way."));
     assertThat(agentRequests()).hasSize(1);
   }
 
@@ -105,9 +116,12 @@ class AgentRetryTest {
     assertThat(outcome.verdict()).isEqualTo(Verdict.SUCCESS);
     List<LoggedRequest> requests = agentRequests();
     assertThat(requests).hasSize(2);
-    assertThat(requests).extracting(request -> request.getHeader("Idempotency-Key"))
+    assertThat(requests)
+        .extracting(request -> request.getHeader("Idempotency-Key"))
         .containsExactly(run.runId() + ":1", run.runId() + ":1");
-    assertThat(DB.stored(run).turns()).filteredOn(turn -> turn.role().equals(Turn.AGENT)).hasSize(1);
+    assertThat(DB.stored(run).turns())
+        .filteredOn(turn -> turn.role().equals(Turn.AGENT))
+        .hasSize(1);
   }
 
   @Test
@@ -120,7 +134,8 @@ class AgentRetryTest {
     assertThat(outcome.verdict()).isEqualTo(Verdict.SUCCESS);
     List<LoggedRequest> requests = agentRequests();
     assertThat(requests).hasSize(2);
-    long waited = requests.get(1).getLoggedDate().getTime() - requests.get(0).getLoggedDate().getTime();
+    long waited =
+        requests.get(1).getLoggedDate().getTime() - requests.get(0).getLoggedDate().getTime();
     assertThat(waited).as("ms between the attempts").isGreaterThanOrEqualTo(900);
   }
 
@@ -131,8 +146,10 @@ class AgentRetryTest {
 
     RunOutcome outcome = temporal.converse(run);
 
-    assertThat(outcome).isEqualTo(new RunOutcome(0, Verdict.ERROR, TerminationReason.AGENT_ERROR,
-        ErrorCategory.AI_AGENT_TIMEOUT));
+    assertThat(outcome)
+        .isEqualTo(
+            new RunOutcome(
+                0, Verdict.ERROR, TerminationReason.AGENT_ERROR, ErrorCategory.AI_AGENT_TIMEOUT));
     Run stored = DB.stored(run);
     assertThat(stored.verdict()).isEqualTo(Verdict.ERROR);
     assertThat(stored.errorCategory()).isEqualTo(ErrorCategory.AI_AGENT_TIMEOUT);
@@ -144,12 +161,16 @@ class AgentRetryTest {
   @Test
   void clientErrorIsNotRetried() {
     RunInput run = run(2_000);
-    AGENT.stubFor(agentCall().willReturn(aResponse().withStatus(404).withBody("{\"error\": \"no such bot\"}")));
+    AGENT.stubFor(
+        agentCall()
+            .willReturn(aResponse().withStatus(404).withBody("{\"error\": \"no such bot\"}")));
 
     RunOutcome outcome = temporal.converse(run);
 
-    assertThat(outcome).isEqualTo(new RunOutcome(0, Verdict.ERROR, TerminationReason.AGENT_ERROR,
-        ErrorCategory.AI_AGENT_ERROR));
+    assertThat(outcome)
+        .isEqualTo(
+            new RunOutcome(
+                0, Verdict.ERROR, TerminationReason.AGENT_ERROR, ErrorCategory.AI_AGENT_ERROR));
     assertThat(DB.stored(run).errorMessage()).isEqualTo("The agent answered HTTP 404");
     assertThat(agentRequests()).hasSize(1);
   }
@@ -157,13 +178,20 @@ class AgentRetryTest {
   @Test
   void malformedReplyIsAnAgentError() {
     RunInput run = run(2_000);
-    AGENT.stubFor(agentCall().willReturn(aResponse().withStatus(200)
-        .withHeader("Content-Type", "application/json").withBody("{\"text\": \"unterminated")));
+    AGENT.stubFor(
+        agentCall()
+            .willReturn(
+                aResponse()
+                    .withStatus(200)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody("{\"text\": \"unterminated")));
 
     RunOutcome outcome = temporal.converse(run);
 
-    assertThat(outcome).isEqualTo(new RunOutcome(0, Verdict.ERROR, TerminationReason.AGENT_ERROR,
-        ErrorCategory.AI_AGENT_ERROR));
+    assertThat(outcome)
+        .isEqualTo(
+            new RunOutcome(
+                0, Verdict.ERROR, TerminationReason.AGENT_ERROR, ErrorCategory.AI_AGENT_ERROR));
     Run stored = DB.stored(run);
     assertThat(stored.errorMessage()).isEqualTo("The agent's reply is not valid JSON");
     assertThat(stored.results()).isEmpty();
@@ -172,9 +200,16 @@ class AgentRetryTest {
 
   /** The first agent call fails as given, the next one answers. */
   private static void failOnceWith(ResponseDefinitionBuilder failure) {
-    AGENT.stubFor(agentCall().inScenario("flaky").whenScenarioStateIs(STARTED)
-        .willReturn(failure).willSetStateTo("recovered"));
-    AGENT.stubFor(agentCall().inScenario("flaky").whenScenarioStateIs("recovered")
-        .willReturn(agentReply("Your refund is on its way.", false)));
+    AGENT.stubFor(
+        agentCall()
+            .inScenario("flaky")
+            .whenScenarioStateIs(STARTED)
+            .willReturn(failure)
+            .willSetStateTo("recovered"));
+    AGENT.stubFor(
+        agentCall()
+            .inScenario("flaky")
+            .whenScenarioStateIs("recovered")
+            .willReturn(agentReply("Your refund is on its way.", false)));
   }
 }

@@ -50,14 +50,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The cognigy-rest and openai-chat agents and the http agent's mocking, against real HTTP servers. */
+/**
+ * The cognigy-rest and openai-chat agents and the http agent's mocking, against real HTTP servers.
+ */
 class ConnectorTypesTest {
 
-  @RegisterExtension
-  static final Database DB = new Database();
+  @RegisterExtension static final Database DB = new Database();
 
-  @RegisterExtension
-  static final WireMockExtension AGENT = wireMock();
+  @RegisterExtension static final WireMockExtension AGENT = wireMock();
 
   private static AgentActivitiesImpl activities;
   private static UUID scenarioId;
@@ -78,7 +78,16 @@ class ConnectorTypesTest {
 
   private static RunSettings mocked(Map<String, ToolOverride> overrides) {
     RunSettings base = settings(false, 5, FAST_RETRY);
-    return new RunSettings(false, 5, 100, 0, base.session(), FAST_RETRY, null, new Mocking(true, overrides), null,
+    return new RunSettings(
+        false,
+        5,
+        100,
+        0,
+        base.session(),
+        FAST_RETRY,
+        null,
+        new Mocking(true, overrides),
+        null,
         null);
   }
 
@@ -86,11 +95,20 @@ class ConnectorTypesTest {
 
   @Test
   void aCognigyFlowsOutputsBecomeOneTurnWithEveryOutputInItsData() {
-    AgentSpec agent = new AgentSpec("Cognigy bot", "cognigy-rest",
-        new CognigyRestAgentConfig(AGENT.baseUrl() + "/cognigy/abc123", Map.of("X-Token", "t-secret"), 2_000));
-    RunInput run = DB.startedRun(scenarioId, DB.agent(agent), model(), settings(false, 5, FAST_RETRY));
+    AgentSpec agent =
+        new AgentSpec(
+            "Cognigy bot",
+            "cognigy-rest",
+            new CognigyRestAgentConfig(
+                AGENT.baseUrl() + "/cognigy/abc123", Map.of("X-Token", "t-secret"), 2_000));
+    RunInput run =
+        DB.startedRun(scenarioId, DB.agent(agent), model(), settings(false, 5, FAST_RETRY));
     DB.say(run, 0, Turn.USER, "Where is my parcel?");
-    AGENT.stubFor(post(urlPathEqualTo("/cognigy/abc123")).willReturn(json("""
+    AGENT.stubFor(
+        post(urlPathEqualTo("/cognigy/abc123"))
+            .willReturn(
+                json(
+                    """
         {"text": "Let me check.", "data": {}, "userId": "user-42", "sessionId": "s",
          "outputStack": [
            {"text": "Let me check.", "data": {"step": 1}, "source": "bot"},
@@ -101,36 +119,52 @@ class ConnectorTypesTest {
     TurnResult result = activities.agentTurn(new TurnRequest(run, 1, 1));
 
     assertThat(result).isEqualTo(new TurnResult(2, false));
-    AGENT.verify(postRequestedFor(urlPathEqualTo("/cognigy/abc123"))
-        .withHeader("X-Token", equalTo("t-secret"))
-        .withHeader("Idempotency-Key", equalTo(run.runId() + ":1"))
-        .withRequestBody(equalToJson("""
+    AGENT.verify(
+        postRequestedFor(urlPathEqualTo("/cognigy/abc123"))
+            .withHeader("X-Token", equalTo("t-secret"))
+            .withHeader("Idempotency-Key", equalTo(run.runId() + ":1"))
+            .withRequestBody(
+                equalToJson(
+                    """
             {"userId": "user-42", "sessionId": "%s", "text": "Where is my parcel?",
-             "data": {"plan": "gold", "entrypoint": "main", "localeReferenceId": "en-US"}}""".formatted(run.runId()))));
+             "data": {"plan": "gold", "entrypoint": "main", "localeReferenceId": "en-US"}}"""
+                        .formatted(run.runId()))));
     List<Turn> turns = DB.turns(run);
-    assertThat(turns).extracting(Turn::role, Turn::text)
-        .containsExactly(tuple("user", "Where is my parcel?"), tuple("agent", "Let me check.\nYour parcel ships tomorrow."));
+    assertThat(turns)
+        .extracting(Turn::role, Turn::text)
+        .containsExactly(
+            tuple("user", "Where is my parcel?"),
+            tuple("agent", "Let me check.\nYour parcel ships tomorrow."));
     @SuppressWarnings("unchecked")
-    List<Map<String, Object>> outputs = (List<Map<String, Object>>) turns.get(1).data().get("outputs");
+    List<Map<String, Object>> outputs =
+        (List<Map<String, Object>>) turns.get(1).data().get("outputs");
     assertThat(outputs).hasSize(3);
-    assertThat(outputs.get(2)).isEqualTo(Map.of("text", "Your parcel ships tomorrow.", "data", Map.of("eta", "tomorrow")));
+    assertThat(outputs.get(2))
+        .isEqualTo(
+            Map.of("text", "Your parcel ships tomorrow.", "data", Map.of("eta", "tomorrow")));
   }
 
   @Test
   void aCognigyEndpointFailingIsClassifiedLikeAnyAgent() {
-    AgentSpec agent = new AgentSpec("Cognigy bot", "cognigy-rest",
-        new CognigyRestAgentConfig(AGENT.baseUrl() + "/cognigy/down", null, 2_000));
-    RunInput run = DB.startedRun(scenarioId, DB.agent(agent), model(), settings(false, 5, FAST_RETRY));
+    AgentSpec agent =
+        new AgentSpec(
+            "Cognigy bot",
+            "cognigy-rest",
+            new CognigyRestAgentConfig(AGENT.baseUrl() + "/cognigy/down", null, 2_000));
+    RunInput run =
+        DB.startedRun(scenarioId, DB.agent(agent), model(), settings(false, 5, FAST_RETRY));
     DB.say(run, 0, Turn.USER, "Hi");
     AGENT.stubFor(post(urlPathEqualTo("/cognigy/down")).willReturn(aResponse().withStatus(503)));
-    ApplicationFailure unavailable = catchThrowableOfType(ApplicationFailure.class,
-        () -> activities.agentTurn(new TurnRequest(run, 1, 1)));
+    ApplicationFailure unavailable =
+        catchThrowableOfType(
+            ApplicationFailure.class, () -> activities.agentTurn(new TurnRequest(run, 1, 1)));
     assertThat(unavailable.getType()).isEqualTo("AI_AGENT_ERROR");
     assertThat(unavailable.isNonRetryable()).isFalse();
 
     AGENT.stubFor(post(urlPathEqualTo("/cognigy/down")).willReturn(aResponse().withStatus(401)));
-    ApplicationFailure rejected = catchThrowableOfType(ApplicationFailure.class,
-        () -> activities.agentTurn(new TurnRequest(run, 1, 1)));
+    ApplicationFailure rejected =
+        catchThrowableOfType(
+            ApplicationFailure.class, () -> activities.agentTurn(new TurnRequest(run, 1, 1)));
     assertThat(rejected.isNonRetryable()).isTrue();
     assertThat(rejected.getOriginalMessage()).isEqualTo("The agent answered HTTP 401");
   }
@@ -139,59 +173,92 @@ class ConnectorTypesTest {
 
   @Test
   void anHttpAgentIsToldAboutMockingByHeaderAndBody() {
-    RunInput run = DB.startedRun(scenarioId, DB.agent(agentConfig(AGENT.baseUrl(), 2_000)), model(),
-        mocked(Map.of("lookup_order", new ToolOverride(Map.of("status", "shipped"), null, 0))));
+    RunInput run =
+        DB.startedRun(
+            scenarioId,
+            DB.agent(agentConfig(AGENT.baseUrl(), 2_000)),
+            model(),
+            mocked(Map.of("lookup_order", new ToolOverride(Map.of("status", "shipped"), null, 0))));
     DB.say(run, 0, Turn.USER, "Status?");
     AGENT.stubFor(agentCall().willReturn(agentReply("Shipped.", false)));
 
     activities.agentTurn(new TurnRequest(run, 1, 1));
 
-    AGENT.verify(postRequestedFor(urlPathEqualTo(AGENT_PATH))
-        .withHeader(HttpAgentConnector.MOCKING_HEADER, equalTo("true"))
-        .withRequestBody(equalToJson("""
+    AGENT.verify(
+        postRequestedFor(urlPathEqualTo(AGENT_PATH))
+            .withHeader(HttpAgentConnector.MOCKING_HEADER, equalTo("true"))
+            .withRequestBody(
+                equalToJson(
+                    """
             {"mocking": {"enabled": true, "toolOverrides": {"lookup_order": {"output": {"status": "shipped"}, "delayMs": 0}}}}""",
-            true, true)));
+                    true,
+                    true)));
   }
 
   @Test
   void anHttpAgentWithoutMockingGetsNeitherHeaderNorField() {
-    RunInput run = DB.startedRun(scenarioId, DB.agent(agentConfig(AGENT.baseUrl(), 2_000)), model(),
-        settings(false, 5, FAST_RETRY));
+    RunInput run =
+        DB.startedRun(
+            scenarioId,
+            DB.agent(agentConfig(AGENT.baseUrl(), 2_000)),
+            model(),
+            settings(false, 5, FAST_RETRY));
     DB.say(run, 0, Turn.USER, "Status?");
     AGENT.stubFor(agentCall().willReturn(agentReply("Shipped.", false)));
 
     activities.agentTurn(new TurnRequest(run, 1, 1));
 
-    AGENT.verify(postRequestedFor(urlPathEqualTo(AGENT_PATH))
-        .withHeader(HttpAgentConnector.MOCKING_HEADER, absent())
-        .withRequestBody(matchingJsonPath("$.mocking", absent())));
+    AGENT.verify(
+        postRequestedFor(urlPathEqualTo(AGENT_PATH))
+            .withHeader(HttpAgentConnector.MOCKING_HEADER, absent())
+            .withRequestBody(matchingJsonPath("$.mocking", absent())));
   }
 
   // --- openai-chat ---------------------------------------------------------------------------
 
-  static final List<Tool> TOOLS = List.of(
-      new Tool("lookup_order", "Finds an order by its number", Map.of("type", "object",
-          "properties", Map.of("orderId", Map.of("type", "string")), "required", List.of("orderId"))),
-      new Tool("refund", "Refunds an order", null));
+  static final List<Tool> TOOLS =
+      List.of(
+          new Tool(
+              "lookup_order",
+              "Finds an order by its number",
+              Map.of(
+                  "type",
+                  "object",
+                  "properties",
+                  Map.of("orderId", Map.of("type", "string")),
+                  "required",
+                  List.of("orderId"))),
+          new Tool("refund", "Refunds an order", null));
 
   private RunInput chatRun(RunSettings settings) {
-    AgentSpec agent = new AgentSpec("Chat bot", "openai-chat",
-        new OpenAiChatAgentConfig(model(), "You are Acme's support agent.", TOOLS));
+    AgentSpec agent =
+        new AgentSpec(
+            "Chat bot",
+            "openai-chat",
+            new OpenAiChatAgentConfig(model(), "You are Acme's support agent.", TOOLS));
     return DB.startedRun(scenarioId, DB.agent(agent), model(), settings);
   }
 
   /** The model calls {@code lookup_order} first, answers text once it has a tool result. */
   private static void modelCallsLookupThenAnswers() {
-    AGENT.stubFor(chatCompletions().atPriority(2).willReturn(ActivitiesTestSupport.toolCalls(
-        "call_1", "lookup_order", "{\"orderId\":\"A-17\"}")));
-    AGENT.stubFor(chatCompletions().atPriority(1)
-        .withRequestBody(matchingJsonPath("$.messages[?(@.role == 'tool')]"))
-        .willReturn(completion("Your order A-17 has shipped.")));
+    AGENT.stubFor(
+        chatCompletions()
+            .atPriority(2)
+            .willReturn(
+                ActivitiesTestSupport.toolCalls(
+                    "call_1", "lookup_order", "{\"orderId\":\"A-17\"}")));
+    AGENT.stubFor(
+        chatCompletions()
+            .atPriority(1)
+            .withRequestBody(matchingJsonPath("$.messages[?(@.role == 'tool')]"))
+            .willReturn(completion("Your order A-17 has shipped.")));
   }
 
   @Test
   void aChatAgentsToolCallIsAnsweredFromTheOverrideAndStoredAsAToolTurn() {
-    RunInput run = chatRun(mocked(Map.of("lookup_order", new ToolOverride(Map.of("status", "shipped"), null, 0))));
+    RunInput run =
+        chatRun(
+            mocked(Map.of("lookup_order", new ToolOverride(Map.of("status", "shipped"), null, 0))));
     DB.say(run, 0, Turn.USER, "Where is order A-17?");
     modelCallsLookupThenAnswers();
 
@@ -199,9 +266,11 @@ class ConnectorTypesTest {
 
     assertThat(result).isEqualTo(new TurnResult(3, false));
     List<Turn> turns = DB.turns(run);
-    assertThat(turns).extracting(Turn::sequence, Turn::role).containsExactly(
-        tuple(0, "user"), tuple(1, "tool"), tuple(2, "agent"));
-    assertThat(turns.get(1).data()).containsEntry("name", "lookup_order")
+    assertThat(turns)
+        .extracting(Turn::sequence, Turn::role)
+        .containsExactly(tuple(0, "user"), tuple(1, "tool"), tuple(2, "agent"));
+    assertThat(turns.get(1).data())
+        .containsEntry("name", "lookup_order")
         .containsEntry("arguments", Map.of("orderId", "A-17"))
         .containsEntry("result", Map.of("status", "shipped"))
         .doesNotContainKey("error");
@@ -209,26 +278,39 @@ class ConnectorTypesTest {
 
     List<LoggedRequest> requests = AGENT.findAll(postRequestedFor(urlPathEqualTo(CHAT_PATH)));
     assertThat(requests).hasSize(2);
-    assertThat(requests.get(0).getBodyAsString()).contains("\"lookup_order\"", "Finds an order by its number",
-        "\"orderId\"");
+    assertThat(requests.get(0).getBodyAsString())
+        .contains("\"lookup_order\"", "Finds an order by its number", "\"orderId\"");
     List<Map<String, Object>> second = chatMessages(requests.get(1));
-    assertThat(second).extracting(m -> m.get("role")).containsExactly("system", "user", "assistant", "tool");
+    assertThat(second)
+        .extracting(m -> m.get("role"))
+        .containsExactly("system", "user", "assistant", "tool");
     assertThat(second.get(0).get("content")).isEqualTo("You are Acme's support agent.");
-    assertThat(second.get(3)).containsEntry("tool_call_id", "call_1").containsEntry("content", "{\"status\":\"shipped\"}");
+    assertThat(second.get(3))
+        .containsEntry("tool_call_id", "call_1")
+        .containsEntry("content", "{\"status\":\"shipped\"}");
     // The agent's model calls are the agent's cost, not the simulator's.
-    assertThat(DB.llmCalls.usageOfRuns(List.of(UUID.fromString(run.runId())))
-        .getOrDefault(UUID.fromString(run.runId()), Usage.NONE).total().calls()).isZero();
+    assertThat(
+            DB.llmCalls
+                .usageOfRuns(List.of(UUID.fromString(run.runId())))
+                .getOrDefault(UUID.fromString(run.runId()), Usage.NONE)
+                .total()
+                .calls())
+        .isZero();
   }
 
   @Test
   void aToolOverrideErrorAndAMissingOverrideAnswerTheModelWithErrors() {
-    RunInput withError = chatRun(mocked(Map.of("lookup_order", new ToolOverride(null, "order service down", 0))));
+    RunInput withError =
+        chatRun(mocked(Map.of("lookup_order", new ToolOverride(null, "order service down", 0))));
     DB.say(withError, 0, Turn.USER, "Where is order A-17?");
     modelCallsLookupThenAnswers();
     activities.agentTurn(new TurnRequest(withError, 1, 1));
     Turn errorTurn = DB.turns(withError).get(1);
-    assertThat(errorTurn.data()).containsEntry("error", "order service down").doesNotContainKey("result");
-    assertThat(chatMessages(AGENT.findAll(postRequestedFor(urlPathEqualTo(CHAT_PATH))).get(1)).get(3))
+    assertThat(errorTurn.data())
+        .containsEntry("error", "order service down")
+        .doesNotContainKey("result");
+    assertThat(
+            chatMessages(AGENT.findAll(postRequestedFor(urlPathEqualTo(CHAT_PATH))).get(1)).get(3))
         .containsEntry("content", "{\"error\":\"order service down\"}");
 
     AGENT.resetRequests();
@@ -240,7 +322,11 @@ class ConnectorTypesTest {
 
   @Test
   void aToolsDelayIsLeftToTheWorkflowAndTheNextCallContinuesTheTurn() {
-    RunInput run = chatRun(mocked(Map.of("lookup_order", new ToolOverride(Map.of("status", "shipped"), null, 5_000))));
+    RunInput run =
+        chatRun(
+            mocked(
+                Map.of(
+                    "lookup_order", new ToolOverride(Map.of("status", "shipped"), null, 5_000))));
     DB.say(run, 0, Turn.USER, "Where is order A-17?");
     modelCallsLookupThenAnswers();
 
@@ -253,19 +339,24 @@ class ConnectorTypesTest {
     TurnResult done = activities.agentTurn(new TurnRequest(run, waiting.nextSequence(), 1));
 
     assertThat(done).isEqualTo(new TurnResult(3, false));
-    assertThat(DB.turns(run)).extracting(Turn::role, Turn::text).containsExactly(
-        tuple("user", "Where is order A-17?"), tuple("tool", "lookup_order → {\"status\":\"shipped\"}"),
-        tuple("agent", "Your order A-17 has shipped."));
+    assertThat(DB.turns(run))
+        .extracting(Turn::role, Turn::text)
+        .containsExactly(
+            tuple("user", "Where is order A-17?"),
+            tuple("tool", "lookup_order → {\"status\":\"shipped\"}"),
+            tuple("agent", "Your order A-17 has shipped."));
   }
 
   @Test
   void aModelThatNeverStopsCallingToolsIsAnAgentError() {
     RunInput run = chatRun(mocked(Map.of()));
     DB.say(run, 0, Turn.USER, "Loop");
-    AGENT.stubFor(chatCompletions().willReturn(ActivitiesTestSupport.toolCalls("call_x", "refund", "{}")));
+    AGENT.stubFor(
+        chatCompletions().willReturn(ActivitiesTestSupport.toolCalls("call_x", "refund", "{}")));
 
-    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,
-        () -> activities.agentTurn(new TurnRequest(run, 1, 1)));
+    ApplicationFailure failure =
+        catchThrowableOfType(
+            ApplicationFailure.class, () -> activities.agentTurn(new TurnRequest(run, 1, 1)));
 
     assertThat(failure.getType()).isEqualTo("AI_AGENT_ERROR");
     assertThat(failure.isNonRetryable()).isTrue();
@@ -278,11 +369,15 @@ class ConnectorTypesTest {
   void aFailingModelIsTheAgentsFailure() {
     RunInput run = chatRun(mocked(Map.of()));
     DB.say(run, 0, Turn.USER, "Hi");
-    AGENT.stubFor(chatCompletions().willReturn(ActivitiesTestSupport.openAiError(401, "invalid_request_error",
-        "Incorrect API key provided")));
+    AGENT.stubFor(
+        chatCompletions()
+            .willReturn(
+                ActivitiesTestSupport.openAiError(
+                    401, "invalid_request_error", "Incorrect API key provided")));
 
-    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,
-        () -> activities.agentTurn(new TurnRequest(run, 1, 1)));
+    ApplicationFailure failure =
+        catchThrowableOfType(
+            ApplicationFailure.class, () -> activities.agentTurn(new TurnRequest(run, 1, 1)));
 
     assertThat(failure.getType()).isEqualTo("AI_AGENT_ERROR");
     assertThat(failure.isNonRetryable()).isTrue();

@@ -18,16 +18,21 @@ class RequestTemplateTest {
     String template = "{\"parts\": [" + "{{text}},".repeat(100) + "null]}";
 
     assertThatThrownBy(() -> RequestTemplate.render(template, message(text), JSON))
-        .isInstanceOfSatisfying(ApplicationFailure.class, failure -> {
-          assertThat(failure.isNonRetryable()).isTrue();
-          assertThat(failure.getType()).isEqualTo("AI_AGENT_ERROR");
-          assertThat(failure.getOriginalMessage()).contains("longer than " + RequestTemplate.MAX_RENDERED);
-        });
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            failure -> {
+              assertThat(failure.isNonRetryable()).isTrue();
+              assertThat(failure.getType()).isEqualTo("AI_AGENT_ERROR");
+              assertThat(failure.getOriginalMessage())
+                  .contains("longer than " + RequestTemplate.MAX_RENDERED);
+            });
   }
 
   @Test
   void aTemplateWithinTheLimitRendersItsValues() {
-    String body = RequestTemplate.render("{\"message\": {{text}}, \"turn\": {{turn}}}", message("hello"), JSON);
+    String body =
+        RequestTemplate.render(
+            "{\"message\": {{text}}, \"turn\": {{turn}}}", message("hello"), JSON);
 
     assertThat(body).isEqualTo("{\"message\": \"hello\", \"turn\": 2}");
   }

@@ -29,7 +29,6 @@ import dev.agentsim.workflows.Verdict;
 import dev.agentsim.workflows.batch.BatchInput;
 import dev.agentsim.workflows.batch.BatchProgress;
 import dev.agentsim.workflows.batch.BatchWorkflow;
-
 import dev.agentsim.workflows.batch.RunCounts;
 import dev.agentsim.workflows.run.RunOutcome;
 import io.temporal.client.WorkflowClient;
@@ -44,16 +43,17 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The batch's record, run reports by signal, and a whole batch on the real workflows and activities. */
+/**
+ * The batch's record, run reports by signal, and a whole batch on the real workflows and
+ * activities.
+ */
 class BatchActivitiesTest {
 
   private static final String FAKE_BATCH_QUEUE = "fake-batch";
 
-  @RegisterExtension
-  static final Database DB = new Database();
+  @RegisterExtension static final Database DB = new Database();
 
-  @RegisterExtension
-  static final WireMockExtension AGENT = wireMock();
+  @RegisterExtension static final WireMockExtension AGENT = wireMock();
 
   private static Temporal temporal;
   private static BatchActivitiesImpl activities;
@@ -63,11 +63,22 @@ class BatchActivitiesTest {
 
   @BeforeAll
   static void start() {
-    temporal = Temporal.start(DB, DB.activities(Duration.ofSeconds(5)),
-        env -> env.newWorker(FAKE_BATCH_QUEUE).registerWorkflowImplementationTypes(FakeBatch.class));
-    activities = new BatchActivitiesImpl(DB.batches, DB.runs, temporal.env.getWorkflowClient(),
-        DB.webhookDispatch(temporal.env.getWorkflowClient()));
-    scenarioId = DB.scenario(scripted(List.of(criterion("contains", Map.of("value", "help"))), "Hello", "Bye"));
+    temporal =
+        Temporal.start(
+            DB,
+            DB.activities(Duration.ofSeconds(5)),
+            env ->
+                env.newWorker(FAKE_BATCH_QUEUE)
+                    .registerWorkflowImplementationTypes(FakeBatch.class));
+    activities =
+        new BatchActivitiesImpl(
+            DB.batches,
+            DB.runs,
+            temporal.env.getWorkflowClient(),
+            DB.webhookDispatch(temporal.env.getWorkflowClient()));
+    scenarioId =
+        DB.scenario(
+            scripted(List.of(criterion("contains", Map.of("value", "help"))), "Hello", "Bye"));
     agentId = DB.agent(agentConfig(AGENT.baseUrl(), 2_000));
     modelId = DB.model("http://localhost:1");
   }
@@ -79,15 +90,38 @@ class BatchActivitiesTest {
 
   private UUID newBatch(int runs) {
     UUID batchId = UUID.randomUUID();
-    DB.batches.insert(batchId, PROJECT, scenarioId, agentId, modelId, "Nightly", runs, "http", Map.of(), "test", Map.of());
+    DB.batches.insert(
+        batchId,
+        PROJECT,
+        scenarioId,
+        agentId,
+        modelId,
+        "Nightly",
+        runs,
+        "http",
+        Map.of(),
+        "test",
+        Map.of());
     return batchId;
   }
 
   @Test
   void recordsTheLiveControlInTheBatchAndTheInputKeptForARestart() {
     UUID batchId = newBatch(3);
-    BatchInput input = new BatchInput(batchId.toString(), PROJECT, scenarioId.toString(), agentId.toString(),
-        modelId.toString(), 3, 2, false, 0, settings(false, 5, FAST_RETRY), 0, null);
+    BatchInput input =
+        new BatchInput(
+            batchId.toString(),
+            PROJECT,
+            scenarioId.toString(),
+            agentId.toString(),
+            modelId.toString(),
+            3,
+            2,
+            false,
+            0,
+            settings(false, 5, FAST_RETRY),
+            0,
+            null);
     DB.batches.recordWorkflowInput(batchId, input);
 
     activities.batchControlled(batchId.toString(), 7, 4, true);
@@ -95,8 +129,12 @@ class BatchActivitiesTest {
     Batch stored = DB.batches.find(PROJECT, batchId).orElseThrow();
     assertThat(stored.runs()).isEqualTo(7);
     assertThat(stored.paused()).isTrue();
-    BatchInput kept = DB.batches.unfinished().stream().filter(batch -> batch.id().equals(batchId)).findFirst()
-        .orElseThrow().workflowInput();
+    BatchInput kept =
+        DB.batches.unfinished().stream()
+            .filter(batch -> batch.id().equals(batchId))
+            .findFirst()
+            .orElseThrow()
+            .workflowInput();
     assertThat(kept).isEqualTo(input.withControl(7, 4, true));
   }
 
@@ -121,13 +159,28 @@ class BatchActivitiesTest {
   @Test
   void reportsARunToItsBatchBySignal() {
     String workflowId = "fake-batch-" + UUID.randomUUID();
-    BatchWorkflow batch = temporal.env.getWorkflowClient().newWorkflowStub(BatchWorkflow.class,
-        WorkflowOptions.newBuilder().setTaskQueue(FAKE_BATCH_QUEUE).setWorkflowId(workflowId).build());
+    BatchWorkflow batch =
+        temporal
+            .env
+            .getWorkflowClient()
+            .newWorkflowStub(
+                BatchWorkflow.class,
+                WorkflowOptions.newBuilder()
+                    .setTaskQueue(FAKE_BATCH_QUEUE)
+                    .setWorkflowId(workflowId)
+                    .build());
     WorkflowClient.start(batch::run, (BatchInput) null);
 
-    activities.reportRun(workflowId, new RunOutcome(3, Verdict.FAILED, TerminationReason.MAX_TURNS, ErrorCategory.NONE));
+    activities.reportRun(
+        workflowId,
+        new RunOutcome(3, Verdict.FAILED, TerminationReason.MAX_TURNS, ErrorCategory.NONE));
 
-    assertThat(temporal.env.getWorkflowClient().newUntypedWorkflowStub(workflowId).getResult(BatchStatus.class))
+    assertThat(
+            temporal
+                .env
+                .getWorkflowClient()
+                .newUntypedWorkflowStub(workflowId)
+                .getResult(BatchStatus.class))
         .isEqualTo(BatchStatus.COMPLETED);
     assertThat(batch.progress().counts()).isEqualTo(new RunCounts(0, 1, 0, 0));
     assertThat(batch.progress().nextSequence()).isEqualTo(3);
@@ -136,54 +189,110 @@ class BatchActivitiesTest {
   @Test
   void aReportToABatchThatHasEndedCountsAsDelivered() {
     String workflowId = "fake-batch-" + UUID.randomUUID();
-    BatchWorkflow batch = temporal.env.getWorkflowClient().newWorkflowStub(BatchWorkflow.class,
-        WorkflowOptions.newBuilder().setTaskQueue(FAKE_BATCH_QUEUE).setWorkflowId(workflowId).build());
+    BatchWorkflow batch =
+        temporal
+            .env
+            .getWorkflowClient()
+            .newWorkflowStub(
+                BatchWorkflow.class,
+                WorkflowOptions.newBuilder()
+                    .setTaskQueue(FAKE_BATCH_QUEUE)
+                    .setWorkflowId(workflowId)
+                    .build());
     WorkflowClient.start(batch::run, (BatchInput) null);
-    activities.reportRun(workflowId, new RunOutcome(0, Verdict.SUCCESS, TerminationReason.USER_STOP, ErrorCategory.NONE));
-    temporal.env.getWorkflowClient().newUntypedWorkflowStub(workflowId).getResult(BatchStatus.class);
+    activities.reportRun(
+        workflowId,
+        new RunOutcome(0, Verdict.SUCCESS, TerminationReason.USER_STOP, ErrorCategory.NONE));
+    temporal
+        .env
+        .getWorkflowClient()
+        .newUntypedWorkflowStub(workflowId)
+        .getResult(BatchStatus.class);
 
-    assertThatCode(() -> activities.reportRun(workflowId,
-        new RunOutcome(1, Verdict.SUCCESS, TerminationReason.USER_STOP, ErrorCategory.NONE)))
+    assertThatCode(
+            () ->
+                activities.reportRun(
+                    workflowId,
+                    new RunOutcome(
+                        1, Verdict.SUCCESS, TerminationReason.USER_STOP, ErrorCategory.NONE)))
         .doesNotThrowAnyException();
-    assertThatCode(() -> activities.reportRun("batch-" + UUID.randomUUID(),
-        new RunOutcome(0, Verdict.SUCCESS, TerminationReason.USER_STOP, ErrorCategory.NONE)))
-        .as("a batch Temporal does not know").doesNotThrowAnyException();
+    assertThatCode(
+            () ->
+                activities.reportRun(
+                    "batch-" + UUID.randomUUID(),
+                    new RunOutcome(
+                        0, Verdict.SUCCESS, TerminationReason.USER_STOP, ErrorCategory.NONE)))
+        .as("a batch Temporal does not know")
+        .doesNotThrowAnyException();
   }
 
   @Test
   void settlesRunsWhoseWorkflowsEndedAndLeavesRunningOnes() {
     UUID batchId = newBatch(3);
-    // Run 0 never started; run 1 is still running; run 2 recorded its own end before its workflow ended.
+    // Run 0 never started; run 1 is still running; run 2 recorded its own end before its workflow
+    // ended.
     WorkflowClient client = temporal.env.getWorkflowClient();
-    WorkflowClient.start(client.newWorkflowStub(BatchWorkflow.class, WorkflowOptions.newBuilder()
-        .setTaskQueue(FAKE_BATCH_QUEUE).setWorkflowId(BatchWorkflow.runWorkflowId(batchId.toString(), 1)).build())::run,
+    WorkflowClient.start(
+        client.newWorkflowStub(
+                BatchWorkflow.class,
+                WorkflowOptions.newBuilder()
+                    .setTaskQueue(FAKE_BATCH_QUEUE)
+                    .setWorkflowId(BatchWorkflow.runWorkflowId(batchId.toString(), 1))
+                    .build())
+            ::run,
         (BatchInput) null);
     UUID run2 = UUID.fromString(BatchWorkflow.runId(batchId.toString(), 2));
     DB.runs.start(run2, batchId, 2, List.of(), 3, settings(false, 3, FAST_RETRY));
-    DB.runs.complete(run2, TerminationReason.MAX_TURNS, Evaluation.judged(List.of(), null, null), null);
+    DB.runs.complete(
+        run2, TerminationReason.MAX_TURNS, Evaluation.judged(List.of(), null, null), null);
 
     List<RunOutcome> settled = activities.settleRuns(batchId.toString(), 3, List.of(0, 1, 2));
 
-    assertThat(settled).containsExactly(
-        new RunOutcome(0, Verdict.ERROR, null, ErrorCategory.UNKNOWN),
-        new RunOutcome(2, Verdict.SUCCESS, TerminationReason.MAX_TURNS, ErrorCategory.NONE));
-    Run lost = DB.runs.find(batchId, UUID.fromString(BatchWorkflow.runId(batchId.toString(), 0))).orElseThrow();
+    assertThat(settled)
+        .containsExactly(
+            new RunOutcome(0, Verdict.ERROR, null, ErrorCategory.UNKNOWN),
+            new RunOutcome(2, Verdict.SUCCESS, TerminationReason.MAX_TURNS, ErrorCategory.NONE));
+    Run lost =
+        DB.runs
+            .find(batchId, UUID.fromString(BatchWorkflow.runId(batchId.toString(), 0)))
+            .orElseThrow();
     assertThat(lost.status()).isEqualTo(RunStatus.COMPLETED);
     assertThat(lost.verdict()).isEqualTo(Verdict.ERROR);
     assertThat(lost.errorMessage()).contains("was never started");
-    assertThat(DB.runs.find(batchId, UUID.fromString(BatchWorkflow.runId(batchId.toString(), 1)))).isEmpty();
+    assertThat(DB.runs.find(batchId, UUID.fromString(BatchWorkflow.runId(batchId.toString(), 1))))
+        .isEmpty();
   }
 
   @Test
   void runsAWholeBatch() {
     UUID batchId = newBatch(3);
     AGENT.stubFor(agentCall().willReturn(agentReply("How can I help?", false)));
-    BatchWorkflow batch = temporal.env.getWorkflowClient().newWorkflowStub(BatchWorkflow.class,
-        WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.SIMULATION)
-            .setWorkflowId(BatchWorkflow.workflowId(batchId.toString())).build());
+    BatchWorkflow batch =
+        temporal
+            .env
+            .getWorkflowClient()
+            .newWorkflowStub(
+                BatchWorkflow.class,
+                WorkflowOptions.newBuilder()
+                    .setTaskQueue(TaskQueues.SIMULATION)
+                    .setWorkflowId(BatchWorkflow.workflowId(batchId.toString()))
+                    .build());
 
-    BatchStatus status = batch.run(new BatchInput(batchId.toString(), PROJECT, scenarioId.toString(),
-        agentId.toString(), modelId.toString(), 3, 2, false, 0, settings(false, 5, FAST_RETRY), 0, null));
+    BatchStatus status =
+        batch.run(
+            new BatchInput(
+                batchId.toString(),
+                PROJECT,
+                scenarioId.toString(),
+                agentId.toString(),
+                modelId.toString(),
+                3,
+                2,
+                false,
+                0,
+                settings(false, 5, FAST_RETRY),
+                0,
+                null));
 
     assertThat(status).isEqualTo(BatchStatus.COMPLETED);
     Batch stored = DB.batches.find(PROJECT, batchId).orElseThrow();
@@ -191,11 +300,13 @@ class BatchActivitiesTest {
     assertThat(stored.tally().succeeded()).isEqualTo(3);
     List<Run> runs = DB.runs.page(batchId, null, RunSort.SEQUENCE, true, 10, 0);
     assertThat(runs).extracting(Run::sequence).containsExactly(0, 1, 2);
-    assertThat(runs).allSatisfy(run -> {
-      assertThat(run.verdict()).isEqualTo(Verdict.SUCCESS);
-      assertThat(run.terminationReason()).isEqualTo(TerminationReason.USER_STOP);
-      assertThat(run.turns()).hasSize(4);
-    });
+    assertThat(runs)
+        .allSatisfy(
+            run -> {
+              assertThat(run.verdict()).isEqualTo(Verdict.SUCCESS);
+              assertThat(run.terminationReason()).isEqualTo(TerminationReason.USER_STOP);
+              assertThat(run.turns()).hasSize(4);
+            });
   }
 
   /** Stands in for the batch: waits for one run's report. */

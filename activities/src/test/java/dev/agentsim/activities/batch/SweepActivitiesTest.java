@@ -22,7 +22,6 @@ import dev.agentsim.workflows.TerminationReason;
 import dev.agentsim.workflows.Verdict;
 import dev.agentsim.workflows.batch.BatchInput;
 import dev.agentsim.workflows.batch.BatchWorkflow;
-
 import dev.agentsim.workflows.sweep.SweepInput;
 import dev.agentsim.workflows.sweep.SweepReport;
 import dev.agentsim.workflows.sweep.SweepWorkflow;
@@ -49,8 +48,7 @@ class SweepActivitiesTest {
   private static final String FAKES = "fakes";
   private static final String SWEEP = "sweep";
 
-  @RegisterExtension
-  static final Database DB = new Database();
+  @RegisterExtension static final Database DB = new Database();
 
   private static Temporal temporal;
   private static WorkflowClient client;
@@ -60,15 +58,24 @@ class SweepActivitiesTest {
 
   @BeforeAll
   static void start() {
-    temporal = Temporal.start(DB, DB.activities(Duration.ofSeconds(5)), env -> {
-      env.newWorker(FAKES).registerWorkflowImplementationTypes(FakeBatch.class);
-      Worker sweep = env.newWorker(SWEEP);
-      sweep.registerWorkflowImplementationTypes(SweepWorkflowImpl.class);
-      sweep.registerActivitiesImplementations(new SweepActivitiesImpl(DB.batches, DB.runs, env.getWorkflowClient(),
-          DB.webhookDispatch(env.getWorkflowClient())));
-    });
+    temporal =
+        Temporal.start(
+            DB,
+            DB.activities(Duration.ofSeconds(5)),
+            env -> {
+              env.newWorker(FAKES).registerWorkflowImplementationTypes(FakeBatch.class);
+              Worker sweep = env.newWorker(SWEEP);
+              sweep.registerWorkflowImplementationTypes(SweepWorkflowImpl.class);
+              sweep.registerActivitiesImplementations(
+                  new SweepActivitiesImpl(
+                      DB.batches,
+                      DB.runs,
+                      env.getWorkflowClient(),
+                      DB.webhookDispatch(env.getWorkflowClient())));
+            });
     client = temporal.env.getWorkflowClient();
-    scenarioId = DB.scenario(scripted(List.of(criterion("contains", Map.of("value", "help"))), "Hello"));
+    scenarioId =
+        DB.scenario(scripted(List.of(criterion("contains", Map.of("value", "help"))), "Hello"));
     agentId = DB.agent(agentConfig("http://localhost:1", 2_000));
     modelId = DB.model("http://localhost:1");
   }
@@ -84,14 +91,18 @@ class SweepActivitiesTest {
     // runs, one whose workflow Temporal does not know.
     UUID terminated = runningBatch(3);
     startFake(BatchWorkflow.workflowId(terminated.toString()));
-    client.newUntypedWorkflowStub(BatchWorkflow.workflowId(terminated.toString())).terminate("from the UI");
+    client
+        .newUntypedWorkflowStub(BatchWorkflow.workflowId(terminated.toString()))
+        .terminate("from the UI");
     UUID finishedRun = recordRun(terminated, 0);
-    DB.runs.complete(finishedRun, TerminationReason.MAX_TURNS, Evaluation.judged(List.of(), null, null), null);
+    DB.runs.complete(
+        finishedRun, TerminationReason.MAX_TURNS, Evaluation.judged(List.of(), null, null), null);
     recordRun(terminated, 1);
     String stillRunning = BatchWorkflow.runWorkflowId(terminated.toString(), 1);
     startFake(stillRunning);
     UUID lostRun = recordRun(terminated, 2);
-    // Cancelled in Temporal by code that could not record it; one whose workflow runs; one Temporal never heard of.
+    // Cancelled in Temporal by code that could not record it; one whose workflow runs; one Temporal
+    // never heard of.
     UUID cancelled = runningBatch(1);
     startFake(BatchWorkflow.workflowId(cancelled.toString()));
     client.newUntypedWorkflowStub(BatchWorkflow.workflowId(cancelled.toString())).cancel();
@@ -105,7 +116,9 @@ class SweepActivitiesTest {
     Batch ended = batch(terminated);
     assertThat(ended.status()).isEqualTo(BatchStatus.FAILED);
     assertThat(ended.stopReason()).isEqualTo(StopReason.ERROR);
-    assertThat(ended.stopDetail()).contains("ended as terminated").contains(BatchWorkflow.workflowId(terminated.toString()));
+    assertThat(ended.stopDetail())
+        .contains("ended as terminated")
+        .contains(BatchWorkflow.workflowId(terminated.toString()));
     assertThat(ended.completedAt()).isNotNull();
     assertThat(run(terminated, finishedRun).verdict()).isEqualTo(Verdict.SUCCESS);
     Run lost = run(terminated, lostRun);
@@ -123,8 +136,11 @@ class SweepActivitiesTest {
     assertThat(batch(unknown).status()).isEqualTo(BatchStatus.FAILED);
     assertThat(batch(unknown).stopDetail()).contains("is unknown to Temporal");
 
-    assertThat(sweep(0)).as("a second sweep finds nothing more to do").isEqualTo(new SweepReport(1, 0, 0, 0, 0));
-    assertThat(sweep(3600)).as("nothing younger than the sweep's delay is checked")
+    assertThat(sweep(0))
+        .as("a second sweep finds nothing more to do")
+        .isEqualTo(new SweepReport(1, 0, 0, 0, 0));
+    assertThat(sweep(3600))
+        .as("nothing younger than the sweep's delay is checked")
         .isEqualTo(new SweepReport(0, 0, 0, 0, 0));
   }
 
@@ -144,7 +160,18 @@ class SweepActivitiesTest {
 
   private static UUID runningBatch(int runs) {
     UUID batchId = UUID.randomUUID();
-    DB.batches.insert(batchId, PROJECT, scenarioId, agentId, modelId, "Nightly", runs, "http", Map.of(), "test", Map.of());
+    DB.batches.insert(
+        batchId,
+        PROJECT,
+        scenarioId,
+        agentId,
+        modelId,
+        "Nightly",
+        runs,
+        "http",
+        Map.of(),
+        "test",
+        Map.of());
     DB.batches.markRunning(batchId);
     return batchId;
   }
@@ -156,13 +183,22 @@ class SweepActivitiesTest {
   }
 
   private static void startFake(String workflowId) {
-    WorkflowClient.start(client.newWorkflowStub(BatchWorkflow.class,
-        WorkflowOptions.newBuilder().setTaskQueue(FAKES).setWorkflowId(workflowId).build())::run, (BatchInput) null);
+    WorkflowClient.start(
+        client.newWorkflowStub(
+                BatchWorkflow.class,
+                WorkflowOptions.newBuilder().setTaskQueue(FAKES).setWorkflowId(workflowId).build())
+            ::run,
+        (BatchInput) null);
   }
 
   private static SweepReport sweep(long afterSeconds) {
-    return client.newWorkflowStub(SweepWorkflow.class, WorkflowOptions.newBuilder()
-            .setTaskQueue(SWEEP).setWorkflowId(SweepWorkflow.ID + "-" + UUID.randomUUID()).build())
+    return client
+        .newWorkflowStub(
+            SweepWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setTaskQueue(SWEEP)
+                .setWorkflowId(SweepWorkflow.ID + "-" + UUID.randomUUID())
+                .build())
         .sweep(new SweepInput(afterSeconds));
   }
 

@@ -1,8 +1,9 @@
 package dev.agentsim.activities.evaluation;
 
-import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static dev.agentsim.activities.ActivitiesTestSupport.CHAT_PATH;
 import static dev.agentsim.activities.ActivitiesTestSupport.FAST_RETRY;
 import static dev.agentsim.activities.ActivitiesTestSupport.agentConfig;
@@ -19,7 +20,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
-import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
@@ -55,12 +55,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class RunActivitiesTest {
 
-  @RegisterExtension
-  static final Database DB = new Database();
+  @RegisterExtension static final Database DB = new Database();
 
   /** The judge's model. */
-  @RegisterExtension
-  static final WireMockExtension LLM = wireMock();
+  @RegisterExtension static final WireMockExtension LLM = wireMock();
 
   private static RunActivitiesImpl activities;
   private static UUID agentId;
@@ -73,7 +71,10 @@ class RunActivitiesTest {
     modelId = DB.model(LLM.baseUrl());
   }
 
-  /** A started run of a scripted scenario with these criteria, and a refund conversation in the store. */
+  /**
+   * A started run of a scripted scenario with these criteria, and a refund conversation in the
+   * store.
+   */
   private RunInput conversation(Criterion... criteria) {
     return conversation(scripted(List.of(criteria), "Hi, order 1234 arrived broken."));
   }
@@ -84,7 +85,8 @@ class RunActivitiesTest {
   }
 
   private RunInput conversation(ScenarioSpec scenario) {
-    RunInput run = DB.newRun(DB.scenario(scenario), agentId, modelId, settings(false, 5, FAST_RETRY));
+    RunInput run =
+        DB.newRun(DB.scenario(scenario), agentId, modelId, settings(false, 5, FAST_RETRY));
     activities.startRun(run);
     activities.startRun(run); // idempotent
     DB.say(run, 0, Turn.USER, "Hi, order 1234 arrived broken. I'd like my money back.");
@@ -123,7 +125,8 @@ class RunActivitiesTest {
   void noCriteriaIsASuccess() {
     RunInput run = conversation();
 
-    assertThat(activities.evaluate(ended(run, TerminationReason.MAX_TURNS))).isEqualTo(Verdict.SUCCESS);
+    assertThat(activities.evaluate(ended(run, TerminationReason.MAX_TURNS)))
+        .isEqualTo(Verdict.SUCCESS);
     assertThat(DB.stored(run).results()).isEmpty();
   }
 
@@ -131,13 +134,18 @@ class RunActivitiesTest {
   void contains() {
     CriterionResult anyCase = judge(criterion("contains", Map.of("value", "refund")));
     assertThat(anyCase.passed()).isTrue();
-    assertThat(anyCase.reason()).isEqualTo(
-        "An agent message contains \"refund\": \"I'm sorry to hear that. I have issued a REFUND of $25.\"");
+    assertThat(anyCase.reason())
+        .isEqualTo(
+            "An agent message contains \"refund\": \"I'm sorry to hear that. I have issued a REFUND of $25.\"");
 
-    assertThat(judge(criterion("contains", Map.of("value", "refund", "caseSensitive", true))).passed()).isFalse();
-    CriterionResult byUser = judge(criterion("contains", Map.of("value", "money back", "role", "user")));
+    assertThat(
+            judge(criterion("contains", Map.of("value", "refund", "caseSensitive", true))).passed())
+        .isFalse();
+    CriterionResult byUser =
+        judge(criterion("contains", Map.of("value", "money back", "role", "user")));
     assertThat(byUser.passed()).isTrue();
-    CriterionResult missing = judge(criterion("contains", Map.of("value", "voucher", "role", "any")));
+    CriterionResult missing =
+        judge(criterion("contains", Map.of("value", "voucher", "role", "any")));
     assertThat(missing.passed()).isFalse();
     assertThat(missing.reason()).isEqualTo("No message contains \"voucher\"");
     assertThat(judge(criterion("contains", Map.of())).reason()).contains("no params.value");
@@ -145,7 +153,8 @@ class RunActivitiesTest {
 
   @Test
   void notContains() {
-    CriterionResult clean = judge(criterion("not_contains", Map.of("value", "sorry", "role", "user")));
+    CriterionResult clean =
+        judge(criterion("not_contains", Map.of("value", "sorry", "role", "user")));
     assertThat(clean.passed()).isTrue();
     assertThat(clean.reason()).isEqualTo("No user message contains \"sorry\"");
 
@@ -160,8 +169,10 @@ class RunActivitiesTest {
     assertThat(reference.passed()).isTrue();
     assertThat(reference.reason()).isEqualTo("An agent message matches /RF-\\d{5}/: \"RF-20931\"");
 
-    assertThat(judge(criterion("regex", Map.of("pattern", "order \\d+", "role", "agent"))).passed()).isFalse();
-    assertThat(judge(criterion("regex", Map.of("pattern", "ORDER \\d+", "role", "user"))).passed()).isTrue();
+    assertThat(judge(criterion("regex", Map.of("pattern", "order \\d+", "role", "agent"))).passed())
+        .isFalse();
+    assertThat(judge(criterion("regex", Map.of("pattern", "ORDER \\d+", "role", "user"))).passed())
+        .isTrue();
   }
 
   @Test
@@ -169,23 +180,35 @@ class RunActivitiesTest {
     CriterionResult result = judge(criterion("regex", Map.of("pattern", "refund(")));
 
     assertThat(result.passed()).isFalse();
-    assertThat(result.reason()).startsWith("The pattern /refund(/ is not a valid regular expression: missing closing )");
+    assertThat(result.reason())
+        .startsWith("The pattern /refund(/ is not a valid regular expression: missing closing )");
   }
 
-  /** A pattern that backtracks for ages on java.util.regex runs in linear time: it cannot pin the thread. */
+  /**
+   * A pattern that backtracks for ages on java.util.regex runs in linear time: it cannot pin the
+   * thread.
+   */
   @Test
   void aCatastrophicPatternFinishesQuickly() {
-    RunInput run = DB.newRun(DB.scenario(scripted(List.of(criterion("regex", Map.of("pattern", "(.*a){30}x"))),
-        "Hi")), agentId, modelId, settings(false, 5, FAST_RETRY));
+    RunInput run =
+        DB.newRun(
+            DB.scenario(
+                scripted(List.of(criterion("regex", Map.of("pattern", "(.*a){30}x"))), "Hi")),
+            agentId,
+            modelId,
+            settings(false, 5, FAST_RETRY));
     activities.startRun(run);
     DB.say(run, 0, Turn.USER, "Hi");
     DB.say(run, 1, Turn.AGENT, "a".repeat(50));
 
-    Verdict verdict = assertTimeoutPreemptively(Duration.ofSeconds(2),
-        () -> activities.evaluate(ended(run, TerminationReason.USER_STOP)));
+    Verdict verdict =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(2),
+            () -> activities.evaluate(ended(run, TerminationReason.USER_STOP)));
 
     assertThat(verdict).isEqualTo(Verdict.FAILED);
-    assertThat(DB.stored(run).results().get(0).reason()).isEqualTo("No agent message matches /(.*a){30}x/");
+    assertThat(DB.stored(run).results().get(0).reason())
+        .isEqualTo("No agent message matches /(.*a){30}x/");
   }
 
   @Test
@@ -193,7 +216,9 @@ class RunActivitiesTest {
     CriterionResult result = judge(criterion("regex", Map.of("pattern", "(RF)-\\d+ \\1")));
 
     assertThat(result.passed()).isFalse();
-    assertThat(result.reason()).contains("is not a valid regular expression").contains("no back-references");
+    assertThat(result.reason())
+        .contains("is not a valid regular expression")
+        .contains("no back-references");
   }
 
   @Test
@@ -203,49 +228,64 @@ class RunActivitiesTest {
     assertThat(within.reason()).isEqualTo("The simulated user sent 2 messages; at most 2 allowed");
 
     assertThat(judge(criterion("max_turns", Map.of("max", 1))).passed()).isFalse();
-    assertThat(judge(criterion("max_turns", Map.of("max", "three"))).reason()).contains("whole number params.max");
+    assertThat(judge(criterion("max_turns", Map.of("max", "three"))).reason())
+        .contains("whole number params.max");
   }
 
   @Test
   void conversationEnded() {
-    CriterionResult byUser = judge(criterion("conversation_ended", Map.of()), TerminationReason.USER_STOP);
+    CriterionResult byUser =
+        judge(criterion("conversation_ended", Map.of()), TerminationReason.USER_STOP);
     assertThat(byUser.passed()).isTrue();
-    assertThat(byUser.reason()).isEqualTo("The conversation ended: the simulated user ended it (USER_STOP)");
+    assertThat(byUser.reason())
+        .isEqualTo("The conversation ended: the simulated user ended it (USER_STOP)");
 
-    assertThat(judge(criterion("conversation_ended", Map.of()), TerminationReason.AGENT_STOP).passed()).isTrue();
-    CriterionResult cutOff = judge(criterion("conversation_ended", Map.of()), TerminationReason.MAX_TURNS);
+    assertThat(
+            judge(criterion("conversation_ended", Map.of()), TerminationReason.AGENT_STOP).passed())
+        .isTrue();
+    CriterionResult cutOff =
+        judge(criterion("conversation_ended", Map.of()), TerminationReason.MAX_TURNS);
     assertThat(cutOff.passed()).isFalse();
-    assertThat(cutOff.reason()).isEqualTo("The conversation did not end by itself: it stopped with MAX_TURNS");
+    assertThat(cutOff.reason())
+        .isEqualTo("The conversation did not end by itself: it stopped with MAX_TURNS");
   }
 
   @Test
   void unknownTypeFailsTheCriterion() {
-    assertThat(judge(criterion("sentiment", Map.of())).reason()).isEqualTo("Unknown criterion type \"sentiment\"");
+    assertThat(judge(criterion("sentiment", Map.of())).reason())
+        .isEqualTo("Unknown criterion type \"sentiment\"");
   }
 
   /** The judge's model answers a {@code text} criterion with this. */
   static void judgeAnswers(String content) {
-    LLM.stubFor(chatCompletions().withRequestBody(containing("impartial evaluator"))
-        .willReturn(completion(content, 310, 25)));
+    LLM.stubFor(
+        chatCompletions()
+            .withRequestBody(containing("impartial evaluator"))
+            .willReturn(completion(content, 310, 25)));
   }
 
   /** The model answers the request for the user's experience with this. */
   static void summaryAnswers(String content) {
-    LLM.stubFor(chatCompletions().withRequestBody(containing("how the user experienced it"))
-        .willReturn(completion(content, 280, 40)));
+    LLM.stubFor(
+        chatCompletions()
+            .withRequestBody(containing("how the user experienced it"))
+            .willReturn(completion(content, 280, 40)));
   }
 
-  static final String SUMMARY = """
+  static final String SUMMARY =
+      """
       {"sentiment": "positive", "summary": "Dana asked for a refund for a broken order. The agent issued it at once \
       and gave a reference. She left satisfied."}""";
 
   private static List<LoggedRequest> chatRequests(String containing) {
-    return LLM.findAll(postRequestedFor(urlPathEqualTo(CHAT_PATH)).withRequestBody(containing(containing)));
+    return LLM.findAll(
+        postRequestedFor(urlPathEqualTo(CHAT_PATH)).withRequestBody(containing(containing)));
   }
 
   @Test
   void llmJudgePassesCitingTurnsWithConfidence() {
-    judgeAnswers("""
+    judgeAnswers(
+        """
         ```json
         {"passed": true, "reason": "The agent issued a refund of $25 [2] and gave reference RF-20931 [4].",
          "turns": [2, 4], "confidence": 0.92}
@@ -255,29 +295,35 @@ class RunActivitiesTest {
     CriterionResult result = judge(criterion("text", Map.of("text", "The agent issues a refund")));
 
     assertThat(result.passed()).isTrue();
-    assertThat(result.reason()).isEqualTo("The agent issued a refund of $25 [2] and gave reference RF-20931 [4].");
+    assertThat(result.reason())
+        .isEqualTo("The agent issued a refund of $25 [2] and gave reference RF-20931 [4].");
     assertThat(result.turns()).containsExactly(2, 4);
     assertThat(result.confidence()).isEqualTo(0.92);
     List<Map<String, Object>> messages = chatMessages(chatRequests("impartial evaluator").get(0));
-    assertThat(messages).extracting(message -> message.get("role")).containsExactly("system", "user");
+    assertThat(messages)
+        .extracting(message -> message.get("role"))
+        .containsExactly("system", "user");
     String question = (String) messages.get(1).get("content");
-    assertThat(question).contains(
-        "Criterion:\nThe agent issues a refund",
-        "[1] User: Hi, order 1234 arrived broken. I'd like my money back.",
-        "[4] Agent: You're welcome! Reference: RF-20931.",
-        "the simulated user ended it");
+    assertThat(question)
+        .contains(
+            "Criterion:\nThe agent issues a refund",
+            "[1] User: Hi, order 1234 arrived broken. I'd like my money back.",
+            "[4] Agent: You're welcome! Reference: RF-20931.",
+            "the simulated user ended it");
     // The judge sees the transcript and the criterion, not what the simulated user was told.
     assertThat(question).doesNotContain("Dana", "Say the lines", "Get a refund for order 1234");
   }
 
   @Test
   void llmJudgeFails() {
-    judgeAnswers("""
+    judgeAnswers(
+        """
         Verdict: {"passed": false, "reason": "The agent never asked for the order number; see [2].", \
         "turns": [2], "confidence": 0.7}""");
     summaryAnswers(SUMMARY);
 
-    CriterionResult result = judge(criterion("text", Map.of("description", "The agent asks for the order number")));
+    CriterionResult result =
+        judge(criterion("text", Map.of("description", "The agent asks for the order number")));
 
     assertThat(result.passed()).isFalse();
     assertThat(result.reason()).isEqualTo("The agent never asked for the order number; see [2].");
@@ -286,26 +332,31 @@ class RunActivitiesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "Yes, the criterion is met.",
-      "{\"passed\": \"maybe\", \"reason\": \"Unclear.\", \"confidence\": 0.5}",
-      "{\"passed\": true, \"reason\": \"Refund issued [2].\", \"turns\": [2]}",
-      "{\"passed\": true, \"reason\": \"Refund issued [2].\", \"turns\": [2], \"confidence\": 1.7}",
-      "{\"passed\": true, \"reason\": \"Refund issued [9].\", \"turns\": [9], \"confidence\": 0.9}",
-      "{\"passed\": true, \"reason\": \"  \", \"confidence\": 0.9}",
-      "{\"passed\": true, \"reason\": \"Refund",
-      ""})
+  @ValueSource(
+      strings = {
+        "Yes, the criterion is met.",
+        "{\"passed\": \"maybe\", \"reason\": \"Unclear.\", \"confidence\": 0.5}",
+        "{\"passed\": true, \"reason\": \"Refund issued [2].\", \"turns\": [2]}",
+        "{\"passed\": true, \"reason\": \"Refund issued [2].\", \"turns\": [2], \"confidence\": 1.7}",
+        "{\"passed\": true, \"reason\": \"Refund issued [9].\", \"turns\": [9], \"confidence\": 0.9}",
+        "{\"passed\": true, \"reason\": \"  \", \"confidence\": 0.9}",
+        "{\"passed\": true, \"reason\": \"Refund",
+        ""
+      })
   void judgeAnswerThatCannotBeReadIsARetryableProviderError(String answer) {
     RunInput run = conversation(criterion("text", Map.of("text", "The agent issues a refund")));
     judgeAnswers(answer);
     summaryAnswers(SUMMARY);
 
-    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,
-        () -> activities.evaluate(ended(run, TerminationReason.USER_STOP)));
+    ApplicationFailure failure =
+        catchThrowableOfType(
+            ApplicationFailure.class,
+            () -> activities.evaluate(ended(run, TerminationReason.USER_STOP)));
 
     assertThat(failure.getType()).isEqualTo("LLM_PROVIDER_ERROR");
     assertThat(failure.isNonRetryable()).isFalse();
-    assertThat(failure.getOriginalMessage()).isEqualTo("The model's judge answer could not be read");
+    assertThat(failure.getOriginalMessage())
+        .isEqualTo("The model's judge answer could not be read");
     assertThat(DB.stored(run).status()).isEqualTo(RunStatus.RUNNING);
   }
 
@@ -314,45 +365,67 @@ class RunActivitiesTest {
    * reference", it fails the first time, then finds it met.
    */
   private static void judgeFailsOnTheReferenceOnce() {
-    String verdict = "{\"passed\": true, \"reason\": \"Done [2].\", \"turns\": [2], \"confidence\": 0.9}";
-    LLM.stubFor(chatCompletions().withRequestBody(containing("The agent issues a refund"))
-        .willReturn(completion(verdict, 300, 20)));
-    LLM.stubFor(chatCompletions().withRequestBody(containing("The agent gives a reference"))
-        .inScenario("judge").whenScenarioStateIs(STARTED)
-        .willReturn(openAiError(503, "server_error", "overloaded")).willSetStateTo("recovered"));
-    LLM.stubFor(chatCompletions().withRequestBody(containing("The agent gives a reference"))
-        .inScenario("judge").whenScenarioStateIs("recovered")
-        .willReturn(completion(verdict, 300, 20)));
+    String verdict =
+        "{\"passed\": true, \"reason\": \"Done [2].\", \"turns\": [2], \"confidence\": 0.9}";
+    LLM.stubFor(
+        chatCompletions()
+            .withRequestBody(containing("The agent issues a refund"))
+            .willReturn(completion(verdict, 300, 20)));
+    LLM.stubFor(
+        chatCompletions()
+            .withRequestBody(containing("The agent gives a reference"))
+            .inScenario("judge")
+            .whenScenarioStateIs(STARTED)
+            .willReturn(openAiError(503, "server_error", "overloaded"))
+            .willSetStateTo("recovered"));
+    LLM.stubFor(
+        chatCompletions()
+            .withRequestBody(containing("The agent gives a reference"))
+            .inScenario("judge")
+            .whenScenarioStateIs("recovered")
+            .willReturn(completion(verdict, 300, 20)));
     summaryAnswers(SUMMARY);
   }
 
   @Test
   void aRetryAfterAJudgeFailedAsksTheModelOnlyForWhatFailed() {
-    RunInput run = conversation(criterion("text", Map.of("text", "The agent issues a refund")),
-        criterion("text", Map.of("text", "The agent gives a reference")));
+    RunInput run =
+        conversation(
+            criterion("text", Map.of("text", "The agent issues a refund")),
+            criterion("text", Map.of("text", "The agent gives a reference")));
     judgeFailsOnTheReferenceOnce();
 
-    catchThrowableOfType(ApplicationFailure.class, () -> activities.evaluate(ended(run, TerminationReason.USER_STOP)));
+    catchThrowableOfType(
+        ApplicationFailure.class,
+        () -> activities.evaluate(ended(run, TerminationReason.USER_STOP)));
     Verdict retried = activities.evaluate(ended(run, TerminationReason.USER_STOP));
 
     assertThat(retried).isEqualTo(Verdict.SUCCESS);
-    assertThat(chatRequests("The agent issues a refund")).as("judged once, kept for the retry").hasSize(1);
+    assertThat(chatRequests("The agent issues a refund"))
+        .as("judged once, kept for the retry")
+        .hasSize(1);
     assertThat(chatRequests("The agent gives a reference")).hasSize(2);
-    assertThat(DB.stored(run).results()).extracting(CriterionResult::passed).containsExactly(true, true);
+    assertThat(DB.stored(run).results())
+        .extracting(CriterionResult::passed)
+        .containsExactly(true, true);
   }
 
   @Test
   void eachJudgementOfTheModelIsMadeOnItsOwnAndJudgingThenAsksNoMore() {
-    RunInput run = conversation(criterion("text", Map.of("text", "The agent issues a refund")),
-        criterion("contains", Map.of("value", "refund")),
-        criterion("text", Map.of("text", "The agent gives a reference")));
+    RunInput run =
+        conversation(
+            criterion("text", Map.of("text", "The agent issues a refund")),
+            criterion("contains", Map.of("value", "refund")),
+            criterion("text", Map.of("text", "The agent gives a reference")));
     judgeFailsOnTheReferenceOnce();
     Conclusion ended = ended(run, TerminationReason.USER_STOP);
 
-    assertThat(activities.modelJudgements(ended)).containsExactly("criterion:0", "criterion:2", "summary");
+    assertThat(activities.modelJudgements(ended))
+        .containsExactly("criterion:0", "criterion:2", "summary");
     activities.judge(ended, "criterion:0");
-    ApplicationFailure failed = catchThrowableOfType(ApplicationFailure.class,
-        () -> activities.judge(ended, "criterion:2"));
+    ApplicationFailure failed =
+        catchThrowableOfType(
+            ApplicationFailure.class, () -> activities.judge(ended, "criterion:2"));
     assertThat(failed.getType()).isEqualTo("LLM_PROVIDER_ERROR");
     assertThat(activities.modelJudgements(ended)).containsExactly("criterion:2", "summary");
     activities.judge(ended, "criterion:2");
@@ -361,21 +434,32 @@ class RunActivitiesTest {
 
     assertThat(activities.evaluate(ended)).isEqualTo(Verdict.SUCCESS);
     assertThat(chatRequests("The agent issues a refund")).as("judged once").hasSize(1);
-    assertThat(chatRequests("The agent gives a reference")).as("asked again after its failure only").hasSize(2);
-    assertThat(LLM.findAll(postRequestedFor(urlPathEqualTo(CHAT_PATH)))).as("evaluate asked nothing more")
+    assertThat(chatRequests("The agent gives a reference"))
+        .as("asked again after its failure only")
+        .hasSize(2);
+    assertThat(LLM.findAll(postRequestedFor(urlPathEqualTo(CHAT_PATH))))
+        .as("evaluate asked nothing more")
         .hasSize(4);
-    assertThat(DB.stored(run).results()).extracting(CriterionResult::passed).containsExactly(true, true, true);
+    assertThat(DB.stored(run).results())
+        .extracting(CriterionResult::passed)
+        .containsExactly(true, true, true);
     assertThat(activities.modelJudgements(ended)).as("a judged run needs nothing").isEmpty();
   }
 
   @Test
   void judgeThatCannotBeReachedIsAProviderError() {
-    RunInput run = conversation(criterion("text", Map.of("text", "The agent is polite")),
-        criterion("contains", Map.of("value", "refund")));
-    LLM.stubFor(chatCompletions().willReturn(openAiError(503, "server_error", "The engine is currently overloaded")));
+    RunInput run =
+        conversation(
+            criterion("text", Map.of("text", "The agent is polite")),
+            criterion("contains", Map.of("value", "refund")));
+    LLM.stubFor(
+        chatCompletions()
+            .willReturn(openAiError(503, "server_error", "The engine is currently overloaded")));
 
-    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,
-        () -> activities.evaluate(ended(run, TerminationReason.USER_STOP)));
+    ApplicationFailure failure =
+        catchThrowableOfType(
+            ApplicationFailure.class,
+            () -> activities.evaluate(ended(run, TerminationReason.USER_STOP)));
 
     assertThat(failure.getType()).isEqualTo("LLM_PROVIDER_ERROR");
     assertThat(failure.isNonRetryable()).isFalse();
@@ -387,12 +471,15 @@ class RunActivitiesTest {
     summaryAnswers(SUMMARY);
     RunInput run = personaConversation(criterion("contains", Map.of("value", "refund")));
 
-    assertThat(activities.evaluate(ended(run, TerminationReason.USER_STOP))).isEqualTo(Verdict.SUCCESS);
+    assertThat(activities.evaluate(ended(run, TerminationReason.USER_STOP)))
+        .isEqualTo(Verdict.SUCCESS);
 
     Run stored = DB.stored(run);
     assertThat(stored.sentiment()).isEqualTo("positive");
-    assertThat(stored.summary()).isEqualTo("Dana asked for a refund for a broken order. The agent issued it at once "
-        + "and gave a reference. She left satisfied.");
+    assertThat(stored.summary())
+        .isEqualTo(
+            "Dana asked for a refund for a broken order. The agent issued it at once "
+                + "and gave a reference. She left satisfied.");
     assertThat(stored.evaluation()).isEqualTo(1);
     assertThat(DB.evaluations.evaluations(UUID.fromString(run.runId())))
         .extracting(Evaluation::verdict, Evaluation::sentiment)
@@ -401,21 +488,29 @@ class RunActivitiesTest {
     assertThat(asked).hasSize(1);
     assertThat((String) chatMessages(asked.get(0)).get(1).get("content"))
         .contains("[2] Agent: I'm sorry to hear that. I have issued a REFUND of $25.");
-    assertThat(DB.llmCalls.usageOfRuns(List.of(UUID.fromString(run.runId()))).get(UUID.fromString(run.runId()))
-        .of(LlmRole.SUMMARY)).isEqualTo(new Usage.Tokens(280, 40, 1, null));
+    assertThat(
+            DB.llmCalls
+                .usageOfRuns(List.of(UUID.fromString(run.runId())))
+                .get(UUID.fromString(run.runId()))
+                .of(LlmRole.SUMMARY))
+        .isEqualTo(new Usage.Tokens(280, 40, 1, null));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "The user seemed happy.",
-      "{\"sentiment\": \"ecstatic\", \"summary\": \"Refund issued.\"}",
-      "{\"sentiment\": \"positive\"}"})
+  @ValueSource(
+      strings = {
+        "The user seemed happy.",
+        "{\"sentiment\": \"ecstatic\", \"summary\": \"Refund issued.\"}",
+        "{\"sentiment\": \"positive\"}"
+      })
   void summaryThatCannotBeReadIsARetryableProviderError(String answer) {
     summaryAnswers(answer);
     RunInput run = personaConversation(criterion("contains", Map.of("value", "refund")));
 
-    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,
-        () -> activities.evaluate(ended(run, TerminationReason.USER_STOP)));
+    ApplicationFailure failure =
+        catchThrowableOfType(
+            ApplicationFailure.class,
+            () -> activities.evaluate(ended(run, TerminationReason.USER_STOP)));
 
     assertThat(failure.getType()).isEqualTo("LLM_PROVIDER_ERROR");
     assertThat(failure.isNonRetryable()).isFalse();
@@ -424,29 +519,37 @@ class RunActivitiesTest {
 
   @Test
   void aScriptedRuleOnlyRunAsksNoModel() {
-    RunInput run = conversation(criterion("contains", Map.of("value", "refund")),
-        criterion("max_turns", Map.of("max", 5)));
+    RunInput run =
+        conversation(
+            criterion("contains", Map.of("value", "refund")),
+            criterion("max_turns", Map.of("max", 5)));
 
-    assertThat(activities.evaluate(ended(run, TerminationReason.USER_STOP))).isEqualTo(Verdict.SUCCESS);
+    assertThat(activities.evaluate(ended(run, TerminationReason.USER_STOP)))
+        .isEqualTo(Verdict.SUCCESS);
 
     Run stored = DB.stored(run);
     assertThat(stored.sentiment()).isNull();
     assertThat(stored.summary()).isNull();
-    assertThat(stored.results()).allSatisfy(result -> {
-      assertThat(result.confidence()).isNull();
-      assertThat(result.turns()).isNull();
-    });
+    assertThat(stored.results())
+        .allSatisfy(
+            result -> {
+              assertThat(result.confidence()).isNull();
+              assertThat(result.turns()).isNull();
+            });
     assertThat(LLM.findAll(postRequestedFor(urlPathEqualTo(CHAT_PATH)))).isEmpty();
   }
 
   @Test
   void aJudgedRunIsNotJudgedAgain() {
     RunInput run = conversation(criterion("text", Map.of("text", "The agent issues a refund")));
-    judgeAnswers("{\"passed\": true, \"reason\": \"Refund issued [2].\", \"turns\": [2], \"confidence\": 1}");
+    judgeAnswers(
+        "{\"passed\": true, \"reason\": \"Refund issued [2].\", \"turns\": [2], \"confidence\": 1}");
     summaryAnswers(SUMMARY);
 
-    assertThat(activities.evaluate(ended(run, TerminationReason.USER_STOP))).isEqualTo(Verdict.SUCCESS);
-    assertThat(activities.evaluate(ended(run, TerminationReason.USER_STOP))).isEqualTo(Verdict.SUCCESS);
+    assertThat(activities.evaluate(ended(run, TerminationReason.USER_STOP)))
+        .isEqualTo(Verdict.SUCCESS);
+    assertThat(activities.evaluate(ended(run, TerminationReason.USER_STOP)))
+        .isEqualTo(Verdict.SUCCESS);
     assertThat(chatRequests("impartial evaluator")).hasSize(1);
     assertThat(chatRequests("how the user experienced it")).hasSize(1);
     assertThat(DB.evaluations.evaluations(UUID.fromString(run.runId()))).hasSize(1);
@@ -454,19 +557,29 @@ class RunActivitiesTest {
 
   @Test
   void mixedResultsFail() {
-    RunInput run = conversation(criterion("contains", Map.of("value", "refund")),
-        criterion("max_turns", Map.of("max", 1)));
+    RunInput run =
+        conversation(
+            criterion("contains", Map.of("value", "refund")),
+            criterion("max_turns", Map.of("max", 1)));
 
-    assertThat(activities.evaluate(ended(run, TerminationReason.USER_STOP))).isEqualTo(Verdict.FAILED);
-    assertThat(DB.stored(run).results()).extracting(CriterionResult::passed).containsExactly(true, false);
+    assertThat(activities.evaluate(ended(run, TerminationReason.USER_STOP)))
+        .isEqualTo(Verdict.FAILED);
+    assertThat(DB.stored(run).results())
+        .extracting(CriterionResult::passed)
+        .containsExactly(true, false);
   }
 
   @Test
   void recordsAnError() {
     RunInput run = conversation(criterion("contains", Map.of("value", "refund")));
 
-    activities.recordError(new Conclusion(run, TerminationReason.AGENT_ERROR, ErrorCategory.AI_AGENT_TIMEOUT,
-        "The agent did not answer within 300 ms", "AgentTurn after retries: ..."));
+    activities.recordError(
+        new Conclusion(
+            run,
+            TerminationReason.AGENT_ERROR,
+            ErrorCategory.AI_AGENT_TIMEOUT,
+            "The agent did not answer within 300 ms",
+            "AgentTurn after retries: ..."));
 
     Run stored = DB.stored(run);
     assertThat(stored.status()).isEqualTo(RunStatus.COMPLETED);
@@ -483,7 +596,8 @@ class RunActivitiesTest {
   void recordsAStop() {
     RunInput run = conversation();
 
-    activities.recordStopped(new Conclusion(run, TerminationReason.CANCELLED, ErrorCategory.NONE, null, null));
+    activities.recordStopped(
+        new Conclusion(run, TerminationReason.CANCELLED, ErrorCategory.NONE, null, null));
 
     Run stored = DB.stored(run);
     assertThat(stored.status()).isEqualTo(RunStatus.STOPPED);

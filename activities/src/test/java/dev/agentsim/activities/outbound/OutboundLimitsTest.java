@@ -41,8 +41,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * What an agent or a model answers is bounded: an endless body ends at the party's timeout, a
- * 100 MB body at the length limit, and the connection is closed in both cases. A URL the outbound
+ * What an agent or a model answers is bounded: an endless body ends at the party's timeout, a 100
+ * MB body at the length limit, and the connection is closed in both cases. A URL the outbound
  * policy refuses is never connected to. The parties are a JDK HTTP server streaming bytes.
  */
 class OutboundLimitsTest {
@@ -53,14 +53,24 @@ class OutboundLimitsTest {
   private static HttpServer server;
   private static ExecutorService threads;
   private static String baseUrl;
+
   /** Requests per path. */
   private static final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
+
   /** Counted down when a streaming handler finds its client gone. */
   private static final Map<String, CountDownLatch> hungUp = new ConcurrentHashMap<>();
+
   private static final Map<String, AtomicLong> written = new ConcurrentHashMap<>();
 
-  private final HttpAgentConnector agents = new HttpAgentConnector(JSON, new AgentHttp(JSON, OUTBOUND, SECRETS));
-  private final LlmClient models = new LlmClient(mock(LlmCallRepository.class), OUTBOUND, SECRETS, Duration.ofSeconds(5), ActivitiesTestSupport.METRICS);
+  private final HttpAgentConnector agents =
+      new HttpAgentConnector(JSON, new AgentHttp(JSON, OUTBOUND, SECRETS));
+  private final LlmClient models =
+      new LlmClient(
+          mock(LlmCallRepository.class),
+          OUTBOUND,
+          SECRETS,
+          Duration.ofSeconds(5),
+          ActivitiesTestSupport.METRICS);
 
   @BeforeAll
   static void start() throws IOException {
@@ -71,19 +81,25 @@ class OutboundLimitsTest {
     stream("/model/endless/", exchange -> endless(exchange, "{\"id\": \""));
     stream("/agent/huge", OutboundLimitsTest::huge);
     stream("/model/huge/", OutboundLimitsTest::huge);
-    stream("/agent/huge-declared", exchange -> {
-      exchange.sendResponseHeaders(200, HUNDRED_MB);
-      write(exchange, "/agent/huge-declared");
-    });
-    stream("/agent/redirect", exchange -> {
-      exchange.getResponseHeaders().add("Location", baseUrl + "/agent/target");
-      exchange.sendResponseHeaders(302, -1);
-    });
-    stream("/agent/target", exchange -> {
-      byte[] body = "{\"text\": \"followed\"}".getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
-    });
+    stream(
+        "/agent/huge-declared",
+        exchange -> {
+          exchange.sendResponseHeaders(200, HUNDRED_MB);
+          write(exchange, "/agent/huge-declared");
+        });
+    stream(
+        "/agent/redirect",
+        exchange -> {
+          exchange.getResponseHeaders().add("Location", baseUrl + "/agent/target");
+          exchange.sendResponseHeaders(302, -1);
+        });
+    stream(
+        "/agent/target",
+        exchange -> {
+          byte[] body = "{\"text\": \"followed\"}".getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+        });
     server.start();
     baseUrl = "http://127.0.0.1:" + server.getAddress().getPort();
   }
@@ -98,15 +114,17 @@ class OutboundLimitsTest {
     hits.put(path, new AtomicInteger());
     hungUp.put(path, new CountDownLatch(1));
     written.put(path, new AtomicLong());
-    server.createContext(path, exchange -> {
-      hits.get(path).incrementAndGet();
-      exchange.getRequestBody().readAllBytes();
-      try (exchange) {
-        handler.handle(exchange);
-      } catch (IOException clientGone) {
-        hungUp.get(path).countDown();
-      }
-    });
+    server.createContext(
+        path,
+        exchange -> {
+          hits.get(path).incrementAndGet();
+          exchange.getRequestBody().readAllBytes();
+          try (exchange) {
+            handler.handle(exchange);
+          } catch (IOException clientGone) {
+            hungUp.get(path).countDown();
+          }
+        });
   }
 
   /** A JSON string that never ends, a few bytes at a time. */
@@ -154,10 +172,27 @@ class OutboundLimitsTest {
   }
 
   private ApplicationFailure modelFailure(LlmClient client, String path) {
-    ModelSpec spec = new ModelSpec("streaming", "openai", baseUrl + path + "v1", "m", "sk-key", null, null,
-        TIMEOUT_MS, null, null, null, null);
-    return catchThrowableOfType(ApplicationFailure.class, () -> client.chat(UUID.randomUUID(), spec,
-        ChatRequest.builder().messages(UserMessage.from("Hello")).build()));
+    ModelSpec spec =
+        new ModelSpec(
+            "streaming",
+            "openai",
+            baseUrl + path + "v1",
+            "m",
+            "sk-key",
+            null,
+            null,
+            TIMEOUT_MS,
+            null,
+            null,
+            null,
+            null);
+    return catchThrowableOfType(
+        ApplicationFailure.class,
+        () ->
+            client.chat(
+                UUID.randomUUID(),
+                spec,
+                ChatRequest.builder().messages(UserMessage.from("Hello")).build()));
   }
 
   @Test
@@ -165,11 +200,14 @@ class OutboundLimitsTest {
     long started = System.nanoTime();
     ApplicationFailure failure = agentFailure(agents, agent("/agent/endless"));
 
-    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(TIMEOUT_MS + 1_000));
+    assertThat(Duration.ofNanos(System.nanoTime() - started))
+        .isLessThan(Duration.ofMillis(TIMEOUT_MS + 1_000));
     assertThat(failure.getType()).isEqualTo("AI_AGENT_TIMEOUT");
     assertThat(failure.getOriginalMessage()).isEqualTo("The agent did not answer within 1000 ms");
     assertThat(failure.isNonRetryable()).isFalse();
-    assertThat(hungUp.get("/agent/endless").await(5, TimeUnit.SECONDS)).as("the connection is closed").isTrue();
+    assertThat(hungUp.get("/agent/endless").await(5, TimeUnit.SECONDS))
+        .as("the connection is closed")
+        .isTrue();
   }
 
   @Test
@@ -178,12 +216,16 @@ class OutboundLimitsTest {
       long started = System.nanoTime();
       ApplicationFailure failure = agentFailure(agents, agent(path));
 
-      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(TIMEOUT_MS));
+      assertThat(Duration.ofNanos(System.nanoTime() - started))
+          .isLessThan(Duration.ofMillis(TIMEOUT_MS));
       assertThat(failure.getType()).isEqualTo("AI_AGENT_ERROR");
       assertThat(failure.getOriginalMessage())
-          .isEqualTo("The agent's reply is longer than 1048576 bytes (simulator.agent.max-reply-bytes)");
+          .isEqualTo(
+              "The agent's reply is longer than 1048576 bytes (simulator.agent.max-reply-bytes)");
       assertThat(failure.isNonRetryable()).isTrue();
-      assertThat(hungUp.get(path).await(5, TimeUnit.SECONDS)).as("the connection is closed").isTrue();
+      assertThat(hungUp.get(path).await(5, TimeUnit.SECONDS))
+          .as("the connection is closed")
+          .isTrue();
       assertThat(written.get(path).get()).isLessThan(HUNDRED_MB);
     }
   }
@@ -193,11 +235,14 @@ class OutboundLimitsTest {
     long started = System.nanoTime();
     ApplicationFailure failure = modelFailure(models, "/model/endless/");
 
-    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(TIMEOUT_MS + 1_000));
+    assertThat(Duration.ofNanos(System.nanoTime() - started))
+        .isLessThan(Duration.ofMillis(TIMEOUT_MS + 1_000));
     assertThat(failure.getType()).isEqualTo("LLM_PROVIDER_ERROR");
     assertThat(failure.getOriginalMessage()).isEqualTo("The model did not answer within 1 s");
     assertThat(failure.isNonRetryable()).isFalse();
-    assertThat(hungUp.get("/model/endless/").await(5, TimeUnit.SECONDS)).as("the connection is closed").isTrue();
+    assertThat(hungUp.get("/model/endless/").await(5, TimeUnit.SECONDS))
+        .as("the connection is closed")
+        .isTrue();
   }
 
   @Test
@@ -206,9 +251,12 @@ class OutboundLimitsTest {
 
     assertThat(failure.getType()).isEqualTo("LLM_PROVIDER_ERROR");
     assertThat(failure.getOriginalMessage())
-        .isEqualTo("The model provider's reply is longer than 1048576 bytes (simulator.agent.max-reply-bytes)");
+        .isEqualTo(
+            "The model provider's reply is longer than 1048576 bytes (simulator.agent.max-reply-bytes)");
     assertThat(failure.isNonRetryable()).isTrue();
-    assertThat(hungUp.get("/model/huge/").await(5, TimeUnit.SECONDS)).as("the connection is closed").isTrue();
+    assertThat(hungUp.get("/model/huge/").await(5, TimeUnit.SECONDS))
+        .as("the connection is closed")
+        .isTrue();
     assertThat(written.get("/model/huge/").get()).isLessThan(HUNDRED_MB);
   }
 
@@ -217,10 +265,19 @@ class OutboundLimitsTest {
     OutboundHttp strict = new OutboundHttp(OutboundPolicy.allowing(), 1024 * 1024);
     int before = hits.get("/agent/target").get();
 
-    ApplicationFailure agent = agentFailure(new HttpAgentConnector(JSON, new AgentHttp(JSON, strict, SECRETS)),
-        agent("/agent/target"));
-    ApplicationFailure model = modelFailure(new LlmClient(mock(LlmCallRepository.class), strict, SECRETS,
-        Duration.ofSeconds(5), ActivitiesTestSupport.METRICS), "/agent/target/");
+    ApplicationFailure agent =
+        agentFailure(
+            new HttpAgentConnector(JSON, new AgentHttp(JSON, strict, SECRETS)),
+            agent("/agent/target"));
+    ApplicationFailure model =
+        modelFailure(
+            new LlmClient(
+                mock(LlmCallRepository.class),
+                strict,
+                SECRETS,
+                Duration.ofSeconds(5),
+                ActivitiesTestSupport.METRICS),
+            "/agent/target/");
 
     assertThat(agent.getType()).isEqualTo("AI_AGENT_ERROR");
     assertThat(agent.isNonRetryable()).isTrue();
@@ -249,8 +306,16 @@ class OutboundLimitsTest {
   @Test
   void aReplyPathWithARegexFilterIsRefusedBeforeAnythingIsSent() {
     int before = hits.get("/agent/target").get();
-    HttpAgentConfig config = new HttpAgentConfig(baseUrl + "/agent/target", null, null, TIMEOUT_MS, null,
-        "$[?(@.text =~ /(.*a){30}x/)].text", null, null);
+    HttpAgentConfig config =
+        new HttpAgentConfig(
+            baseUrl + "/agent/target",
+            null,
+            null,
+            TIMEOUT_MS,
+            null,
+            "$[?(@.text =~ /(.*a){30}x/)].text",
+            null,
+            null);
 
     ApplicationFailure failure = agentFailure(agents, config);
 

@@ -40,10 +40,10 @@ class RetentionActivitiesTest {
 
   /** Small, so that every table takes several chunks. */
   private static final int CHUNK = 2;
+
   private static final int TURNS_PER_RUN = 3;
 
-  @RegisterExtension
-  static final Database DB = new Database();
+  @RegisterExtension static final Database DB = new Database();
 
   private JdbcClient jdbc;
   private RetentionRepository retention;
@@ -63,13 +63,17 @@ class RetentionActivitiesTest {
     env = TestWorkflowEnvironment.newInstance();
     Worker worker = env.newWorker(TaskQueues.SIMULATION);
     worker.registerWorkflowImplementationTypes(RetentionWorkflowImpl.class);
-    RetentionActivitiesImpl cleanup = new RetentionActivitiesImpl(retention,
-        SimulatorSettings.of(Map.of("simulator.retention.chunk", String.valueOf(CHUNK))));
-    worker.registerActivitiesImplementations((RetentionActivities) () -> {
-      RetentionReport report = cleanup.deleteExpired();
-      reports.add(report);
-      return report;
-    });
+    RetentionActivitiesImpl cleanup =
+        new RetentionActivitiesImpl(
+            retention,
+            SimulatorSettings.of(Map.of("simulator.retention.chunk", String.valueOf(CHUNK))));
+    worker.registerActivitiesImplementations(
+        (RetentionActivities)
+            () -> {
+              RetentionReport report = cleanup.deleteExpired();
+              reports.add(report);
+              return report;
+            });
     env.start();
   }
 
@@ -93,13 +97,16 @@ class RetentionActivitiesTest {
     runs(defaultOld, 31, 5, false);
     UUID defaultNew = batch("default", "FAILED", 29, true);
     runs(defaultNew, 29, 1, true);
-    // A batch whose runs are past retention while they are still, or again, being worked on stays whole.
+    // A batch whose runs are past retention while they are still, or again, being worked on stays
+    // whole.
     UUID running = batch("default", "RUNNING", 40, true);
     runs(running, 40, 1, true);
     UUID rejudging = batch("default", "COMPLETED", 40, true);
     runs(rejudging, 40, 1, true);
-    jdbc.sql("insert into rejudges (batch_id, number, criteria, status, created_at) values (?, 2, '[]', 'RUNNING', now())")
-        .param(rejudging).update();
+    jdbc.sql(
+            "insert into rejudges (batch_id, number, criteria, status, created_at) values (?, 2, '[]', 'RUNNING', now())")
+        .param(rejudging)
+        .update();
     // Batches that never had runs: by their own age.
     batch("default", "STOPPED", 35, false);
     batch("default", "STOPPED", 5, true);
@@ -114,14 +121,17 @@ class RetentionActivitiesTest {
     assertThat(ids("select id from batches")).containsExactlyInAnyOrderElementsOf(keptBatches);
     assertThat(ids("select id from runs")).containsExactlyInAnyOrderElementsOf(keptRuns);
     for (String table : RetentionRepository.RUN_TABLES) {
-      assertThat(ids("select distinct run_id from " + table)).as(table).containsExactlyInAnyOrderElementsOf(keptRuns);
+      assertThat(ids("select distinct run_id from " + table))
+          .as(table)
+          .containsExactlyInAnyOrderElementsOf(keptRuns);
     }
     assertThat(jdbc.sql("select count(*) from turns").query(Integer.class).single())
         .isEqualTo(keptRuns.size() * TURNS_PER_RUN);
 
     Map<String, Integer> deleted = new LinkedHashMap<>();
     for (String table : RetentionRepository.RUN_TABLES) {
-      deleted.put(table, table.equals("turns") ? expiredRuns.size() * TURNS_PER_RUN : expiredRuns.size());
+      deleted.put(
+          table, table.equals("turns") ? expiredRuns.size() * TURNS_PER_RUN : expiredRuns.size());
     }
     deleted.put("runs", expiredRuns.size());
     deleted.put("batches", 3);
@@ -148,10 +158,21 @@ class RetentionActivitiesTest {
 
   private UUID batch(String project, String status, int ageDays, boolean kept) {
     UUID id = UUID.randomUUID();
-    DB.batches.insert(id, project, UUID.randomUUID(), UUID.randomUUID(), null, "batch", 1, "native", Map.of(), "test",
+    DB.batches.insert(
+        id,
+        project,
+        UUID.randomUUID(),
+        UUID.randomUUID(),
+        null,
+        "batch",
+        1,
+        "native",
+        Map.of(),
+        "test",
         Map.of());
     jdbc.sql("update batches set status = ?, created_at = ? where id = ?")
-        .params(status, daysAgo(ageDays), id).update();
+        .params(status, daysAgo(ageDays), id)
+        .update();
     if (kept) {
       keptBatches.add(id);
     }
@@ -163,26 +184,44 @@ class RetentionActivitiesTest {
     for (int sequence = 0; sequence < count; sequence++) {
       UUID run = UUID.randomUUID();
       Timestamp created = daysAgo(ageDays);
-      jdbc.sql("""
+      jdbc.sql(
+              """
               insert into runs (id, batch_id, sequence, status, success_criteria, max_turns, created_at)
-              values (?, ?, ?, 'COMPLETED', '[]', 5, ?)""").params(run, batchId, sequence, created).update();
+              values (?, ?, ?, 'COMPLETED', '[]', 5, ?)""")
+          .params(run, batchId, sequence, created)
+          .update();
       for (int turn = 0; turn < TURNS_PER_RUN; turn++) {
-        jdbc.sql("insert into turns (run_id, sequence, role, text, created_at) values (?, ?, 'user', 'hi', ?)")
-            .params(run, turn, created).update();
+        jdbc.sql(
+                "insert into turns (run_id, sequence, role, text, created_at) values (?, ?, 'user', 'hi', ?)")
+            .params(run, turn, created)
+            .update();
       }
-      jdbc.sql("""
+      jdbc.sql(
+              """
               insert into llm_calls (run_id, role, model_id, latency_ms, created_at)
-              values (?, 'USER', ?, 10, ?)""").params(run, UUID.randomUUID(), created).update();
-      jdbc.sql("""
+              values (?, 'USER', ?, 10, ?)""")
+          .params(run, UUID.randomUUID(), created)
+          .update();
+      jdbc.sql(
+              """
               insert into evaluations (run_id, number, verdict, results, created_at)
-              values (?, 1, 'SUCCESS', '[]', ?)""").params(run, created).update();
-      jdbc.sql("insert into judgements (run_id, evaluation, item, result, created_at) values (?, 1, 'summary', '{}', ?)")
-          .params(run, created).update();
-      jdbc.sql("""
+              values (?, 1, 'SUCCESS', '[]', ?)""")
+          .params(run, created)
+          .update();
+      jdbc.sql(
+              "insert into judgements (run_id, evaluation, item, result, created_at) values (?, 1, 'summary', '{}', ?)")
+          .params(run, created)
+          .update();
+      jdbc.sql(
+              """
               insert into turn_results (run_id, sequence, party, next_sequence, ended, wait_millis, created_at)
-              values (?, 0, 'agent', 1, false, 0, ?)""").params(run, created).update();
-      jdbc.sql("insert into remote_failures (run_id, sequence, party, failures) values (?, 0, 'agent', 1)")
-          .params(run).update();
+              values (?, 0, 'agent', 1, false, 0, ?)""")
+          .params(run, created)
+          .update();
+      jdbc.sql(
+              "insert into remote_failures (run_id, sequence, party, failures) values (?, 0, 'agent', 1)")
+          .params(run)
+          .update();
       (kept ? keptRuns : expiredRuns).add(run);
     }
   }

@@ -36,17 +36,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A party's turn happens once, whatever Temporal retries: attempts of one turn, called directly
- * as Temporal would call them (one after another, or overlapping when an attempt outlives its
+ * A party's turn happens once, whatever Temporal retries: attempts of one turn, called directly as
+ * Temporal would call them (one after another, or overlapping when an attempt outlives its
  * timeout), against the real store and an agent played by WireMock.
  */
 class ExactlyOnceTurnsTest {
 
-  @RegisterExtension
-  static final Database DB = new Database();
+  @RegisterExtension static final Database DB = new Database();
 
-  @RegisterExtension
-  static final WireMockExtension AGENT = wireMock();
+  @RegisterExtension static final WireMockExtension AGENT = wireMock();
 
   private static Activities activities;
   private static UUID scenarioId;
@@ -61,8 +59,12 @@ class ExactlyOnceTurnsTest {
 
   /** A started run whose user said "Hi" at 0. */
   private RunInput run() {
-    RunInput run = DB.startedRun(scenarioId, DB.agent(agentConfig(AGENT.baseUrl(), 5_000)), modelId,
-        settings(false, 5, FAST_RETRY));
+    RunInput run =
+        DB.startedRun(
+            scenarioId,
+            DB.agent(agentConfig(AGENT.baseUrl(), 5_000)),
+            modelId,
+            settings(false, 5, FAST_RETRY));
     DB.say(run, 0, Turn.USER, "Hi");
     return run;
   }
@@ -82,7 +84,8 @@ class ExactlyOnceTurnsTest {
 
     assertThat(retry).isEqualTo(first).isEqualTo(new TurnResult(2, false));
     assertThat(AGENT.getAllServeEvents()).as("calls to the agent").hasSize(1);
-    assertThat(DB.turns(run)).extracting(Turn::role, Turn::text)
+    assertThat(DB.turns(run))
+        .extracting(Turn::role, Turn::text)
         .containsExactly(tuple("user", "Hi"), tuple("agent", "Hello there"));
   }
 
@@ -90,20 +93,26 @@ class ExactlyOnceTurnsTest {
   void anAttemptOvertakenByItsRetryWritesNothingLate() {
     RunInput run = run();
     // Attempt 1's call is slow (it outlives its attempt); attempt 2's answers at once.
-    AGENT.stubFor(agentCall().inScenario("overtaken").whenScenarioStateIs(STARTED)
-        .willReturn(agentReply("late reply of attempt 1", false).withFixedDelay(1_500))
-        .willSetStateTo("retried"));
-    AGENT.stubFor(agentCall().inScenario("overtaken").whenScenarioStateIs("retried")
-        .willReturn(agentReply("reply of attempt 2", false)));
+    AGENT.stubFor(
+        agentCall()
+            .inScenario("overtaken")
+            .whenScenarioStateIs(STARTED)
+            .willReturn(agentReply("late reply of attempt 1", false).withFixedDelay(1_500))
+            .willSetStateTo("retried"));
+    AGENT.stubFor(
+        agentCall()
+            .inScenario("overtaken")
+            .whenScenarioStateIs("retried")
+            .willReturn(agentReply("reply of attempt 2", false)));
 
-    CompletableFuture<TurnResult> overtaken = CompletableFuture.supplyAsync(
-        () -> agentTurn(run));
+    CompletableFuture<TurnResult> overtaken = CompletableFuture.supplyAsync(() -> agentTurn(run));
     waitForRequests(1);
     TurnResult retry = agentTurn(run);
     TurnResult late = overtaken.join();
 
     assertThat(late).as("the late attempt gets what its retry stored").isEqualTo(retry);
-    assertThat(DB.turns(run)).extracting(Turn::sequence, Turn::text)
+    assertThat(DB.turns(run))
+        .extracting(Turn::sequence, Turn::text)
         .containsExactly(tuple(0, "Hi"), tuple(1, "reply of attempt 2"));
   }
 
@@ -112,31 +121,40 @@ class ExactlyOnceTurnsTest {
     RunInput run = run();
     AGENT.stubFor(agentCall().willReturn(agentReply("too late", false).withFixedDelay(1_000)));
 
-    CompletableFuture<TurnResult> inFlight = CompletableFuture.supplyAsync(
-        () -> agentTurn(run));
+    CompletableFuture<TurnResult> inFlight = CompletableFuture.supplyAsync(() -> agentTurn(run));
     waitForRequests(1);
-    activities.run().recordStopped(new Conclusion(run, TerminationReason.CANCELLED,
-        ErrorCategory.NONE, null, null, 1));
+    activities
+        .run()
+        .recordStopped(
+            new Conclusion(run, TerminationReason.CANCELLED, ErrorCategory.NONE, null, null, 1));
     TurnResult late = inFlight.join();
 
     assertThat(late.ended()).as("the call's result is not the conversation's").isTrue();
     Run stopped = DB.stored(run);
     assertThat(stopped.status()).isEqualTo(RunStatus.STOPPED);
     assertThat(DB.turns(run)).extracting(Turn::text).containsExactly("Hi");
-    assertThat(agentTurn(run).ended())
-        .as("a retry of a final run calls nobody").isTrue();
+    assertThat(agentTurn(run).ended()).as("a retry of a final run calls nobody").isTrue();
     assertThat(AGENT.getAllServeEvents()).hasSize(1);
   }
 
   @Test
   void aRunEndedInErrorKeepsNoReplyOfAnOvertakenAttempt() {
     RunInput run = run();
-    // The overtaken attempt stored its reply just before the workflow, which had given up on it, ended the run.
+    // The overtaken attempt stored its reply just before the workflow, which had given up on it,
+    // ended the run.
     AGENT.stubFor(agentCall().willReturn(agentReply("success of an overtaken attempt", false)));
     agentTurn(run);
 
-    activities.run().recordError(new Conclusion(run, TerminationReason.AGENT_ERROR, ErrorCategory.AI_AGENT_ERROR,
-        "The agent failed: HTTP 500", "HTTP 500", 1));
+    activities
+        .run()
+        .recordError(
+            new Conclusion(
+                run,
+                TerminationReason.AGENT_ERROR,
+                ErrorCategory.AI_AGENT_ERROR,
+                "The agent failed: HTTP 500",
+                "HTTP 500",
+                1));
 
     Run failed = DB.stored(run);
     assertThat(failed.errorCategory()).isEqualTo(ErrorCategory.AI_AGENT_ERROR);
@@ -148,24 +166,42 @@ class ExactlyOnceTurnsTest {
     RunInput run = run();
     AGENT.stubFor(agentCall().willReturn(WireMock.aResponse().withStatus(503)));
 
-    ApplicationFailure first = catchThrowableOfType(ApplicationFailure.class,
-        () -> agentTurn(run));
+    ApplicationFailure first = catchThrowableOfType(ApplicationFailure.class, () -> agentTurn(run));
     TurnKeeper keeper = new TurnKeeper(DB.runs, DB.turns, DB.definitions);
     UUID runId = UUID.fromString(run.runId());
-    ApplicationFailure busy = catchThrowableOfType(ApplicationFailure.class,
-        () -> keeper.call(runId, 1, Turn.AGENT, run.settings(), () -> {
-          throw Failures.busy("no model slot");
-        }));
-    IllegalStateException ours = catchThrowableOfType(IllegalStateException.class,
-        () -> keeper.call(runId, 1, Turn.AGENT, run.settings(), () -> {
-          throw new IllegalStateException("database unreachable");
-        }));
-    ApplicationFailure second = catchThrowableOfType(ApplicationFailure.class, () -> agentTurn(run));
+    ApplicationFailure busy =
+        catchThrowableOfType(
+            ApplicationFailure.class,
+            () ->
+                keeper.call(
+                    runId,
+                    1,
+                    Turn.AGENT,
+                    run.settings(),
+                    () -> {
+                      throw Failures.busy("no model slot");
+                    }));
+    IllegalStateException ours =
+        catchThrowableOfType(
+            IllegalStateException.class,
+            () ->
+                keeper.call(
+                    runId,
+                    1,
+                    Turn.AGENT,
+                    run.settings(),
+                    () -> {
+                      throw new IllegalStateException("database unreachable");
+                    }));
+    ApplicationFailure second =
+        catchThrowableOfType(ApplicationFailure.class, () -> agentTurn(run));
     ApplicationFailure third = catchThrowableOfType(ApplicationFailure.class, () -> agentTurn(run));
 
     assertThat(first.isNonRetryable()).isFalse();
     assertThat(busy.isNonRetryable()).as("our own throttle, retried").isFalse();
-    assertThat(ours).as("our own failure, passed on as it is and retried").hasMessage("database unreachable");
+    assertThat(ours)
+        .as("our own failure, passed on as it is and retried")
+        .hasMessage("database unreachable");
     // FAST_RETRY allows three failed calls to the agent; the wait and our failure did not count.
     assertThat(second.isNonRetryable()).isFalse();
     assertThat(third.isNonRetryable()).isTrue();

@@ -14,11 +14,18 @@ class TurnKeeperTest {
       // A fresh, small cache each time, where two of a run's keys often share a slot.
       TurnKeeper keeper = new TurnKeeper(null, null, null);
       String run = UUID.randomUUID().toString();
-      String brief = keeper.perRun(run, "user", String.class,
-          () -> "brief of " + keeper.perRun(run, "scenario", String.class, () -> "scenario " + run));
+      String brief =
+          keeper.perRun(
+              run,
+              "user",
+              String.class,
+              () ->
+                  "brief of "
+                      + keeper.perRun(run, "scenario", String.class, () -> "scenario " + run));
 
       assertThat(brief).isEqualTo("brief of scenario " + run);
-      assertThat(keeper.perRun(run, "scenario", String.class, () -> "loaded again")).isEqualTo("scenario " + run);
+      assertThat(keeper.perRun(run, "scenario", String.class, () -> "loaded again"))
+          .isEqualTo("scenario " + run);
     }
   }
 }

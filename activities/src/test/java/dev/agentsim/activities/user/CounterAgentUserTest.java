@@ -1,8 +1,7 @@
 package dev.agentsim.activities.user;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import dev.agentsim.store.definition.OpenAiChatAgentConfig;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
@@ -24,6 +23,7 @@ import dev.agentsim.activities.ActivitiesTestSupport.Database;
 import dev.agentsim.activities.ActivitiesTestSupport.Temporal;
 import dev.agentsim.store.definition.AgentSpec;
 import dev.agentsim.store.definition.Kind;
+import dev.agentsim.store.definition.OpenAiChatAgentConfig;
 import dev.agentsim.store.definition.ScenarioSpec;
 import dev.agentsim.store.definition.ScenarioSpec.Persona;
 import dev.agentsim.store.run.Run;
@@ -54,14 +54,11 @@ class CounterAgentUserTest {
 
   private static final RetrySettings RETRY = new RetrySettings(2, 10, 10);
 
-  @RegisterExtension
-  static final Database DB = new Database();
+  @RegisterExtension static final Database DB = new Database();
 
-  @RegisterExtension
-  static final WireMockExtension UNDER_TEST = wireMock();
+  @RegisterExtension static final WireMockExtension UNDER_TEST = wireMock();
 
-  @RegisterExtension
-  static final WireMockExtension COUNTER = wireMock();
+  @RegisterExtension static final WireMockExtension COUNTER = wireMock();
 
   private static Temporal temporal;
   private static UUID agentId;
@@ -73,8 +70,16 @@ class CounterAgentUserTest {
     temporal = Temporal.start(DB, DB.activities(Duration.ofSeconds(2)));
     agentId = DB.agent(agentConfig(UNDER_TEST.baseUrl(), 2_000));
     counterId = DB.agent(agentConfig(COUNTER.baseUrl(), 2_000));
-    scenarioId = DB.scenario(new ScenarioSpec("Agent vs agent", new Persona("Counter agent", "Another agent"),
-        "Talk", List.of(), 10, "user", null));
+    scenarioId =
+        DB.scenario(
+            new ScenarioSpec(
+                "Agent vs agent",
+                new Persona("Counter agent", "Another agent"),
+                "Talk",
+                List.of(),
+                10,
+                "user",
+                null));
   }
 
   @AfterAll
@@ -85,17 +90,48 @@ class CounterAgentUserTest {
   /** A run of a batch without a model, whose user is the counter agent. */
   private static RunInput run(boolean agentSpeaksFirst, Map<String, String> variables) {
     UUID batchId = UUID.randomUUID();
-    DB.batches.insert(batchId, PROJECT, scenarioId, agentId, null, "Agent vs agent", 1, "interactly", Map.of(),
-        "test", Map.of());
-    RunSettings settings = new RunSettings(agentSpeaksFirst, 10, 100, 0,
-        new Session(null, null, null, Map.of("plan", "gold")), RETRY, variables, null, counterId.toString(), null);
-    return new RunInput(null, batchId.toString(), UUID.randomUUID().toString(), 0, PROJECT, scenarioId.toString(),
-        agentId.toString(), null, settings);
+    DB.batches.insert(
+        batchId,
+        PROJECT,
+        scenarioId,
+        agentId,
+        null,
+        "Agent vs agent",
+        1,
+        "interactly",
+        Map.of(),
+        "test",
+        Map.of());
+    RunSettings settings =
+        new RunSettings(
+            agentSpeaksFirst,
+            10,
+            100,
+            0,
+            new Session(null, null, null, Map.of("plan", "gold")),
+            RETRY,
+            variables,
+            null,
+            counterId.toString(),
+            null);
+    return new RunInput(
+        null,
+        batchId.toString(),
+        UUID.randomUUID().toString(),
+        0,
+        PROJECT,
+        scenarioId.toString(),
+        agentId.toString(),
+        null,
+        settings);
   }
 
   private static List<Map<String, Object>> bodies(WireMockExtension server) {
     return requests(server).stream()
-        .map(request -> JSON.readValue(request.getBodyAsString(), new TypeReference<Map<String, Object>>() {}))
+        .map(
+            request ->
+                JSON.readValue(
+                    request.getBodyAsString(), new TypeReference<Map<String, Object>>() {}))
         .toList();
   }
 
@@ -106,22 +142,36 @@ class CounterAgentUserTest {
   @Test
   void counterAgentOpensPlaysTheUserAndEndsTheConversation() {
     RunInput run = run(false, Map.of("customer", "Ana"));
-    COUNTER.stubFor(agentCall().inScenario("counter").whenScenarioStateIs(STARTED)
-        .willReturn(json("{\"text\": \"Hi, I want to book a flight\", \"data\": {\"mood\": \"curious\"}, \"ended\": false}"))
-        .willSetStateTo("booking"));
-    COUNTER.stubFor(agentCall().inScenario("counter").whenScenarioStateIs("booking")
-        .willReturn(json("{\"text\": [\"Lisbon, please.\", \"Thanks, bye!\"], \"ended\": true}")));
-    UNDER_TEST.stubFor(agentCall().willReturn(json("{\"text\": [\"Hello!\", \"Where to?\"], \"ended\": false}")));
+    COUNTER.stubFor(
+        agentCall()
+            .inScenario("counter")
+            .whenScenarioStateIs(STARTED)
+            .willReturn(
+                json(
+                    "{\"text\": \"Hi, I want to book a flight\", \"data\": {\"mood\": \"curious\"}, \"ended\": false}"))
+            .willSetStateTo("booking"));
+    COUNTER.stubFor(
+        agentCall()
+            .inScenario("counter")
+            .whenScenarioStateIs("booking")
+            .willReturn(
+                json("{\"text\": [\"Lisbon, please.\", \"Thanks, bye!\"], \"ended\": true}")));
+    UNDER_TEST.stubFor(
+        agentCall().willReturn(json("{\"text\": [\"Hello!\", \"Where to?\"], \"ended\": false}")));
 
     RunOutcome outcome = temporal.converse(run);
 
-    assertThat(outcome).isEqualTo(new RunOutcome(0, Verdict.SUCCESS, TerminationReason.USER_STOP, ErrorCategory.NONE));
+    assertThat(outcome)
+        .isEqualTo(
+            new RunOutcome(0, Verdict.SUCCESS, TerminationReason.USER_STOP, ErrorCategory.NONE));
     List<Turn> turns = DB.turns(run);
-    assertThat(turns).extracting(Turn::sequence, Turn::role, Turn::text).containsExactly(
-        tuple(0, "user", "Hi, I want to book a flight"),
-        tuple(1, "agent", "Hello!"),
-        tuple(2, "agent", "Where to?"),
-        tuple(3, "user", "Lisbon, please.\nThanks, bye!"));
+    assertThat(turns)
+        .extracting(Turn::sequence, Turn::role, Turn::text)
+        .containsExactly(
+            tuple(0, "user", "Hi, I want to book a flight"),
+            tuple(1, "agent", "Hello!"),
+            tuple(2, "agent", "Where to?"),
+            tuple(3, "user", "Lisbon, please.\nThanks, bye!"));
     assertThat(turns.get(0).data()).isEqualTo(Map.of("mood", "curious"));
     assertThat(turns.get(0).latencyMs()).isNotNull();
     Run stored = DB.stored(run);
@@ -130,41 +180,57 @@ class CounterAgentUserTest {
 
     List<Map<String, Object>> counterBodies = bodies(COUNTER);
     assertThat(counterBodies).hasSize(2);
-    assertThat(counterBodies.get(0)).containsEntry("sessionId", run.runId() + "-counter")
-        .containsEntry("text", null).containsEntry("data", Map.of("customer", "Ana"));
+    assertThat(counterBodies.get(0))
+        .containsEntry("sessionId", run.runId() + "-counter")
+        .containsEntry("text", null)
+        .containsEntry("data", Map.of("customer", "Ana"));
     assertThat(counterBodies.get(1)).containsEntry("text", "Hello!\nWhere to?");
-    assertThat(requests(COUNTER)).extracting(request -> request.getHeader("Idempotency-Key"))
+    assertThat(requests(COUNTER))
+        .extracting(request -> request.getHeader("Idempotency-Key"))
         .containsExactly(run.runId() + ":0:counter", run.runId() + ":3:counter");
 
     List<Map<String, Object>> agentBodies = bodies(UNDER_TEST);
     assertThat(agentBodies).hasSize(1);
-    assertThat(agentBodies.get(0)).containsEntry("sessionId", run.runId())
-        .containsEntry("text", "Hi, I want to book a flight").containsEntry("data", Map.of("plan", "gold"));
+    assertThat(agentBodies.get(0))
+        .containsEntry("sessionId", run.runId())
+        .containsEntry("text", "Hi, I want to book a flight")
+        .containsEntry("data", Map.of("plan", "gold"));
   }
 
   @Test
   void agentUnderTestGreetsFirstAndTheCounterAgentAnswersIt() {
     RunInput run = run(true, null);
-    UNDER_TEST.stubFor(agentCall().willReturn(json("{\"text\": \"Welcome to Fly Air.\", \"ended\": false}")));
+    UNDER_TEST.stubFor(
+        agentCall().willReturn(json("{\"text\": \"Welcome to Fly Air.\", \"ended\": false}")));
     COUNTER.stubFor(agentCall().willReturn(json("{\"text\": [], \"ended\": true}")));
 
     RunOutcome outcome = temporal.converse(run);
 
     assertThat(outcome.reason()).isEqualTo(TerminationReason.USER_STOP);
-    assertThat(DB.turns(run)).extracting(Turn::role, Turn::text).containsExactly(tuple("agent", "Welcome to Fly Air."));
-    assertThat(bodies(COUNTER)).singleElement().satisfies(body ->
-        assertThat(body).containsEntry("text", "Welcome to Fly Air.").containsEntry("turn", 0));
+    assertThat(DB.turns(run))
+        .extracting(Turn::role, Turn::text)
+        .containsExactly(tuple("agent", "Welcome to Fly Air."));
+    assertThat(bodies(COUNTER))
+        .singleElement()
+        .satisfies(
+            body ->
+                assertThat(body)
+                    .containsEntry("text", "Welcome to Fly Air.")
+                    .containsEntry("turn", 0));
   }
 
   @Test
   void failingCounterAgentIsTheSimulatedUserFailingWithTheAgentsCategory() {
     RunInput run = run(false, null);
-    COUNTER.stubFor(agentCall().willReturn(aResponse().withStatus(503).withBody("down for maintenance")));
+    COUNTER.stubFor(
+        agentCall().willReturn(aResponse().withStatus(503).withBody("down for maintenance")));
 
     RunOutcome outcome = temporal.converse(run);
 
-    assertThat(outcome).isEqualTo(new RunOutcome(0, Verdict.ERROR, TerminationReason.USER_ERROR,
-        ErrorCategory.AI_AGENT_ERROR));
+    assertThat(outcome)
+        .isEqualTo(
+            new RunOutcome(
+                0, Verdict.ERROR, TerminationReason.USER_ERROR, ErrorCategory.AI_AGENT_ERROR));
     Run stored = DB.stored(run);
     assertThat(stored.errorCategory()).isEqualTo(ErrorCategory.AI_AGENT_ERROR);
     assertThat(stored.errorMessage()).startsWith("The counter agent playing the user failed: ");
@@ -174,63 +240,146 @@ class CounterAgentUserTest {
 
   @Test
   void slowCounterAgentTimesOut() {
-    UUID slow = DB.definitions.insert(PROJECT, Kind.AGENT, new AgentSpec("Slow",
-        "http", agentConfig(COUNTER.baseUrl(), 200))).id();
+    UUID slow =
+        DB.definitions
+            .insert(
+                PROJECT,
+                Kind.AGENT,
+                new AgentSpec("Slow", "http", agentConfig(COUNTER.baseUrl(), 200)))
+            .id();
     RunInput base = run(false, null);
     RunSettings s = base.settings();
-    RunInput run = new RunInput(null, base.batchId(), base.runId(), 0, PROJECT, base.scenarioId(), base.agentId(),
-        null, new RunSettings(false, 10, 100, 0, s.session(), RETRY, null, null, slow.toString(), null));
+    RunInput run =
+        new RunInput(
+            null,
+            base.batchId(),
+            base.runId(),
+            0,
+            PROJECT,
+            base.scenarioId(),
+            base.agentId(),
+            null,
+            new RunSettings(
+                false, 10, 100, 0, s.session(), RETRY, null, null, slow.toString(), null));
     COUNTER.stubFor(agentCall().willReturn(json("{\"text\": \"late\"}").withFixedDelay(1_000)));
 
     RunOutcome outcome = temporal.converse(run);
 
-    assertThat(outcome).isEqualTo(new RunOutcome(0, Verdict.ERROR, TerminationReason.USER_ERROR,
-        ErrorCategory.AI_AGENT_TIMEOUT));
+    assertThat(outcome)
+        .isEqualTo(
+            new RunOutcome(
+                0, Verdict.ERROR, TerminationReason.USER_ERROR, ErrorCategory.AI_AGENT_TIMEOUT));
   }
 
-  /** 127.0.0.2 reaches the counter's WireMock as well, but the outbound policy allows only 127.0.0.1. */
+  /**
+   * 127.0.0.2 reaches the counter's WireMock as well, but the outbound policy allows only
+   * 127.0.0.1.
+   */
   @Test
   void aCounterAgentTheOutboundPolicyRefusesFailsAtOnceWithoutBeingCalled() {
-    UUID refused = DB.definitions.insert(PROJECT, Kind.AGENT, new AgentSpec("Elsewhere",
-        "http", agentConfig(COUNTER.baseUrl().replace("localhost", "127.0.0.2"), 2_000))).id();
+    UUID refused =
+        DB.definitions
+            .insert(
+                PROJECT,
+                Kind.AGENT,
+                new AgentSpec(
+                    "Elsewhere",
+                    "http",
+                    agentConfig(COUNTER.baseUrl().replace("localhost", "127.0.0.2"), 2_000)))
+            .id();
     RunInput base = run(false, null);
     RunSettings s = base.settings();
-    RunInput run = new RunInput(null, base.batchId(), base.runId(), 0, PROJECT, base.scenarioId(), base.agentId(),
-        null, new RunSettings(false, 10, 100, 0, s.session(), RETRY, null, null, refused.toString(), null));
+    RunInput run =
+        new RunInput(
+            null,
+            base.batchId(),
+            base.runId(),
+            0,
+            PROJECT,
+            base.scenarioId(),
+            base.agentId(),
+            null,
+            new RunSettings(
+                false, 10, 100, 0, s.session(), RETRY, null, null, refused.toString(), null));
     COUNTER.stubFor(agentCall().willReturn(json("{\"text\": \"Hello\"}")));
 
     RunOutcome outcome = temporal.converse(run);
 
-    assertThat(outcome).isEqualTo(new RunOutcome(0, Verdict.ERROR, TerminationReason.USER_ERROR,
-        ErrorCategory.AI_AGENT_ERROR));
-    assertThat(DB.stored(run).errorMessage()).isEqualTo("The counter agent playing the user failed: "
-        + "The agent's URL is not allowed: it points at 127.0.0.2, a loopback address");
+    assertThat(outcome)
+        .isEqualTo(
+            new RunOutcome(
+                0, Verdict.ERROR, TerminationReason.USER_ERROR, ErrorCategory.AI_AGENT_ERROR));
+    assertThat(DB.stored(run).errorMessage())
+        .isEqualTo(
+            "The counter agent playing the user failed: "
+                + "The agent's URL is not allowed: it points at 127.0.0.2, a loopback address");
     assertThat(requests(COUNTER)).isEmpty();
   }
 
   @Test
   void anOpenAiChatAgentCanPlayTheUserAndSeesTheConversationFromItsSide() {
     UUID model = DB.model(COUNTER.baseUrl());
-    UUID chatCounter = DB.agent(new AgentSpec("Counter bot", "openai-chat",
-        new OpenAiChatAgentConfig(model, "You are a customer who wants a refund.", null)));
+    UUID chatCounter =
+        DB.agent(
+            new AgentSpec(
+                "Counter bot",
+                "openai-chat",
+                new OpenAiChatAgentConfig(model, "You are a customer who wants a refund.", null)));
     UUID batchId = UUID.randomUUID();
-    DB.batches.insert(batchId, PROJECT, scenarioId, agentId, null, "Agent vs chat agent", 1, "interactly", Map.of(),
-        "test", Map.of());
-    RunSettings settings = new RunSettings(false, 2, 100, 0, new Session(null, null, null, Map.of()), RETRY, null,
-        null, chatCounter.toString(), null);
-    RunInput run = new RunInput(null, batchId.toString(), UUID.randomUUID().toString(), 0, PROJECT,
-        scenarioId.toString(), agentId.toString(), null, settings);
-    COUNTER.stubFor(post(urlPathEqualTo("/v1/chat/completions")).willReturn(completion("I want my money back.")));
-    UNDER_TEST.stubFor(agentCall().willReturn(json("{\"text\": \"Sorry to hear that.\", \"ended\": false}")));
+    DB.batches.insert(
+        batchId,
+        PROJECT,
+        scenarioId,
+        agentId,
+        null,
+        "Agent vs chat agent",
+        1,
+        "interactly",
+        Map.of(),
+        "test",
+        Map.of());
+    RunSettings settings =
+        new RunSettings(
+            false,
+            2,
+            100,
+            0,
+            new Session(null, null, null, Map.of()),
+            RETRY,
+            null,
+            null,
+            chatCounter.toString(),
+            null);
+    RunInput run =
+        new RunInput(
+            null,
+            batchId.toString(),
+            UUID.randomUUID().toString(),
+            0,
+            PROJECT,
+            scenarioId.toString(),
+            agentId.toString(),
+            null,
+            settings);
+    COUNTER.stubFor(
+        post(urlPathEqualTo("/v1/chat/completions"))
+            .willReturn(completion("I want my money back.")));
+    UNDER_TEST.stubFor(
+        agentCall().willReturn(json("{\"text\": \"Sorry to hear that.\", \"ended\": false}")));
 
     RunOutcome outcome = temporal.converse(run);
 
     assertThat(outcome.reason()).isEqualTo(TerminationReason.MAX_TURNS);
-    assertThat(DB.turns(run)).extracting(Turn::role, Turn::text).containsExactly(
-        tuple("user", "I want my money back."), tuple("agent", "Sorry to hear that."),
-        tuple("user", "I want my money back."), tuple("agent", "Sorry to hear that."));
-    List<Map<String, Object>> second = chatMessages(COUNTER.findAll(postRequestedFor(urlPathEqualTo("/v1/chat/completions"))).get(1));
-    assertThat(second).extracting(message -> message.get("role"))
+    assertThat(DB.turns(run))
+        .extracting(Turn::role, Turn::text)
+        .containsExactly(
+            tuple("user", "I want my money back."), tuple("agent", "Sorry to hear that."),
+            tuple("user", "I want my money back."), tuple("agent", "Sorry to hear that."));
+    List<Map<String, Object>> second =
+        chatMessages(
+            COUNTER.findAll(postRequestedFor(urlPathEqualTo("/v1/chat/completions"))).get(1));
+    assertThat(second)
+        .extracting(message -> message.get("role"))
         .containsExactly("system", "assistant", "user");
   }
 }

@@ -44,19 +44,17 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * The LLM-played user as a scenario and its persona describe it: what its instructions say, how
- * its end signals are read, the premature-stop guard, the first message and dynamic variables.
- * WireMock speaks the OpenAI API; the activity is called turn by turn, as the workflow would.
+ * The LLM-played user as a scenario and its persona describe it: what its instructions say, how its
+ * end signals are read, the premature-stop guard, the first message and dynamic variables. WireMock
+ * speaks the OpenAI API; the activity is called turn by turn, as the workflow would.
  */
 class PersonaUserTest {
 
   private static final RetrySettings RETRY = new RetrySettings(2, 10, 10);
 
-  @RegisterExtension
-  static final Database DB = new Database();
+  @RegisterExtension static final Database DB = new Database();
 
-  @RegisterExtension
-  static final WireMockExtension SERVER = wireMock();
+  @RegisterExtension static final WireMockExtension SERVER = wireMock();
 
   private static Activities activities;
   private static UUID agentId;
@@ -77,18 +75,38 @@ class PersonaUserTest {
     Map<String, String> known = new LinkedHashMap<>();
     known.put("orderNumber", "{{order}}");
     known.put("email", "dana@example.org");
-    return DB.definitions.insert(PROJECT, Kind.PERSONA, new PersonaSpec("Dana from {{city}}",
-        "A busy nurse", traits, "German", known, "Writes in lowercase, no greetings")).id();
+    return DB.definitions
+        .insert(
+            PROJECT,
+            Kind.PERSONA,
+            new PersonaSpec(
+                "Dana from {{city}}",
+                "A busy nurse",
+                traits,
+                "German",
+                known,
+                "Writes in lowercase, no greetings"))
+        .id();
   }
 
   private static ScenarioSpec scenario(UUID personaId, String firstMessage, Integer minTurns) {
-    return new ScenarioSpec("Refund", null, "Get a refund for order {{order}}, which arrived broken.", List.of(), 10,
-        "user", null, personaId, Map.of("order", "1234", "city", "Graz"), firstMessage, minTurns);
+    return new ScenarioSpec(
+        "Refund",
+        null,
+        "Get a refund for order {{order}}, which arrived broken.",
+        List.of(),
+        10,
+        "user",
+        null,
+        personaId,
+        Map.of("order", "1234", "city", "Graz"),
+        firstMessage,
+        minTurns);
   }
 
   private static RunSettings settings(Map<String, String> batchVariables) {
-    return new RunSettings(false, 10, 100, 0, new Session("user-1", "main", "de-AT", Map.of()), RETRY,
-        batchVariables);
+    return new RunSettings(
+        false, 10, 100, 0, new Session("user-1", "main", "de-AT", Map.of()), RETRY, batchVariables);
   }
 
   private static RunInput run(ScenarioSpec scenario, Map<String, String> batchVariables) {
@@ -110,55 +128,83 @@ class PersonaUserTest {
     return JdbcClient.create(DB.dataSource)
         .sql("select user_prompt_version, user_end_signal from runs where id = :id")
         .param("id", UUID.fromString(run.runId()))
-        .query().singleRow();
+        .query()
+        .singleRow();
   }
 
   @Test
   void promptCarriesPersonaMissionAndKnownFactsAndNothingElse() {
     RunInput run = run(scenario(persona(), null, null), null);
-    SERVER.stubFor(chatCompletions().willReturn(completion("hallo, meine bestellung ist kaputt angekommen.")));
+    SERVER.stubFor(
+        chatCompletions().willReturn(completion("hallo, meine bestellung ist kaputt angekommen.")));
 
     TurnResult result = activities.user().userTurn(new TurnRequest(run, 0, 0));
 
     assertThat(result).isEqualTo(new TurnResult(1, false));
     String prompt = systemPrompt();
-    assertThat(prompt).contains(
-        "Dana from Graz", "A busy nurse", "patience: low", "tech-savviness: high", "German",
-        "Writes in lowercase, no greetings",
-        "Get a refund for order 1234, which arrived broken.",
-        "orderNumber: 1234", "email: dana@example.org",
-        "only when the agent asks", "Never make up facts", "do not know", "one message at a time",
-        "###STOP###", "###OUT-OF-SCOPE###", "###TRANSFER###");
+    assertThat(prompt)
+        .contains(
+            "Dana from Graz",
+            "A busy nurse",
+            "patience: low",
+            "tech-savviness: high",
+            "German",
+            "Writes in lowercase, no greetings",
+            "Get a refund for order 1234, which arrived broken.",
+            "orderNumber: 1234",
+            "email: dana@example.org",
+            "only when the agent asks",
+            "Never make up facts",
+            "do not know",
+            "one message at a time",
+            "###STOP###",
+            "###OUT-OF-SCOPE###",
+            "###TRANSFER###");
     assertThat(prompt).doesNotContain("{{", "invent");
     // The only number the user may know is the one it was given.
     Matcher numbers = Pattern.compile("\\d+").matcher(prompt);
     while (numbers.find()) {
       assertThat(numbers.group()).isEqualTo("1234");
     }
-    assertThat(recorded(run)).containsEntry("user_prompt_version", "user-v2").containsEntry("user_end_signal", null);
+    assertThat(recorded(run))
+        .containsEntry("user_prompt_version", "user-v2")
+        .containsEntry("user_end_signal", null);
   }
 
   @Test
   void personaWithoutKnownFactsIsToldItKnowsNone() {
-    RunInput run = run(new ScenarioSpec("Chat", new ScenarioSpec.Persona("Kim", null), "Ask about opening hours.",
-        List.of(), 5, "user", null), null);
+    RunInput run =
+        run(
+            new ScenarioSpec(
+                "Chat",
+                new ScenarioSpec.Persona("Kim", null),
+                "Ask about opening hours.",
+                List.of(),
+                5,
+                "user",
+                null),
+            null);
     SERVER.stubFor(chatCompletions().willReturn(completion("When are you open?")));
 
     activities.user().userTurn(new TurnRequest(run, 0, 0));
 
-    assertThat(systemPrompt()).contains("Kim", "Ask about opening hours.", "You were given no particular facts")
+    assertThat(systemPrompt())
+        .contains("Kim", "Ask about opening hours.", "You were given no particular facts")
         .doesNotContain("These facts are true for you");
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
-      "Great, it's refunded. Thanks! ###STOP###          | DONE       | Great, it's refunded. Thanks!",
-      "You clearly can't help me. ###OUT-OF-SCOPE###     | IMPOSSIBLE | You clearly can't help me.",
-      "Okay, put me through. ###TRANSFER###              | TRANSFER   | Okay, put me through.",
-      "`###TRANSFER###`                                  | TRANSFER   | \"\"",
-      "forget it ## Out of Scope ##                      | IMPOSSIBLE | forget it",
-      "###stop###                                        | DONE       | \"\"",
-  })
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '"',
+      value = {
+        "Great, it's refunded. Thanks! ###STOP###          | DONE       | Great, it's refunded. Thanks!",
+        "You clearly can't help me. ###OUT-OF-SCOPE###     | IMPOSSIBLE | You clearly can't help me.",
+        "Okay, put me through. ###TRANSFER###              | TRANSFER   | Okay, put me through.",
+        "`###TRANSFER###`                                  | TRANSFER   | \"\"",
+        "forget it ## Out of Scope ##                      | IMPOSSIBLE | forget it",
+        "###stop###                                        | DONE       | \"\"",
+      })
   void endSignalEndsTheConversationAndIsRecorded(String answer, String signal, String lastMessage) {
     RunInput run = run(scenario(persona(), null, null), null);
     DB.say(run, 0, Turn.USER, "meine bestellung 1234 ist kaputt.");
@@ -188,9 +234,13 @@ class PersonaUserTest {
     TurnResult early = activities.user().userTurn(new TurnRequest(run, 2, 1));
 
     assertThat(early).isEqualTo(new TurnResult(3, false));
-    assertThat(DB.turns(run)).extracting(Turn::role, Turn::text).last().isEqualTo(tuple("user", "1234. danke!"));
+    assertThat(DB.turns(run))
+        .extracting(Turn::role, Turn::text)
+        .last()
+        .isEqualTo(tuple("user", "1234. danke!"));
     assertThat(recorded(run)).containsEntry("user_end_signal", null);
-    assertThat(systemPrompt()).contains("Send at least 3 messages before you end the conversation.");
+    assertThat(systemPrompt())
+        .contains("Send at least 3 messages before you end the conversation.");
 
     DB.say(run, 3, Turn.AGENT, "Erstattet.");
     DB.say(run, 4, Turn.USER, "wann kommt das geld?");
@@ -206,8 +256,9 @@ class PersonaUserTest {
     RunInput run = run(scenario(persona(), null, null), null);
     SERVER.stubFor(chatCompletions().willReturn(completion("###STOP###")));
 
-    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,
-        () -> activities.user().userTurn(new TurnRequest(run, 0, 0)));
+    ApplicationFailure failure =
+        catchThrowableOfType(
+            ApplicationFailure.class, () -> activities.user().userTurn(new TurnRequest(run, 0, 0)));
 
     assertThat(failure.getType()).isEqualTo("LLM_PROVIDER_ERROR");
     assertThat(failure.isNonRetryable()).isFalse();
@@ -218,13 +269,19 @@ class PersonaUserTest {
 
   @Test
   void firstMessageIsSaidWithVariablesFilledAndWithoutAskingTheModel() {
-    RunInput run = run(scenario(persona(), "Hallo, hier ist {{ city }} wegen Bestellung {{order}} ({{ticket}})", null),
-        Map.of("order", "9999"));
+    RunInput run =
+        run(
+            scenario(
+                persona(),
+                "Hallo, hier ist {{ city }} wegen Bestellung {{order}} ({{ticket}})",
+                null),
+            Map.of("order", "9999"));
 
     TurnResult result = activities.user().userTurn(new TurnRequest(run, 0, 0));
 
     assertThat(result).isEqualTo(new TurnResult(1, false));
-    assertThat(DB.turns(run)).extracting(Turn::role, Turn::text)
+    assertThat(DB.turns(run))
+        .extracting(Turn::role, Turn::text)
         .containsExactly(tuple("user", "Hallo, hier ist Graz wegen Bestellung 9999 ({{ticket}})"));
     assertThat(llmRequests()).isEmpty();
     assertThat(recorded(run)).containsEntry("user_prompt_version", "user-v2");
@@ -237,7 +294,8 @@ class PersonaUserTest {
 
     activities.user().userTurn(new TurnRequest(run, 0, 0));
 
-    assertThat(systemPrompt()).contains("Get a refund for order 9999", "orderNumber: 9999", "Dana from Graz")
+    assertThat(systemPrompt())
+        .contains("Get a refund for order 9999", "orderNumber: 9999", "Dana from Graz")
         .doesNotContain("1234");
   }
 
@@ -247,8 +305,9 @@ class PersonaUserTest {
     RunInput run = run(scenario(personaId, null, null), null);
     DB.definitions.delete(PROJECT, Kind.PERSONA, personaId);
 
-    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,
-        () -> activities.user().userTurn(new TurnRequest(run, 0, 0)));
+    ApplicationFailure failure =
+        catchThrowableOfType(
+            ApplicationFailure.class, () -> activities.user().userTurn(new TurnRequest(run, 0, 0)));
 
     assertThat(failure.isNonRetryable()).isTrue();
     assertThat(failure.getOriginalMessage()).isEqualTo("The persona no longer exists");
@@ -258,8 +317,19 @@ class PersonaUserTest {
   @Test
   void scriptedUserRecordsItsVersionAndFillsVariables() {
     ScenarioSpec script = scripted(List.of(), "Order {{order}} please");
-    ScenarioSpec withVariables = new ScenarioSpec(script.name(), script.persona(), script.mission(), List.of(), 10,
-        "user", script.script(), null, Map.of("order", "1234"), null, null);
+    ScenarioSpec withVariables =
+        new ScenarioSpec(
+            script.name(),
+            script.persona(),
+            script.mission(),
+            List.of(),
+            10,
+            "user",
+            script.script(),
+            null,
+            Map.of("order", "1234"),
+            null,
+            null);
     RunInput run = run(withVariables, Map.of("order", "77"));
 
     activities.user().userTurn(new TurnRequest(run, 0, 0));

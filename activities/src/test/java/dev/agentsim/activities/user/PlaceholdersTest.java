@@ -20,9 +20,12 @@ class PlaceholdersTest {
     String mission = "{{v}}".repeat(20_000);
 
     assertThatThrownBy(() -> Placeholders.fill(mission, Map.of("v", "y".repeat(100_000))))
-        .isInstanceOfSatisfying(ApplicationFailure.class, failure -> {
-          assertThat(failure.isNonRetryable()).isTrue();
-          assertThat(failure.getOriginalMessage()).contains("longer than " + Placeholders.MAX_FILLED);
-        });
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            failure -> {
+              assertThat(failure.isNonRetryable()).isTrue();
+              assertThat(failure.getOriginalMessage())
+                  .contains("longer than " + Placeholders.MAX_FILLED);
+            });
   }
 }

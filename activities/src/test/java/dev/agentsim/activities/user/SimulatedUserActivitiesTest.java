@@ -59,14 +59,13 @@ class SimulatedUserActivitiesTest {
 
   /** Short, so the slow-model case is quick; far above what a local reply takes. */
   private static final Duration LLM_TIMEOUT = Duration.ofSeconds(2);
+
   private static final RetrySettings RETRY = new RetrySettings(2, 10, 10);
 
-  @RegisterExtension
-  static final Database DB = new Database();
+  @RegisterExtension static final Database DB = new Database();
 
   /** Plays both the agent and the model. */
-  @RegisterExtension
-  static final WireMockExtension SERVER = wireMock();
+  @RegisterExtension static final WireMockExtension SERVER = wireMock();
 
   private static Activities activities;
   private static Temporal temporal;
@@ -87,22 +86,32 @@ class SimulatedUserActivitiesTest {
   }
 
   private RunInput llmRun() {
-    return DB.newRun(DB.scenario(simulated(List.of())), agentId, modelId, settings(false, 5, RETRY));
+    return DB.newRun(
+        DB.scenario(simulated(List.of())), agentId, modelId, settings(false, 5, RETRY));
   }
 
   /** The simulated user's calls to the model. */
   private static List<LoggedRequest> llmRequests() {
-    return SERVER.findAll(postRequestedFor(urlPathEqualTo(CHAT_PATH))
-        .withRequestBody(notContaining(EXPERIENCE_QUESTION)));
+    return SERVER.findAll(
+        postRequestedFor(urlPathEqualTo(CHAT_PATH))
+            .withRequestBody(notContaining(EXPERIENCE_QUESTION)));
   }
 
   private static final String EXPERIENCE_QUESTION = "how the user experienced it";
 
-  /** A run with an LLM persona ends with the model reading the user's experience: a sentiment and summary. */
+  /**
+   * A run with an LLM persona ends with the model reading the user's experience: a sentiment and
+   * summary.
+   */
   @BeforeEach
   void modelReadsTheExperience() {
-    SERVER.stubFor(chatCompletions().atPriority(1).withRequestBody(containing(EXPERIENCE_QUESTION))
-        .willReturn(completion("{\"sentiment\": \"positive\", \"summary\": \"The user got what they came for.\"}")));
+    SERVER.stubFor(
+        chatCompletions()
+            .atPriority(1)
+            .withRequestBody(containing(EXPERIENCE_QUESTION))
+            .willReturn(
+                completion(
+                    "{\"sentiment\": \"positive\", \"summary\": \"The user got what they came for.\"}")));
   }
 
   private static List<LoggedRequest> agentRequests() {
@@ -111,24 +120,33 @@ class SimulatedUserActivitiesTest {
 
   @Test
   void scriptedUserSaysItsLinesAndEndsAfterTheLast() {
-    RunInput run = DB.newRun(DB.scenario(scripted(List.of(), "Hi, I need to change my address", "Thanks, bye")),
-        agentId, modelId, settings(false, 10, RETRY));
+    RunInput run =
+        DB.newRun(
+            DB.scenario(scripted(List.of(), "Hi, I need to change my address", "Thanks, bye")),
+            agentId,
+            modelId,
+            settings(false, 10, RETRY));
     SERVER.stubFor(agentCall().willReturn(agentReply("Sure, done.", false)));
 
     RunOutcome outcome = temporal.converse(run);
 
-    assertThat(outcome).isEqualTo(new RunOutcome(0, Verdict.SUCCESS, TerminationReason.USER_STOP, ErrorCategory.NONE));
-    assertThat(DB.turns(run)).extracting(Turn::sequence, Turn::role, Turn::text).containsExactly(
-        tuple(0, "user", "Hi, I need to change my address"),
-        tuple(1, "agent", "Sure, done."),
-        tuple(2, "user", "Thanks, bye"),
-        tuple(3, "agent", "Sure, done."));
+    assertThat(outcome)
+        .isEqualTo(
+            new RunOutcome(0, Verdict.SUCCESS, TerminationReason.USER_STOP, ErrorCategory.NONE));
+    assertThat(DB.turns(run))
+        .extracting(Turn::sequence, Turn::role, Turn::text)
+        .containsExactly(
+            tuple(0, "user", "Hi, I need to change my address"),
+            tuple(1, "agent", "Sure, done."),
+            tuple(2, "user", "Thanks, bye"),
+            tuple(3, "agent", "Sure, done."));
     assertThat(llmRequests()).isEmpty();
   }
 
   @Test
   void aForkSaysTheOriginalsUserMessagesAgainInItsOwnSessionThenTheScriptGoesOn() {
-    UUID scenarioId = DB.scenario(scripted(List.of(), "Line one", "Line two", "Line three", "Line four"));
+    UUID scenarioId =
+        DB.scenario(scripted(List.of(), "Line one", "Line two", "Line three", "Line four"));
     RunInput original = DB.startedRun(scenarioId, agentId, modelId, settings(false, 10, RETRY));
     DB.say(original, 0, "user", "I moved last week");
     DB.say(original, 1, "agent", "What is your new address?");
@@ -136,36 +154,60 @@ class SimulatedUserActivitiesTest {
     DB.say(original, 3, "agent", "Noted.");
     DB.say(original, 4, "user", "This line is not replayed");
     RunSettings.Fork fork = new RunSettings.Fork(original.runId(), 4, 2);
-    RunInput forked = DB.newRun(scenarioId, agentId, modelId, new RunSettings(false, 3, 100, 0,
-        new RunSettings.Session("user-42", "main", "en-US", Map.of()), RETRY, null, null, null, null, true, fork));
+    RunInput forked =
+        DB.newRun(
+            scenarioId,
+            agentId,
+            modelId,
+            new RunSettings(
+                false,
+                3,
+                100,
+                0,
+                new RunSettings.Session("user-42", "main", "en-US", Map.of()),
+                RETRY,
+                null,
+                null,
+                null,
+                null,
+                true,
+                fork));
     SERVER.stubFor(agentCall().willReturn(agentReply("Sure.", false)));
 
     RunOutcome outcome = temporal.converse(forked);
 
     assertThat(outcome.reason()).isEqualTo(TerminationReason.MAX_TURNS);
     List<Turn> turns = DB.turns(forked);
-    assertThat(turns).extracting(Turn::sequence, Turn::role, Turn::text).containsExactly(
-        tuple(0, "user", "I moved last week"),
-        tuple(1, "agent", "Sure."),
-        tuple(2, "user", "12 Rua Augusta, Lisbon"),
-        tuple(3, "agent", "Sure."),
-        tuple(4, "user", "Line three"),
-        tuple(5, "agent", "Sure."));
+    assertThat(turns)
+        .extracting(Turn::sequence, Turn::role, Turn::text)
+        .containsExactly(
+            tuple(0, "user", "I moved last week"),
+            tuple(1, "agent", "Sure."),
+            tuple(2, "user", "12 Rua Augusta, Lisbon"),
+            tuple(3, "agent", "Sure."),
+            tuple(4, "user", "Line three"),
+            tuple(5, "agent", "Sure."));
     assertThat(turns.get(0).data()).isEqualTo(Map.of("replayed", true));
     assertThat(turns.get(4).data()).isNull();
-    assertThat(agentRequests()).extracting(request -> ActivitiesTestSupport.JSON.readTree(request.getBodyAsString()))
+    assertThat(agentRequests())
+        .extracting(request -> ActivitiesTestSupport.JSON.readTree(request.getBodyAsString()))
         .extracting(body -> body.get("sessionId").asString(), body -> body.get("text").asString())
         .containsExactly(
             tuple(forked.runId(), "I moved last week"),
             tuple(forked.runId(), "12 Rua Augusta, Lisbon"),
             tuple(forked.runId(), "Line three"));
-    assertThat(DB.stored(forked).userPromptVersion()).isEqualTo(SimulatedUserActivitiesImpl.SCRIPT_VERSION);
+    assertThat(DB.stored(forked).userPromptVersion())
+        .isEqualTo(SimulatedUserActivitiesImpl.SCRIPT_VERSION);
   }
 
   @Test
   void scriptPastItsEndStoresNothing() {
-    RunInput run = DB.startedRun(DB.scenario(scripted(List.of(), "Only line")), agentId, modelId,
-        settings(false, 10, RETRY));
+    RunInput run =
+        DB.startedRun(
+            DB.scenario(scripted(List.of(), "Only line")),
+            agentId,
+            modelId,
+            settings(false, 10, RETRY));
 
     TurnResult result = activities.user().userTurn(new TurnRequest(run, 2, 1));
 
@@ -176,21 +218,33 @@ class SimulatedUserActivitiesTest {
   @Test
   void llmUserPlaysThePersonaWithSwappedRolesAndStopsAtTheSignal() {
     RunInput run = llmRun();
-    SERVER.stubFor(chatCompletions().inScenario("user").whenScenarioStateIs(STARTED)
-        .willReturn(completion("Hi, my order 1234 arrived broken. I want a refund.", 180, 14))
-        .willSetStateTo("asked"));
-    SERVER.stubFor(chatCompletions().inScenario("user").whenScenarioStateIs("asked")
-        .willReturn(completion("Great, thanks! ###STOP###", 230, 6)));
-    SERVER.stubFor(agentCall().willReturn(agentReply("I'm sorry! I've issued a refund for order 1234.", false)));
+    SERVER.stubFor(
+        chatCompletions()
+            .inScenario("user")
+            .whenScenarioStateIs(STARTED)
+            .willReturn(completion("Hi, my order 1234 arrived broken. I want a refund.", 180, 14))
+            .willSetStateTo("asked"));
+    SERVER.stubFor(
+        chatCompletions()
+            .inScenario("user")
+            .whenScenarioStateIs("asked")
+            .willReturn(completion("Great, thanks! ###STOP###", 230, 6)));
+    SERVER.stubFor(
+        agentCall()
+            .willReturn(agentReply("I'm sorry! I've issued a refund for order 1234.", false)));
 
     RunOutcome outcome = temporal.converse(run);
 
-    assertThat(outcome).isEqualTo(new RunOutcome(0, Verdict.SUCCESS, TerminationReason.USER_STOP, ErrorCategory.NONE));
+    assertThat(outcome)
+        .isEqualTo(
+            new RunOutcome(0, Verdict.SUCCESS, TerminationReason.USER_STOP, ErrorCategory.NONE));
     List<Turn> turns = DB.turns(run);
-    assertThat(turns).extracting(Turn::role, Turn::text).containsExactly(
-        tuple("user", "Hi, my order 1234 arrived broken. I want a refund."),
-        tuple("agent", "I'm sorry! I've issued a refund for order 1234."),
-        tuple("user", "Great, thanks!"));
+    assertThat(turns)
+        .extracting(Turn::role, Turn::text)
+        .containsExactly(
+            tuple("user", "Hi, my order 1234 arrived broken. I want a refund."),
+            tuple("agent", "I'm sorry! I've issued a refund for order 1234."),
+            tuple("user", "Great, thanks!"));
     assertThat(turns.get(0).data()).isEqualTo(Map.of("inputTokens", 180, "outputTokens", 14));
     assertThat(turns.get(2).data()).isEqualTo(Map.of("inputTokens", 230, "outputTokens", 6));
 
@@ -199,19 +253,28 @@ class SimulatedUserActivitiesTest {
     assertThat(requests.get(0).getHeader("Authorization")).isEqualTo("Bearer sk-test-key");
     List<Map<String, Object>> first = chatMessages(requests.get(0));
     assertThat(first).extracting(message -> message.get("role")).containsExactly("system", "user");
-    assertThat((String) first.get(0).get("content")).contains("Dana Whitfield", "A busy nurse",
-        "Get a refund for order 1234", "###STOP###", "You are the USER, not the assistant");
+    assertThat((String) first.get(0).get("content"))
+        .contains(
+            "Dana Whitfield",
+            "A busy nurse",
+            "Get a refund for order 1234",
+            "###STOP###",
+            "You are the USER, not the assistant");
     assertThat(first.get(1).get("content")).isEqualTo(UserPrompt.OPENING);
     List<Map<String, Object>> second = chatMessages(requests.get(1));
-    assertThat(second).extracting(message -> message.get("role"), message -> message.get("content")).containsExactly(
-        tuple("system", first.get(0).get("content")),
-        tuple("assistant", "Hi, my order 1234 arrived broken. I want a refund."),
-        tuple("user", "I'm sorry! I've issued a refund for order 1234."));
+    assertThat(second)
+        .extracting(message -> message.get("role"), message -> message.get("content"))
+        .containsExactly(
+            tuple("system", first.get(0).get("content")),
+            tuple("assistant", "Hi, my order 1234 arrived broken. I want a refund."),
+            tuple("user", "I'm sorry! I've issued a refund for order 1234."));
   }
 
   @Test
   void signalAloneEndsWithoutAMessage() {
-    RunInput run = DB.startedRun(DB.scenario(simulated(List.of())), agentId, modelId, settings(false, 5, RETRY));
+    RunInput run =
+        DB.startedRun(
+            DB.scenario(simulated(List.of())), agentId, modelId, settings(false, 5, RETRY));
     DB.say(run, 0, Turn.USER, "Can you cancel my order?");
     DB.say(run, 1, Turn.AGENT, "Done, it is cancelled.");
     SERVER.stubFor(chatCompletions().willReturn(completion("### stop ###")));
@@ -225,24 +288,39 @@ class SimulatedUserActivitiesTest {
   @Test
   void serverErrorIsRetriedAndTheMessageStoredOnce() {
     RunInput run = llmRun();
-    SERVER.stubFor(chatCompletions().inScenario("flaky").whenScenarioStateIs(STARTED)
-        .willReturn(openAiError(500, "server_error", "The server had an error while processing your request."))
-        .willSetStateTo("recovered"));
-    SERVER.stubFor(chatCompletions().inScenario("flaky").whenScenarioStateIs("recovered")
-        .willReturn(completion("Where is my order 1234?"))
-        .willSetStateTo("answered"));
-    SERVER.stubFor(chatCompletions().inScenario("flaky").whenScenarioStateIs("answered")
-        .willReturn(completion("Never mind, I found it myself. ###STOP###")));
+    SERVER.stubFor(
+        chatCompletions()
+            .inScenario("flaky")
+            .whenScenarioStateIs(STARTED)
+            .willReturn(
+                openAiError(
+                    500, "server_error", "The server had an error while processing your request."))
+            .willSetStateTo("recovered"));
+    SERVER.stubFor(
+        chatCompletions()
+            .inScenario("flaky")
+            .whenScenarioStateIs("recovered")
+            .willReturn(completion("Where is my order 1234?"))
+            .willSetStateTo("answered"));
+    SERVER.stubFor(
+        chatCompletions()
+            .inScenario("flaky")
+            .whenScenarioStateIs("answered")
+            .willReturn(completion("Never mind, I found it myself. ###STOP###")));
     SERVER.stubFor(agentCall().willReturn(agentReply("Let me check.", false)));
 
     RunOutcome outcome = temporal.converse(run);
 
-    assertThat(outcome).isEqualTo(new RunOutcome(0, Verdict.SUCCESS, TerminationReason.USER_STOP, ErrorCategory.NONE));
+    assertThat(outcome)
+        .isEqualTo(
+            new RunOutcome(0, Verdict.SUCCESS, TerminationReason.USER_STOP, ErrorCategory.NONE));
     assertThat(llmRequests()).hasSize(3);
-    assertThat(DB.turns(run)).extracting(Turn::role, Turn::text).containsExactly(
-        tuple("user", "Where is my order 1234?"),
-        tuple("agent", "Let me check."),
-        tuple("user", "Never mind, I found it myself."));
+    assertThat(DB.turns(run))
+        .extracting(Turn::role, Turn::text)
+        .containsExactly(
+            tuple("user", "Where is my order 1234?"),
+            tuple("agent", "Let me check."),
+            tuple("user", "Never mind, I found it myself."));
     assertThat(agentRequests()).hasSize(1);
   }
 
@@ -253,8 +331,10 @@ class SimulatedUserActivitiesTest {
 
     RunOutcome outcome = temporal.converse(run);
 
-    assertThat(outcome).isEqualTo(new RunOutcome(0, Verdict.ERROR, TerminationReason.USER_ERROR,
-        ErrorCategory.LLM_PROVIDER_ERROR));
+    assertThat(outcome)
+        .isEqualTo(
+            new RunOutcome(
+                0, Verdict.ERROR, TerminationReason.USER_ERROR, ErrorCategory.LLM_PROVIDER_ERROR));
     Run stored = DB.stored(run);
     assertThat(stored.errorCategory()).isEqualTo(ErrorCategory.LLM_PROVIDER_ERROR);
     assertThat(stored.errorMessage()).isEqualTo("The model did not answer within 2 s");
@@ -265,13 +345,18 @@ class SimulatedUserActivitiesTest {
   @Test
   void rejectedKeyIsNotRetried() {
     RunInput run = llmRun();
-    SERVER.stubFor(chatCompletions().willReturn(openAiError(401, "invalid_request_error",
-        "Incorrect API key provided: sk-test-***-key.")));
+    SERVER.stubFor(
+        chatCompletions()
+            .willReturn(
+                openAiError(
+                    401, "invalid_request_error", "Incorrect API key provided: sk-test-***-key.")));
 
     RunOutcome outcome = temporal.converse(run);
 
-    assertThat(outcome).isEqualTo(new RunOutcome(0, Verdict.ERROR, TerminationReason.USER_ERROR,
-        ErrorCategory.LLM_PROVIDER_ERROR));
+    assertThat(outcome)
+        .isEqualTo(
+            new RunOutcome(
+                0, Verdict.ERROR, TerminationReason.USER_ERROR, ErrorCategory.LLM_PROVIDER_ERROR));
     assertThat(DB.stored(run).errorMessage()).contains("rejected the credentials", "API key");
     assertThat(llmRequests()).hasSize(1);
   }
@@ -279,38 +364,57 @@ class SimulatedUserActivitiesTest {
   @Test
   void malformedCompletionIsAProviderError() {
     RunInput run = llmRun();
-    SERVER.stubFor(chatCompletions().willReturn(aResponse().withStatus(200)
-        .withHeader("Content-Type", "application/json").withBody("{\"id\": \"chatcmpl-1\", \"choices\": [{")));
+    SERVER.stubFor(
+        chatCompletions()
+            .willReturn(
+                aResponse()
+                    .withStatus(200)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody("{\"id\": \"chatcmpl-1\", \"choices\": [{")));
 
     RunOutcome outcome = temporal.converse(run);
 
-    assertThat(outcome).isEqualTo(new RunOutcome(0, Verdict.ERROR, TerminationReason.USER_ERROR,
-        ErrorCategory.LLM_PROVIDER_ERROR));
-    assertThat(DB.stored(run).errorMessage()).isEqualTo("The model provider's reply is not a valid chat completion");
+    assertThat(outcome)
+        .isEqualTo(
+            new RunOutcome(
+                0, Verdict.ERROR, TerminationReason.USER_ERROR, ErrorCategory.LLM_PROVIDER_ERROR));
+    assertThat(DB.stored(run).errorMessage())
+        .isEqualTo("The model provider's reply is not a valid chat completion");
     assertThat(llmRequests()).hasSize(1);
   }
 
   @Test
   void classifiesProviderFailuresForRetry() {
-    RunInput run = DB.startedRun(DB.scenario(simulated(List.of())), agentId, modelId, settings(false, 5, RETRY));
-    SERVER.stubFor(chatCompletions().willReturn(openAiError(429, "requests", "Rate limit reached")));
-    ApplicationFailure rateLimited = catchThrowableOfType(ApplicationFailure.class,
-        () -> activities.user().userTurn(new TurnRequest(run, 0, 0)));
-    SERVER.stubFor(chatCompletions().willReturn(openAiError(404, "invalid_request_error",
-        "The model `gpt-9` does not exist")));
-    ApplicationFailure unknownModel = catchThrowableOfType(ApplicationFailure.class,
-        () -> activities.user().userTurn(new TurnRequest(run, 0, 0)));
-    SERVER.stubFor(chatCompletions().willReturn(openAiError(400, "invalid_request_error", "bad temperature")));
-    ApplicationFailure badRequest = catchThrowableOfType(ApplicationFailure.class,
-        () -> activities.user().userTurn(new TurnRequest(run, 0, 0)));
+    RunInput run =
+        DB.startedRun(
+            DB.scenario(simulated(List.of())), agentId, modelId, settings(false, 5, RETRY));
+    SERVER.stubFor(
+        chatCompletions().willReturn(openAiError(429, "requests", "Rate limit reached")));
+    ApplicationFailure rateLimited =
+        catchThrowableOfType(
+            ApplicationFailure.class, () -> activities.user().userTurn(new TurnRequest(run, 0, 0)));
+    SERVER.stubFor(
+        chatCompletions()
+            .willReturn(
+                openAiError(404, "invalid_request_error", "The model `gpt-9` does not exist")));
+    ApplicationFailure unknownModel =
+        catchThrowableOfType(
+            ApplicationFailure.class, () -> activities.user().userTurn(new TurnRequest(run, 0, 0)));
+    SERVER.stubFor(
+        chatCompletions().willReturn(openAiError(400, "invalid_request_error", "bad temperature")));
+    ApplicationFailure badRequest =
+        catchThrowableOfType(
+            ApplicationFailure.class, () -> activities.user().userTurn(new TurnRequest(run, 0, 0)));
 
-    assertThat(List.of(rateLimited, unknownModel, badRequest)).extracting(ApplicationFailure::getType)
+    assertThat(List.of(rateLimited, unknownModel, badRequest))
+        .extracting(ApplicationFailure::getType)
         .containsOnly("LLM_PROVIDER_ERROR");
     assertThat(rateLimited.isNonRetryable()).isFalse();
     assertThat(rateLimited.getOriginalMessage()).contains("rate limiting");
     assertThat(unknownModel.isNonRetryable()).isTrue();
     assertThat(unknownModel.getOriginalMessage()).contains("check the base URL and model name");
     assertThat(badRequest.isNonRetryable()).isTrue();
-    assertThat(badRequest.getOriginalMessage()).isEqualTo("The model provider rejected the request (HTTP 400)");
+    assertThat(badRequest.getOriginalMessage())
+        .isEqualTo("The model provider rejected the request (HTTP 400)");
   }
 }

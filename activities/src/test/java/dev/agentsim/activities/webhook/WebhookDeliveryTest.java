@@ -36,33 +36,40 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Deliveries through their workflow: given up when refused or out of attempts, started once per batch and webhook. */
+/**
+ * Deliveries through their workflow: given up when refused or out of attempts, started once per
+ * batch and webhook.
+ */
 class WebhookDeliveryTest {
 
-  /** A worker whose outbound policy allows nothing beyond public addresses, as outside embedded mode. */
+  /**
+   * A worker whose outbound policy allows nothing beyond public addresses, as outside embedded
+   * mode.
+   */
   private static final String REFUSING = "refusing";
 
-  @RegisterExtension
-  static final Database DB = new Database();
+  @RegisterExtension static final Database DB = new Database();
 
-  @RegisterExtension
-  static final WireMockExtension RECEIVER = wireMock();
+  @RegisterExtension static final WireMockExtension RECEIVER = wireMock();
 
   private static TestWorkflowEnvironment env;
   private static WorkflowClient client;
 
   @BeforeAll
   static void start() {
-    env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
+    env =
+        TestWorkflowEnvironment.newInstance(
+            TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
     Worker worker = env.newWorker(TaskQueues.SIMULATION);
     worker.registerWorkflowImplementationTypes(WebhookDeliveryWorkflowImpl.class);
-    worker.registerActivitiesImplementations(new WebhookActivitiesImpl(DB.webhooks, OUTBOUND,
-        OutboundPolicy.allowing("127.0.0.1", "::1")));
+    worker.registerActivitiesImplementations(
+        new WebhookActivitiesImpl(
+            DB.webhooks, OUTBOUND, OutboundPolicy.allowing("127.0.0.1", "::1")));
     OutboundPolicy refusing = OutboundPolicy.allowing();
     Worker strict = env.newWorker(REFUSING);
     strict.registerWorkflowImplementationTypes(WebhookDeliveryWorkflowImpl.class);
-    strict.registerActivitiesImplementations(new WebhookActivitiesImpl(DB.webhooks,
-        new OutboundHttp(refusing, 1024 * 1024), refusing));
+    strict.registerActivitiesImplementations(
+        new WebhookActivitiesImpl(DB.webhooks, new OutboundHttp(refusing, 1024 * 1024), refusing));
     env.start();
     client = env.getWorkflowClient();
   }
@@ -90,7 +97,8 @@ class WebhookDeliveryTest {
 
   @Test
   void aReceiverThatNeverAnswers2xxIsGivenUpAfterTheLastAttempt() {
-    RECEIVER.stubFor(post(urlEqualTo("/failing")).willReturn(aResponse().withStatus(500).withBody("nope")));
+    RECEIVER.stubFor(
+        post(urlEqualTo("/failing")).willReturn(aResponse().withStatus(500).withBody("nope")));
     Pending delivery = delivery(RECEIVER.baseUrl() + "/failing");
 
     deliver(TaskQueues.SIMULATION, delivery, 3);
@@ -108,26 +116,57 @@ class WebhookDeliveryTest {
     RECEIVER.stubFor(post(urlEqualTo("/once")).willReturn(ok()));
     RECEIVER.stubFor(post(urlEqualTo("/failures-only")).willReturn(ok()));
     String project = "project-" + UUID.randomUUID();
-    UUID told = DB.webhooks.insert(project, RECEIVER.baseUrl() + "/once", List.of("batch.completed"), null,
-        "whsec_test").id();
-    UUID notTold = DB.webhooks.insert(project, RECEIVER.baseUrl() + "/failures-only", List.of("batch.failed"), null,
-        "whsec_test").id();
+    UUID told =
+        DB.webhooks
+            .insert(
+                project,
+                RECEIVER.baseUrl() + "/once",
+                List.of("batch.completed"),
+                null,
+                "whsec_test")
+            .id();
+    UUID notTold =
+        DB.webhooks
+            .insert(
+                project,
+                RECEIVER.baseUrl() + "/failures-only",
+                List.of("batch.failed"),
+                null,
+                "whsec_test")
+            .id();
     UUID batch = UUID.randomUUID();
-    DB.batches.insert(batch, project, UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), "Test batch", 1,
-        "native", Map.of(), "test", Map.of());
+    DB.batches.insert(
+        batch,
+        project,
+        UUID.randomUUID(),
+        UUID.randomUUID(),
+        UUID.randomUUID(),
+        "Test batch",
+        1,
+        "native",
+        Map.of(),
+        "test",
+        Map.of());
     DB.batches.finish(batch, BatchStatus.COMPLETED, null);
     WebhookDispatch dispatch = DB.webhookDispatch(client);
 
     dispatch.batchEnded(batch);
     dispatch.batchEnded(batch);
 
-    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
-        DB.webhooks.deliveries(told, 10, 0).stream().allMatch(d -> d.status() == Delivery.Status.DELIVERED));
-    assertThat(DB.webhooks.deliveries(told, 10, 0)).singleElement().satisfies(delivery -> {
-      assertThat(delivery.batchId()).isEqualTo(batch);
-      assertThat(delivery.event()).isEqualTo("batch.completed");
-      assertThat(delivery.attempts()).isEqualTo(1);
-    });
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                DB.webhooks.deliveries(told, 10, 0).stream()
+                    .allMatch(d -> d.status() == Delivery.Status.DELIVERED));
+    assertThat(DB.webhooks.deliveries(told, 10, 0))
+        .singleElement()
+        .satisfies(
+            delivery -> {
+              assertThat(delivery.batchId()).isEqualTo(batch);
+              assertThat(delivery.event()).isEqualTo("batch.completed");
+              assertThat(delivery.attempts()).isEqualTo(1);
+            });
     assertThat(DB.webhooks.deliveries(notTold, 10, 0)).isEmpty();
     assertThat(RECEIVER.findAll(postRequestedFor(urlEqualTo("/once")))).hasSize(1);
     assertThat(RECEIVER.findAll(postRequestedFor(urlEqualTo("/failures-only")))).isEmpty();
@@ -137,22 +176,37 @@ class WebhookDeliveryTest {
   private record Pending(UUID webhook, UUID delivery) {}
 
   private Pending delivery(String url) {
-    UUID webhook = DB.webhooks.insert(PROJECT, url, List.of("batch.stopped"), null, "whsec_test").id();
-    return new Pending(webhook, DB.webhooks.insertDelivery(UUID.randomUUID(), webhook, UUID.randomUUID(),
-        WebhookEvent.BATCH_STOPPED, "{\"type\": \"batch.stopped\"}"));
+    UUID webhook =
+        DB.webhooks.insert(PROJECT, url, List.of("batch.stopped"), null, "whsec_test").id();
+    return new Pending(
+        webhook,
+        DB.webhooks.insertDelivery(
+            UUID.randomUUID(),
+            webhook,
+            UUID.randomUUID(),
+            WebhookEvent.BATCH_STOPPED,
+            "{\"type\": \"batch.stopped\"}"));
   }
 
-  /** Runs the delivery's workflow to its end: 10 ms before the first retry, 20 ms at most between two. */
+  /**
+   * Runs the delivery's workflow to its end: 10 ms before the first retry, 20 ms at most between
+   * two.
+   */
   private void deliver(String taskQueue, Pending pending, int maxAttempts) {
-    client.newWorkflowStub(WebhookDeliveryWorkflow.class, WorkflowOptions.newBuilder()
-            .setTaskQueue(taskQueue)
-            .setWorkflowId("delivery-" + pending.delivery())
-            .build())
+    client
+        .newWorkflowStub(
+            WebhookDeliveryWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setTaskQueue(taskQueue)
+                .setWorkflowId("delivery-" + pending.delivery())
+                .build())
         .deliver(new DeliveryInput(pending.delivery().toString(), maxAttempts, 10, 20, 5_000));
   }
 
   private static Delivery stored(Pending pending) {
     return DB.webhooks.deliveries(pending.webhook(), 10, 0).stream()
-        .filter(delivery -> delivery.id().equals(pending.delivery())).findFirst().orElseThrow();
+        .filter(delivery -> delivery.id().equals(pending.delivery()))
+        .findFirst()
+        .orElseThrow();
   }
 }

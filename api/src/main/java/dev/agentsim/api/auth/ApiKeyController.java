@@ -36,8 +36,8 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 /**
  * API keys of a project ({@code projectId}), or of every project without it. The secret is in the
  * answer to the creation only; a list shows what each key may do, never its secret. Creating and
- * revoking need the {@code admin} scope, and a key for every project a credential for every
- * project (see {@link ProjectAccess}).
+ * revoking need the {@code admin} scope, and a key for every project a credential for every project
+ * (see {@link ProjectAccess}).
  */
 @RestController
 @RequestMapping(ProjectAccess.API_KEYS_PATH)
@@ -62,37 +62,56 @@ public class ApiKeyController {
 
   /** A key as the API document shows it; {@code key} only in the answer to its creation. */
   @Schema(name = "ApiKey")
-  record KeyView(UUID id, @Schema(description = "null: every project") String projectId, String name,
-      List<String> scopes, String expiresAt, String createdAt,
+  record KeyView(
+      UUID id,
+      @Schema(description = "null: every project") String projectId,
+      String name,
+      List<String> scopes,
+      String expiresAt,
+      String createdAt,
       @Schema(description = "The secret: in the answer to the creation only") String key) {}
 
   record KeyPage(List<KeyView> data, Pagination pagination) {}
 
-  @Operation(summary = "Create an API key", description = "Needs the admin scope; a key for every project (no "
-      + "projectId) needs a credential for every project")
-  @ApiResponse(responseCode = "201", description = "The key with its secret, which is never shown again",
+  @Operation(
+      summary = "Create an API key",
+      description =
+          "Needs the admin scope; a key for every project (no "
+              + "projectId) needs a credential for every project")
+  @ApiResponse(
+      responseCode = "201",
+      description = "The key with its secret, which is never shown again",
       content = @Content(schema = @Schema(implementation = KeyView.class)))
   @PostMapping
-  public ResponseEntity<Map<String, Object>> create(@RequestParam(required = false) String projectId,
-      @Valid @RequestBody NewKey request) {
+  public ResponseEntity<Map<String, Object>> create(
+      @RequestParam(required = false) String projectId, @Valid @RequestBody NewKey request) {
     if (request.expiresAt() != null && !request.expiresAt().isAfter(Instant.now())) {
       throw new FieldError("expiresAt", "IN_THE_PAST", "expiresAt must be in the future");
     }
-    ApiKeys.Created created = keys.create(projectId, request.name().strip(), scopes(request.scopes()),
-        request.expiresAt());
+    ApiKeys.Created created =
+        keys.create(
+            projectId, request.name().strip(), scopes(request.scopes()), request.expiresAt());
     Map<String, Object> view = view(created.key());
     view.put("key", created.secret());
-    URI location = ServletUriComponentsBuilder.fromCurrentRequestUri().path("/{id}")
-        .queryParamIfPresent("projectId", Optional.ofNullable(projectId)).buildAndExpand(created.key().id()).toUri();
+    URI location =
+        ServletUriComponentsBuilder.fromCurrentRequestUri()
+            .path("/{id}")
+            .queryParamIfPresent("projectId", Optional.ofNullable(projectId))
+            .buildAndExpand(created.key().id())
+            .toUri();
     return ResponseEntity.created(location).body(view);
   }
 
   @Operation(summary = "List API keys", description = "What each key may do, never its secret")
-  @ApiResponse(responseCode = "200", description = "One page of keys",
+  @ApiResponse(
+      responseCode = "200",
+      description = "One page of keys",
       content = @Content(schema = @Schema(implementation = KeyPage.class)))
   @GetMapping
-  public Map<String, Object> list(@RequestParam(required = false) String projectId,
-      @RequestParam(defaultValue = "20") int limit, @RequestParam(defaultValue = "0") int skip) {
+  public Map<String, Object> list(
+      @RequestParam(required = false) String projectId,
+      @RequestParam(defaultValue = "20") int limit,
+      @RequestParam(defaultValue = "0") int skip) {
     if (limit < 1 || limit > 100) {
       throw new FieldError("limit", "OUT_OF_RANGE", "limit must be between 1 and 100");
     }
@@ -100,15 +119,19 @@ public class ApiKeyController {
       throw new FieldError("skip", "OUT_OF_RANGE", "skip must not be negative");
     }
     List<ApiKey> page = repository.list(projectId, limit + 1, skip);
-    return Map.of("data", page.stream().limit(limit).map(ApiKeyController::view).toList(),
-        "pagination", Map.of("limit", limit, "skip", skip, "hasNext", page.size() > limit));
+    return Map.of(
+        "data",
+        page.stream().limit(limit).map(ApiKeyController::view).toList(),
+        "pagination",
+        Map.of("limit", limit, "skip", skip, "hasNext", page.size() > limit));
   }
 
   /** Revokes the key: from now on it gets 401. */
   @Operation(summary = "Revoke an API key", description = "From now on it gets 401")
   @ApiResponse(responseCode = "204", description = "Revoked")
   @DeleteMapping("/{id}")
-  public ResponseEntity<Void> revoke(@RequestParam(required = false) String projectId, @PathVariable UUID id) {
+  public ResponseEntity<Void> revoke(
+      @RequestParam(required = false) String projectId, @PathVariable UUID id) {
     if (!repository.revoke(projectId, id)) {
       throw new NotFound("API key " + id + " not found");
     }
@@ -120,13 +143,20 @@ public class ApiKeyController {
       return DEFAULT_SCOPES;
     }
     if (names.isEmpty()) {
-      throw new FieldError("scopes", "REQUIRED", "scopes must name at least one of read, write, admin");
+      throw new FieldError(
+          "scopes", "REQUIRED", "scopes must name at least one of read, write, admin");
     }
     Set<Scope> scopes = EnumSet.noneOf(Scope.class);
     for (int i = 0; i < names.size(); i++) {
       int index = i;
-      scopes.add(Scope.of(names.get(i)).orElseThrow(() -> new FieldError("scopes[" + index + "]", "INVALID",
-          "scopes[" + index + "] must be read, write or admin")));
+      scopes.add(
+          Scope.of(names.get(i))
+              .orElseThrow(
+                  () ->
+                      new FieldError(
+                          "scopes[" + index + "]",
+                          "INVALID",
+                          "scopes[" + index + "] must be read, write or admin")));
     }
     return scopes;
   }

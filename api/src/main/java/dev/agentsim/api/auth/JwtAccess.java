@@ -13,8 +13,8 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtGra
 
 /**
  * What a verified JWT may use: the projects of its projects claim (a list, or a string of names
- * separated by spaces; {@code *} is every project), the scopes of its {@code scope} or
- * {@code scp} claim. A token without the claim may use no project.
+ * separated by spaces; {@code *} is every project), the scopes of its {@code scope} or {@code scp}
+ * claim. A token without the claim may use no project.
  */
 final class JwtAccess implements Converter<Jwt, Authenticated> {
 
@@ -33,8 +33,12 @@ final class JwtAccess implements Converter<Jwt, Authenticated> {
     Set<String> projects = projects(jwt.getClaims().get(projectsClaim));
     boolean all = projects.remove(ALL);
     Collection<GrantedAuthority> granted = scopes.convert(jwt);
-    Set<Scope> scopeSet = granted.stream().map(GrantedAuthority::getAuthority).map(Scope::of)
-        .flatMap(Optional::stream).collect(Collectors.toSet());
+    Set<Scope> scopeSet =
+        granted.stream()
+            .map(GrantedAuthority::getAuthority)
+            .map(Scope::of)
+            .flatMap(Optional::stream)
+            .collect(Collectors.toSet());
     return new Authenticated(new Access("JWT of " + jwt.getSubject(), all, projects, scopeSet));
   }
 
@@ -43,7 +47,10 @@ final class JwtAccess implements Converter<Jwt, Authenticated> {
     if (claim instanceof String names) {
       projects.addAll(Arrays.asList(names.trim().split("\\s+")));
     } else if (claim instanceof Collection<?> names) {
-      names.stream().filter(String.class::isInstance).map(String.class::cast).forEach(projects::add);
+      names.stream()
+          .filter(String.class::isInstance)
+          .map(String.class::cast)
+          .forEach(projects::add);
     }
     projects.remove("");
     return projects;

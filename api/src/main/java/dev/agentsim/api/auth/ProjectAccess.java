@@ -9,9 +9,9 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
 
 /**
- * Whether the request's credential may use the project the request names, with the scope its
- * method needs: {@code read} for GET, HEAD and OPTIONS, {@code write} otherwise, {@code admin} to
- * create or revoke API keys. A request that names no project is for credentials of every project.
+ * Whether the request's credential may use the project the request names, with the scope its method
+ * needs: {@code read} for GET, HEAD and OPTIONS, {@code write} otherwise, {@code admin} to create
+ * or revoke API keys. A request that names no project is for credentials of every project.
  */
 final class ProjectAccess implements AuthorizationManager<RequestAuthorizationContext> {
 
@@ -39,8 +39,8 @@ final class ProjectAccess implements AuthorizationManager<RequestAuthorizationCo
   }
 
   @Override
-  public AuthorizationResult authorize(Supplier<? extends Authentication> authentication,
-      RequestAuthorizationContext context) {
+  public AuthorizationResult authorize(
+      Supplier<? extends Authentication> authentication, RequestAuthorizationContext context) {
     if (!(authentication.get() instanceof Authenticated authenticated)) {
       // no credential: answered 401
       return new AuthorizationDecision(false);
@@ -49,8 +49,10 @@ final class ProjectAccess implements AuthorizationManager<RequestAuthorizationCo
     HttpServletRequest request = context.getRequest();
     String project = projects.of(request);
     if (project == null && !access.allProjects()) {
-      return new Denied("The request names no project, which only a credential of every project may do; "
-          + "this one may use " + access.projects());
+      return new Denied(
+          "The request names no project, which only a credential of every project may do; "
+              + "this one may use "
+              + access.projects());
     }
     if (project != null && !access.mayUse(project)) {
       return new Denied("The credential may not use project '" + project + "'");
@@ -68,6 +70,8 @@ final class ProjectAccess implements AuthorizationManager<RequestAuthorizationCo
       return Scope.READ;
     }
     String path = RequestProject.path(request);
-    return path.equals(API_KEYS_PATH) || path.startsWith(API_KEYS_PATH + "/") ? Scope.ADMIN : Scope.WRITE;
+    return path.equals(API_KEYS_PATH) || path.startsWith(API_KEYS_PATH + "/")
+        ? Scope.ADMIN
+        : Scope.WRITE;
   }
 }

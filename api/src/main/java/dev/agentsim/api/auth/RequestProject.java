@@ -1,9 +1,9 @@
 package dev.agentsim.api.auth;
 
-import dev.agentsim.store.settings.SimulatorSettings;
 import dev.agentsim.api.error.Dialect;
 import dev.agentsim.api.feather.FeatherRunController;
 import dev.agentsim.api.interactly.InteractlySimulationController;
+import dev.agentsim.store.settings.SimulatorSettings;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Collections;
 import java.util.List;
@@ -29,10 +29,14 @@ class RequestProject {
   String of(HttpServletRequest request) {
     return switch (Dialect.of(path(request))) {
       case COGNIGY, NATIVE -> parameter(request, "projectId");
-      case FEATHER -> FeatherRunController.project(header(request, "x-organization-id"),
-          parameter(request, "organization_id"), featherDefault);
-      case INTERACTLY -> InteractlySimulationController.team(parameter(request, "team_id"),
-          header(request, "X-Team-Id"), interactlyDefault);
+      case FEATHER ->
+          FeatherRunController.project(
+              header(request, "x-organization-id"),
+              parameter(request, "organization_id"),
+              featherDefault);
+      case INTERACTLY ->
+          InteractlySimulationController.team(
+              parameter(request, "team_id"), header(request, "X-Team-Id"), interactlyDefault);
     };
   }
 

@@ -5,8 +5,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
 
 /**
- * Where a request for a results viewer page carries its credential: the headers the API reads,
- * else the cookie its sign-in form set. The cookie is HttpOnly and SameSite=Strict, and only the
+ * Where a request for a results viewer page carries its credential: the headers the API reads, else
+ * the cookie its sign-in form set. The cookie is HttpOnly and SameSite=Strict, and only the
  * viewer's paths read it: the API's endpoints never take it, so a page elsewhere cannot use it.
  */
 final class ViewerCredentials implements BearerTokenResolver {

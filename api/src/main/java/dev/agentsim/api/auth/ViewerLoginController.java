@@ -32,10 +32,12 @@ public class ViewerLoginController {
   private final boolean required;
   private final AuthenticationManager credentials;
 
-  ViewerLoginController(ApiKeys keys, ObjectProvider<JwtDecoder> jwtDecoder, SimulatorSettings settings) {
+  ViewerLoginController(
+      ApiKeys keys, ObjectProvider<JwtDecoder> jwtDecoder, SimulatorSettings settings) {
     this.required = settings.auth().required();
-    this.credentials = SecurityConfiguration.credentials(keys, jwtDecoder.getIfAvailable(),
-        settings.auth().jwt().projectsClaim());
+    this.credentials =
+        SecurityConfiguration.credentials(
+            keys, jwtDecoder.getIfAvailable(), settings.auth().jwt().projectsClaim());
   }
 
   @GetMapping(LOGIN)
@@ -44,8 +46,11 @@ public class ViewerLoginController {
   }
 
   @PostMapping(LOGIN)
-  public String login(@RequestParam(required = false) String apiKey, HttpServletRequest request,
-      HttpServletResponse response, Model model) {
+  public String login(
+      @RequestParam(required = false) String apiKey,
+      HttpServletRequest request,
+      HttpServletResponse response,
+      Model model) {
     if (!required) {
       return "redirect:/";
     }
@@ -55,17 +60,28 @@ public class ViewerLoginController {
       if (token.isEmpty()) {
         return refused(response, model, "apiKey is required");
       }
-      access = ((Authenticated) credentials.authenticate(new BearerTokenAuthenticationToken(token))).access();
+      access =
+          ((Authenticated) credentials.authenticate(new BearerTokenAuthenticationToken(token)))
+              .access();
     } catch (AuthenticationException e) {
       return refused(response, model, "apiKey is not valid: " + e.getMessage());
     }
-    // A session cookie: it ends with the browser, and the key's own expiry and revocation still apply.
-    ResponseCookie cookie = ResponseCookie.from(ViewerCredentials.COOKIE, token).httpOnly(true).sameSite("Strict")
-        .secure(request.isSecure()).path("/").build();
+    // A session cookie: it ends with the browser, and the key's own expiry and revocation still
+    // apply.
+    ResponseCookie cookie =
+        ResponseCookie.from(ViewerCredentials.COOKIE, token)
+            .httpOnly(true)
+            .sameSite("Strict")
+            .secure(request.isSecure())
+            .path("/")
+            .build();
     response.addHeader(HttpHeaders.SET_COOKIE, cookie.toString());
     if (!access.allProjects() && access.projects().size() == 1) {
-      return "redirect:" + UriComponentsBuilder.fromPath("/").queryParam("projectId", access.projects().iterator().next())
-          .encode().toUriString();
+      return "redirect:"
+          + UriComponentsBuilder.fromPath("/")
+              .queryParam("projectId", access.projects().iterator().next())
+              .encode()
+              .toUriString();
     }
     return "redirect:/";
   }

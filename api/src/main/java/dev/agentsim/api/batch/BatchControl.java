@@ -49,11 +49,14 @@ class BatchControl {
       throw finished(batch);
     }
     try {
-      change.accept(temporal.newWorkflowStub(BatchWorkflow.class, BatchWorkflow.workflowId(batch.id().toString())));
+      change.accept(
+          temporal.newWorkflowStub(
+              BatchWorkflow.class, BatchWorkflow.workflowId(batch.id().toString())));
     } catch (WorkflowUpdateException e) {
       ControlRefusal refusal = ControlRefusal.of(e).orElseThrow(() -> e);
       throw switch (refusal.reason()) {
-        case BATCH_FINISHED, BATCH_ENDING -> new Conflict(refusal.reason().name(), refusal.message());
+        case BATCH_FINISHED, BATCH_ENDING ->
+            new Conflict(refusal.reason().name(), refusal.message());
         case RUNS_BELOW_STARTED -> new FieldError("runs", "BELOW_STARTED", refusal.message());
         case NO_CONCURRENCY -> new FieldError("concurrency", "OUT_OF_RANGE", refusal.message());
       };
@@ -68,12 +71,18 @@ class BatchControl {
   }
 
   private Batch reread(Batch batch) {
-    return batches.find(batch.projectId(), batch.id())
+    return batches
+        .find(batch.projectId(), batch.id())
         .orElseThrow(() -> new NotFound("Batch " + batch.id() + " not found"));
   }
 
   private static Conflict finished(Batch batch) {
-    return new Conflict(ControlRefusal.Reason.BATCH_FINISHED.name(),
-        "Batch " + batch.id() + " has finished (" + batch.status().wire() + "): it can no longer be changed");
+    return new Conflict(
+        ControlRefusal.Reason.BATCH_FINISHED.name(),
+        "Batch "
+            + batch.id()
+            + " has finished ("
+            + batch.status().wire()
+            + "): it can no longer be changed");
   }
 }

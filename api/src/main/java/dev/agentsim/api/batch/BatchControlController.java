@@ -21,7 +21,9 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @RequestMapping("/v1/batches/{batchId}")
-@Tag(name = "Batch control", description = "Steering a running batch: its run count, its window, pause and resume")
+@Tag(
+    name = "Batch control",
+    description = "Steering a running batch: its run count, its window, pause and resume")
 public class BatchControlController {
 
   private final Batches batches;
@@ -32,38 +34,59 @@ public class BatchControlController {
     this.views = views;
   }
 
-  /** @param runs how many runs in all, at least the runs started already */
+  /**
+   * @param runs how many runs in all, at least the runs started already
+   */
   public record RunsRequest(Integer runs) {}
 
-  /** @param concurrency how many runs at most in flight at once */
+  /**
+   * @param concurrency how many runs at most in flight at once
+   */
   public record ConcurrencyRequest(Integer concurrency) {}
 
-  /** Sets the batch's run count (its most runs, with adaptive sampling); 400 naming {@code runs} below the runs started. */
-  @Operation(summary = "Set the run count", description = "How many runs in all (the most, with adaptive "
-      + "sampling); not below the runs started")
+  /**
+   * Sets the batch's run count (its most runs, with adaptive sampling); 400 naming {@code runs}
+   * below the runs started.
+   */
+  @Operation(
+      summary = "Set the run count",
+      description =
+          "How many runs in all (the most, with adaptive "
+              + "sampling); not below the runs started")
   @ApiResponse(responseCode = "200", description = "The batch as changed")
-  @ApiResponse(responseCode = "409", description = "The batch has finished, is stopping or has reached its precision")
+  @ApiResponse(
+      responseCode = "409",
+      description = "The batch has finished, is stopping or has reached its precision")
   @PostMapping("/runs:raise")
-  public BatchResponse raise(@RequestParam String projectId, @PathVariable UUID batchId,
-      @RequestBody RunsRequest body) {
+  public BatchResponse raise(
+      @RequestParam String projectId, @PathVariable UUID batchId, @RequestBody RunsRequest body) {
     int runs = range("runs", body.runs(), 1, StartBatch.MAX_RUNS);
     return views.of(batches.raiseRuns(find(projectId, batchId), runs));
   }
 
-  /** Sets how many runs may be in flight at once; a narrower window lets the runs in flight finish. */
-  @Operation(summary = "Set the concurrency", description = "How many runs may be in flight at once; a narrower "
-      + "window lets the runs in flight finish")
+  /**
+   * Sets how many runs may be in flight at once; a narrower window lets the runs in flight finish.
+   */
+  @Operation(
+      summary = "Set the concurrency",
+      description =
+          "How many runs may be in flight at once; a narrower "
+              + "window lets the runs in flight finish")
   @ApiResponse(responseCode = "200", description = "The batch as changed")
   @ApiResponse(responseCode = "409", description = "The batch has finished or is stopping")
   @PostMapping("/runs:concurrency")
-  public BatchResponse concurrency(@RequestParam String projectId, @PathVariable UUID batchId,
+  public BatchResponse concurrency(
+      @RequestParam String projectId,
+      @PathVariable UUID batchId,
       @RequestBody ConcurrencyRequest body) {
     int concurrency = range("concurrency", body.concurrency(), 1, StartBatch.MAX_CONCURRENCY);
     return views.of(batches.changeConcurrency(find(projectId, batchId), concurrency));
   }
 
   /** No new run starts until the batch is resumed; runs in flight finish. */
-  @Operation(summary = "Pause a batch", description = "No new run starts until it is resumed; runs in flight finish")
+  @Operation(
+      summary = "Pause a batch",
+      description = "No new run starts until it is resumed; runs in flight finish")
   @ApiResponse(responseCode = "200", description = "The batch as changed")
   @ApiResponse(responseCode = "409", description = "The batch has finished or is stopping")
   @PostMapping("/runs:pause")
@@ -80,7 +103,9 @@ public class BatchControlController {
   }
 
   private Batch find(String projectId, UUID batchId) {
-    return batches.find(projectId, batchId).orElseThrow(() -> new NotFound("Batch " + batchId + " not found"));
+    return batches
+        .find(projectId, batchId)
+        .orElseThrow(() -> new NotFound("Batch " + batchId + " not found"));
   }
 
   private static int range(String field, Integer value, int min, int max) {
@@ -88,7 +113,8 @@ public class BatchControlController {
       throw new FieldError(field, "REQUIRED", field + " is required");
     }
     if (value < min || value > max) {
-      throw new FieldError(field, "OUT_OF_RANGE", field + " must be between " + min + " and " + max);
+      throw new FieldError(
+          field, "OUT_OF_RANGE", field + " must be between " + min + " and " + max);
     }
     return value;
   }

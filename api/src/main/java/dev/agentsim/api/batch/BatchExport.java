@@ -41,7 +41,8 @@ import tools.jackson.dataformat.csv.CsvSchema;
 public class BatchExport {
 
   private static final int PAGE = 100;
-  private static final Pattern INVALID_XML = Pattern.compile("[^\\x09\\x0A\\x0D\\x20-\\uD7FF\\uE000-\\uFFFD\\x{10000}-\\x{10FFFF}]");
+  private static final Pattern INVALID_XML =
+      Pattern.compile("[^\\x09\\x0A\\x0D\\x20-\\uD7FF\\uE000-\\uFFFD\\x{10000}-\\x{10FFFF}]");
 
   public enum Format {
     JSONL(new MediaType("application", "x-ndjson"), "jsonl"),
@@ -65,7 +66,9 @@ public class BatchExport {
     }
 
     static Optional<Format> of(String name) {
-      return Arrays.stream(values()).filter(format -> format.name().equalsIgnoreCase(name)).findFirst();
+      return Arrays.stream(values())
+          .filter(format -> format.name().equalsIgnoreCase(name))
+          .findFirst();
     }
   }
 
@@ -74,13 +77,45 @@ public class BatchExport {
    *
    * @param cost as the API shows it; empty when the model has no prices
    */
-  @JsonPropertyOrder({"runId", "sequence", "status", "verdict", "terminationReason", "errorCategory",
-      "errorMessage", "criteriaPassed", "criteriaTotal", "failedCriteria", "messages", "promptTokens",
-      "completionTokens", "llmCalls", "cost", "durationMs", "createdAt", "completedAt"})
-  record CsvRow(UUID runId, int sequence, String status, String verdict, String terminationReason,
-      String errorCategory, String errorMessage, int criteriaPassed, int criteriaTotal, String failedCriteria,
-      int messages, long promptTokens, long completionTokens, long llmCalls, String cost, long durationMs,
-      String createdAt, String completedAt) {}
+  @JsonPropertyOrder({
+    "runId",
+    "sequence",
+    "status",
+    "verdict",
+    "terminationReason",
+    "errorCategory",
+    "errorMessage",
+    "criteriaPassed",
+    "criteriaTotal",
+    "failedCriteria",
+    "messages",
+    "promptTokens",
+    "completionTokens",
+    "llmCalls",
+    "cost",
+    "durationMs",
+    "createdAt",
+    "completedAt"
+  })
+  record CsvRow(
+      UUID runId,
+      int sequence,
+      String status,
+      String verdict,
+      String terminationReason,
+      String errorCategory,
+      String errorMessage,
+      int criteriaPassed,
+      int criteriaTotal,
+      String failedCriteria,
+      int messages,
+      long promptTokens,
+      long completionTokens,
+      long llmCalls,
+      String cost,
+      long durationMs,
+      String createdAt,
+      String completedAt) {}
 
   private static final DateTimeFormatter JUNIT_TIMESTAMP =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC);
@@ -88,7 +123,8 @@ public class BatchExport {
   private final Batches batches;
   private final DefinitionRepository definitions;
   private final JsonMapper json;
-  private final CsvMapper csv = CsvMapper.builder().disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build();
+  private final CsvMapper csv =
+      CsvMapper.builder().disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build();
   private final XMLOutputFactory xml = XMLOutputFactory.newFactory();
 
   public BatchExport(Batches batches, DefinitionRepository definitions, JsonMapper json) {
@@ -125,36 +161,57 @@ public class BatchExport {
   }
 
   private void jsonl(Batch batch, OutputStream out) throws IOException {
-    eachRun(batch, run -> {
-      out.write(json.writeValueAsBytes(run));
-      out.write('\n');
-    });
+    eachRun(
+        batch,
+        run -> {
+          out.write(json.writeValueAsBytes(run));
+          out.write('\n');
+        });
   }
 
   private void csv(Batch batch, OutputStream out) throws IOException {
     CsvSchema schema = csv.schemaFor(CsvRow.class).withHeader();
     try (SequenceWriter rows = csv.writer(schema).writeValues(out)) {
-      eachRun(batch, run -> {
-        UsageView total = run.usage().get("total");
-        rows.write(new CsvRow(run.id(), run.sequence(), run.status(), run.verdict(), run.terminationReason(),
-            run.error() == null ? null : run.error().category(), run.error() == null ? null : run.error().message(),
-            run.criteriaPassed(), run.criteriaTotal(), failedReasons(run), run.messages(), total.promptTokens(),
-            total.completionTokens(), total.calls(), total.cost() == null ? null : total.cost().toPlainString(),
-            run.durationMs(), run.createdAt(),
-            run.completedAt()));
-      });
+      eachRun(
+          batch,
+          run -> {
+            UsageView total = run.usage().get("total");
+            rows.write(
+                new CsvRow(
+                    run.id(),
+                    run.sequence(),
+                    run.status(),
+                    run.verdict(),
+                    run.terminationReason(),
+                    run.error() == null ? null : run.error().category(),
+                    run.error() == null ? null : run.error().message(),
+                    run.criteriaPassed(),
+                    run.criteriaTotal(),
+                    failedReasons(run),
+                    run.messages(),
+                    total.promptTokens(),
+                    total.completionTokens(),
+                    total.calls(),
+                    total.cost() == null ? null : total.cost().toPlainString(),
+                    run.durationMs(),
+                    run.createdAt(),
+                    run.completedAt()));
+          });
     }
   }
 
   /**
    * JUnit XML as CI servers read it: one test suite for the batch, one test case per run named by
    * the scenario and the run's sequence; a FAILED run's {@code <failure>} gives the reasons of the
-   * criteria it failed, an ERROR run's {@code <error>} what went wrong; a run stopped or still running
-   * is skipped.
+   * criteria it failed, an ERROR run's {@code <error>} what went wrong; a run stopped or still
+   * running is skipped.
    */
   private void junit(Batch batch, OutputStream out) throws IOException {
-    String scenario = definitions.find(batch.projectId(), Kind.SCENARIO, batch.scenarioId(), ScenarioSpec.class)
-        .map(stored -> stored.spec().name()).orElse(batch.scenarioId().toString());
+    String scenario =
+        definitions
+            .find(batch.projectId(), Kind.SCENARIO, batch.scenarioId(), ScenarioSpec.class)
+            .map(stored -> stored.spec().name())
+            .orElse(batch.scenarioId().toString());
     int tests = batches.countRuns(batch, null);
     int failures = batches.countRuns(batch, Verdict.FAILED.name());
     int errors = batches.countRuns(batch, Verdict.ERROR.name());
@@ -183,13 +240,15 @@ public class BatchExport {
         property(writer, "label." + label.getKey(), label.getValue());
       }
       writer.writeEndElement();
-      eachRun(batch, run -> {
-        try {
-          testcase(writer, scenario, run);
-        } catch (XMLStreamException e) {
-          throw new IOException(e);
-        }
-      });
+      eachRun(
+          batch,
+          run -> {
+            try {
+              testcase(writer, scenario, run);
+            } catch (XMLStreamException e) {
+              throw new IOException(e);
+            }
+          });
       writer.writeCharacters("\n  ");
       writer.writeEmptyElement("system-out");
       writer.writeCharacters("\n  ");
@@ -204,7 +263,8 @@ public class BatchExport {
     }
   }
 
-  private static void testcase(XMLStreamWriter writer, String scenario, RunResponse run) throws XMLStreamException {
+  private static void testcase(XMLStreamWriter writer, String scenario, RunResponse run)
+      throws XMLStreamException {
     writer.writeCharacters("\n  ");
     writer.writeStartElement("testcase");
     writer.writeAttribute("name", xmlText(scenario) + " #" + run.sequence());
@@ -213,17 +273,23 @@ public class BatchExport {
     if (Verdict.FAILED.name().equals(run.verdict())) {
       writer.writeCharacters("\n    ");
       writer.writeStartElement("failure");
-      writer.writeAttribute("message", (run.criteriaTotal() - run.criteriaPassed()) + " of " + run.criteriaTotal()
-          + " success criteria failed");
+      writer.writeAttribute(
+          "message",
+          (run.criteriaTotal() - run.criteriaPassed())
+              + " of "
+              + run.criteriaTotal()
+              + " success criteria failed");
       writer.writeAttribute("type", "FAILED");
       String reasons = failedReasons(run);
-      writer.writeCharacters(xmlText(reasons == null ? String.valueOf(run.summary()) : reasons.replace(" | ", "\n")));
+      writer.writeCharacters(
+          xmlText(reasons == null ? String.valueOf(run.summary()) : reasons.replace(" | ", "\n")));
       writer.writeEndElement();
     } else if (Verdict.ERROR.name().equals(run.verdict())) {
       RunResponse.ErrorView error = run.error();
       writer.writeCharacters("\n    ");
       writer.writeStartElement("error");
-      writer.writeAttribute("message",
+      writer.writeAttribute(
+          "message",
           error == null || error.message() == null ? "The run failed" : xmlText(error.message()));
       writer.writeAttribute("type", error == null ? "ERROR" : error.category());
       if (error != null && error.technicalDetails() != null) {
@@ -233,8 +299,11 @@ public class BatchExport {
     } else if (run.verdict() == null) {
       writer.writeCharacters("\n    ");
       writer.writeEmptyElement("skipped");
-      writer.writeAttribute("message", "The run is " + run.status().toLowerCase(Locale.ROOT)
-          + (run.status().equals("RUNNING") ? "" : " before it was judged"));
+      writer.writeAttribute(
+          "message",
+          "The run is "
+              + run.status().toLowerCase(Locale.ROOT)
+              + (run.status().equals("RUNNING") ? "" : " before it was judged"));
     }
     if (run.verdict() != null && !Verdict.SUCCESS.name().equals(run.verdict())) {
       writer.writeCharacters("\n    ");
@@ -246,19 +315,23 @@ public class BatchExport {
     writer.writeEndElement();
   }
 
-  private static void property(XMLStreamWriter writer, String name, String value) throws XMLStreamException {
+  private static void property(XMLStreamWriter writer, String name, String value)
+      throws XMLStreamException {
     writer.writeCharacters("\n    ");
     writer.writeEmptyElement("property");
     writer.writeAttribute("name", name);
     writer.writeAttribute("value", xmlText(value));
   }
 
-  /** The failed criteria as {@code type: reason}, separated by {@code " | "}; null when none failed. */
+  /**
+   * The failed criteria as {@code type: reason}, separated by {@code " | "}; null when none failed.
+   */
   private static String failedReasons(RunResponse run) {
-    String reasons = run.results().stream()
-        .filter(result -> !result.passed())
-        .map(BatchExport::describe)
-        .collect(Collectors.joining(" | "));
+    String reasons =
+        run.results().stream()
+            .filter(result -> !result.passed())
+            .map(BatchExport::describe)
+            .collect(Collectors.joining(" | "));
     return reasons.isEmpty() ? null : reasons;
   }
 
@@ -273,7 +346,9 @@ public class BatchExport {
         .collect(Collectors.joining("\n"));
   }
 
-  /** Text without the characters XML 1.0 cannot hold (control characters an agent may have sent). */
+  /**
+   * Text without the characters XML 1.0 cannot hold (control characters an agent may have sent).
+   */
   private static String xmlText(String text) {
     return INVALID_XML.matcher(text).replaceAll("\uFFFD");
   }

@@ -20,7 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
  *     agent plays the user
  * @param runs how many runs, 1 by default
  * @param timeoutSeconds limit of the whole batch; none by default
- * @param labels free key/values to find the batch by, e.g. {@code {"commit": "3f2a9c1", "branch": "main"}}
+ * @param labels free key/values to find the batch by, e.g. {@code {"commit": "3f2a9c1", "branch":
+ *     "main"}}
  * @param until adaptive sampling instead of a fixed count of runs
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -47,23 +48,25 @@ public record BatchRequest(
 
   /**
    * Runs until the pass rate's 95% Wilson interval, over the judged runs (SUCCESS and FAILED), is
-   * at most {@code halfWidth} either side, once {@code minRuns} runs are judged; or until
-   * {@code maxRuns} runs have started.
+   * at most {@code halfWidth} either side, once {@code minRuns} runs are judged; or until {@code
+   * maxRuns} runs have started.
    *
    * @param halfWidth in (0, 0.5]; required
    * @param minRuns judged runs before the interval is looked at; 1 by default
-   * @param maxRuns the most runs to start, up to {@value StartBatch#MAX_RUNS}; the batch's
-   *     {@code runs} when left out, and one of the two is required
+   * @param maxRuns the most runs to start, up to {@value StartBatch#MAX_RUNS}; the batch's {@code
+   *     runs} when left out, and one of the two is required
    */
   public record UntilRequest(Double halfWidth, Integer minRuns, Integer maxRuns) {}
 
-  /** @param enabled the agent is told to use mocks; true by default */
+  /**
+   * @param enabled the agent is told to use mocks; true by default
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record MockingRequest(Boolean enabled, Map<String, ToolOverrideRequest> toolOverrides) {}
 
   /**
-   * What a mocked tool answers: exactly one of {@code output} (any JSON, null included) and
-   * {@code error}, after {@code delayMs} (0 to {@value BatchRequest#MAX_DELAY_MS}).
+   * What a mocked tool answers: exactly one of {@code output} (any JSON, null included) and {@code
+   * error}, after {@code delayMs} (0 to {@value BatchRequest#MAX_DELAY_MS}).
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record ToolOverrideRequest(JsonNode output, String error, Integer delayMs) {}
@@ -79,7 +82,8 @@ public record BatchRequest(
     required(scenarioId, "scenarioId");
     required(agentId, "agentId");
     if (modelId == null && counterAgentId == null) {
-      throw new FieldError("modelId", "REQUIRED", "modelId is required unless a counterAgentId plays the user");
+      throw new FieldError(
+          "modelId", "REQUIRED", "modelId is required unless a counterAgentId plays the user");
     }
     if (name != null && name.isBlank()) {
       throw new FieldError("name", "INVALID_VALUE", "name must not be blank");
@@ -90,21 +94,46 @@ public record BatchRequest(
       precision = checkedUntil();
       runCount = until.maxRuns() == null ? runs : until.maxRuns();
     }
-    int parallel = range("concurrency", concurrency, 1, StartBatch.MAX_CONCURRENCY,
-        StartBatch.DEFAULT_CONCURRENCY);
+    int parallel =
+        range(
+            "concurrency",
+            concurrency,
+            1,
+            StartBatch.MAX_CONCURRENCY,
+            StartBatch.DEFAULT_CONCURRENCY);
     int timeout = range("timeoutSeconds", timeoutSeconds, 1, MAX_TIMEOUT_SECONDS, 0);
-    Integer events = maxEvents == null ? null
-        : range("maxEvents", maxEvents, StartBatch.MIN_EVENTS, StartBatch.MAX_EVENTS, 0);
+    Integer events =
+        maxEvents == null
+            ? null
+            : range("maxEvents", maxEvents, StartBatch.MIN_EVENTS, StartBatch.MAX_EVENTS, 0);
     Map<String, String> checkedLabels = checkedLabels();
     Map<String, Object> runConfig = new LinkedHashMap<>();
     runConfig.put("agentId", agentId.toString());
     if (modelId != null) {
       runConfig.put("modelId", modelId.toString());
     }
-    return new StartBatch(projectId, scenarioId, agentId, modelId, name == null ? defaultName : name, runCount,
-        parallel, Boolean.TRUE.equals(stopOnFailure), timeout, events, "native", new Session(null, null, null, Map.of()),
-        runConfig, "api", values("dynamicVariables", dynamicVariables), checkedMocking(json), counterAgentId, agentRevisionId,
-        checkedLabels, precision, null);
+    return new StartBatch(
+        projectId,
+        scenarioId,
+        agentId,
+        modelId,
+        name == null ? defaultName : name,
+        runCount,
+        parallel,
+        Boolean.TRUE.equals(stopOnFailure),
+        timeout,
+        events,
+        "native",
+        new Session(null, null, null, Map.of()),
+        runConfig,
+        "api",
+        values("dynamicVariables", dynamicVariables),
+        checkedMocking(json),
+        counterAgentId,
+        agentRevisionId,
+        checkedLabels,
+        precision,
+        null);
   }
 
   /** The precision asked for; {@code runs}, if given, must agree with {@code until.maxRuns}. */
@@ -113,17 +142,21 @@ public record BatchRequest(
       throw new FieldError("until.halfWidth", "REQUIRED", "until.halfWidth is required");
     }
     if (!(until.halfWidth() > 0 && until.halfWidth() <= 0.5)) {
-      throw new FieldError("until.halfWidth", "OUT_OF_RANGE",
+      throw new FieldError(
+          "until.halfWidth",
+          "OUT_OF_RANGE",
           "until.halfWidth must be greater than 0 and at most 0.5");
     }
     int minRuns = range("until.minRuns", until.minRuns(), 1, StartBatch.MAX_RUNS, 1);
     if (until.maxRuns() == null && runs == null) {
-      throw new FieldError("until.maxRuns", "REQUIRED", "until.maxRuns is required unless runs is given");
+      throw new FieldError(
+          "until.maxRuns", "REQUIRED", "until.maxRuns is required unless runs is given");
     }
     if (until.maxRuns() != null) {
       range("until.maxRuns", until.maxRuns(), minRuns, StartBatch.MAX_RUNS, 0);
       if (runs != null && !runs.equals(until.maxRuns())) {
-        throw new FieldError("runs", "INVALID_VALUE", "runs must be left out or equal until.maxRuns");
+        throw new FieldError(
+            "runs", "INVALID_VALUE", "runs must be left out or equal until.maxRuns");
       }
     } else if (runs < minRuns) {
       throw new FieldError("runs", "OUT_OF_RANGE", "runs must be at least until.minRuns");
@@ -136,13 +169,20 @@ public record BatchRequest(
       return Map.of();
     }
     if (labels.size() > MAX_LABELS) {
-      throw new FieldError("labels", "TOO_MANY", "labels may hold at most " + MAX_LABELS + " entries");
+      throw new FieldError(
+          "labels", "TOO_MANY", "labels may hold at most " + MAX_LABELS + " entries");
     }
-    labels.keySet().forEach(key -> {
-      if (key.isBlank() || key.contains(":")) {
-        throw new FieldError("labels." + key, "INVALID_KEY", "A label key must be non-empty and hold no ':'");
-      }
-    });
+    labels
+        .keySet()
+        .forEach(
+            key -> {
+              if (key.isBlank() || key.contains(":")) {
+                throw new FieldError(
+                    "labels." + key,
+                    "INVALID_KEY",
+                    "A label key must be non-empty and hold no ':'");
+              }
+            });
     return values("labels", labels);
   }
 
@@ -152,23 +192,29 @@ public record BatchRequest(
     }
     Map<String, ToolOverride> overrides = new LinkedHashMap<>();
     if (mocking.toolOverrides() != null) {
-      mocking.toolOverrides().forEach((tool, override) -> {
-        String field = "mocking.toolOverrides." + tool;
-        if (override == null) {
-          throw new FieldError(field, "INVALID_TYPE", field + " must be an object");
-        }
-        boolean hasOutput = override.output() != null;
-        boolean hasError = override.error() != null;
-        if (hasOutput == hasError) {
-          throw new FieldError(field, "INVALID_VALUE", field + " must have exactly one of output and error");
-        }
-        if (hasError && override.error().isBlank()) {
-          throw new FieldError(field + ".error", "INVALID_VALUE", field + ".error must not be blank");
-        }
-        int delay = range(field + ".delayMs", override.delayMs(), 0, MAX_DELAY_MS, 0);
-        Object output = hasOutput ? json.treeToValue(override.output(), Object.class) : null;
-        overrides.put(tool, new ToolOverride(output, override.error(), delay));
-      });
+      mocking
+          .toolOverrides()
+          .forEach(
+              (tool, override) -> {
+                String field = "mocking.toolOverrides." + tool;
+                if (override == null) {
+                  throw new FieldError(field, "INVALID_TYPE", field + " must be an object");
+                }
+                boolean hasOutput = override.output() != null;
+                boolean hasError = override.error() != null;
+                if (hasOutput == hasError) {
+                  throw new FieldError(
+                      field, "INVALID_VALUE", field + " must have exactly one of output and error");
+                }
+                if (hasError && override.error().isBlank()) {
+                  throw new FieldError(
+                      field + ".error", "INVALID_VALUE", field + ".error must not be blank");
+                }
+                int delay = range(field + ".delayMs", override.delayMs(), 0, MAX_DELAY_MS, 0);
+                Object output =
+                    hasOutput ? json.treeToValue(override.output(), Object.class) : null;
+                overrides.put(tool, new ToolOverride(output, override.error(), delay));
+              });
     }
     return new Mocking(!Boolean.FALSE.equals(mocking.enabled()), overrides);
   }
@@ -177,11 +223,13 @@ public record BatchRequest(
     if (map == null) {
       return null;
     }
-    map.forEach((key, value) -> {
-      if (value == null) {
-        throw new FieldError(field + "." + key, "INVALID_TYPE", field + "." + key + " must be a string");
-      }
-    });
+    map.forEach(
+        (key, value) -> {
+          if (value == null) {
+            throw new FieldError(
+                field + "." + key, "INVALID_TYPE", field + "." + key + " must be a string");
+          }
+        });
     return new LinkedHashMap<>(map);
   }
 
@@ -196,7 +244,8 @@ public record BatchRequest(
       return fallback;
     }
     if (value < min || value > max) {
-      throw new FieldError(field, "OUT_OF_RANGE", field + " must be between " + min + " and " + max);
+      throw new FieldError(
+          field, "OUT_OF_RANGE", field + " must be between " + min + " and " + max);
     }
     return value;
   }

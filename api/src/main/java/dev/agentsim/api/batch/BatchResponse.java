@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * A batch with its runs counted by outcome, its ERROR runs by category, the tokens and cost of
- * its LLM calls, and how sure its pass rate is.
+ * A batch with its runs counted by outcome, its ERROR runs by category, the tokens and cost of its
+ * LLM calls, and how sure its pass rate is.
  *
  * @param endPointType how it was scheduled: {@code native}, {@code api} (Cognigy), {@code feather},
  *     {@code interactly}

@@ -22,12 +22,32 @@ public class BatchViews {
     Batches.Totals totals = batches.totals(batch);
     Map<String, Integer> errors = new LinkedHashMap<>();
     totals.errorsByCategory().forEach((category, runs) -> errors.put(category.name(), runs));
-    return new BatchResponse(batch.id(), batch.projectId(), batch.scenarioId(), batch.agentId(), batch.modelId(),
-        batch.name(), batch.status().wire(), batch.stopReason() == null ? null : batch.stopReason().name(),
-        batch.stopDetail(), batch.runs(), tally.succeeded(), tally.failed(), tally.errored(), tally.stopped(),
-        tally.running(), errors, UsageView.of(totals.usage()),
-        Statistics.of(tally.succeeded(), tally.failed(), tally.errored()), batch.evaluation(), batch.rejudging(),
-        batch.endPointType(), batch.labels(), batch.paused(), text(batch.createdAt()), text(batch.startedAt()),
+    return new BatchResponse(
+        batch.id(),
+        batch.projectId(),
+        batch.scenarioId(),
+        batch.agentId(),
+        batch.modelId(),
+        batch.name(),
+        batch.status().wire(),
+        batch.stopReason() == null ? null : batch.stopReason().name(),
+        batch.stopDetail(),
+        batch.runs(),
+        tally.succeeded(),
+        tally.failed(),
+        tally.errored(),
+        tally.stopped(),
+        tally.running(),
+        errors,
+        UsageView.of(totals.usage()),
+        Statistics.of(tally.succeeded(), tally.failed(), tally.errored()),
+        batch.evaluation(),
+        batch.rejudging(),
+        batch.endPointType(),
+        batch.labels(),
+        batch.paused(),
+        text(batch.createdAt()),
+        text(batch.startedAt()),
         text(batch.completedAt()));
   }
 

@@ -49,9 +49,18 @@ public class Batches {
   private final DefinitionRepository definitions;
   private final JsonMapper json;
 
-  Batches(BatchScheduler scheduler, BatchControl control, Rejudge rejudge, Forks forks, BatchRepository batches,
-      RunRepository runs, TurnRepository turns, LlmCallRepository llmCalls, EvaluationRepository evaluations,
-      DefinitionRepository definitions, JsonMapper json) {
+  Batches(
+      BatchScheduler scheduler,
+      BatchControl control,
+      Rejudge rejudge,
+      Forks forks,
+      BatchRepository batches,
+      RunRepository runs,
+      TurnRepository turns,
+      LlmCallRepository llmCalls,
+      EvaluationRepository evaluations,
+      DefinitionRepository definitions,
+      JsonMapper json) {
     this.scheduler = scheduler;
     this.control = control;
     this.rejudge = rejudge;
@@ -88,7 +97,8 @@ public class Batches {
    * then go on from there (see {@link Forks}).
    *
    * @throws NotFound when the run is not in the project
-   * @throws dev.agentsim.api.error.FieldError naming {@code fromSequence} when it is no user message of the transcript
+   * @throws dev.agentsim.api.error.FieldError naming {@code fromSequence} when it is no user
+   *     message of the transcript
    */
   public Batch fork(ForkRun command) {
     return forks.fork(command);
@@ -101,9 +111,13 @@ public class Batches {
    * @throws FieldError naming the first field at fault
    */
   public StartBatch command(String projectId, BatchRequest request) {
-    String scenarioName = request.scenarioId() == null ? null
-        : definitions.find(projectId, Kind.SCENARIO, request.scenarioId(), ScenarioSpec.class)
-            .map(scenario -> scenario.spec().name()).orElse(null);
+    String scenarioName =
+        request.scenarioId() == null
+            ? null
+            : definitions
+                .find(projectId, Kind.SCENARIO, request.scenarioId(), ScenarioSpec.class)
+                .map(scenario -> scenario.spec().name())
+                .orElse(null);
     return request.toSchedule(projectId, scenarioName == null ? "batch" : scenarioName, json);
   }
 
@@ -201,7 +215,8 @@ public class Batches {
    *
    * @param status a verdict or a lifecycle status; null for all
    */
-  public List<RunUsage> runs(Batch batch, String status, RunSort sort, boolean ascending, int limit, int offset) {
+  public List<RunUsage> runs(
+      Batch batch, String status, RunSort sort, boolean ascending, int limit, int offset) {
     return withUsage(runs.page(batch.id(), status, sort, ascending, limit, offset));
   }
 
@@ -215,11 +230,17 @@ public class Batches {
 
   /** A run of any of the project's batches, with its batch. */
   public Optional<BatchRun> run(String projectId, UUID runId) {
-    return runs.find(projectId, runId).flatMap(run -> batches.find(projectId, run.batchId())
-        .map(batch -> new BatchRun(batch, withUsage(List.of(run)).get(0))));
+    return runs.find(projectId, runId)
+        .flatMap(
+            run ->
+                batches
+                    .find(projectId, run.batchId())
+                    .map(batch -> new BatchRun(batch, withUsage(List.of(run)).get(0))));
   }
 
-  /** The verdicts and criteria results of the batch's runs, in sequence order, without transcripts. */
+  /**
+   * The verdicts and criteria results of the batch's runs, in sequence order, without transcripts.
+   */
   public List<RunVerdict> verdicts(Batch batch) {
     return runs.verdicts(batch.id());
   }
@@ -231,7 +252,9 @@ public class Batches {
 
   /** The agent revision the batch tested; none for a batch scheduled before revisions were kept. */
   public Optional<AgentRevision> agentRevision(Batch batch) {
-    return batches.agentRevisionId(batch.id()).flatMap(id -> definitions.agentRevision(batch.agentId(), id));
+    return batches
+        .agentRevisionId(batch.id())
+        .flatMap(id -> definitions.agentRevision(batch.agentId(), id));
   }
 
   /** The run's evaluations, oldest first: the first when it ended, one more for each rejudge. */
@@ -246,6 +269,8 @@ public class Batches {
 
   private List<RunUsage> withUsage(List<Run> page) {
     Map<UUID, Usage> usage = llmCalls.usageOfRuns(page.stream().map(Run::id).toList());
-    return page.stream().map(run -> new RunUsage(run, usage.getOrDefault(run.id(), Usage.NONE))).toList();
+    return page.stream()
+        .map(run -> new RunUsage(run, usage.getOrDefault(run.id(), Usage.NONE)))
+        .toList();
   }
 }

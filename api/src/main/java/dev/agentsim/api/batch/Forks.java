@@ -38,26 +38,74 @@ class Forks {
 
   Batch fork(ForkRun command) {
     Run run = runs.find(command.projectId(), command.runId()).orElseThrow(() -> notFound(command));
-    Batch batch = batches.find(command.projectId(), run.batchId()).orElseThrow(() -> notFound(command));
+    Batch batch =
+        batches.find(command.projectId(), run.batchId()).orElseThrow(() -> notFound(command));
     int at = command.fromSequence() - 1;
-    Turn from = run.turns().stream().filter(turn -> turn.sequence() == at).findFirst()
-        .orElseThrow(() -> new FieldError("fromSequence", "OUT_OF_RANGE", "fromSequence must be the number of a "
-            + "message of the run's transcript, 1 to " + run.turns().size()));
+    Turn from =
+        run.turns().stream()
+            .filter(turn -> turn.sequence() == at)
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new FieldError(
+                        "fromSequence",
+                        "OUT_OF_RANGE",
+                        "fromSequence must be the number of a "
+                            + "message of the run's transcript, 1 to "
+                            + run.turns().size()));
     if (!Turn.USER.equals(from.role())) {
-      throw new FieldError("fromSequence", "NOT_A_USER_MESSAGE", "fromSequence must be the number of one of the "
-          + "simulated user's messages, where the fork's user speaks anew; message " + command.fromSequence()
-          + " is the " + from.role() + "'s");
+      throw new FieldError(
+          "fromSequence",
+          "NOT_A_USER_MESSAGE",
+          "fromSequence must be the number of one of the "
+              + "simulated user's messages, where the fork's user speaks anew; message "
+              + command.fromSequence()
+              + " is the "
+              + from.role()
+              + "'s");
     }
-    RunSettings settings = runs.settings(run.id()).orElseThrow(() -> new Conflict("NOT_FORKABLE",
-        "Run " + run.id() + " was recorded without its settings, before runs could be forked"));
-    int userMessages = (int) run.turns().stream()
-        .filter(turn -> turn.sequence() < at && Turn.USER.equals(turn.role())).count();
-    return scheduler.schedule(new StartBatch(batch.projectId(), batch.scenarioId(), batch.agentId(), batch.modelId(),
-        "Fork of run " + (run.sequence() + 1) + " of " + batch.name() + " from message " + command.fromSequence(),
-        command.runs(), StartBatch.DEFAULT_CONCURRENCY, false, 0, settings.maxEvents(), "native",
-        settings.session(), batch.runConfig(), "api", settings.dynamicVariables(), settings.mocking(),
-        uuid(settings.counterAgentId()), uuid(settings.agentRevisionId()), Map.of(LABEL, run.id().toString()), null,
-        new Fork(run.id().toString(), at, userMessages)));
+    RunSettings settings =
+        runs.settings(run.id())
+            .orElseThrow(
+                () ->
+                    new Conflict(
+                        "NOT_FORKABLE",
+                        "Run "
+                            + run.id()
+                            + " was recorded without its settings, before runs could be forked"));
+    int userMessages =
+        (int)
+            run.turns().stream()
+                .filter(turn -> turn.sequence() < at && Turn.USER.equals(turn.role()))
+                .count();
+    return scheduler.schedule(
+        new StartBatch(
+            batch.projectId(),
+            batch.scenarioId(),
+            batch.agentId(),
+            batch.modelId(),
+            "Fork of run "
+                + (run.sequence() + 1)
+                + " of "
+                + batch.name()
+                + " from message "
+                + command.fromSequence(),
+            command.runs(),
+            StartBatch.DEFAULT_CONCURRENCY,
+            false,
+            0,
+            settings.maxEvents(),
+            "native",
+            settings.session(),
+            batch.runConfig(),
+            "api",
+            settings.dynamicVariables(),
+            settings.mocking(),
+            uuid(settings.counterAgentId()),
+            uuid(settings.agentRevisionId()),
+            Map.of(LABEL, run.id().toString()),
+            null,
+            new Fork(run.id().toString(), at, userMessages)));
   }
 
   private static NotFound notFound(ForkRun command) {

@@ -29,29 +29,39 @@ public class RunController {
     this.batchViews = batchViews;
   }
 
-  @Operation(summary = "Read a run", description = "With its transcript, criteria results, usage and errors")
+  @Operation(
+      summary = "Read a run",
+      description = "With its transcript, criteria results, usage and errors")
   @GetMapping("/v1/runs/{runId}")
   public RunResponse get(@RequestParam String projectId, @PathVariable UUID runId) {
-    return batches.run(projectId, runId)
+    return batches
+        .run(projectId, runId)
         .map(found -> RunResponse.of(found.batch(), found.run().run(), found.run().usage(), true))
         .orElseThrow(() -> new NotFound("Run " + runId + " not found"));
   }
 
   /**
-   * Forks the run's conversation at one of its user's messages: 201 with the new batch, pending,
-   * as {@code GET /v1/batches/{id}} shows it.
+   * Forks the run's conversation at one of its user's messages: 201 with the new batch, pending, as
+   * {@code GET /v1/batches/{id}} shows it.
    */
-  @Operation(summary = "Fork a run", description = "A new batch that starts from the run's conversation up to one "
-      + "of its user's messages")
+  @Operation(
+      summary = "Fork a run",
+      description =
+          "A new batch that starts from the run's conversation up to one "
+              + "of its user's messages")
   @ApiResponse(responseCode = "201", description = "The new batch, pending")
   @ApiResponse(responseCode = "409", description = "The run cannot be forked")
   @ApiResponse(responseCode = "503", description = "Temporal did not take the batch")
   @PostMapping("/v1/runs/{runId}/fork")
-  public ResponseEntity<BatchResponse> fork(@RequestParam String projectId,
-      @PathVariable UUID runId, @RequestBody ForkRequest body) {
+  public ResponseEntity<BatchResponse> fork(
+      @RequestParam String projectId, @PathVariable UUID runId, @RequestBody ForkRequest body) {
     Batch batch = batches.fork(body.toCommand(projectId, runId));
-    URI location = ServletUriComponentsBuilder.fromCurrentContextPath().path("/v1/batches/{id}")
-        .queryParam("projectId", projectId).buildAndExpand(batch.id()).toUri();
+    URI location =
+        ServletUriComponentsBuilder.fromCurrentContextPath()
+            .path("/v1/batches/{id}")
+            .queryParam("projectId", projectId)
+            .buildAndExpand(batch.id())
+            .toUri();
     return ResponseEntity.created(location).body(batchViews.of(batch));
   }
 }

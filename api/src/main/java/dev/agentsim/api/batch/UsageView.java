@@ -9,8 +9,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Tokens and cost of LLM calls, as both API dialects show them: one entry per role
- * ({@code user}, {@code judge}, {@code summary}) and the {@code total}.
+ * Tokens and cost of LLM calls, as both API dialects show them: one entry per role ({@code user},
+ * {@code judge}, {@code summary}) and the {@code total}.
  *
  * @param cost from the model's prices; absent when it has none
  */
@@ -29,7 +29,10 @@ public record UsageView(long promptTokens, long completionTokens, long calls, Bi
   private static UsageView of(Usage.Tokens tokens) {
     // Shown as short as it is exact: 0.000486, not 0.000486000.
     BigDecimal cost = tokens.cost() == null ? null : tokens.cost().stripTrailingZeros();
-    return new UsageView(tokens.promptTokens(), tokens.completionTokens(), tokens.calls(),
+    return new UsageView(
+        tokens.promptTokens(),
+        tokens.completionTokens(),
+        tokens.calls(),
         cost == null || cost.scale() >= 0 ? cost : cost.setScale(0));
   }
 }

@@ -37,7 +37,8 @@ public class CognigyErrorHandler {
 
   @ExceptionHandler(MissingServletRequestParameterException.class)
   ResponseEntity<ValidationError> missing(MissingServletRequestParameterException e) {
-    return field(new FieldError(e.getParameterName(), "REQUIRED", e.getParameterName() + " is required"));
+    return field(
+        new FieldError(e.getParameterName(), "REQUIRED", e.getParameterName() + " is required"));
   }
 
   @ExceptionHandler(HttpMessageNotReadableException.class)
@@ -47,12 +48,14 @@ public class CognigyErrorHandler {
 
   @ExceptionHandler(NotFound.class)
   ResponseEntity<Error> notFound(NotFound e) {
-    return ResponseEntity.status(HttpStatus.NOT_FOUND).body(new Error(e.getMessage(), "NOT_FOUND", TraceIds.current()));
+    return ResponseEntity.status(HttpStatus.NOT_FOUND)
+        .body(new Error(e.getMessage(), "NOT_FOUND", TraceIds.current()));
   }
 
   @ExceptionHandler(Conflict.class)
   ResponseEntity<Error> conflict(Conflict e) {
-    return ResponseEntity.status(HttpStatus.CONFLICT).body(new Error(e.getMessage(), e.code(), TraceIds.current()));
+    return ResponseEntity.status(HttpStatus.CONFLICT)
+        .body(new Error(e.getMessage(), e.code(), TraceIds.current()));
   }
 
   @ExceptionHandler(Unavailable.class)

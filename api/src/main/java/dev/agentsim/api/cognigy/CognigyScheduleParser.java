@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Reads and validates the body of {@code POST /simulations/{ref}/schedule}: the seed's fields,
- * plus the extensions {@code concurrency}, {@code stopOnFailure}, {@code timeoutSeconds},
- * {@code maxEvents} and {@code dynamicVariables}. Every problem names its field.
+ * Reads and validates the body of {@code POST /simulations/{ref}/schedule}: the seed's fields, plus
+ * the extensions {@code concurrency}, {@code stopOnFailure}, {@code timeoutSeconds}, {@code
+ * maxEvents} and {@code dynamicVariables}. Every problem names its field.
  */
 final class CognigyScheduleParser {
 
@@ -25,7 +25,10 @@ final class CognigyScheduleParser {
     }
     String projectReference = requiredString(body, "projectReference", "projectReference");
     if (!projectReference.equals(projectId)) {
-      throw new FieldError("projectReference", "MISMATCH", "projectReference must equal the projectId query parameter");
+      throw new FieldError(
+          "projectReference",
+          "MISMATCH",
+          "projectReference must equal the projectId query parameter");
     }
     String name = requiredString(body, "name", "name");
     int runs = requiredInt(body, "numberOfExecutions", 1, StartBatch.MAX_RUNS);
@@ -42,26 +45,47 @@ final class CognigyScheduleParser {
     Map<String, Object> data = object(runConfig, "data", "runConfig.data", false);
     Object mocking = runConfig.get("enableMocking");
     if (mocking != null && !(mocking instanceof Boolean)) {
-      throw new FieldError("runConfig.enableMocking", "INVALID_TYPE", "runConfig.enableMocking must be a boolean");
+      throw new FieldError(
+          "runConfig.enableMocking", "INVALID_TYPE", "runConfig.enableMocking must be a boolean");
     }
 
-    int concurrency = optionalInt(body, "concurrency", 1, StartBatch.MAX_CONCURRENCY,
-        StartBatch.DEFAULT_CONCURRENCY);
+    int concurrency =
+        optionalInt(
+            body, "concurrency", 1, StartBatch.MAX_CONCURRENCY, StartBatch.DEFAULT_CONCURRENCY);
     boolean stopOnFailure = optionalBoolean(body, "stopOnFailure");
     int timeoutSeconds = optionalInt(body, "timeoutSeconds", 1, 7 * 24 * 3600, 0);
-    Integer maxEvents = body.get("maxEvents") == null ? null
-        : optionalInt(body, "maxEvents", StartBatch.MIN_EVENTS, StartBatch.MAX_EVENTS, 0);
-    Map<String, String> dynamicVariables = strings(object(body, "dynamicVariables", "dynamicVariables", false),
-        "dynamicVariables");
+    Integer maxEvents =
+        body.get("maxEvents") == null
+            ? null
+            : optionalInt(body, "maxEvents", StartBatch.MIN_EVENTS, StartBatch.MAX_EVENTS, 0);
+    Map<String, String> dynamicVariables =
+        strings(object(body, "dynamicVariables", "dynamicVariables", false), "dynamicVariables");
 
-    UUID scenarioId = Ids.parse(simulationReference)
-        .orElseThrow(() -> new NotFound("Simulation " + simulationReference + " not found"));
+    UUID scenarioId =
+        Ids.parse(simulationReference)
+            .orElseThrow(() -> new NotFound("Simulation " + simulationReference + " not found"));
     // Without a userId each run gets its own (agentsim-<runId>), as distinct simulated users would.
-    Session session = new Session(userId, entrypoint, locale,
-        data == null ? Map.of() : data);
-    return new StartBatch(projectId, scenarioId, agentId, modelId, name, runs, concurrency,
-        stopOnFailure, timeoutSeconds, maxEvents, (String) endPointType, session, runConfig, "api", dynamicVariables,
-        Boolean.TRUE.equals(mocking) ? new Mocking(true, Map.of()) : null, null, null, Map.of());
+    Session session = new Session(userId, entrypoint, locale, data == null ? Map.of() : data);
+    return new StartBatch(
+        projectId,
+        scenarioId,
+        agentId,
+        modelId,
+        name,
+        runs,
+        concurrency,
+        stopOnFailure,
+        timeoutSeconds,
+        maxEvents,
+        (String) endPointType,
+        session,
+        runConfig,
+        "api",
+        dynamicVariables,
+        Boolean.TRUE.equals(mocking) ? new Mocking(true, Map.of()) : null,
+        null,
+        null,
+        Map.of());
   }
 
   private static UUID reference(Map<String, Object> runConfig, String key, String what) {
@@ -83,13 +107,15 @@ final class CognigyScheduleParser {
   private static String optionalString(Map<String, Object> runConfig, String key) {
     Object value = runConfig.get(key);
     if (value != null && !(value instanceof String)) {
-      throw new FieldError("runConfig." + key, "INVALID_TYPE", "runConfig." + key + " must be a string");
+      throw new FieldError(
+          "runConfig." + key, "INVALID_TYPE", "runConfig." + key + " must be a string");
     }
     return (String) value;
   }
 
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> object(Map<String, Object> parent, String key, String field, boolean required) {
+  private static Map<String, Object> object(
+      Map<String, Object> parent, String key, String field, boolean required) {
     Object value = parent.get(key);
     if (value == null) {
       if (required) {
@@ -108,12 +134,14 @@ final class CognigyScheduleParser {
       return null;
     }
     Map<String, String> strings = new LinkedHashMap<>();
-    object.forEach((key, value) -> {
-      if (!(value instanceof String text)) {
-        throw new FieldError(field + "." + key, "INVALID_TYPE", field + "." + key + " must be a string");
-      }
-      strings.put(key, text);
-    });
+    object.forEach(
+        (key, value) -> {
+          if (!(value instanceof String text)) {
+            throw new FieldError(
+                field + "." + key, "INVALID_TYPE", field + "." + key + " must be a string");
+          }
+          strings.put(key, text);
+        });
     return strings;
   }
 
@@ -124,7 +152,8 @@ final class CognigyScheduleParser {
     return optionalInt(body, key, min, max, 0);
   }
 
-  private static int optionalInt(Map<String, Object> body, String key, int min, int max, int fallback) {
+  private static int optionalInt(
+      Map<String, Object> body, String key, int min, int max, int fallback) {
     Object value = body.get(key);
     if (value == null) {
       return fallback;

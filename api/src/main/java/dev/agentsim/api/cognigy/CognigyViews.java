@@ -25,8 +25,8 @@ final class CognigyViews {
   /**
    * A batch. {@code completedRuns} counts every finished run, {@code failedRuns} those judged
    * FAILED or ERROR; the remaining fields are extensions: {@code errorsByCategory} counts the ERROR
-   * runs by {@code errorInfo.category}, {@code usage} the LLM tokens and cost of all runs,
-   * {@code evaluation} is the latest evaluation's number (1, and one more per rejudge).
+   * runs by {@code errorInfo.category}, {@code usage} the LLM tokens and cost of all runs, {@code
+   * evaluation} is the latest evaluation's number (1, and one more per rejudge).
    */
   record BatchView(
       String id,
@@ -102,31 +102,72 @@ final class CognigyViews {
     Batch.Tally tally = batch.tally();
     Map<String, Integer> errorsByCategory = new LinkedHashMap<>();
     errors.forEach((category, runs) -> errorsByCategory.put(category.name(), runs));
-    return new BatchView(batch.id().toString(), batch.id().toString(), batch.scenarioId().toString(),
-        batch.projectId(), batch.name(), batch.status().wire(), batch.runs(), tally.finished(),
-        tally.failed() + tally.errored(), batch.createdAt().toEpochMilli(), millis(batch.startedAt()),
-        millis(batch.completedAt()), batch.stopReason() == null ? null : batch.stopReason().name(),
-        tally.succeeded(), tally.errored(), tally.stopped(), tally.running(), errorsByCategory,
-        UsageView.of(usage), batch.evaluation(), batch.rejudging());
+    return new BatchView(
+        batch.id().toString(),
+        batch.id().toString(),
+        batch.scenarioId().toString(),
+        batch.projectId(),
+        batch.name(),
+        batch.status().wire(),
+        batch.runs(),
+        tally.finished(),
+        tally.failed() + tally.errored(),
+        batch.createdAt().toEpochMilli(),
+        millis(batch.startedAt()),
+        millis(batch.completedAt()),
+        batch.stopReason() == null ? null : batch.stopReason().name(),
+        tally.succeeded(),
+        tally.errored(),
+        tally.stopped(),
+        tally.running(),
+        errorsByCategory,
+        UsageView.of(usage),
+        batch.evaluation(),
+        batch.rejudging());
   }
 
-  /** @param retention how long the project keeps a run: {@code expiresAt} is that long after it was created */
+  /**
+   * @param retention how long the project keeps a run: {@code expiresAt} is that long after it was
+   *     created
+   */
   static RunView run(Batch batch, Run run, Usage usage, Duration retention) {
-    List<TurnView> turns = run.turns().stream()
-        .map(turn -> new TurnView(run.id() + ":" + (turn.sequence() + 1), turn.sequence() + 1, turn.text(),
-            turnData(turn), turn.createdAt().toEpochMilli()))
-        .toList();
+    List<TurnView> turns =
+        run.turns().stream()
+            .map(
+                turn ->
+                    new TurnView(
+                        run.id() + ":" + (turn.sequence() + 1),
+                        turn.sequence() + 1,
+                        turn.text(),
+                        turnData(turn),
+                        turn.createdAt().toEpochMilli()))
+            .toList();
     Instant end = run.completedAt() == null ? Instant.now() : run.completedAt();
-    return new RunView(run.id().toString(), batch.projectId(), batch.projectId(), batch.scenarioId().toString(),
-        batch.id().toString(), run.sequence() + 1, batch.modelId() == null ? null : batch.modelId().toString(), batch.endPointType(), turns,
-        turns.size(), run.maxTurns(),
+    return new RunView(
+        run.id().toString(),
+        batch.projectId(),
+        batch.projectId(),
+        batch.scenarioId().toString(),
+        batch.id().toString(),
+        run.sequence() + 1,
+        batch.modelId() == null ? null : batch.modelId().toString(),
+        batch.endPointType(),
+        turns,
+        turns.size(),
+        run.maxTurns(),
         run.successCriteria().stream()
             .map(c -> new CriterionView(c.type(), c.params() == null ? Map.of() : c.params()))
             .toList(),
-        metrics(run, usage), run.createdAt().toEpochMilli(), batch.createdBy(),
-        Duration.between(run.createdAt(), end).toMillis(), run.createdAt().plus(retention).toString(),
-        run.status().wire(), run.terminationReason() == null ? null : run.terminationReason().name(),
-        run.evaluation(), run.userPromptVersion(), run.userEndSignal());
+        metrics(run, usage),
+        run.createdAt().toEpochMilli(),
+        batch.createdBy(),
+        Duration.between(run.createdAt(), end).toMillis(),
+        run.createdAt().plus(retention).toString(),
+        run.status().wire(),
+        run.terminationReason() == null ? null : run.terminationReason().name(),
+        run.evaluation(),
+        run.userPromptVersion(),
+        run.userEndSignal());
   }
 
   /**
@@ -136,7 +177,8 @@ final class CognigyViews {
   private static Metrics metrics(Run run, Usage usage) {
     int passed = (int) run.results().stream().filter(CriterionResult::passed).count();
     int total = run.results().size();
-    double percentage = total == 0 ? (run.verdict() == Verdict.SUCCESS ? 100.0 : 0.0) : 100.0 * passed / total;
+    double percentage =
+        total == 0 ? (run.verdict() == Verdict.SUCCESS ? 100.0 : 0.0) : 100.0 * passed / total;
     ErrorCategory category = run.errorCategory() == null ? ErrorCategory.NONE : run.errorCategory();
     return new Metrics(
         run.sentiment(),
@@ -146,7 +188,8 @@ final class CognigyViews {
         run.summary() != null ? run.summary() : summary(run, passed, total),
         run.batchStopped(),
         run.terminationReason() != null && run.terminationReason().endsConversation(),
-        run.status() == RunStatus.RUNNING ? null
+        run.status() == RunStatus.RUNNING
+            ? null
             : new ErrorInfo(category.name(), run.errorMessage(), run.technicalDetails()),
         run.verdict() == null ? null : run.verdict().name(),
         UsageView.of(usage));
@@ -156,7 +199,8 @@ final class CognigyViews {
     if (run.status() == RunStatus.RUNNING) {
       return "The conversation is in progress.";
     }
-    String ending = describe(run.terminationReason()) + " after " + run.turns().size() + " messages.";
+    String ending =
+        describe(run.terminationReason()) + " after " + run.turns().size() + " messages.";
     if (run.status() == RunStatus.STOPPED) {
       return ending + " The batch was stopped before the run could be judged.";
     }

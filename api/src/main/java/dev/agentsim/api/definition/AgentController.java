@@ -21,22 +21,28 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Agents under test. Header values (tokens, keys) of {@code http} and {@code cognigy-rest}
- * agents are secrets: returned masked. An {@code openai-chat} agent holds no secret of its own;
- * its model's key stays with the model.
+ * Agents under test. Header values (tokens, keys) of {@code http} and {@code cognigy-rest} agents
+ * are secrets: returned masked. An {@code openai-chat} agent holds no secret of its own; its
+ * model's key stays with the model.
  */
 @RestController
 @RequestMapping("/v1/agents")
-@Tag(name = "Agents", description = "Agents under test: HTTP webhooks, Cognigy REST endpoints, or a prompt with tools")
+@Tag(
+    name = "Agents",
+    description =
+        "Agents under test: HTTP webhooks, Cognigy REST endpoints, or a prompt with tools")
 public class AgentController extends DefinitionController<AgentSpec> {
 
-  /** What a secret header value reads as; sent back unchanged on update, it keeps the stored value. */
+  /**
+   * What a secret header value reads as; sent back unchanged on update, it keeps the stored value.
+   */
   static final String MASK = "********";
 
   private final DefinitionRepository repository;
   private final OutboundPolicy outbound;
 
-  public AgentController(DefinitionRepository repository, JsonMapper json, OutboundPolicy outbound) {
+  public AgentController(
+      DefinitionRepository repository, JsonMapper json, OutboundPolicy outbound) {
     super(repository, json, Kind.AGENT, AgentSpec.class);
     this.repository = repository;
     this.outbound = outbound;
@@ -46,18 +52,22 @@ public class AgentController extends DefinitionController<AgentSpec> {
   protected void check(String projectId, AgentSpec spec) {
     Map<String, String> headers = headers(spec);
     if (headers != null) {
-      headers.forEach((name, value) -> {
-        // The sealed form is the service's own: taken from a client, the service would unseal
-        // and send whatever sealed value (another project's, say) it was handed.
-        if (SecretBox.isSealed(value)) {
-          throw new FieldError("config.headers." + name, "INVALID_VALUE",
-              "config.headers." + name + " must not start with " + SecretBox.PREFIX);
-        }
-      });
+      headers.forEach(
+          (name, value) -> {
+            // The sealed form is the service's own: taken from a client, the service would unseal
+            // and send whatever sealed value (another project's, say) it was handed.
+            if (SecretBox.isSealed(value)) {
+              throw new FieldError(
+                  "config.headers." + name,
+                  "INVALID_VALUE",
+                  "config.headers." + name + " must not start with " + SecretBox.PREFIX);
+            }
+          });
     }
     if (spec.config() instanceof OpenAiChatAgentConfig chat
         && repository.find(projectId, Kind.MODEL, chat.modelId(), ModelSpec.class).isEmpty()) {
-      throw new FieldError("config.modelId", "NOT_FOUND", "Model " + chat.modelId() + " not found in this project");
+      throw new FieldError(
+          "config.modelId", "NOT_FOUND", "Model " + chat.modelId() + " not found in this project");
     }
     if (spec.config() instanceof HttpAgentConfig http) {
       Urls.check(outbound, "config.url", http.url());
@@ -73,14 +83,21 @@ public class AgentController extends DefinitionController<AgentSpec> {
 
   private static void requestTemplate(HttpAgentConfig http) {
     if (!http.templateHasValidType()) {
-      throw new FieldError("config.requestTemplate", "INVALID_TYPE",
+      throw new FieldError(
+          "config.requestTemplate",
+          "INVALID_TYPE",
           "config.requestTemplate must be a JSON object, an array, or the same written as a string");
     }
     Set<String> unknown = http.unknownPlaceholders();
     if (!unknown.isEmpty()) {
-      throw new FieldError("config.requestTemplate", "INVALID_VALUE", "config.requestTemplate uses unknown "
-          + "placeholders " + unknown.stream().map(name -> "{{" + name + "}}").toList()
-          + "; known are " + new TreeSet<>(HttpAgentConfig.PLACEHOLDERS));
+      throw new FieldError(
+          "config.requestTemplate",
+          "INVALID_VALUE",
+          "config.requestTemplate uses unknown "
+              + "placeholders "
+              + unknown.stream().map(name -> "{{" + name + "}}").toList()
+              + "; known are "
+              + new TreeSet<>(HttpAgentConfig.PLACEHOLDERS));
     }
   }
 
@@ -133,11 +150,22 @@ public class AgentController extends DefinitionController<AgentSpec> {
 
   static AgentSpec withHeaders(AgentSpec spec, Map<String, String> headers) {
     if (spec.config() instanceof HttpAgentConfig c) {
-      return new AgentSpec(spec.name(), spec.type(), new HttpAgentConfig(c.url(), c.method(), headers,
-          c.timeoutMs(), c.requestTemplate(), c.replyTextPath(), c.replyDataPath(), c.endedPath()));
+      return new AgentSpec(
+          spec.name(),
+          spec.type(),
+          new HttpAgentConfig(
+              c.url(),
+              c.method(),
+              headers,
+              c.timeoutMs(),
+              c.requestTemplate(),
+              c.replyTextPath(),
+              c.replyDataPath(),
+              c.endedPath()));
     }
     if (spec.config() instanceof CognigyRestAgentConfig c) {
-      return new AgentSpec(spec.name(), spec.type(), new CognigyRestAgentConfig(c.url(), headers, c.timeoutMs()));
+      return new AgentSpec(
+          spec.name(), spec.type(), new CognigyRestAgentConfig(c.url(), headers, c.timeoutMs()));
     }
     return spec;
   }

@@ -21,8 +21,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * An agent's revisions, newest first: which ones there are to pin. Their contents hold the
- * agent's secrets and are not shown; the agent itself shows its latest.
+ * An agent's revisions, newest first: which ones there are to pin. Their contents hold the agent's
+ * secrets and are not shown; the agent itself shows its latest.
  */
 @RestController
 @Tag(name = "Agents")
@@ -40,13 +40,21 @@ public class AgentRevisionController {
   /** The list's body as the API document shows it. */
   record RevisionPage(List<RevisionView> data, Pagination pagination) {}
 
-  @Operation(summary = "List an agent's revisions", description = "Newest first: which there are to pin. Their "
-      + "contents hold the agent's secrets and are not shown.")
-  @ApiResponse(responseCode = "200", description = "One page of revisions",
+  @Operation(
+      summary = "List an agent's revisions",
+      description =
+          "Newest first: which there are to pin. Their "
+              + "contents hold the agent's secrets and are not shown.")
+  @ApiResponse(
+      responseCode = "200",
+      description = "One page of revisions",
       content = @Content(schema = @Schema(implementation = RevisionPage.class)))
   @GetMapping("/v1/agents/{agentId}/revisions")
-  public Map<String, Object> list(@RequestParam String projectId, @PathVariable UUID agentId,
-      @RequestParam(defaultValue = "20") int limit, @RequestParam(defaultValue = "0") int skip) {
+  public Map<String, Object> list(
+      @RequestParam String projectId,
+      @PathVariable UUID agentId,
+      @RequestParam(defaultValue = "20") int limit,
+      @RequestParam(defaultValue = "0") int skip) {
     if (limit < 1 || limit > 100) {
       throw new FieldError("limit", "OUT_OF_RANGE", "limit must be between 1 and 100");
     }
@@ -57,9 +65,15 @@ public class AgentRevisionController {
       throw new NotFound("Agent " + agentId + " not found");
     }
     List<AgentRevision> page = repository.agentRevisions(agentId, limit + 1, skip);
-    List<RevisionView> data = page.stream().limit(limit)
-        .map(r -> new RevisionView(r.id(), r.agentId(), r.number(), r.createdAt().toString()))
-        .toList();
-    return Map.of("data", data, "pagination", Map.of("limit", limit, "skip", skip, "hasNext", page.size() > limit));
+    List<RevisionView> data =
+        page.stream()
+            .limit(limit)
+            .map(r -> new RevisionView(r.id(), r.agentId(), r.number(), r.createdAt().toString()))
+            .toList();
+    return Map.of(
+        "data",
+        data,
+        "pagination",
+        Map.of("limit", limit, "skip", skip, "hasNext", page.size() > limit));
   }
 }

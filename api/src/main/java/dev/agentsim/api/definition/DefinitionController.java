@@ -38,7 +38,8 @@ public abstract class DefinitionController<T extends Named> {
   private final Kind kind;
   private final Class<T> type;
 
-  protected DefinitionController(DefinitionRepository repository, JsonMapper json, Kind kind, Class<T> type) {
+  protected DefinitionController(
+      DefinitionRepository repository, JsonMapper json, Kind kind, Class<T> type) {
     this.repository = repository;
     this.json = json;
     this.kind = kind;
@@ -46,11 +47,16 @@ public abstract class DefinitionController<T extends Named> {
   }
 
   @PostMapping
-  public ResponseEntity<Map<String, Object>> create(@RequestParam String projectId, @Valid @RequestBody T spec) {
+  public ResponseEntity<Map<String, Object>> create(
+      @RequestParam String projectId, @Valid @RequestBody T spec) {
     check(projectId, spec);
     Stored<T> stored = repository.insert(projectId, kind, spec);
-    URI location = ServletUriComponentsBuilder.fromCurrentRequestUri().path("/{id}")
-        .queryParam("projectId", projectId).buildAndExpand(stored.id()).toUri();
+    URI location =
+        ServletUriComponentsBuilder.fromCurrentRequestUri()
+            .path("/{id}")
+            .queryParam("projectId", projectId)
+            .buildAndExpand(stored.id())
+            .toUri();
     return ResponseEntity.created(location).body(view(stored));
   }
 
@@ -60,8 +66,10 @@ public abstract class DefinitionController<T extends Named> {
   }
 
   @GetMapping
-  public Map<String, Object> list(@RequestParam String projectId,
-      @RequestParam(defaultValue = "20") int limit, @RequestParam(defaultValue = "0") int skip) {
+  public Map<String, Object> list(
+      @RequestParam String projectId,
+      @RequestParam(defaultValue = "20") int limit,
+      @RequestParam(defaultValue = "0") int skip) {
     if (limit < 1 || limit > 100) {
       throw new FieldError("limit", "OUT_OF_RANGE", "limit must be between 1 and 100");
     }
@@ -71,12 +79,13 @@ public abstract class DefinitionController<T extends Named> {
     List<Stored<T>> page = page(projectId, limit + 1, skip);
     boolean hasNext = page.size() > limit;
     List<Map<String, Object>> data = page.stream().limit(limit).map(this::view).toList();
-    return Map.of("data", data, "pagination", Map.of("limit", limit, "skip", skip, "hasNext", hasNext));
+    return Map.of(
+        "data", data, "pagination", Map.of("limit", limit, "skip", skip, "hasNext", hasNext));
   }
 
   @PutMapping("/{id}")
-  public Map<String, Object> update(@RequestParam String projectId, @PathVariable UUID id,
-      @Valid @RequestBody T spec) {
+  public Map<String, Object> update(
+      @RequestParam String projectId, @PathVariable UUID id, @Valid @RequestBody T spec) {
     check(projectId, spec);
     T merged = keepSecrets(find(projectId, id).spec(), spec);
     return view(repository.update(projectId, kind, id, merged).orElseThrow(() -> notFound(id)));
@@ -113,7 +122,8 @@ public abstract class DefinitionController<T extends Named> {
   }
 
   private NotFound notFound(UUID id) {
-    return new NotFound(kind.name().charAt(0) + kind.name().substring(1).toLowerCase() + " " + id + " not found");
+    return new NotFound(
+        kind.name().charAt(0) + kind.name().substring(1).toLowerCase() + " " + id + " not found");
   }
 
   private Map<String, Object> view(Stored<T> stored) {
@@ -126,10 +136,13 @@ public abstract class DefinitionController<T extends Named> {
     view.put("updatedAt", stored.updatedAt().toString());
     if (kind == Kind.AGENT) {
       // The version a run tests when it pins none; an older one can be pinned by its revisionId.
-      repository.latestAgentRevision(stored.id()).ifPresent(revision -> {
-        view.put("revisionId", revision.id());
-        view.put("revision", revision.number());
-      });
+      repository
+          .latestAgentRevision(stored.id())
+          .ifPresent(
+              revision -> {
+                view.put("revisionId", revision.id());
+                view.put("revision", revision.number());
+              });
     }
     return view;
   }

@@ -29,11 +29,12 @@ class DefinitionDocs implements OperationCustomizer {
 
   private record Described(String noun, String spec) {}
 
-  private static final Map<Class<?>, Described> KINDS = Map.of(
-      AgentController.class, new Described("agent", "AgentSpec"),
-      ModelController.class, new Described("model", "ModelSpec"),
-      PersonaController.class, new Described("persona", "PersonaSpec"),
-      ScenarioController.class, new Described("scenario", "ScenarioSpec"));
+  private static final Map<Class<?>, Described> KINDS =
+      Map.of(
+          AgentController.class, new Described("agent", "AgentSpec"),
+          ModelController.class, new Described("model", "ModelSpec"),
+          PersonaController.class, new Described("persona", "PersonaSpec"),
+          ScenarioController.class, new Described("scenario", "ScenarioSpec"));
 
   @Override
   public Operation customize(Operation operation, HandlerMethod handler) {
@@ -54,13 +55,22 @@ class DefinitionDocs implements OperationCustomizer {
         responses.addApiResponse("200", json("The " + kind.noun(), stored));
       }
       case "list" -> {
-        operation.summary("List " + kind.noun() + "s").description("In order of creation, limit (1 to 100) at a time");
-        responses.addApiResponse("200", json("One page of " + kind.noun() + "s", new ObjectSchema()
-            .addProperty("data", new ArraySchema().items(stored))
-            .addProperty("pagination", new Schema<>().$ref("#/components/schemas/Pagination"))));
+        operation
+            .summary("List " + kind.noun() + "s")
+            .description("In order of creation, limit (1 to 100) at a time");
+        responses.addApiResponse(
+            "200",
+            json(
+                "One page of " + kind.noun() + "s",
+                new ObjectSchema()
+                    .addProperty("data", new ArraySchema().items(stored))
+                    .addProperty(
+                        "pagination", new Schema<>().$ref("#/components/schemas/Pagination"))));
       }
       case "update" -> {
-        operation.summary("Replace " + a).description("Secrets left out, or sent back masked, keep their stored values");
+        operation
+            .summary("Replace " + a)
+            .description("Secrets left out, or sent back masked, keep their stored values");
         responses.addApiResponse("200", json("The " + kind.noun() + " as stored", stored));
       }
       case "delete" -> {
@@ -82,15 +92,20 @@ class DefinitionDocs implements OperationCustomizer {
     added.addProperty("createdAt", new DateTimeSchema());
     added.addProperty("updatedAt", new DateTimeSchema());
     if (kind.noun().equals("agent")) {
-      added.addProperty("revisionId", new UUIDSchema().description("The latest revision, which runs test unless "
-          + "they pin another"));
-      added.addProperty("revision", new IntegerSchema().description("1 as created, one more per update"));
+      added.addProperty(
+          "revisionId",
+          new UUIDSchema()
+              .description("The latest revision, which runs test unless " + "they pin another"));
+      added.addProperty(
+          "revision", new IntegerSchema().description("1 as created, one more per update"));
     }
-    return new Schema<>().allOf(List.of(new Schema<>().$ref("#/components/schemas/" + kind.spec()), added));
+    return new Schema<>()
+        .allOf(List.of(new Schema<>().$ref("#/components/schemas/" + kind.spec()), added));
   }
 
   private static ApiResponse json(String description, Schema<?> schema) {
-    return new ApiResponse().description(description)
+    return new ApiResponse()
+        .description(description)
         .content(new Content().addMediaType("application/json", new MediaType().schema(schema)));
   }
 }

@@ -32,7 +32,10 @@ public class ModelController extends DefinitionController<ModelSpec> {
   private final ModelTester tester;
   private final OutboundPolicy outbound;
 
-  public ModelController(DefinitionRepository repository, JsonMapper json, ModelTester tester,
+  public ModelController(
+      DefinitionRepository repository,
+      JsonMapper json,
+      ModelTester tester,
       OutboundPolicy outbound) {
     super(repository, json, Kind.MODEL, ModelSpec.class);
     this.repository = repository;
@@ -41,13 +44,14 @@ public class ModelController extends DefinitionController<ModelSpec> {
   }
 
   /**
-   * The sealed form is the service's own, see {@link AgentController#check}. The URL the model
-   * will be called at: its provider's default when it gives none (Ollama's is local).
+   * The sealed form is the service's own, see {@link AgentController#check}. The URL the model will
+   * be called at: its provider's default when it gives none (Ollama's is local).
    */
   @Override
   protected void check(String projectId, ModelSpec spec) {
     if (SecretBox.isSealed(spec.apiKey())) {
-      throw new FieldError("apiKey", "INVALID_VALUE", "apiKey must not start with " + SecretBox.PREFIX);
+      throw new FieldError(
+          "apiKey", "INVALID_VALUE", "apiKey must not start with " + SecretBox.PREFIX);
     }
     String url = spec.baseUrlOrDefault();
     if (url != null) {
@@ -57,21 +61,34 @@ public class ModelController extends DefinitionController<ModelSpec> {
 
   /** The answer of a test as the API document shows it: {@code reply} when ok, else the error. */
   @Schema(name = "ModelTestResult")
-  record TestResult(boolean ok, long latencyMs, String reply, String error, String category,
+  record TestResult(
+      boolean ok,
+      long latencyMs,
+      String reply,
+      String error,
+      String category,
       String technicalDetails) {}
 
   /**
    * Sends the model one tiny prompt. A provider failure is the answer, not an error of this call:
    * 200 with {@code ok: false} and the provider's message.
    */
-  @Operation(summary = "Test a model", description = "Sends it one tiny prompt. A provider failure is the answer, "
-      + "not an error of this call: ok false with the provider's message.")
-  @ApiResponse(responseCode = "200", description = "How the model answered",
+  @Operation(
+      summary = "Test a model",
+      description =
+          "Sends it one tiny prompt. A provider failure is the answer, "
+              + "not an error of this call: ok false with the provider's message.")
+  @ApiResponse(
+      responseCode = "200",
+      description = "How the model answered",
       content = @Content(schema = @Schema(implementation = TestResult.class)))
   @PostMapping("/{id}/test")
   public Map<String, Object> test(@RequestParam String projectId, @PathVariable UUID id) {
-    ModelSpec spec = repository.find(projectId, Kind.MODEL, id, ModelSpec.class)
-        .orElseThrow(() -> new NotFound("Model " + id + " not found")).spec();
+    ModelSpec spec =
+        repository
+            .find(projectId, Kind.MODEL, id, ModelSpec.class)
+            .orElseThrow(() -> new NotFound("Model " + id + " not found"))
+            .spec();
     ModelTester.Result result = tester.test(id, spec);
     Map<String, Object> view = new LinkedHashMap<>();
     view.put("ok", result.ok());

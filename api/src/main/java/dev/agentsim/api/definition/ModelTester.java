@@ -17,5 +17,11 @@ public interface ModelTester {
    * @param category the error category, {@code LLM_PROVIDER_ERROR}, when the provider failed
    * @param technicalDetails the provider's own message (never the key), when it failed
    */
-  record Result(boolean ok, long latencyMs, String reply, String error, String category, String technicalDetails) {}
+  record Result(
+      boolean ok,
+      long latencyMs,
+      String reply,
+      String error,
+      String category,
+      String technicalDetails) {}
 }

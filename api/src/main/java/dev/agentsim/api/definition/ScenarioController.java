@@ -19,8 +19,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Scenarios: persona (embedded, or a stored one by id), mission, success criteria and limits. They
  * hold no secrets. The list leaves out the scenarios the Interactly dialect makes for each of its
- * simulations (it has no scenarios of its own); each is still read by its id, which the
- * simulation shows as {@code scenario_id}.
+ * simulations (it has no scenarios of its own); each is still read by its id, which the simulation
+ * shows as {@code scenario_id}.
  */
 @RestController
 @RequestMapping("/v1/scenarios")
@@ -36,8 +36,8 @@ public class ScenarioController extends DefinitionController<ScenarioSpec> {
 
   @Override
   protected List<Stored<ScenarioSpec>> page(String projectId, int limit, int skip) {
-    return repository.listScenariosExceptImplicit(projectId, InteractlySimulationController.END_POINT_TYPE, limit,
-        skip);
+    return repository.listScenariosExceptImplicit(
+        projectId, InteractlySimulationController.END_POINT_TYPE, limit, skip);
   }
 
   @Override
@@ -49,22 +49,35 @@ public class ScenarioController extends DefinitionController<ScenarioSpec> {
       throw new FieldError("personaId", "CONFLICT", "Give either persona or personaId, not both");
     }
     if (spec.personaId() != null
-        && repository.find(projectId, Kind.PERSONA, spec.personaId(), PersonaSpec.class).isEmpty()) {
-      throw new FieldError("personaId", "NOT_FOUND", "Persona " + spec.personaId() + " not found in this project");
+        && repository
+            .find(projectId, Kind.PERSONA, spec.personaId(), PersonaSpec.class)
+            .isEmpty()) {
+      throw new FieldError(
+          "personaId", "NOT_FOUND", "Persona " + spec.personaId() + " not found in this project");
     }
     if (spec.dynamicVariables() != null) {
-      spec.dynamicVariables().forEach((name, value) -> {
-        if (value == null) {
-          throw new FieldError("dynamicVariables." + name, "INVALID_TYPE", "dynamicVariables." + name + " must be a string");
-        }
-      });
+      spec.dynamicVariables()
+          .forEach(
+              (name, value) -> {
+                if (value == null) {
+                  throw new FieldError(
+                      "dynamicVariables." + name,
+                      "INVALID_TYPE",
+                      "dynamicVariables." + name + " must be a string");
+                }
+              });
     }
     if (spec.minTurnsOrDefault() > spec.maxTurnsOrDefault()) {
-      throw new FieldError("minTurns", "OUT_OF_RANGE",
+      throw new FieldError(
+          "minTurns",
+          "OUT_OF_RANGE",
           "minTurns must not exceed maxTurns (" + spec.maxTurnsOrDefault() + ")");
     }
     if (spec.firstMessage() != null && spec.scripted()) {
-      throw new FieldError("firstMessage", "CONFLICT", "A scripted user says its first line: give firstMessage or script");
+      throw new FieldError(
+          "firstMessage",
+          "CONFLICT",
+          "A scripted user says its first line: give firstMessage or script");
     }
     List<Criterion> criteria = spec.criteria();
     for (int i = 0; i < criteria.size(); i++) {
@@ -72,14 +85,18 @@ public class ScenarioController extends DefinitionController<ScenarioSpec> {
     }
   }
 
-  /** A criterion's pattern or JsonPath, compiled as it will run: what does not compile would only fail the runs. */
+  /**
+   * A criterion's pattern or JsonPath, compiled as it will run: what does not compile would only
+   * fail the runs.
+   */
   private static void expressions(String params, Criterion criterion) {
     Map<String, Object> values = criterion.params() == null ? Map.of() : criterion.params();
     try {
       switch (criterion.type()) {
-        case "regex" -> Expressions.regex(required(params + ".pattern", values.get("pattern")), true);
+        case "regex" ->
+            Expressions.regex(required(params + ".pattern", values.get("pattern")), true);
         case "json_path" -> Expressions.jsonPath(required(params + ".path", values.get("path")));
-        default -> { }
+        default -> {}
       }
     } catch (IllegalArgumentException e) {
       String field = params + ("regex".equals(criterion.type()) ? ".pattern" : ".path");

@@ -45,32 +45,39 @@ import tools.jackson.dataformat.yaml.YAMLWriteFeature;
 /**
  * Suite files: everything a project defines (models, personas, agents, scenarios, suites) in one
  * YAML document, objects naming each other by name. Applying one creates or updates the objects it
- * names, matched by name, and touches nothing else; exporting writes a project back in the same form.
+ * names, matched by name, and touches nothing else; exporting writes a project back in the same
+ * form.
  *
- * <p>Secrets (a model's {@code apiKey}, an agent's header values) belong in the file as
- * {@code ${ENV_VAR}} references, which the client applying the file resolves from its own
- * environment. The service never resolves one from its environment: a file could otherwise have
- * the service send its own settings (its database password, its sealing key) to any URL. A secret
- * that arrives still holding a reference keeps the value stored under that name; with none stored
- * it is refused. So an exported file, whose secrets are all references, applies without changing anything.
+ * <p>Secrets (a model's {@code apiKey}, an agent's header values) belong in the file as {@code
+ * ${ENV_VAR}} references, which the client applying the file resolves from its own environment. The
+ * service never resolves one from its environment: a file could otherwise have the service send its
+ * own settings (its database password, its sealing key) to any URL. A secret that arrives still
+ * holding a reference keeps the value stored under that name; with none stored it is refused. So an
+ * exported file, whose secrets are all references, applies without changing anything.
  */
 @Service
 public class SuiteFiles {
 
-  /** The sections of a file, in the order they are applied: each names only objects of the ones before it. */
-  static final List<String> SECTIONS = List.of("models", "personas", "agents", "scenarios", "suites");
+  /**
+   * The sections of a file, in the order they are applied: each names only objects of the ones
+   * before it.
+   */
+  static final List<String> SECTIONS =
+      List.of("models", "personas", "agents", "scenarios", "suites");
 
   private static final Pattern REFERENCE = Pattern.compile("\\$\\{[A-Za-z_][A-Za-z0-9_]*}");
 
-  private static final YAMLMapper READER = YAMLMapper.builder()
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .build();
-  private static final YAMLMapper WRITER = YAMLMapper.builder()
-      .disable(YAMLWriteFeature.WRITE_DOC_START_MARKER)
-      .enable(YAMLWriteFeature.MINIMIZE_QUOTES)
-      .build();
+  private static final YAMLMapper READER =
+      YAMLMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+  private static final YAMLMapper WRITER =
+      YAMLMapper.builder()
+          .disable(YAMLWriteFeature.WRITE_DOC_START_MARKER)
+          .enable(YAMLWriteFeature.MINIMIZE_QUOTES)
+          .build();
 
-  /** One object of the file as applied. {@code revision}: an agent's latest, the one its runs test. */
+  /**
+   * One object of the file as applied. {@code revision}: an agent's latest, the one its runs test.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Applied(String kind, String name, UUID id, Integer revision) {}
 
@@ -86,16 +93,24 @@ public class SuiteFiles {
   private final ModelController models;
   private final ScenarioController scenarios;
 
-  public SuiteFiles(DefinitionRepository repository, SecretBox secrets, Validator validator, JsonMapper json,
-      PlatformTransactionManager transactions, AgentController agents, ModelController models,
+  public SuiteFiles(
+      DefinitionRepository repository,
+      SecretBox secrets,
+      Validator validator,
+      JsonMapper json,
+      PlatformTransactionManager transactions,
+      AgentController agents,
+      ModelController models,
       ScenarioController scenarios) {
     this.repository = repository;
     this.secrets = secrets;
     this.validator = validator;
     this.strict = json.rebuild().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
-    this.trees = json.rebuild()
-        .changeDefaultPropertyInclusion(inclusion -> inclusion.withValueInclusion(JsonInclude.Include.NON_NULL))
-        .build();
+    this.trees =
+        json.rebuild()
+            .changeDefaultPropertyInclusion(
+                inclusion -> inclusion.withValueInclusion(JsonInclude.Include.NON_NULL))
+            .build();
     this.transaction = new TransactionTemplate(transactions);
     this.agents = agents;
     this.models = models;
@@ -105,7 +120,8 @@ public class SuiteFiles {
   /**
    * Applies a file to a project, all of it or, at the first error, nothing.
    *
-   * @throws FieldError naming the file path of the problem, e.g. {@code scenarios[2].successCriteria[0].params.value}
+   * @throws FieldError naming the file path of the problem, e.g. {@code
+   *     scenarios[2].successCriteria[0].params.value}
    */
   public Result apply(String projectId, byte[] file) {
     ObjectNode document = read(file);
@@ -117,34 +133,57 @@ public class SuiteFiles {
     Map<UUID, String> modelNames = new LinkedHashMap<>();
     Map<UUID, String> personaNames = new LinkedHashMap<>();
     ObjectNode file = trees.createObjectNode();
-    section(file, "models", all(projectId, Kind.MODEL, ModelSpec.class), model -> {
-      modelNames.put(model.id(), model.spec().name());
-      ModelSpec spec = model.spec();
-      return trees.valueToTree(spec.apiKey() == null ? spec
-          : spec.withApiKey(reference("model", spec.name(), "api key")));
-    });
-    section(file, "personas", all(projectId, Kind.PERSONA, PersonaSpec.class), persona -> {
-      personaNames.put(persona.id(), persona.spec().name());
-      return trees.valueToTree(persona.spec());
-    });
-    section(file, "agents", all(projectId, Kind.AGENT, AgentSpec.class), agent -> {
-      ObjectNode node = trees.valueToTree(agent.spec());
-      JsonNode config = node.get("config");
-      if (config instanceof ObjectNode object && object.get("headers") instanceof ObjectNode headers) {
-        for (String header : List.copyOf(headers.propertyNames())) {
-          headers.put(header, reference("agent", agent.spec().name(), header));
-        }
-      }
-      if (config instanceof ObjectNode object && object.has("modelId")) {
-        node.set("config", named(object, "modelId", "model", modelNames));
-      }
-      return node;
-    });
-    section(file, "scenarios", all(projectId, Kind.SCENARIO, ScenarioSpec.class), scenario -> {
-      ObjectNode node = trees.valueToTree(scenario.spec());
-      return node.has("personaId") ? named(node, "personaId", "persona", personaNames) : node;
-    });
-    section(file, "suites", all(projectId, Kind.SUITE, SuiteSpec.class), suite -> trees.valueToTree(suite.spec()));
+    section(
+        file,
+        "models",
+        all(projectId, Kind.MODEL, ModelSpec.class),
+        model -> {
+          modelNames.put(model.id(), model.spec().name());
+          ModelSpec spec = model.spec();
+          return trees.valueToTree(
+              spec.apiKey() == null
+                  ? spec
+                  : spec.withApiKey(reference("model", spec.name(), "api key")));
+        });
+    section(
+        file,
+        "personas",
+        all(projectId, Kind.PERSONA, PersonaSpec.class),
+        persona -> {
+          personaNames.put(persona.id(), persona.spec().name());
+          return trees.valueToTree(persona.spec());
+        });
+    section(
+        file,
+        "agents",
+        all(projectId, Kind.AGENT, AgentSpec.class),
+        agent -> {
+          ObjectNode node = trees.valueToTree(agent.spec());
+          JsonNode config = node.get("config");
+          if (config instanceof ObjectNode object
+              && object.get("headers") instanceof ObjectNode headers) {
+            for (String header : List.copyOf(headers.propertyNames())) {
+              headers.put(header, reference("agent", agent.spec().name(), header));
+            }
+          }
+          if (config instanceof ObjectNode object && object.has("modelId")) {
+            node.set("config", named(object, "modelId", "model", modelNames));
+          }
+          return node;
+        });
+    section(
+        file,
+        "scenarios",
+        all(projectId, Kind.SCENARIO, ScenarioSpec.class),
+        scenario -> {
+          ObjectNode node = trees.valueToTree(scenario.spec());
+          return node.has("personaId") ? named(node, "personaId", "persona", personaNames) : node;
+        });
+    section(
+        file,
+        "suites",
+        all(projectId, Kind.SUITE, SuiteSpec.class),
+        suite -> trees.valueToTree(suite.spec()));
     // the modeline editors with a YAML language server read to check and complete the file
     return "# yaml-language-server: $schema=" + schemaUrl + "\n" + WRITER.writeValueAsString(file);
   }
@@ -154,20 +193,27 @@ public class SuiteFiles {
    * for the {@code Authorization} header of the agent {@code Pizza bot}.
    */
   static String reference(String kind, String name, String secret) {
-    String variable = (kind + "_" + name + "_" + secret).toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]+", "_");
+    String variable =
+        (kind + "_" + name + "_" + secret).toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]+", "_");
     return "${" + variable.replaceAll("^_+|_+$", "") + "}";
   }
 
-  /** The node with the reference {@code idField} in place of the name {@code nameField}, where it stood. */
-  private ObjectNode named(ObjectNode node, String idField, String nameField, Map<UUID, String> names) {
+  /**
+   * The node with the reference {@code idField} in place of the name {@code nameField}, where it
+   * stood.
+   */
+  private ObjectNode named(
+      ObjectNode node, String idField, String nameField, Map<UUID, String> names) {
     ObjectNode named = trees.createObjectNode();
-    node.properties().forEach(property -> {
-      if (property.getKey().equals(idField)) {
-        named.put(nameField, names.get(UUID.fromString(property.getValue().asString())));
-      } else {
-        named.set(property.getKey(), property.getValue());
-      }
-    });
+    node.properties()
+        .forEach(
+            property -> {
+              if (property.getKey().equals(idField)) {
+                named.put(nameField, names.get(UUID.fromString(property.getValue().asString())));
+              } else {
+                named.set(property.getKey(), property.getValue());
+              }
+            });
     return named;
   }
 
@@ -175,8 +221,8 @@ public class SuiteFiles {
     return repository.list(projectId, kind, type, Integer.MAX_VALUE, 0);
   }
 
-  private static <T> void section(ObjectNode file, String name, List<Stored<T>> objects,
-      Function<Stored<T>, JsonNode> node) {
+  private static <T> void section(
+      ObjectNode file, String name, List<Stored<T>> objects, Function<Stored<T>, JsonNode> node) {
     if (!objects.isEmpty()) {
       ArrayNode items = file.putArray(name);
       objects.forEach(object -> items.add(node.apply(object)));
@@ -188,19 +234,34 @@ public class SuiteFiles {
     try {
       document = READER.readTree(file);
     } catch (JacksonException e) {
-      String where = e.getLocation() == null ? ""
-          : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-      throw new FieldError("body", "INVALID_YAML", "body is not valid YAML" + where + ": " + e.getOriginalMessage());
+      String where =
+          e.getLocation() == null
+              ? ""
+              : " at line "
+                  + e.getLocation().getLineNr()
+                  + ", column "
+                  + e.getLocation().getColumnNr();
+      throw new FieldError(
+          "body", "INVALID_YAML", "body is not valid YAML" + where + ": " + e.getOriginalMessage());
     }
     if (document == null || document.isMissingNode() || document.isNull()) {
-      throw new FieldError("body", "REQUIRED", "body is empty: a suite file has at least one of the sections " + String.join(", ", SECTIONS));
+      throw new FieldError(
+          "body",
+          "REQUIRED",
+          "body is empty: a suite file has at least one of the sections "
+              + String.join(", ", SECTIONS));
     }
     if (!(document instanceof ObjectNode object)) {
-      throw new FieldError("body", "INVALID_TYPE", "body must be a mapping of the sections " + String.join(", ", SECTIONS));
+      throw new FieldError(
+          "body",
+          "INVALID_TYPE",
+          "body must be a mapping of the sections " + String.join(", ", SECTIONS));
     }
     for (String section : object.propertyNames()) {
       if (!SECTIONS.contains(section)) {
-        throw new FieldError(section, "UNKNOWN_FIELD",
+        throw new FieldError(
+            section,
+            "UNKNOWN_FIELD",
             section + " is not a section of a suite file (" + String.join(", ", SECTIONS) + ")");
       }
     }
@@ -249,7 +310,9 @@ public class SuiteFiles {
         }
         JsonNode name = node.path("name");
         if (name.isString() && !names.add(name.asString())) {
-          throw new FieldError(path + ".name", "DUPLICATE",
+          throw new FieldError(
+              path + ".name",
+              "DUPLICATE",
               path + ".name: " + name.asString() + " is defined twice in " + section);
         }
         item.apply(path, node);
@@ -258,11 +321,14 @@ public class SuiteFiles {
 
     private void model(String path, ObjectNode node) {
       ModelSpec given = spec(path, node, ModelSpec.class);
-      Optional<Stored<ModelSpec>> existing = existing(path, Kind.MODEL, given.name(), ModelSpec.class);
+      Optional<Stored<ModelSpec>> existing =
+          existing(path, Kind.MODEL, given.name(), ModelSpec.class);
       ModelSpec spec = given;
       if (unresolved(given.apiKey())) {
-        String stored = existing.map(model -> secrets.unseal(model.spec().apiKey()))
-            .orElseThrow(() -> unresolvedError(path + ".apiKey", given.apiKey()));
+        String stored =
+            existing
+                .map(model -> secrets.unseal(model.spec().apiKey()))
+                .orElseThrow(() -> unresolvedError(path + ".apiKey", given.apiKey()));
         spec = given.withApiKey(stored);
       }
       ModelSpec checked = spec;
@@ -272,21 +338,33 @@ public class SuiteFiles {
 
     private void persona(String path, ObjectNode node) {
       PersonaSpec spec = spec(path, node, PersonaSpec.class);
-      write(Kind.PERSONA, spec, existing(path, Kind.PERSONA, spec.name(), PersonaSpec.class), UnaryOperator.identity());
+      write(
+          Kind.PERSONA,
+          spec,
+          existing(path, Kind.PERSONA, spec.name(), PersonaSpec.class),
+          UnaryOperator.identity());
     }
 
     private void agent(String path, ObjectNode node) {
-      if (AgentSpec.OPENAI_CHAT.equals(node.path("type").asString(null)) && node.get("config") instanceof ObjectNode config) {
+      if (AgentSpec.OPENAI_CHAT.equals(node.path("type").asString(null))
+          && node.get("config") instanceof ObjectNode config) {
         refuse(path + ".config.modelId", config, "modelId", "config.model");
         JsonNode model = config.remove("model");
         if (model == null) {
-          throw new FieldError(path + ".config.model", "REQUIRED", path + ".config.model is required: the name of a model");
+          throw new FieldError(
+              path + ".config.model",
+              "REQUIRED",
+              path + ".config.model is required: the name of a model");
         }
-        config.put("modelId", id(path + ".config.model", Kind.MODEL, model, ModelSpec.class).toString());
+        config.put(
+            "modelId", id(path + ".config.model", Kind.MODEL, model, ModelSpec.class).toString());
       }
       AgentSpec given = spec(path, node, AgentSpec.class);
-      Optional<Stored<AgentSpec>> existing = existing(path, Kind.AGENT, given.name(), AgentSpec.class);
-      AgentSpec spec = withStoredHeaders(path, given, existing.map(agent -> agent.spec().withSecrets(secrets::unseal)));
+      Optional<Stored<AgentSpec>> existing =
+          existing(path, Kind.AGENT, given.name(), AgentSpec.class);
+      AgentSpec spec =
+          withStoredHeaders(
+              path, given, existing.map(agent -> agent.spec().withSecrets(secrets::unseal)));
       check(path, () -> agents.check(projectId, spec));
       write(Kind.AGENT, spec, existing, stored -> stored.withSecrets(secrets::unseal));
     }
@@ -299,16 +377,17 @@ public class SuiteFiles {
       }
       Map<String, String> storedHeaders = stored.map(AgentController::headers).orElse(Map.of());
       Map<String, String> kept = new LinkedHashMap<>(headers);
-      kept.replaceAll((name, value) -> {
-        if (!unresolved(value)) {
-          return value;
-        }
-        String storedValue = storedHeaders.get(name);
-        if (storedValue == null) {
-          throw unresolvedError(path + ".config.headers." + name, value);
-        }
-        return storedValue;
-      });
+      kept.replaceAll(
+          (name, value) -> {
+            if (!unresolved(value)) {
+              return value;
+            }
+            String storedValue = storedHeaders.get(name);
+            if (storedValue == null) {
+              throw unresolvedError(path + ".config.headers." + name, value);
+            }
+            return storedValue;
+          });
       return AgentController.withHeaders(spec, kept);
     }
 
@@ -317,11 +396,17 @@ public class SuiteFiles {
       JsonNode persona = node.path("persona");
       if (persona.isString()) {
         node.remove("persona");
-        node.put("personaId", id(path + ".persona", Kind.PERSONA, persona, PersonaSpec.class).toString());
+        node.put(
+            "personaId",
+            id(path + ".persona", Kind.PERSONA, persona, PersonaSpec.class).toString());
       }
       ScenarioSpec spec = spec(path, node, ScenarioSpec.class);
       check(path, () -> scenarios.check(projectId, spec));
-      write(Kind.SCENARIO, spec, existing(path, Kind.SCENARIO, spec.name(), ScenarioSpec.class), UnaryOperator.identity());
+      write(
+          Kind.SCENARIO,
+          spec,
+          existing(path, Kind.SCENARIO, spec.name(), ScenarioSpec.class),
+          UnaryOperator.identity());
     }
 
     private void suite(String path, ObjectNode node) {
@@ -331,13 +416,24 @@ public class SuiteFiles {
         id(path + ".model", Kind.MODEL, spec.model(), ModelSpec.class);
       }
       for (int i = 0; i < spec.scenarios().size(); i++) {
-        id(path + ".scenarios[" + i + "]", Kind.SCENARIO, spec.scenarios().get(i), ScenarioSpec.class);
+        id(
+            path + ".scenarios[" + i + "]",
+            Kind.SCENARIO,
+            spec.scenarios().get(i),
+            ScenarioSpec.class);
       }
       if (spec.mocking() != null && spec.mocking().toolOverrides() != null) {
-        spec.mocking().toolOverrides()
-            .forEach((tool, override) -> checkOverride(path + ".mocking.toolOverrides." + tool, override));
+        spec.mocking()
+            .toolOverrides()
+            .forEach(
+                (tool, override) ->
+                    checkOverride(path + ".mocking.toolOverrides." + tool, override));
       }
-      write(Kind.SUITE, spec, existing(path, Kind.SUITE, spec.name(), SuiteSpec.class), UnaryOperator.identity());
+      write(
+          Kind.SUITE,
+          spec,
+          existing(path, Kind.SUITE, spec.name(), SuiteSpec.class),
+          UnaryOperator.identity());
     }
 
     /** The node read as the native API reads its body, then validated as it validates it. */
@@ -352,8 +448,9 @@ public class SuiteFiles {
         }
         throw new FieldError(field, "INVALID_TYPE", field + " has the wrong type or value");
       }
-      Optional<ConstraintViolation<T>> violation = validator.validate(spec).stream()
-          .min(Comparator.comparing(v -> v.getPropertyPath().toString()));
+      Optional<ConstraintViolation<T>> violation =
+          validator.validate(spec).stream()
+              .min(Comparator.comparing(v -> v.getPropertyPath().toString()));
       if (violation.isPresent()) {
         String field = path + location(violation.get().getPropertyPath());
         throw new FieldError(field, "INVALID", field + " " + violation.get().getMessage());
@@ -367,8 +464,10 @@ public class SuiteFiles {
         check.run();
       } catch (FieldError e) {
         String field = path + "." + e.field();
-        String message = e.getMessage().startsWith(e.field())
-            ? field + e.getMessage().substring(e.field().length()) : field + ": " + e.getMessage();
+        String message =
+            e.getMessage().startsWith(e.field())
+                ? field + e.getMessage().substring(e.field().length())
+                : field + ": " + e.getMessage();
         throw new FieldError(field, e.code(), message);
       }
     }
@@ -377,8 +476,17 @@ public class SuiteFiles {
     private <T> Optional<Stored<T>> existing(String path, Kind kind, String name, Class<T> type) {
       List<Stored<T>> found = repository.findByName(projectId, kind, name, type);
       if (found.size() > 1) {
-        throw new FieldError(path + ".name", "AMBIGUOUS", path + ".name: " + found.size() + " " + noun(kind)
-            + "s of the project are named " + name + ", and a file names objects by name: rename or delete all but one");
+        throw new FieldError(
+            path + ".name",
+            "AMBIGUOUS",
+            path
+                + ".name: "
+                + found.size()
+                + " "
+                + noun(kind)
+                + "s of the project are named "
+                + name
+                + ", and a file names objects by name: rename or delete all but one");
       }
       return found.stream().findFirst();
     }
@@ -393,12 +501,16 @@ public class SuiteFiles {
     private <T> UUID id(String field, Kind kind, String name, Class<T> type) {
       List<Stored<T>> found = repository.findByName(projectId, kind, name, type);
       if (found.isEmpty()) {
-        throw new FieldError(field, "NOT_FOUND", field + ": no " + noun(kind) + " named " + name
-            + " in this file or the project");
+        throw new FieldError(
+            field,
+            "NOT_FOUND",
+            field + ": no " + noun(kind) + " named " + name + " in this file or the project");
       }
       if (found.size() > 1) {
-        throw new FieldError(field, "AMBIGUOUS", field + ": " + found.size() + " " + noun(kind)
-            + "s of the project are named " + name);
+        throw new FieldError(
+            field,
+            "AMBIGUOUS",
+            field + ": " + found.size() + " " + noun(kind) + "s of the project are named " + name);
       }
       return found.get(0).id();
     }
@@ -407,13 +519,16 @@ public class SuiteFiles {
      * Creates the object, or updates it when it differs from the stored one (an agent's update adds
      * a revision), compared with its secrets unsealed.
      */
-    private <T extends Named> void write(Kind kind, T spec, Optional<Stored<T>> existing, UnaryOperator<T> unsealed) {
+    private <T extends Named> void write(
+        Kind kind, T spec, Optional<Stored<T>> existing, UnaryOperator<T> unsealed) {
       if (existing.isEmpty()) {
         created.add(applied(kind, repository.insert(projectId, kind, spec).id(), spec.name()));
         return;
       }
       UUID id = existing.get().id();
-      if (trees.valueToTree(unsealed.apply(existing.get().spec())).equals(trees.valueToTree(spec))) {
+      if (trees
+          .valueToTree(unsealed.apply(existing.get().spec()))
+          .equals(trees.valueToTree(spec))) {
         unchanged.add(applied(kind, id, spec.name()));
       } else {
         repository.update(projectId, kind, id, spec);
@@ -422,8 +537,10 @@ public class SuiteFiles {
     }
 
     private Applied applied(Kind kind, UUID id, String name) {
-      Integer revision = kind == Kind.AGENT
-          ? repository.latestAgentRevision(id).map(r -> r.number()).orElse(null) : null;
+      Integer revision =
+          kind == Kind.AGENT
+              ? repository.latestAgentRevision(id).map(r -> r.number()).orElse(null)
+              : null;
       return new Applied(noun(kind), name, id, revision);
     }
   }
@@ -431,10 +548,12 @@ public class SuiteFiles {
   /** What the native batch API checks of a batch's own mocking, which the suite's is sent as. */
   private static void checkOverride(String field, SuiteSpec.ToolOverride override) {
     if (override == null) {
-      throw new FieldError(field, "INVALID_TYPE", field + " must be a mapping with output or error");
+      throw new FieldError(
+          field, "INVALID_TYPE", field + " must be a mapping with output or error");
     }
     if ((override.output() == null) == (override.error() == null)) {
-      throw new FieldError(field, "INVALID_VALUE", field + " must have exactly one of output and error");
+      throw new FieldError(
+          field, "INVALID_VALUE", field + " must have exactly one of output and error");
     }
     if (override.error() != null && override.error().isBlank()) {
       throw new FieldError(field + ".error", "INVALID_VALUE", field + ".error must not be blank");
@@ -443,8 +562,13 @@ public class SuiteFiles {
 
   private static void refuse(String field, ObjectNode node, String name, String instead) {
     if (node.has(name)) {
-      throw new FieldError(field, "UNKNOWN_FIELD", field + " is not a field of a suite file, which names objects: give "
-          + instead + " the name instead");
+      throw new FieldError(
+          field,
+          "UNKNOWN_FIELD",
+          field
+              + " is not a field of a suite file, which names objects: give "
+              + instead
+              + " the name instead");
     }
   }
 
@@ -453,9 +577,14 @@ public class SuiteFiles {
   }
 
   private static FieldError unresolvedError(String field, String value) {
-    return new FieldError(field, "UNRESOLVED_REFERENCE", field + " holds the reference " + value
-        + ", which the client applying the file resolves from its environment (the service never reads its own), "
-        + "and no value is stored for it yet");
+    return new FieldError(
+        field,
+        "UNRESOLVED_REFERENCE",
+        field
+            + " holds the reference "
+            + value
+            + ", which the client applying the file resolves from its environment (the service never reads its own), "
+            + "and no value is stored for it yet");
   }
 
   private static String noun(Kind kind) {

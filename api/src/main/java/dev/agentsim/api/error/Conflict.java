@@ -1,8 +1,8 @@
 package dev.agentsim.api.error;
 
 /**
- * The request is valid but the object is not in a state that allows it, e.g. rejudging a batch
- * that is still running.
+ * The request is valid but the object is not in a state that allows it, e.g. rejudging a batch that
+ * is still running.
  *
  * @param code a stable machine-readable code, e.g. {@code BATCH_NOT_FINISHED}
  */

@@ -27,7 +27,8 @@ import org.springframework.stereotype.Component;
  * instead of Tomcat's HTML error page.
  */
 @Component
-class ContainerErrors implements WebServerFactoryCustomizer<TomcatServletWebServerFactory>, Ordered {
+class ContainerErrors
+    implements WebServerFactoryCustomizer<TomcatServletWebServerFactory>, Ordered {
 
   private static final Logger log = LoggerFactory.getLogger(ContainerErrors.class);
 
@@ -45,18 +46,19 @@ class ContainerErrors implements WebServerFactoryCustomizer<TomcatServletWebServ
 
   @Override
   public void customize(TomcatServletWebServerFactory factory) {
-    factory.addContextCustomizers(context -> {
-      Host host = (Host) context.getParent();
-      Pipeline pipeline = host.getPipeline();
-      for (Valve valve : pipeline.getValves()) {
-        if (valve instanceof ErrorReportValve) {
-          pipeline.removeValve(valve);
-        }
-      }
-      pipeline.addValve(new DialectErrorReport(writer));
-      // The host adds an error report valve of this class when it starts, unless it has one.
-      ((StandardHost) host).setErrorReportValveClass(DialectErrorReport.class.getName());
-    });
+    factory.addContextCustomizers(
+        context -> {
+          Host host = (Host) context.getParent();
+          Pipeline pipeline = host.getPipeline();
+          for (Valve valve : pipeline.getValves()) {
+            if (valve instanceof ErrorReportValve) {
+              pipeline.removeValve(valve);
+            }
+          }
+          pipeline.addValve(new DialectErrorReport(writer));
+          // The host adds an error report valve of this class when it starts, unless it has one.
+          ((StandardHost) host).setErrorReportValveClass(DialectErrorReport.class.getName());
+        });
   }
 
   static final class DialectErrorReport extends ErrorReportValve {
@@ -78,24 +80,38 @@ class ContainerErrors implements WebServerFactoryCustomizer<TomcatServletWebServ
       if (!ioAllowed.get()) {
         return;
       }
-      HttpStatus status = HttpStatus.resolve(code) == null ? HttpStatus.BAD_REQUEST : HttpStatus.resolve(code);
+      HttpStatus status =
+          HttpStatus.resolve(code) == null ? HttpStatus.BAD_REQUEST : HttpStatus.resolve(code);
       String traceId = TraceIds.of(request);
-      String message = response.getMessage() == null || response.getMessage().isBlank()
-          ? status.getReasonPhrase() : response.getMessage();
+      String message =
+          response.getMessage() == null || response.getMessage().isBlank()
+              ? status.getReasonPhrase()
+              : response.getMessage();
       MDC.put(TraceIds.MDC_KEY, traceId);
       try {
         if (status.is5xxServerError()) {
-          log.error("{} {} answered {} by the servlet container: {}, trace id {}", request.getMethod(),
-              request.getRequestURI(), code, message, traceId, throwable);
+          log.error(
+              "{} {} answered {} by the servlet container: {}, trace id {}",
+              request.getMethod(),
+              request.getRequestURI(),
+              code,
+              message,
+              traceId,
+              throwable);
         } else {
-          log.info("{} {} answered {} by the servlet container: {}, trace id {}", request.getMethod(),
-              request.getRequestURI(), code, message, traceId);
+          log.info(
+              "{} {} answered {} by the servlet container: {}, trace id {}",
+              request.getMethod(),
+              request.getRequestURI(),
+              code,
+              message,
+              traceId);
         }
       } finally {
         MDC.remove(TraceIds.MDC_KEY);
       }
-      ResponseEntity<Object> error = Dialect.of(request.getRequestURI()).error(status, Dialect.code(status),
-          message, traceId);
+      ResponseEntity<Object> error =
+          Dialect.of(request.getRequestURI()).error(status, Dialect.code(status), message, traceId);
       try {
         response.setHeader(TraceIds.HEADER, traceId);
         response.setContentType(String.valueOf(error.getHeaders().getContentType()));

@@ -19,11 +19,17 @@ public enum Dialect {
 
   /** Cognigy Simulator: {@code {error, code, traceId}}, with {@code field} on a 400. */
   COGNIGY,
-  /** Feather: {@code {error, message}}, the error a lower-case code; bad input a 422 {@code {detail: [{loc, msg, type}]}}. */
+  /**
+   * Feather: {@code {error, message}}, the error a lower-case code; bad input a 422 {@code {detail:
+   * [{loc, msg, type}]}}.
+   */
   FEATHER,
   /** Interactly: {@code {detail}}; bad input a 422 {@code {detail: [{type, loc, msg}]}}. */
   INTERACTLY,
-  /** The native API: RFC 7807 problem details with {@code code}, {@code traceId} and, for bad input, {@code field}. */
+  /**
+   * The native API: RFC 7807 problem details with {@code code}, {@code traceId} and, for bad input,
+   * {@code field}.
+   */
   NATIVE;
 
   public static Dialect of(String path) {
@@ -42,7 +48,10 @@ public enum Dialect {
     return NATIVE;
   }
 
-  /** The stable upper-case code of a status without a more precise one, e.g. {@code METHOD_NOT_ALLOWED}. */
+  /**
+   * The stable upper-case code of a status without a more precise one, e.g. {@code
+   * METHOD_NOT_ALLOWED}.
+   */
   public static String code(HttpStatus status) {
     return switch (status) {
       case INTERNAL_SERVER_ERROR -> "INTERNAL_ERROR";
@@ -56,13 +65,23 @@ public enum Dialect {
    *
    * @param code a stable upper-case code, e.g. {@code UNAUTHORIZED}
    */
-  public ResponseEntity<Object> error(HttpStatus status, String code, String message, String traceId) {
+  public ResponseEntity<Object> error(
+      HttpStatus status, String code, String message, String traceId) {
     return switch (this) {
-      case COGNIGY -> json(status, status == HttpStatus.BAD_REQUEST
-          ? cognigyValidation("request", code, message, traceId)
-          : Map.of("error", message, "code", code, "traceId", traceId));
-      case FEATHER -> json(status,
-          Map.of("error", code.toLowerCase(Locale.ROOT), "message", message + " (trace id " + traceId + ")"));
+      case COGNIGY ->
+          json(
+              status,
+              status == HttpStatus.BAD_REQUEST
+                  ? cognigyValidation("request", code, message, traceId)
+                  : Map.of("error", message, "code", code, "traceId", traceId));
+      case FEATHER ->
+          json(
+              status,
+              Map.of(
+                  "error",
+                  code.toLowerCase(Locale.ROOT),
+                  "message",
+                  message + " (trace id " + traceId + ")"));
       case INTERACTLY -> json(status, Map.of("detail", message + " (trace id " + traceId + ")"));
       case NATIVE -> problem(status, code, message, null, traceId);
     };
@@ -72,22 +91,50 @@ public enum Dialect {
    * The dialect's body for bad input: 400 naming the field (Cognigy, native), or Feather's and
    * Interactly's 422 locating it.
    *
-   * @param location where the input is: {@code body}, {@code query}, {@code path} or {@code header},
-   *     then the field's path, e.g. {@code [body, runConfig, flowReferenceId]} or {@code [query, projectId]}
+   * @param location where the input is: {@code body}, {@code query}, {@code path} or {@code
+   *     header}, then the field's path, e.g. {@code [body, runConfig, flowReferenceId]} or {@code
+   *     [query, projectId]}
    * @param code a stable upper-case code, e.g. {@code NUL_CHARACTER}
    */
-  public ResponseEntity<Object> invalid(List<Object> location, String code, String message, String traceId) {
+  public ResponseEntity<Object> invalid(
+      List<Object> location, String code, String message, String traceId) {
     return switch (this) {
-      case COGNIGY -> json(HttpStatus.BAD_REQUEST, cognigyValidation(field(location), code, message, traceId));
-      case FEATHER -> json(HttpStatus.UNPROCESSABLE_CONTENT, Map.of("detail", List.of(Map.of(
-          "loc", location, "msg", message, "type", code.toLowerCase(Locale.ROOT)))));
-      case INTERACTLY -> json(HttpStatus.UNPROCESSABLE_CONTENT, Map.of("detail", List.of(Map.of(
-          "type", code.toLowerCase(Locale.ROOT), "loc", location, "msg", message))));
+      case COGNIGY ->
+          json(HttpStatus.BAD_REQUEST, cognigyValidation(field(location), code, message, traceId));
+      case FEATHER ->
+          json(
+              HttpStatus.UNPROCESSABLE_CONTENT,
+              Map.of(
+                  "detail",
+                  List.of(
+                      Map.of(
+                          "loc",
+                          location,
+                          "msg",
+                          message,
+                          "type",
+                          code.toLowerCase(Locale.ROOT)))));
+      case INTERACTLY ->
+          json(
+              HttpStatus.UNPROCESSABLE_CONTENT,
+              Map.of(
+                  "detail",
+                  List.of(
+                      Map.of(
+                          "type",
+                          code.toLowerCase(Locale.ROOT),
+                          "loc",
+                          location,
+                          "msg",
+                          message))));
       case NATIVE -> problem(HttpStatus.BAD_REQUEST, code, message, field(location), traceId);
     };
   }
 
-  /** A location as the field Cognigy and the native API name: {@code runConfig.data.tier}, {@code steps[2]}. */
+  /**
+   * A location as the field Cognigy and the native API name: {@code runConfig.data.tier}, {@code
+   * steps[2]}.
+   */
   public static String field(List<Object> location) {
     if (location.size() == 1) {
       return location.get(0).toString();
@@ -103,7 +150,8 @@ public enum Dialect {
     return field.toString();
   }
 
-  private static Map<String, Object> cognigyValidation(String field, String code, String message, String traceId) {
+  private static Map<String, Object> cognigyValidation(
+      String field, String code, String message, String traceId) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("error", message);
     body.put("field", field);
@@ -116,8 +164,8 @@ public enum Dialect {
     return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON).body(body);
   }
 
-  private static ResponseEntity<Object> problem(HttpStatus status, String code, String message, String field,
-      String traceId) {
+  private static ResponseEntity<Object> problem(
+      HttpStatus status, String code, String message, String field, String traceId) {
     ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, message);
     problem.setType(URI.create("about:blank"));
     if (field != null) {
@@ -125,6 +173,8 @@ public enum Dialect {
     }
     problem.setProperty("code", code);
     problem.setProperty("traceId", traceId);
-    return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+    return ResponseEntity.status(status)
+        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .body(problem);
   }
 }

@@ -12,9 +12,9 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The error page: what a filter or the servlet container answered with an error status and no
- * body, or an exception no controller advice saw, in the dialect of the request's path. Replaces
- * Spring Boot's whitelabel error.
+ * The error page: what a filter or the servlet container answered with an error status and no body,
+ * or an exception no controller advice saw, in the dialect of the request's path. Replaces Spring
+ * Boot's whitelabel error.
  */
 @Hidden
 @RestController
@@ -32,24 +32,40 @@ public class ErrorPage implements ErrorController {
     Object method = request.getAttribute(RequestDispatcher.ERROR_METHOD);
     if (code == null) {
       // Asked for directly: there is no such endpoint.
-      return Dialect.of(request.getRequestURI()).error(HttpStatus.NOT_FOUND, "NOT_FOUND",
-          "No endpoint " + request.getMethod() + " " + request.getRequestURI(), traceId);
+      return Dialect.of(request.getRequestURI())
+          .error(
+              HttpStatus.NOT_FOUND,
+              "NOT_FOUND",
+              "No endpoint " + request.getMethod() + " " + request.getRequestURI(),
+              traceId);
     }
-    HttpStatus status = HttpStatus.resolve((Integer) code) == null ? HttpStatus.INTERNAL_SERVER_ERROR
-        : HttpStatus.resolve((Integer) code);
+    HttpStatus status =
+        HttpStatus.resolve((Integer) code) == null
+            ? HttpStatus.INTERNAL_SERVER_ERROR
+            : HttpStatus.resolve((Integer) code);
     String message = message(request, status, method, path);
     if (status.is5xxServerError()) {
-      log.error("{} {} answered {}: {}, trace id {}", method, path, status.value(), message, traceId, exception);
+      log.error(
+          "{} {} answered {}: {}, trace id {}",
+          method,
+          path,
+          status.value(),
+          message,
+          traceId,
+          exception);
       message = "An unexpected error occurred";
     }
     return Dialect.of(path).error(status, Dialect.code(status), message, traceId);
   }
 
-  private static String message(HttpServletRequest request, HttpStatus status, Object method, String path) {
+  private static String message(
+      HttpServletRequest request, HttpStatus status, Object method, String path) {
     if (status == HttpStatus.NOT_FOUND) {
       return "No endpoint " + method + " " + path;
     }
     Object message = request.getAttribute(RequestDispatcher.ERROR_MESSAGE);
-    return message == null || message.toString().isBlank() ? status.getReasonPhrase() : message.toString();
+    return message == null || message.toString().isBlank()
+        ? status.getReasonPhrase()
+        : message.toString();
   }
 }

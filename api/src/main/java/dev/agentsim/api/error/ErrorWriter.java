@@ -20,7 +20,8 @@ public class ErrorWriter {
 
   public ErrorWriter(JsonMapper json) {
     // As Spring MVC writes problem details: their properties at the top level of the object.
-    this.json = json.rebuild().addMixIn(ProblemDetail.class, ProblemDetailJacksonMixin.class).build();
+    this.json =
+        json.rebuild().addMixIn(ProblemDetail.class, ProblemDetailJacksonMixin.class).build();
   }
 
   public void write(HttpServletResponse response, ResponseEntity<Object> error) throws IOException {

@@ -3,7 +3,8 @@ package dev.agentsim.api.error;
 /**
  * Bad input in one field: thrown by request validation, rendered in each API's own error style.
  *
- * @param code a stable machine-readable code, e.g. {@code REQUIRED}, {@code INVALID_TYPE}, {@code OUT_OF_RANGE}
+ * @param code a stable machine-readable code, e.g. {@code REQUIRED}, {@code INVALID_TYPE}, {@code
+ *     OUT_OF_RANGE}
  */
 public class FieldError extends RuntimeException {
 

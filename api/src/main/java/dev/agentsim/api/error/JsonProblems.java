@@ -8,7 +8,9 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
 /** Names the field behind a body Jackson could not read. */
 final class JsonProblems {
 
-  /** @param code {@code INVALID_JSON}, {@code UNKNOWN_FIELD} or {@code INVALID_TYPE} */
+  /**
+   * @param code {@code INVALID_JSON}, {@code UNKNOWN_FIELD} or {@code INVALID_TYPE}
+   */
   record Located(String field, String code, String message) {}
 
   private JsonProblems() {}

@@ -3,10 +3,10 @@ package dev.agentsim.api.error;
 import dev.agentsim.api.auth.ApiKeyController;
 import dev.agentsim.api.batch.BatchController;
 import dev.agentsim.api.definition.DefinitionController;
-import dev.agentsim.api.statistics.StatisticsController;
-import dev.agentsim.api.webhook.WebhookController;
 import dev.agentsim.api.project.ProjectSettingsController;
 import dev.agentsim.api.schedule.ScheduleController;
+import dev.agentsim.api.statistics.StatisticsController;
+import dev.agentsim.api.webhook.WebhookController;
 import java.net.URI;
 import java.util.List;
 import org.slf4j.Logger;
@@ -25,8 +25,16 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
 /** RFC 7807 problem details, with a trace id, for the native management API. */
-@RestControllerAdvice(basePackageClasses = {DefinitionController.class, BatchController.class, ApiKeyController.class,
-    StatisticsController.class, WebhookController.class, ScheduleController.class, ProjectSettingsController.class})
+@RestControllerAdvice(
+    basePackageClasses = {
+      DefinitionController.class,
+      BatchController.class,
+      ApiKeyController.class,
+      StatisticsController.class,
+      WebhookController.class,
+      ScheduleController.class,
+      ProjectSettingsController.class
+    })
 @Order(Ordered.HIGHEST_PRECEDENCE)
 public class ProblemHandler {
 
@@ -41,11 +49,19 @@ public class ProblemHandler {
   ResponseEntity<ProblemDetail> invalid(MethodArgumentNotValidException e) {
     List<org.springframework.validation.FieldError> errors = e.getBindingResult().getFieldErrors();
     org.springframework.validation.FieldError first = errors.get(0);
-    ResponseEntity<ProblemDetail> response = problem(HttpStatus.BAD_REQUEST,
-        first.getField() + " " + first.getDefaultMessage(), first.getField(), "INVALID");
-    response.getBody().setProperty("errors", errors.stream()
-        .map(error -> new Violation(error.getField(), error.getDefaultMessage()))
-        .toList());
+    ResponseEntity<ProblemDetail> response =
+        problem(
+            HttpStatus.BAD_REQUEST,
+            first.getField() + " " + first.getDefaultMessage(),
+            first.getField(),
+            "INVALID");
+    response
+        .getBody()
+        .setProperty(
+            "errors",
+            errors.stream()
+                .map(error -> new Violation(error.getField(), error.getDefaultMessage()))
+                .toList());
     return response;
   }
 
@@ -57,13 +73,20 @@ public class ProblemHandler {
 
   @ExceptionHandler(MissingServletRequestParameterException.class)
   ResponseEntity<ProblemDetail> missing(MissingServletRequestParameterException e) {
-    return problem(HttpStatus.BAD_REQUEST, e.getParameterName() + " is required", e.getParameterName(), "REQUIRED");
+    return problem(
+        HttpStatus.BAD_REQUEST,
+        e.getParameterName() + " is required",
+        e.getParameterName(),
+        "REQUIRED");
   }
 
   @ExceptionHandler(MethodArgumentTypeMismatchException.class)
   ResponseEntity<ProblemDetail> mismatch(MethodArgumentTypeMismatchException e) {
-    return problem(HttpStatus.BAD_REQUEST, e.getName() + " is not a valid " + e.getRequiredType().getSimpleName(),
-        e.getName(), "INVALID_TYPE");
+    return problem(
+        HttpStatus.BAD_REQUEST,
+        e.getName() + " is not a valid " + e.getRequiredType().getSimpleName(),
+        e.getName(),
+        "INVALID_TYPE");
   }
 
   @ExceptionHandler(NotFound.class)
@@ -82,8 +105,8 @@ public class ProblemHandler {
     return problem(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage(), null, "TEMPORAL_UNAVAILABLE");
   }
 
-
-  private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String detail, String field, String code) {
+  private static ResponseEntity<ProblemDetail> problem(
+      HttpStatus status, String detail, String field, String code) {
     ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
     problem.setType(URI.create("about:blank"));
     if (field != null) {
@@ -91,7 +114,9 @@ public class ProblemHandler {
     }
     problem.setProperty("code", code);
     problem.setProperty("traceId", TraceIds.current());
-    return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+    return ResponseEntity.status(status)
+        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .body(problem);
   }
 
   record Violation(String field, String message) {}

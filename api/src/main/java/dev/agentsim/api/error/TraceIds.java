@@ -19,9 +19,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Gives every request a trace id, returned in the {@code X-Trace-Id} header and in every error
- * body, so a user can quote it when reporting a problem. It is in the logging context
- * ({@value #MDC_KEY}) of every line logged for the request, and each answer of 400 to 499 is
- * logged once with it; the handlers of 5xx answers log those, with their cause.
+ * body, so a user can quote it when reporting a problem. It is in the logging context ({@value
+ * #MDC_KEY}) of every line logged for the request, and each answer of 400 to 499 is logged once
+ * with it; the handlers of 5xx answers log those, with their cause.
  *
  * <p>First of all filters, so the errors of the others (authentication, body limits) carry it too.
  */
@@ -35,7 +35,8 @@ public class TraceIds extends OncePerRequestFilter {
   private static final Logger log = LoggerFactory.getLogger(TraceIds.class);
 
   @Override
-  protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
     String traceId = of(request);
     if (!response.containsHeader(HEADER)) {
@@ -45,7 +46,8 @@ public class TraceIds extends OncePerRequestFilter {
     try {
       chain.doFilter(request, response);
     } finally {
-      // A request whose body is still arriving, or the error page of one already logged, is logged elsewhere.
+      // A request whose body is still arriving, or the error page of one already logged, is logged
+      // elsewhere.
       if (!request.isAsyncStarted() && request.getDispatcherType() != DispatcherType.ERROR) {
         logClientError(request, response.getStatus(), traceId);
       }
@@ -53,7 +55,10 @@ public class TraceIds extends OncePerRequestFilter {
     }
   }
 
-  /** The body of a request may be read asynchronously; its processing then continues in an async dispatch. */
+  /**
+   * The body of a request may be read asynchronously; its processing then continues in an async
+   * dispatch.
+   */
   @Override
   protected boolean shouldNotFilterAsyncDispatch() {
     return false;
@@ -77,15 +82,22 @@ public class TraceIds extends OncePerRequestFilter {
   /** The current request's trace id. */
   public static String current() {
     RequestAttributes attributes = RequestContextHolder.getRequestAttributes();
-    Object traceId = attributes == null ? null
-        : attributes.getAttribute(ATTRIBUTE, RequestAttributes.SCOPE_REQUEST);
+    Object traceId =
+        attributes == null
+            ? null
+            : attributes.getAttribute(ATTRIBUTE, RequestAttributes.SCOPE_REQUEST);
     return traceId == null ? UUID.randomUUID().toString() : traceId.toString();
   }
 
   /** Logs a 4xx answer; 5xx answers are logged where they arise, with their cause. */
   public static void logClientError(HttpServletRequest request, int status, String traceId) {
     if (status >= 400 && status < 500) {
-      log.info("{} {} answered {}, trace id {}", request.getMethod(), request.getRequestURI(), status, traceId);
+      log.info(
+          "{} {} answered {}, trace id {}",
+          request.getMethod(),
+          request.getRequestURI(),
+          status,
+          traceId);
     }
   }
 }

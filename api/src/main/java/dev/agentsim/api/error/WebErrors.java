@@ -41,31 +41,47 @@ public class WebErrors extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(Exception.class)
   ResponseEntity<Object> unexpected(Exception e, WebRequest request) {
-    return handleExceptionInternal(e, null, new HttpHeaders(), HttpStatus.INTERNAL_SERVER_ERROR, request);
+    return handleExceptionInternal(
+        e, null, new HttpHeaders(), HttpStatus.INTERNAL_SERVER_ERROR, request);
   }
 
   @Override
-  protected ResponseEntity<Object> handleExceptionInternal(Exception e, Object body, HttpHeaders headers,
-      HttpStatusCode statusCode, WebRequest request) {
+  protected ResponseEntity<Object> handleExceptionInternal(
+      Exception e,
+      Object body,
+      HttpHeaders headers,
+      HttpStatusCode statusCode,
+      WebRequest request) {
     HttpServletRequest servletRequest = ((ServletWebRequest) request).getRequest();
     String path = servletRequest.getRequestURI();
     String traceId = TraceIds.of(servletRequest);
-    HttpStatus status = HttpStatus.resolve(statusCode.value()) == null ? HttpStatus.INTERNAL_SERVER_ERROR
-        : HttpStatus.resolve(statusCode.value());
+    HttpStatus status =
+        HttpStatus.resolve(statusCode.value()) == null
+            ? HttpStatus.INTERNAL_SERVER_ERROR
+            : HttpStatus.resolve(statusCode.value());
     String message;
     if (status.is5xxServerError()) {
-      log.error("{} {} answered {}, trace id {}", servletRequest.getMethod(), path, status.value(), traceId, e);
+      log.error(
+          "{} {} answered {}, trace id {}",
+          servletRequest.getMethod(),
+          path,
+          status.value(),
+          traceId,
+          e);
       message = "An unexpected error occurred";
     } else if (e instanceof NoResourceFoundException || e instanceof NoHandlerFoundException) {
       message = "No endpoint " + servletRequest.getMethod() + " " + path;
     } else {
-      message = body instanceof ProblemDetail problem && problem.getDetail() != null ? problem.getDetail()
-          : e.getMessage();
+      message =
+          body instanceof ProblemDetail problem && problem.getDetail() != null
+              ? problem.getDetail()
+              : e.getMessage();
     }
     List<Object> location = status == HttpStatus.BAD_REQUEST ? location(e) : null;
-    ResponseEntity<Object> error = location == null
-        ? Dialect.of(path).error(status, Dialect.code(status), message, traceId)
-        : Dialect.of(path).invalid(location, "INVALID", message, traceId);
+    ResponseEntity<Object> error =
+        location == null
+            ? Dialect.of(path).error(status, Dialect.code(status), message, traceId)
+            : Dialect.of(path).invalid(location, "INVALID", message, traceId);
     HttpHeaders merged = new HttpHeaders();
     merged.putAll(headers);
     merged.putAll(error.getHeaders());

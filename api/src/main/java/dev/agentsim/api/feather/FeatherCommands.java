@@ -44,18 +44,25 @@ class FeatherCommands {
       throw new NotFound("Agent " + request.agentId() + " not found");
     }
     AgentRevision revision = revision(request);
-    Stored<ScenarioSpec> scenario = definitions
-        .find(projectId, Kind.SCENARIO, request.scenarioId(), ScenarioSpec.class)
-        .orElseThrow(() -> new NotFound("Scenario " + request.scenarioId() + " not found"));
-    Stored<PersonaSpec> persona = definitions
-        .find(projectId, Kind.PERSONA, request.personaId(), PersonaSpec.class)
-        .orElseThrow(() -> new NotFound("Persona " + request.personaId() + " not found"));
+    Stored<ScenarioSpec> scenario =
+        definitions
+            .find(projectId, Kind.SCENARIO, request.scenarioId(), ScenarioSpec.class)
+            .orElseThrow(() -> new NotFound("Scenario " + request.scenarioId() + " not found"));
+    Stored<PersonaSpec> persona =
+        definitions
+            .find(projectId, Kind.PERSONA, request.personaId(), PersonaSpec.class)
+            .orElseThrow(() -> new NotFound("Persona " + request.personaId() + " not found"));
     // A scenario names the persona that plays it; running it with another is not supported yet.
     if (!request.personaId().equals(scenario.spec().personaId())) {
-      throw FeatherValidation.of(List.of("body", "persona_id"), "Value error, scenario " + request.scenarioId()
-          + (scenario.spec().personaId() == null ? " embeds its own persona"
-              : " is played by persona " + scenario.spec().personaId())
-          + ": persona_id must be the persona the scenario names", "value_error");
+      throw FeatherValidation.of(
+          List.of("body", "persona_id"),
+          "Value error, scenario "
+              + request.scenarioId()
+              + (scenario.spec().personaId() == null
+                  ? " embeds its own persona"
+                  : " is played by persona " + scenario.spec().personaId())
+              + ": persona_id must be the persona the scenario names",
+          "value_error");
     }
     Stored<ModelSpec> model = model(projectId, request.modelId());
 
@@ -65,7 +72,8 @@ class FeatherCommands {
     agent.put("id", request.agentId().toString());
     agent.put("revision_id", revision.id().toString());
     agent.put("revision", revision.number());
-    agent.putAll(Secrets.redact(definitions.getAgentRevision(request.agentId(), revision.id(), Map.class)));
+    agent.putAll(
+        Secrets.redact(definitions.getAgentRevision(request.agentId(), revision.id(), Map.class)));
     snapshot.put("agent", agent);
     snapshot.put("persona", withId(persona.id(), persona.spec()));
     snapshot.put("scenario", withId(scenario.id(), scenario.spec()));
@@ -83,34 +91,66 @@ class FeatherCommands {
     runConfig.put("feather", dispatched);
     runConfig.put("inputs_snapshot", snapshot);
 
-    Mocking mocking = request.toolOverrides() == null ? null : new Mocking(true, request.toolOverrides());
-    return new StartBatch(projectId, request.scenarioId(), request.agentId(),
-        model.id(), "Feather run of " + scenario.spec().name(), 1, 1, false, 0, null, FeatherRunController.END_POINT_TYPE,
-        new Session(null, null, null, Map.of()), runConfig, "feather", null, mocking, null, revision.id(), Map.of());
+    Mocking mocking =
+        request.toolOverrides() == null ? null : new Mocking(true, request.toolOverrides());
+    return new StartBatch(
+        projectId,
+        request.scenarioId(),
+        request.agentId(),
+        model.id(),
+        "Feather run of " + scenario.spec().name(),
+        1,
+        1,
+        false,
+        0,
+        null,
+        FeatherRunController.END_POINT_TYPE,
+        new Session(null, null, null, Map.of()),
+        runConfig,
+        "feather",
+        null,
+        mocking,
+        null,
+        revision.id(),
+        Map.of());
   }
 
   /** The pinned revision, which must be the agent's, or the agent's latest. */
   private AgentRevision revision(FeatherDispatch request) {
     if (request.agentRevisionId() == null) {
-      return definitions.latestAgentRevision(request.agentId())
-          .orElseThrow(() -> new IllegalStateException("Agent " + request.agentId() + " has no revision"));
+      return definitions
+          .latestAgentRevision(request.agentId())
+          .orElseThrow(
+              () -> new IllegalStateException("Agent " + request.agentId() + " has no revision"));
     }
-    return definitions.agentRevision(request.agentId(), request.agentRevisionId())
-        .orElseThrow(() -> FeatherValidation.of(List.of("body", "agent_revision_id"),
-            "Value error, " + request.agentRevisionId() + " is not a revision of agent " + request.agentId(),
-            "value_error"));
+    return definitions
+        .agentRevision(request.agentId(), request.agentRevisionId())
+        .orElseThrow(
+            () ->
+                FeatherValidation.of(
+                    List.of("body", "agent_revision_id"),
+                    "Value error, "
+                        + request.agentRevisionId()
+                        + " is not a revision of agent "
+                        + request.agentId(),
+                    "value_error"));
   }
 
   /** The named model, or the organization's only one. */
   private Stored<ModelSpec> model(String projectId, UUID modelId) {
     if (modelId != null) {
-      return definitions.find(projectId, Kind.MODEL, modelId, ModelSpec.class)
+      return definitions
+          .find(projectId, Kind.MODEL, modelId, ModelSpec.class)
           .orElseThrow(() -> new NotFound("Model " + modelId + " not found"));
     }
     List<Stored<ModelSpec>> models = definitions.list(projectId, Kind.MODEL, ModelSpec.class, 2, 0);
     if (models.size() != 1) {
-      throw FeatherValidation.of(List.of("body", "model_id"), "Field required: the organization has "
-          + (models.isEmpty() ? "no model" : "several models") + ", model_id names the one to use", "missing");
+      throw FeatherValidation.of(
+          List.of("body", "model_id"),
+          "Field required: the organization has "
+              + (models.isEmpty() ? "no model" : "several models")
+              + ", model_id names the one to use",
+          "missing");
     }
     return models.get(0);
   }
@@ -128,13 +168,14 @@ class FeatherCommands {
       return null;
     }
     Map<String, Object> wire = new LinkedHashMap<>();
-    overrides.forEach((tool, override) -> {
-      Map<String, Object> canned = new LinkedHashMap<>();
-      canned.put("output", override.output());
-      canned.put("error", override.error());
-      canned.put("delay_ms", override.delayMs());
-      wire.put(tool, canned);
-    });
+    overrides.forEach(
+        (tool, override) -> {
+          Map<String, Object> canned = new LinkedHashMap<>();
+          canned.put("output", override.output());
+          canned.put("error", override.error());
+          canned.put("delay_ms", override.delayMs());
+          wire.put(tool, canned);
+        });
     return wire;
   }
 }

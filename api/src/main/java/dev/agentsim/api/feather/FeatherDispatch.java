@@ -43,9 +43,14 @@ record FeatherDispatch(
       throw FeatherValidation.of(List.of("body"), "Field required", "missing");
     }
     if (!(body instanceof Map<?, ?> fields)) {
-      throw new FeatherValidation(List.of(new Detail(List.of("body"),
-          "Input should be a valid dictionary or object to extract fields from", "model_attributes_type", body,
-          null)));
+      throw new FeatherValidation(
+          List.of(
+              new Detail(
+                  List.of("body"),
+                  "Input should be a valid dictionary or object to extract fields from",
+                  "model_attributes_type",
+                  body,
+                  null)));
     }
     UUID agentId = uuid(fields, "agent_id", true, problems);
     UUID agentRevisionId = uuid(fields, "agent_revision_id", false, problems);
@@ -57,7 +62,8 @@ record FeatherDispatch(
     if (!problems.isEmpty()) {
       throw new FeatherValidation(problems);
     }
-    return new FeatherDispatch(agentId, agentRevisionId, personaId, scenarioId, channel, toolOverrides, modelId);
+    return new FeatherDispatch(
+        agentId, agentRevisionId, personaId, scenarioId, channel, toolOverrides, modelId);
   }
 
   private static UUID uuid(Map<?, ?> fields, String name, boolean required, List<Detail> problems) {
@@ -70,8 +76,13 @@ record FeatherDispatch(
       return null;
     }
     if (!(value instanceof String text)) {
-      problems.add(new Detail(loc, "UUID input should be a string, bytes or UUID object", "uuid_type", value,
-          null));
+      problems.add(
+          new Detail(
+              loc,
+              "UUID input should be a string, bytes or UUID object",
+              "uuid_type",
+              value,
+              null));
       return null;
     }
     try {
@@ -92,13 +103,24 @@ record FeatherDispatch(
     Object value = fields.containsKey("channel") ? fields.get("channel") : VOICE;
     List<Object> loc = List.of("body", "channel");
     if (!TEXT.equals(value) && !VOICE.equals(value)) {
-      problems.add(new Detail(loc, "Input should be 'text' or 'voice'", "enum", value,
-          Map.of("expected", "'text' or 'voice'")));
+      problems.add(
+          new Detail(
+              loc,
+              "Input should be 'text' or 'voice'",
+              "enum",
+              value,
+              Map.of("expected", "'text' or 'voice'")));
       return null;
     }
     if (VOICE.equals(value)) {
-      problems.add(new Detail(loc, "Value error, the voice channel is not supported yet: set channel to \"text\""
-          + (fields.containsKey("channel") ? "" : " (Feather's default is voice)"), "value_error", value, null));
+      problems.add(
+          new Detail(
+              loc,
+              "Value error, the voice channel is not supported yet: set channel to \"text\""
+                  + (fields.containsKey("channel") ? "" : " (Feather's default is voice)"),
+              "value_error",
+              value,
+              null));
       return null;
     }
     return TEXT;
@@ -109,17 +131,23 @@ record FeatherDispatch(
       return null;
     }
     if (!(value instanceof Map<?, ?> byTool)) {
-      problems.add(new Detail(List.of("body", "tool_overrides"), "Input should be a valid dictionary", "dict_type",
-          value, null));
+      problems.add(
+          new Detail(
+              List.of("body", "tool_overrides"),
+              "Input should be a valid dictionary",
+              "dict_type",
+              value,
+              null));
       return null;
     }
     Map<String, ToolOverride> overrides = new LinkedHashMap<>();
-    byTool.forEach((tool, canned) -> {
-      ToolOverride override = cannedResponse(String.valueOf(tool), canned, problems);
-      if (override != null) {
-        overrides.put(String.valueOf(tool), override);
-      }
-    });
+    byTool.forEach(
+        (tool, canned) -> {
+          ToolOverride override = cannedResponse(String.valueOf(tool), canned, problems);
+          if (override != null) {
+            overrides.put(String.valueOf(tool), override);
+          }
+        });
     return overrides;
   }
 
@@ -130,29 +158,53 @@ record FeatherDispatch(
   private static ToolOverride cannedResponse(String tool, Object value, List<Detail> problems) {
     List<Object> loc = List.of("body", "tool_overrides", tool);
     if (!(value instanceof Map<?, ?> fields)) {
-      problems.add(new Detail(loc, "Input should be a valid dictionary or instance of CannedToolResponse",
-          "model_type", value, Map.of("class_name", "CannedToolResponse")));
+      problems.add(
+          new Detail(
+              loc,
+              "Input should be a valid dictionary or instance of CannedToolResponse",
+              "model_type",
+              value,
+              Map.of("class_name", "CannedToolResponse")));
       return null;
     }
     int before = problems.size();
-    fields.forEach((key, field) -> {
-      if (!OVERRIDE_FIELDS.contains(String.valueOf(key))) {
-        problems.add(new Detail(at(loc, key), "Extra inputs are not permitted", "extra_forbidden", field, null));
-      }
-    });
+    fields.forEach(
+        (key, field) -> {
+          if (!OVERRIDE_FIELDS.contains(String.valueOf(key))) {
+            problems.add(
+                new Detail(
+                    at(loc, key),
+                    "Extra inputs are not permitted",
+                    "extra_forbidden",
+                    field,
+                    null));
+          }
+        });
     Object error = fields.get("error");
     if (error != null && !(error instanceof String)) {
-      problems.add(new Detail(at(loc, "error"), "Input should be a valid string", "string_type", error, null));
+      problems.add(
+          new Detail(
+              at(loc, "error"), "Input should be a valid string", "string_type", error, null));
     }
     int delayMs = delay(fields.get("delay_ms"), at(loc, "delay_ms"), problems);
     boolean hasOutput = fields.containsKey("output");
     boolean hasError = error != null;
     if (hasOutput == hasError) {
-      problems.add(new Detail(loc, "Value error, exactly one of `output` or `error` must be set", "value_error",
-          value, null));
+      problems.add(
+          new Detail(
+              loc,
+              "Value error, exactly one of `output` or `error` must be set",
+              "value_error",
+              value,
+              null));
     } else if (error instanceof String text && text.isBlank()) {
-      problems.add(new Detail(at(loc, "error"), "Value error, `error` must not be empty", "value_error", error,
-          null));
+      problems.add(
+          new Detail(
+              at(loc, "error"),
+              "Value error, `error` must not be empty",
+              "value_error",
+              error,
+              null));
     }
     if (problems.size() > before) {
       return null;
@@ -167,18 +219,30 @@ record FeatherDispatch(
     long delay;
     if (value instanceof Integer || value instanceof Long) {
       delay = ((Number) value).longValue();
-    } else if (value instanceof Double number && number == Math.rint(number) && !number.isInfinite()) {
+    } else if (value instanceof Double number
+        && number == Math.rint(number)
+        && !number.isInfinite()) {
       delay = number.longValue();
     } else {
       problems.add(new Detail(loc, "Input should be a valid integer", "int_type", value, null));
       return 0;
     }
     if (delay < 0) {
-      problems.add(new Detail(loc, "Input should be greater than or equal to 0", "greater_than_equal", value,
-          Map.of("ge", 0)));
+      problems.add(
+          new Detail(
+              loc,
+              "Input should be greater than or equal to 0",
+              "greater_than_equal",
+              value,
+              Map.of("ge", 0)));
     } else if (delay > MAX_DELAY_MS) {
-      problems.add(new Detail(loc, "Input should be less than or equal to " + MAX_DELAY_MS, "less_than_equal",
-          value, Map.of("le", MAX_DELAY_MS)));
+      problems.add(
+          new Detail(
+              loc,
+              "Input should be less than or equal to " + MAX_DELAY_MS,
+              "less_than_equal",
+              value,
+              Map.of("le", MAX_DELAY_MS)));
     }
     return (int) Math.max(0, Math.min(delay, MAX_DELAY_MS));
   }

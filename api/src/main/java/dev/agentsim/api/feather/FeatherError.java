@@ -2,7 +2,9 @@ package dev.agentsim.api.feather;
 
 import org.springframework.http.HttpStatus;
 
-/** A Feather error answered as {@code {error, message}}; {@code error} is a stable snake_case code. */
+/**
+ * A Feather error answered as {@code {error, message}}; {@code error} is a stable snake_case code.
+ */
 class FeatherError extends RuntimeException {
 
   private final HttpStatus status;

@@ -39,25 +39,34 @@ public class FeatherErrorHandler {
     return invalid(FeatherValidation.of(List.of("body"), "JSON decode error", "json_invalid"));
   }
 
-  /** A check the shared scheduler makes again after this dialect's own, e.g. a revision deleted meanwhile. */
+  /**
+   * A check the shared scheduler makes again after this dialect's own, e.g. a revision deleted
+   * meanwhile.
+   */
   @ExceptionHandler(FieldError.class)
   ResponseEntity<HttpValidationError> field(FieldError e) {
     String field = e.field().equals("agentRevisionId") ? "agent_revision_id" : e.field();
-    return invalid(FeatherValidation.of(List.of("body", field), "Value error, " + e.getMessage(), "value_error"));
+    return invalid(
+        FeatherValidation.of(
+            List.of("body", field), "Value error, " + e.getMessage(), "value_error"));
   }
 
   @ExceptionHandler(FeatherError.class)
   ResponseEntity<ErrorResponse> error(FeatherError e) {
-    return ResponseEntity.status(e.status()).body(new ErrorResponse(e.error(), withTraceId(e.getMessage())));
+    return ResponseEntity.status(e.status())
+        .body(new ErrorResponse(e.error(), withTraceId(e.getMessage())));
   }
 
   /** An id of the request that names nothing in the organization: Feather's 400 "Bad request". */
   @ExceptionHandler(NotFound.class)
   ResponseEntity<ErrorResponse> notFound(NotFound e) {
-    return ResponseEntity.badRequest().body(new ErrorResponse("not_found", withTraceId(e.getMessage())));
+    return ResponseEntity.badRequest()
+        .body(new ErrorResponse("not_found", withTraceId(e.getMessage())));
   }
 
-  /** The message with the request's trace id: Feather's error body has no field of its own for it. */
+  /**
+   * The message with the request's trace id: Feather's error body has no field of its own for it.
+   */
   private static String withTraceId(String message) {
     return message + " (trace id " + TraceIds.current() + ")";
   }
@@ -67,6 +76,8 @@ public class FeatherErrorHandler {
     String traceId = TraceIds.current();
     log.warn("{}, trace id {}", e.getMessage(), traceId, e.getCause());
     return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-        .body(new ErrorResponse("service_unavailable", e.getMessage() + " (trace id " + traceId + ")"));
+        .body(
+            new ErrorResponse(
+                "service_unavailable", e.getMessage() + " (trace id " + traceId + ")"));
   }
 }

@@ -1,9 +1,9 @@
 package dev.agentsim.api.feather;
 
 import dev.agentsim.api.batch.Batches;
-import dev.agentsim.store.settings.SimulatorSettings;
 import dev.agentsim.api.feather.FeatherValidation.Detail;
 import dev.agentsim.store.batch.Batch;
+import dev.agentsim.store.settings.SimulatorSettings;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
@@ -27,16 +27,18 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Feather's simulation runs: dispatch one ({@code POST /v1/simulation/runs}, as Feather's API
- * reference defines it), and the companions it lacks in the same style: read one, list them,
- * cancel one.
+ * reference defines it), and the companions it lacks in the same style: read one, list them, cancel
+ * one.
  *
  * <p>Feather scopes everything by {@code organization_id}; here that is a project, named by the
- * {@code x-organization-id} header or the {@code organization_id} query parameter, else
- * {@code simulator.feather.default-project}. The credential ({@code x-api-key}) is checked
- * before, against that project.
+ * {@code x-organization-id} header or the {@code organization_id} query parameter, else {@code
+ * simulator.feather.default-project}. The credential ({@code x-api-key}) is checked before, against
+ * that project.
  */
 @RestController
-@Tag(name = "Feather: simulation runs", description = "Feather's API: one run of an agent, a persona and a scenario")
+@Tag(
+    name = "Feather: simulation runs",
+    description = "Feather's API: one run of an agent, a persona and a scenario")
 public class FeatherRunController {
 
   static final String PATH = "/v1/simulation/runs";
@@ -58,30 +60,49 @@ public class FeatherRunController {
   @Schema(name = "SimulationRunList")
   record RunPage(List<FeatherRunView> items, int total, int limit, int offset) {}
 
-  @Operation(summary = "Dispatch a simulation run", description = "One run of the agent against the persona in the "
-      + "scenario, judged by the scenario's criteria when it ends")
+  @Operation(
+      summary = "Dispatch a simulation run",
+      description =
+          "One run of the agent against the persona in the "
+              + "scenario, judged by the scenario's criteria when it ends")
   @ApiResponse(responseCode = "201", description = "The run, pending")
   @ApiResponse(responseCode = "400", description = "An id names nothing in the organization")
-  @ApiResponse(responseCode = "503", description = "Temporal did not take the run; nothing was dispatched")
+  @ApiResponse(
+      responseCode = "503",
+      description = "Temporal did not take the run; nothing was dispatched")
   @PostMapping(PATH)
   public ResponseEntity<FeatherRunView> dispatch(
       @RequestHeader(name = "x-organization-id", required = false) String organizationHeader,
       @RequestParam(name = "organization_id", required = false) String organizationParam,
-      @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
-          schema = @Schema(implementation = FeatherDispatchBody.class), examples = @ExampleObject(name = "A text run with canned tool answers", value = """
+      @io.swagger.v3.oas.annotations.parameters.RequestBody(
+              required = true,
+              content =
+                  @Content(
+                      schema = @Schema(implementation = FeatherDispatchBody.class),
+                      examples =
+                          @ExampleObject(
+                              name = "A text run with canned tool answers",
+                              value =
+                                  """
               {"agent_id": "00000000-0000-4000-8000-000000000001",
                "persona_id": "00000000-0000-4000-8000-000000000004",
                "scenario_id": "00000000-0000-4000-8000-000000000003",
                "channel": "text",
                "tool_overrides": {"lookup_booking": {"output": {"seat": "12A"}},
                                   "charge_card": {"error": "card declined", "delay_ms": 800}}}""")))
-      @RequestBody(required = false) Object body) {
+          @RequestBody(required = false)
+          Object body) {
     FeatherDispatch request = FeatherDispatch.parse(body);
     return ResponseEntity.status(HttpStatus.CREATED)
-        .body(view(batches.start(commands.of(project(organizationHeader, organizationParam), request))));
+        .body(
+            view(
+                batches.start(
+                    commands.of(project(organizationHeader, organizationParam), request))));
   }
 
-  @Operation(summary = "Read a simulation run", description = "Its status, timestamps, verdict and inputs")
+  @Operation(
+      summary = "Read a simulation run",
+      description = "Its status, timestamps, verdict and inputs")
   @GetMapping(PATH + "/{runId}")
   public FeatherRunView get(
       @RequestHeader(name = "x-organization-id", required = false) String organizationHeader,
@@ -91,8 +112,12 @@ public class FeatherRunController {
   }
 
   /** Newest first, {@code limit} (1 to 100, default 20) at a time from {@code offset}. */
-  @Operation(summary = "List simulation runs", description = "The organization's runs, newest first")
-  @ApiResponse(responseCode = "200", description = "One page of runs",
+  @Operation(
+      summary = "List simulation runs",
+      description = "The organization's runs, newest first")
+  @ApiResponse(
+      responseCode = "200",
+      description = "One page of runs",
       content = @Content(schema = @Schema(implementation = RunPage.class)))
   @GetMapping(PATH)
   public Map<String, Object> list(
@@ -108,16 +133,22 @@ public class FeatherRunController {
     }
     String project = project(organizationHeader, organizationParam);
     Map<String, Object> page = new LinkedHashMap<>();
-    page.put("items", batches.page(project, END_POINT_TYPE, pageSize, skip).stream().map(this::view).toList());
+    page.put(
+        "items",
+        batches.page(project, END_POINT_TYPE, pageSize, skip).stream().map(this::view).toList());
     page.put("total", batches.count(project, END_POINT_TYPE));
     page.put("limit", pageSize);
     page.put("offset", skip);
     return page;
   }
 
-  /** Stops a pending or running run; it then reads {@code cancelled}. A finished run stays as it is. */
-  @Operation(summary = "Cancel a simulation run", description = "A pending or running run stops and reads "
-      + "cancelled; a finished one stays as it is")
+  /**
+   * Stops a pending or running run; it then reads {@code cancelled}. A finished run stays as it is.
+   */
+  @Operation(
+      summary = "Cancel a simulation run",
+      description =
+          "A pending or running run stops and reads " + "cancelled; a finished one stays as it is")
   @ApiResponse(responseCode = "202", description = "The run, cancelling")
   @PostMapping(PATH + "/{runId}/cancel")
   public ResponseEntity<FeatherRunView> cancel(
@@ -134,14 +165,25 @@ public class FeatherRunController {
     try {
       id = UUID.fromString(runId);
     } catch (IllegalArgumentException e) {
-      throw new FeatherValidation(List.of(new Detail(List.of("path", "run_id"), "Input should be a valid UUID",
-          "uuid_parsing", runId, null)));
+      throw new FeatherValidation(
+          List.of(
+              new Detail(
+                  List.of("path", "run_id"),
+                  "Input should be a valid UUID",
+                  "uuid_parsing",
+                  runId,
+                  null)));
     }
-    return batches.find(project, id).filter(batch -> END_POINT_TYPE.equals(batch.endPointType())).orElseThrow(() -> FeatherError.notFound("Simulation run " + runId + " not found"));
+    return batches
+        .find(project, id)
+        .filter(batch -> END_POINT_TYPE.equals(batch.endPointType()))
+        .orElseThrow(() -> FeatherError.notFound("Simulation run " + runId + " not found"));
   }
 
   private FeatherRunView view(Batch batch) {
-    return FeatherViews.of(batch, batches.run(batch, FeatherViews.sessionId(batch)).map(Batches.RunUsage::run).orElse(null));
+    return FeatherViews.of(
+        batch,
+        batches.run(batch, FeatherViews.sessionId(batch)).map(Batches.RunUsage::run).orElse(null));
   }
 
   private String project(String header, String param) {
@@ -159,7 +201,8 @@ public class FeatherRunController {
     return defaultProject;
   }
 
-  private static int integer(String name, String value, int fallback, int min, int max, List<Detail> problems) {
+  private static int integer(
+      String name, String value, int fallback, int min, int max, List<Detail> problems) {
     if (value == null) {
       return fallback;
     }
@@ -168,16 +211,31 @@ public class FeatherRunController {
     try {
       number = Integer.parseInt(value.trim());
     } catch (NumberFormatException e) {
-      problems.add(new Detail(loc, "Input should be a valid integer, unable to parse string as an integer",
-          "int_parsing", value, null));
+      problems.add(
+          new Detail(
+              loc,
+              "Input should be a valid integer, unable to parse string as an integer",
+              "int_parsing",
+              value,
+              null));
       return fallback;
     }
     if (number < min) {
-      problems.add(new Detail(loc, "Input should be greater than or equal to " + min, "greater_than_equal", value,
-          Map.of("ge", min)));
+      problems.add(
+          new Detail(
+              loc,
+              "Input should be greater than or equal to " + min,
+              "greater_than_equal",
+              value,
+              Map.of("ge", min)));
     } else if (number > max) {
-      problems.add(new Detail(loc, "Input should be less than or equal to " + max, "less_than_equal", value,
-          Map.of("le", max)));
+      problems.add(
+          new Detail(
+              loc,
+              "Input should be less than or equal to " + max,
+              "less_than_equal",
+              value,
+              Map.of("le", max)));
     }
     return number;
   }

@@ -12,7 +12,8 @@ import tools.jackson.databind.annotation.JsonNaming;
  *
  * @param id the Feather run, which is a batch of one run here
  * @param sessionId the conversation: the batch's one run
- * @param status {@code pending}, {@code running}, {@code completed}, {@code failed} or {@code cancelled}
+ * @param status {@code pending}, {@code running}, {@code completed}, {@code failed} or {@code
+ *     cancelled}
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 record FeatherRunView(

@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * Bad input, as Feather reports it: a 422 with every problem found, each located by its path
- * ({@code ["body", "tool_overrides", "lookup", "delay_ms"]}) and typed the way Feather's
- * validation library types it ({@code missing}, {@code uuid_parsing}, {@code enum}, ...).
+ * ({@code ["body", "tool_overrides", "lookup", "delay_ms"]}) and typed the way Feather's validation
+ * library types it ({@code missing}, {@code uuid_parsing}, {@code enum}, ...).
  */
 class FeatherValidation extends RuntimeException {
 

@@ -23,8 +23,10 @@ final class FeatherViews {
 
   @SuppressWarnings("unchecked")
   static FeatherRunView of(Batch batch, Run run) {
-    Map<String, Object> dispatched = (Map<String, Object>) batch.runConfig().getOrDefault("feather", Map.of());
-    Map<String, Object> snapshot = (Map<String, Object>) batch.runConfig().getOrDefault("inputs_snapshot", Map.of());
+    Map<String, Object> dispatched =
+        (Map<String, Object>) batch.runConfig().getOrDefault("feather", Map.of());
+    Map<String, Object> snapshot =
+        (Map<String, Object>) batch.runConfig().getOrDefault("inputs_snapshot", Map.of());
     UUID sessionId = sessionId(batch);
     return new FeatherRunView(
         batch.id().toString(),
@@ -48,18 +50,29 @@ final class FeatherViews {
         (Integer) dispatched.get("agent_revision"),
         run == null || run.verdict() == null ? null : run.verdict().name(),
         run == null || run.terminationReason() == null ? null : run.terminationReason().name(),
-        run == null ? List.of() : run.results().stream()
-            .map(r -> new FeatherRunView.Result(r.type(), r.params(), r.passed(), r.reason()))
-            .toList(),
-        run == null ? List.of() : run.turns().stream()
-            .map(t -> new FeatherRunView.Message(t.sequence() + 1, t.role(), t.text(), t.latencyMs(),
-                timestamp(t.createdAt())))
-            .toList());
+        run == null
+            ? List.of()
+            : run.results().stream()
+                .map(r -> new FeatherRunView.Result(r.type(), r.params(), r.passed(), r.reason()))
+                .toList(),
+        run == null
+            ? List.of()
+            : run.turns().stream()
+                .map(
+                    t ->
+                        new FeatherRunView.Message(
+                            t.sequence() + 1,
+                            t.role(),
+                            t.text(),
+                            t.latencyMs(),
+                            timestamp(t.createdAt())))
+                .toList());
   }
 
   /**
    * Feather's run lifecycle. A run that could not be carried through (the agent or the model kept
-   * failing: verdict ERROR) has failed; one judged SUCCESS or FAILED has completed, its verdict says how.
+   * failing: verdict ERROR) has failed; one judged SUCCESS or FAILED has completed, its verdict
+   * says how.
    */
   private static String status(Batch batch, Run run) {
     return switch (batch.status()) {
@@ -76,7 +89,8 @@ final class FeatherViews {
       return run.errorMessage();
     }
     if (batch.status() == BatchStatus.FAILED) {
-      return "The run did not finish" + (batch.stopReason() == null ? "" : ": " + batch.stopReason().name());
+      return "The run did not finish"
+          + (batch.stopReason() == null ? "" : ": " + batch.stopReason().name());
     }
     return null;
   }

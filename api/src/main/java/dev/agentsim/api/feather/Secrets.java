@@ -17,10 +17,11 @@ final class Secrets {
 
   static Map<String, Object> redact(Map<?, ?> object) {
     Map<String, Object> redacted = new LinkedHashMap<>();
-    object.forEach((key, value) -> {
-      String name = String.valueOf(key);
-      redacted.put(name, redactField(name, value));
-    });
+    object.forEach(
+        (key, value) -> {
+          String name = String.valueOf(key);
+          redacted.put(name, redactField(name, value));
+        });
     return redacted;
   }
 
@@ -34,7 +35,10 @@ final class Secrets {
       headers.keySet().forEach(header -> masked.put(String.valueOf(header), MASK));
       return masked;
     }
-    if (lower.endsWith("key") || lower.endsWith("secret") || lower.endsWith("password") || lower.endsWith("token")
+    if (lower.endsWith("key")
+        || lower.endsWith("secret")
+        || lower.endsWith("password")
+        || lower.endsWith("token")
         || lower.equals("authorization")) {
       return MASK;
     }
@@ -42,7 +46,9 @@ final class Secrets {
       return redact(nested);
     }
     if (value instanceof List<?> items) {
-      return items.stream().map(item -> item instanceof Map<?, ?> nested ? redact(nested) : item).toList();
+      return items.stream()
+          .map(item -> item instanceof Map<?, ?> nested ? redact(nested) : item)
+          .toList();
     }
     return value;
   }

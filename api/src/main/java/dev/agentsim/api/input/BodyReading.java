@@ -1,9 +1,9 @@
 package dev.agentsim.api.input;
 
-import dev.agentsim.store.settings.SimulatorSettings;
 import dev.agentsim.api.error.Dialect;
 import dev.agentsim.api.error.ErrorWriter;
 import dev.agentsim.api.error.TraceIds;
+import dev.agentsim.store.settings.SimulatorSettings;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -28,15 +28,15 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Reads a request's body before anything else does, without holding a thread while it arrives:
- * at most {@code simulator.api.max-body-bytes} (413 beyond), all of it within
- * {@code simulator.api.body-read-timeout} (408 after, and the connection closed). The body is
- * read by Servlet non-blocking I/O; once it is all there the request goes on in an async dispatch,
- * with the body served from memory. A client trickling its body a byte at a time so holds a
- * connection, for a bounded time, and no thread.
+ * Reads a request's body before anything else does, without holding a thread while it arrives: at
+ * most {@code simulator.api.max-body-bytes} (413 beyond), all of it within {@code
+ * simulator.api.body-read-timeout} (408 after, and the connection closed). The body is read by
+ * Servlet non-blocking I/O; once it is all there the request goes on in an async dispatch, with the
+ * body served from memory. A client trickling its body a byte at a time so holds a connection, for
+ * a bounded time, and no thread.
  *
- * <p>After the filters that check credentials (Spring Security's come at -100): a request
- * without one is refused before its body is read.
+ * <p>After the filters that check credentials (Spring Security's come at -100): a request without
+ * one is refused before its body is read.
  */
 @Component
 @Order(BodyReading.ORDER)
@@ -62,7 +62,8 @@ public class BodyReading extends OncePerRequestFilter {
   }
 
   @Override
-  protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
     if (request.getDispatcherType() == DispatcherType.ASYNC) {
       byte[] body = (byte[]) request.getAttribute(BODY);
@@ -88,11 +89,18 @@ public class BodyReading extends OncePerRequestFilter {
   }
 
   private ResponseEntity<Object> tooLarge(HttpServletRequest request) {
-    return Dialect.of(request.getRequestURI()).error(HttpStatus.CONTENT_TOO_LARGE, "PAYLOAD_TOO_LARGE",
-        "The request body is larger than " + maxBytes + " bytes", TraceIds.of(request));
+    return Dialect.of(request.getRequestURI())
+        .error(
+            HttpStatus.CONTENT_TOO_LARGE,
+            "PAYLOAD_TOO_LARGE",
+            "The request body is larger than " + maxBytes + " bytes",
+            TraceIds.of(request));
   }
 
-  /** Collects the body as it arrives; answers the request itself when the body is too large or too slow. */
+  /**
+   * Collects the body as it arrives; answers the request itself when the body is too large or too
+   * slow.
+   */
   private final class Reader implements ReadListener, AsyncListener {
 
     private final AsyncContext async;
@@ -144,8 +152,13 @@ public class BodyReading extends OncePerRequestFilter {
     @Override
     public synchronized void onTimeout(AsyncEvent event) throws IOException {
       if (!done) {
-        refuse(Dialect.of(request.getRequestURI()).error(HttpStatus.REQUEST_TIMEOUT, "REQUEST_TIMEOUT",
-            "The request body did not arrive within " + timeout.toSeconds() + " s", TraceIds.of(request)));
+        refuse(
+            Dialect.of(request.getRequestURI())
+                .error(
+                    HttpStatus.REQUEST_TIMEOUT,
+                    "REQUEST_TIMEOUT",
+                    "The request body did not arrive within " + timeout.toSeconds() + " s",
+                    TraceIds.of(request)));
       }
     }
 
@@ -163,8 +176,13 @@ public class BodyReading extends OncePerRequestFilter {
       String traceId = TraceIds.of(request);
       MDC.put(TraceIds.MDC_KEY, traceId);
       try {
-        log.info("{} {} answered {}: {} bytes of the body read, trace id {}", request.getMethod(),
-            request.getRequestURI(), error.getStatusCode().value(), body.size(), traceId);
+        log.info(
+            "{} {} answered {}: {} bytes of the body read, trace id {}",
+            request.getMethod(),
+            request.getRequestURI(),
+            error.getStatusCode().value(),
+            body.size(),
+            traceId);
         response.setHeader(HttpHeaders.CONNECTION, "close");
         writer.write(response, error);
       } finally {

@@ -57,7 +57,10 @@ final class BufferedRequest extends HttpServletRequestWrapper {
 
   @Override
   public BufferedReader getReader() {
-    Charset charset = getCharacterEncoding() == null ? StandardCharsets.UTF_8 : Charset.forName(getCharacterEncoding());
+    Charset charset =
+        getCharacterEncoding() == null
+            ? StandardCharsets.UTF_8
+            : Charset.forName(getCharacterEncoding());
     return new BufferedReader(new InputStreamReader(getInputStream(), charset));
   }
 

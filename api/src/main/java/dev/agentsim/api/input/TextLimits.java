@@ -21,20 +21,30 @@ final class TextLimits {
   static final int MAX_NAME = 200;
   static final int MAX_TEXT = 100_000;
 
-  /** @param location as {@code Dialect.invalid} takes it: {@code body}, then the path to the string */
+  /**
+   * @param location as {@code Dialect.invalid} takes it: {@code body}, then the path to the string
+   */
   record Violation(List<Object> location, String code, String message) {}
 
   private TextLimits() {}
 
-  /** The first string breaking a limit; empty when there is none or the body is not JSON (the endpoint says so). */
+  /**
+   * The first string breaking a limit; empty when there is none or the body is not JSON (the
+   * endpoint says so).
+   */
   static Optional<Violation> check(JsonMapper json, byte[] body) {
     try (JsonParser parser = json.createParser(body)) {
       for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
-        Optional<Violation> violation = token == JsonToken.PROPERTY_NAME
-            ? check(parser, parser.currentName(), MAX_NAME, true)
-            : token == JsonToken.VALUE_STRING
-                ? check(parser, parser.getString(), "name".equals(parser.currentName()) ? MAX_NAME : MAX_TEXT, false)
-                : Optional.empty();
+        Optional<Violation> violation =
+            token == JsonToken.PROPERTY_NAME
+                ? check(parser, parser.currentName(), MAX_NAME, true)
+                : token == JsonToken.VALUE_STRING
+                    ? check(
+                        parser,
+                        parser.getString(),
+                        "name".equals(parser.currentName()) ? MAX_NAME : MAX_TEXT,
+                        false)
+                    : Optional.empty();
         if (violation.isPresent()) {
           return violation;
         }
@@ -52,9 +62,14 @@ final class TextLimits {
     }
     List<Object> location = location(parser.streamReadContext());
     String name = (key ? "The field name " : "") + Dialect.field(location);
-    return Optional.of(nul
-        ? new Violation(location, "NUL_CHARACTER", name + " must not contain the NUL character (\\u0000)")
-        : new Violation(location, "STRING_TOO_LONG", name + " must be at most " + max + " characters long"));
+    return Optional.of(
+        nul
+            ? new Violation(
+                location, "NUL_CHARACTER", name + " must not contain the NUL character (\\u0000)")
+            : new Violation(
+                location,
+                "STRING_TOO_LONG",
+                name + " must be at most " + max + " characters long"));
   }
 
   private static List<Object> location(TokenStreamContext context) {

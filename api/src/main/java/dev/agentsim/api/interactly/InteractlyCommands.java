@@ -22,8 +22,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Maps an Interactly simulation request to the command that starts its batch: the workflows it
- * names resolved in the team, and the implicit scenario made for it (see
- * {@link InteractlySimulationController}).
+ * names resolved in the team, and the implicit scenario made for it (see {@link
+ * InteractlySimulationController}).
  */
 @Component
 class InteractlyCommands {
@@ -36,35 +36,64 @@ class InteractlyCommands {
     this.definitions = definitions;
   }
 
-  /** The command, after storing the implicit scenario it runs; {@link #discard} it if the batch does not start. */
+  /**
+   * The command, after storing the implicit scenario it runs; {@link #discard} it if the batch does
+   * not start.
+   */
   StartBatch of(String project, InteractlyRequest request) {
     Map<String, String> counterVariables = strings(request.counter().dynamicVariables());
-    Stored<AgentSpec> selected = agent(project, request.selected().workflowId())
-        .orElseThrow(() -> notFound("selected_workflow", request.selected().workflowId()));
+    Stored<AgentSpec> selected =
+        agent(project, request.selected().workflowId())
+            .orElseThrow(() -> notFound("selected_workflow", request.selected().workflowId()));
     Optional<Stored<AgentSpec>> counterAgent = agent(project, request.counter().workflowId());
-    Stored<PersonaSpec> counterPersona = counterAgent.isPresent() ? null
-        : Ids.parse(request.counter().workflowId())
-            .flatMap(id -> definitions.find(project, Kind.PERSONA, id, PersonaSpec.class))
-            .orElseThrow(() -> notFound("counter_workflow", request.counter().workflowId()));
+    Stored<PersonaSpec> counterPersona =
+        counterAgent.isPresent()
+            ? null
+            : Ids.parse(request.counter().workflowId())
+                .flatMap(id -> definitions.find(project, Kind.PERSONA, id, PersonaSpec.class))
+                .orElseThrow(() -> notFound("counter_workflow", request.counter().workflowId()));
     UUID modelId = model(project, request, counterPersona != null);
 
-    String counterName = counterAgent.map(a -> a.spec().name()).orElseGet(() -> counterPersona.spec().name());
-    ScenarioSpec scenario = new ScenarioSpec(
-        "Interactly simulation: " + selected.spec().name() + " and " + counterName,
-        counterPersona == null ? new Persona("Counter agent", "Another agent plays this side of the conversation")
-            : null,
-        request.description() == null || request.description().isBlank() ? NEUTRAL_MISSION : request.description(),
-        List.of(), request.maxEvents(), "user", null, counterPersona == null ? null : counterPersona.id(), null, null,
-        null);
+    String counterName =
+        counterAgent.map(a -> a.spec().name()).orElseGet(() -> counterPersona.spec().name());
+    ScenarioSpec scenario =
+        new ScenarioSpec(
+            "Interactly simulation: " + selected.spec().name() + " and " + counterName,
+            counterPersona == null
+                ? new Persona("Counter agent", "Another agent plays this side of the conversation")
+                : null,
+            request.description() == null || request.description().isBlank()
+                ? NEUTRAL_MISSION
+                : request.description(),
+            List.of(),
+            request.maxEvents(),
+            "user",
+            null,
+            counterPersona == null ? null : counterPersona.id(),
+            null,
+            null,
+            null);
     UUID scenarioId = definitions.insert(project, Kind.SCENARIO, scenario).id();
-    return new StartBatch(project, scenarioId, selected.id(), modelId,
-        request.logicalId() != null ? request.logicalId() : scenario.name(), request.numberOfSimulations(),
-        StartBatch.DEFAULT_CONCURRENCY, request.stopOnFailure(),
-        request.timeoutSeconds() == null ? 0 : request.timeoutSeconds(), request.maxEvents(),
+    return new StartBatch(
+        project,
+        scenarioId,
+        selected.id(),
+        modelId,
+        request.logicalId() != null ? request.logicalId() : scenario.name(),
+        request.numberOfSimulations(),
+        StartBatch.DEFAULT_CONCURRENCY,
+        request.stopOnFailure(),
+        request.timeoutSeconds() == null ? 0 : request.timeoutSeconds(),
+        request.maxEvents(),
         InteractlySimulationController.END_POINT_TYPE,
         new Session(null, null, null, request.selected().dynamicVariables()),
-        config(request, modelId, selected.spec().name(), counterName, counterVariables), "api", counterVariables,
-        null, counterAgent.map(Stored::id).orElse(null), null, Map.of());
+        config(request, modelId, selected.spec().name(), counterName, counterVariables),
+        "api",
+        counterVariables,
+        null,
+        counterAgent.map(Stored::id).orElse(null),
+        null,
+        Map.of());
   }
 
   /** Removes the implicit scenario of a command whose batch did not start. */
@@ -73,7 +102,8 @@ class InteractlyCommands {
   }
 
   private Optional<Stored<AgentSpec>> agent(String project, String workflowId) {
-    return Ids.parse(workflowId).flatMap(id -> definitions.find(project, Kind.AGENT, id, AgentSpec.class));
+    return Ids.parse(workflowId)
+        .flatMap(id -> definitions.find(project, Kind.AGENT, id, AgentSpec.class));
   }
 
   /**
@@ -87,8 +117,12 @@ class InteractlyCommands {
       }
       List<Stored<ModelSpec>> models = definitions.list(project, Kind.MODEL, ModelSpec.class, 2, 0);
       if (models.size() != 1) {
-        throw new FieldError("model_id", "missing", "Field required: a model plays the persona named by "
-            + "counter_workflow.workflow_id, and the team has " + (models.isEmpty() ? "no model" : "several models"));
+        throw new FieldError(
+            "model_id",
+            "missing",
+            "Field required: a model plays the persona named by "
+                + "counter_workflow.workflow_id, and the team has "
+                + (models.isEmpty() ? "no model" : "several models"));
       }
       return models.get(0).id();
     }
@@ -99,19 +133,32 @@ class InteractlyCommands {
   }
 
   private static NotFound notFound(String field, String workflowId) {
-    return new NotFound(field + ".workflow_id: no agent" + (field.equals("counter_workflow") ? " or persona" : "")
-        + " " + workflowId + " in this team");
+    return new NotFound(
+        field
+            + ".workflow_id: no agent"
+            + (field.equals("counter_workflow") ? " or persona" : "")
+            + " "
+            + workflowId
+            + " in this team");
   }
 
   /** The request as it is read back, with the workflows' names as they were when it was made. */
-  private static Map<String, Object> config(InteractlyRequest request, UUID modelId, String selectedName,
-      String counterName, Map<String, String> counterVariables) {
+  private static Map<String, Object> config(
+      InteractlyRequest request,
+      UUID modelId,
+      String selectedName,
+      String counterName,
+      Map<String, String> counterVariables) {
     Map<String, Object> config = new LinkedHashMap<>();
     config.put("logical_id", request.logicalId());
     config.put("description", request.description());
-    config.put(InteractlyViews.SELECTED, workflow(request.selected().workflowId(),
-        request.selected().dynamicVariables(), selectedName));
-    config.put(InteractlyViews.COUNTER, workflow(request.counter().workflowId(), counterVariables, counterName));
+    config.put(
+        InteractlyViews.SELECTED,
+        workflow(
+            request.selected().workflowId(), request.selected().dynamicVariables(), selectedName));
+    config.put(
+        InteractlyViews.COUNTER,
+        workflow(request.counter().workflowId(), counterVariables, counterName));
     config.put("timeout_seconds", request.timeoutSeconds());
     config.put("max_events", request.maxEvents());
     config.put("stop_on_failure", request.stopOnFailure());
@@ -119,7 +166,8 @@ class InteractlyCommands {
     return config;
   }
 
-  private static Map<String, Object> workflow(String workflowId, Map<String, ?> variables, String name) {
+  private static Map<String, Object> workflow(
+      String workflowId, Map<String, ?> variables, String name) {
     Map<String, Object> workflow = new LinkedHashMap<>();
     workflow.put("workflow_id", workflowId);
     workflow.put("dynamic_variables", variables);
@@ -130,13 +178,16 @@ class InteractlyCommands {
   /** The counterpart's variables fill placeholders and reach a counter agent: scalars, as text. */
   private static Map<String, String> strings(Map<String, Object> variables) {
     Map<String, String> strings = new LinkedHashMap<>();
-    variables.forEach((key, value) -> {
-      if (value instanceof Map || value instanceof List) {
-        throw new FieldError("counter_workflow.dynamic_variables." + key, "string_type",
-            "Input should be a string, a number or a boolean");
-      }
-      strings.put(key, value == null ? "" : String.valueOf(value));
-    });
+    variables.forEach(
+        (key, value) -> {
+          if (value instanceof Map || value instanceof List) {
+            throw new FieldError(
+                "counter_workflow.dynamic_variables." + key,
+                "string_type",
+                "Input should be a string, a number or a boolean");
+          }
+          strings.put(key, value == null ? "" : String.valueOf(value));
+        });
     return strings;
   }
 }

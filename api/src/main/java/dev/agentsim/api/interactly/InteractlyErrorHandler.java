@@ -45,14 +45,18 @@ public class InteractlyErrorHandler {
     }
     loc.addAll(path);
     return ResponseEntity.status(422)
-        .body(new Validation(List.of(e instanceof BoundError bound
-            ? new Detail(e.code(), loc, e.getMessage(), bound.input(), bound.ctx())
-            : new Detail(e.code(), loc, e.getMessage(), null, null))));
+        .body(
+            new Validation(
+                List.of(
+                    e instanceof BoundError bound
+                        ? new Detail(e.code(), loc, e.getMessage(), bound.input(), bound.ctx())
+                        : new Detail(e.code(), loc, e.getMessage(), null, null))));
   }
 
   @ExceptionHandler(HttpMessageNotReadableException.class)
   ResponseEntity<Validation> unreadable(HttpMessageNotReadableException e) {
-    return field(new FieldError("", "json_invalid", "JSON decode error: the body must be a JSON object"));
+    return field(
+        new FieldError("", "json_invalid", "JSON decode error: the body must be a JSON object"));
   }
 
   @ExceptionHandler(NotFound.class)

@@ -7,13 +7,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The body of {@code POST /workflows/v1/simulations}, validated. Every problem is a {@link FieldError}
- * whose field is the dotted location in the body and whose code is the pydantic error type.
- * {@code name}, {@code total_events}, {@code total_nodes}, {@code total_duration_seconds} and
+ * The body of {@code POST /workflows/v1/simulations}, validated. Every problem is a {@link
+ * FieldError} whose field is the dotted location in the body and whose code is the pydantic error
+ * type. {@code name}, {@code total_events}, {@code total_nodes}, {@code total_duration_seconds} and
  * {@code run_id} of a workflow are read-only: sent, they are ignored. {@code model_id} is an
- * extension: the model that plays a persona counterpart. {@code max_events} (default
- * {@value StartBatch#DEFAULT_MAX_EVENTS}) is bounded as the native {@code maxEvents} is, by
- * {@link StartBatch#MIN_EVENTS} and {@link StartBatch#MAX_EVENTS}.
+ * extension: the model that plays a persona counterpart. {@code max_events} (default {@value
+ * StartBatch#DEFAULT_MAX_EVENTS}) is bounded as the native {@code maxEvents} is, by {@link
+ * StartBatch#MIN_EVENTS} and {@link StartBatch#MAX_EVENTS}.
  *
  * @param timeoutSeconds null for none
  */
@@ -29,7 +29,8 @@ record InteractlyRequest(
     String modelId) {
 
   static final int MAX_SIMULATIONS = 10_000;
-  static final List<String> STATUSES = List.of("pending", "running", "completed", "failed", "cancelled");
+  static final List<String> STATUSES =
+      List.of("pending", "running", "completed", "failed", "cancelled");
 
   record Workflow(String workflowId, Map<String, Object> dynamicVariables) {}
 
@@ -39,7 +40,9 @@ record InteractlyRequest(
     }
     String status = string(body, "status");
     if (status != null && !STATUSES.contains(status)) {
-      throw new FieldError("status", "enum",
+      throw new FieldError(
+          "status",
+          "enum",
           "Input should be 'pending', 'running', 'completed', 'failed' or 'cancelled'");
     }
     if (status != null && !status.equals("pending")) {
@@ -60,9 +63,16 @@ record InteractlyRequest(
     if (stopOnFailure != null && !(stopOnFailure instanceof Boolean)) {
       throw new FieldError("stop_on_failure", "bool_type", "Input should be a valid boolean");
     }
-    return new InteractlyRequest(string(body, "logical_id"), string(body, "description"), selected,
-        counter, timeout, maxEvents == null ? StartBatch.DEFAULT_MAX_EVENTS : maxEvents,
-        simulations == null ? 1 : simulations, Boolean.TRUE.equals(stopOnFailure), string(body, "model_id"));
+    return new InteractlyRequest(
+        string(body, "logical_id"),
+        string(body, "description"),
+        selected,
+        counter,
+        timeout,
+        maxEvents == null ? StartBatch.DEFAULT_MAX_EVENTS : maxEvents,
+        simulations == null ? 1 : simulations,
+        Boolean.TRUE.equals(stopOnFailure),
+        string(body, "model_id"));
   }
 
   private static Workflow workflow(Map<String, Object> body, String key) {
@@ -71,7 +81,8 @@ record InteractlyRequest(
       return null;
     }
     if (!(value instanceof Map<?, ?> object)) {
-      throw new FieldError(key, "model_attributes_type", "Input should be a valid dictionary or object");
+      throw new FieldError(
+          key, "model_attributes_type", "Input should be a valid dictionary or object");
     }
     @SuppressWarnings("unchecked")
     Map<String, Object> fields = (Map<String, Object>) object;
@@ -81,11 +92,12 @@ record InteractlyRequest(
     }
     Object variables = fields.get("dynamic_variables");
     if (variables != null && !(variables instanceof Map)) {
-      throw new FieldError(key + ".dynamic_variables", "dict_type", "Input should be a valid dictionary");
+      throw new FieldError(
+          key + ".dynamic_variables", "dict_type", "Input should be a valid dictionary");
     }
     @SuppressWarnings("unchecked")
-    Map<String, Object> dynamicVariables = variables == null ? Map.of()
-        : new LinkedHashMap<>((Map<String, Object>) variables);
+    Map<String, Object> dynamicVariables =
+        variables == null ? Map.of() : new LinkedHashMap<>((Map<String, Object>) variables);
     return new Workflow(workflowId, dynamicVariables);
   }
 

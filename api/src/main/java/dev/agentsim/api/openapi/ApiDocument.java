@@ -12,14 +12,18 @@ import org.springframework.boot.info.BuildProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The OpenAPI document at {@code /v3/api-docs}: what the service is, how to authenticate, how each API fails. */
+/**
+ * The OpenAPI document at {@code /v3/api-docs}: what the service is, how to authenticate, how each
+ * API fails.
+ */
 @Configuration(proxyBeanMethods = false)
 class ApiDocument {
 
   static final String API_KEY = "apiKey";
   static final String BEARER = "bearer";
 
-  private static final String DESCRIPTION = """
+  private static final String DESCRIPTION =
+      """
       Tests conversational AI agents by simulation: a simulated user talks to your agent turn by turn, \
       every conversation is judged against success criteria, and a batch of runs says whether the agent \
       is fit to ship.
@@ -45,16 +49,27 @@ class ApiDocument {
   OpenAPI openApi(ObjectProvider<BuildProperties> build) {
     BuildProperties properties = build.getIfAvailable();
     return new OpenAPI()
-        .info(new Info()
-            .title("AgentSim")
-            .version(properties == null ? "development" : properties.getVersion())
-            .description(DESCRIPTION)
-            .license(new License().name("See the project's repository")))
-        .components(new Components()
-            .addSecuritySchemes(API_KEY, new SecurityScheme().type(SecurityScheme.Type.APIKEY)
-                .in(SecurityScheme.In.HEADER).name("X-API-Key").description("An API key of the service"))
-            .addSecuritySchemes(BEARER, new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")
-                .description("An API key, or a JWT of the configured issuer")))
+        .info(
+            new Info()
+                .title("AgentSim")
+                .version(properties == null ? "development" : properties.getVersion())
+                .description(DESCRIPTION)
+                .license(new License().name("See the project's repository")))
+        .components(
+            new Components()
+                .addSecuritySchemes(
+                    API_KEY,
+                    new SecurityScheme()
+                        .type(SecurityScheme.Type.APIKEY)
+                        .in(SecurityScheme.In.HEADER)
+                        .name("X-API-Key")
+                        .description("An API key of the service"))
+                .addSecuritySchemes(
+                    BEARER,
+                    new SecurityScheme()
+                        .type(SecurityScheme.Type.HTTP)
+                        .scheme("bearer")
+                        .description("An API key, or a JWT of the configured issuer")))
         .addSecurityItem(new SecurityRequirement().addList(API_KEY))
         .addSecurityItem(new SecurityRequirement().addList(BEARER));
   }

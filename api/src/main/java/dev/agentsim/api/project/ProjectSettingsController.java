@@ -22,7 +22,10 @@ public class ProjectSettingsController {
     this.settings = settings;
   }
 
-  /** @param retentionDays days a run is kept after it was created, 1 to {@value ProjectSettings#MAX_RETENTION_DAYS} */
+  /**
+   * @param retentionDays days a run is kept after it was created, 1 to {@value
+   *     ProjectSettings#MAX_RETENTION_DAYS}
+   */
   public record Settings(String projectId, Integer retentionDays) {}
 
   /** The body of {@code PUT /v1/settings}. */
@@ -34,14 +37,18 @@ public class ProjectSettingsController {
     return new Settings(projectId, settings.retentionDays(projectId));
   }
 
-  @Operation(summary = "Change the project's settings", description = "retentionDays: how many days a run is kept")
+  @Operation(
+      summary = "Change the project's settings",
+      description = "retentionDays: how many days a run is kept")
   @PutMapping
   public Settings put(@RequestParam String projectId, @RequestBody SettingsRequest body) {
     if (body.retentionDays() == null) {
       throw new FieldError("retentionDays", "REQUIRED", "retentionDays is required");
     }
     if (body.retentionDays() < 1 || body.retentionDays() > ProjectSettings.MAX_RETENTION_DAYS) {
-      throw new FieldError("retentionDays", "OUT_OF_RANGE",
+      throw new FieldError(
+          "retentionDays",
+          "OUT_OF_RANGE",
           "retentionDays must be between 1 and " + ProjectSettings.MAX_RETENTION_DAYS);
     }
     settings.setRetentionDays(projectId, body.retentionDays());

@@ -67,23 +67,34 @@ public class ScheduleController {
   record SchedulePage(List<ScheduleResponse> data, Pagination pagination) {}
 
   /** Creates a schedule: 201 with it; its first batch starts at its first time. */
-  @Operation(summary = "Create a schedule", description = "Its first batch starts at its first time")
+  @Operation(
+      summary = "Create a schedule",
+      description = "Its first batch starts at its first time")
   @ApiResponse(responseCode = "201", description = "The schedule")
   @PostMapping
-  public ResponseEntity<ScheduleResponse> create(@RequestParam String projectId, @RequestBody ScheduleRequest body) {
+  public ResponseEntity<ScheduleResponse> create(
+      @RequestParam String projectId, @RequestBody ScheduleRequest body) {
     Schedule schedule = schedules.create(projectId, body);
-    URI location = ServletUriComponentsBuilder.fromCurrentRequestUri().path("/{id}")
-        .queryParam("projectId", projectId).buildAndExpand(schedule.id()).toUri();
+    URI location =
+        ServletUriComponentsBuilder.fromCurrentRequestUri()
+            .path("/{id}")
+            .queryParam("projectId", projectId)
+            .buildAndExpand(schedule.id())
+            .toUri();
     return ResponseEntity.created(location).body(view(schedule));
   }
 
   /** The project's schedules, oldest first, paged as the definitions' lists are. */
   @Operation(summary = "List schedules", description = "The project's schedules, oldest first")
-  @ApiResponse(responseCode = "200", description = "One page of schedules",
+  @ApiResponse(
+      responseCode = "200",
+      description = "One page of schedules",
       content = @Content(schema = @Schema(implementation = SchedulePage.class)))
   @GetMapping
-  public Map<String, Object> list(@RequestParam String projectId,
-      @RequestParam(defaultValue = "20") int limit, @RequestParam(defaultValue = "0") int skip) {
+  public Map<String, Object> list(
+      @RequestParam String projectId,
+      @RequestParam(defaultValue = "20") int limit,
+      @RequestParam(defaultValue = "0") int skip) {
     if (limit < 1 || limit > MAX_LIMIT) {
       throw new FieldError("limit", "OUT_OF_RANGE", "limit must be between 1 and " + MAX_LIMIT);
     }
@@ -91,19 +102,26 @@ public class ScheduleController {
       throw new FieldError("skip", "OUT_OF_RANGE", "skip must not be negative");
     }
     List<Schedule> page = schedules.list(projectId, limit + 1, skip);
-    return Map.of("data", page.stream().limit(limit).map(this::view).toList(),
-        "pagination", Map.of("limit", limit, "skip", skip, "hasNext", page.size() > limit));
+    return Map.of(
+        "data",
+        page.stream().limit(limit).map(this::view).toList(),
+        "pagination",
+        Map.of("limit", limit, "skip", skip, "hasNext", page.size() > limit));
   }
 
   @Operation(summary = "Read a schedule")
   @GetMapping("/{scheduleId}")
   public ScheduleResponse get(@RequestParam String projectId, @PathVariable UUID scheduleId) {
-    return view(schedules.find(projectId, scheduleId)
-        .orElseThrow(() -> new NotFound("Schedule " + scheduleId + " not found")));
+    return view(
+        schedules
+            .find(projectId, scheduleId)
+            .orElseThrow(() -> new NotFound("Schedule " + scheduleId + " not found")));
   }
 
   /** No batch starts while a schedule is paused; one under way goes on. */
-  @Operation(summary = "Pause a schedule", description = "No batch starts while it is paused; one under way goes on")
+  @Operation(
+      summary = "Pause a schedule",
+      description = "No batch starts while it is paused; one under way goes on")
   @PostMapping("/{scheduleId}:pause")
   public ScheduleResponse pause(@RequestParam String projectId, @PathVariable UUID scheduleId) {
     return view(schedules.pause(projectId, scheduleId, true));
@@ -119,15 +137,23 @@ public class ScheduleController {
   @Operation(summary = "Delete a schedule", description = "The batches it started stay")
   @ApiResponse(responseCode = "204", description = "Deleted")
   @DeleteMapping("/{scheduleId}")
-  public ResponseEntity<Void> delete(@RequestParam String projectId, @PathVariable UUID scheduleId) {
+  public ResponseEntity<Void> delete(
+      @RequestParam String projectId, @PathVariable UUID scheduleId) {
     schedules.delete(projectId, scheduleId);
     return ResponseEntity.noContent().build();
   }
 
   private ScheduleResponse view(Schedule schedule) {
-    return new ScheduleResponse(schedule.id(), schedule.projectId(), schedule.name(), schedule.cron(),
-        schedule.intervalSeconds(), schedule.paused(), json.readTree(schedule.batch()),
-        ScheduledBatchWorkflow.workflowId(schedule.id().toString()), schedule.createdAt().toString(),
+    return new ScheduleResponse(
+        schedule.id(),
+        schedule.projectId(),
+        schedule.name(),
+        schedule.cron(),
+        schedule.intervalSeconds(),
+        schedule.paused(),
+        json.readTree(schedule.batch()),
+        ScheduledBatchWorkflow.workflowId(schedule.id().toString()),
+        schedule.createdAt().toString(),
         schedule.updatedAt().toString());
   }
 }

@@ -12,4 +12,5 @@ import dev.agentsim.api.batch.BatchRequest;
  * @param paused create it paused; false by default
  * @param batch the body of {@code POST /v1/batches}
  */
-public record ScheduleRequest(String name, String cron, Long intervalSeconds, Boolean paused, BatchRequest batch) {}
+public record ScheduleRequest(
+    String name, String cron, Long intervalSeconds, Boolean paused, BatchRequest batch) {}

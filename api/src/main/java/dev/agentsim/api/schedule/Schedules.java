@@ -9,8 +9,8 @@ import dev.agentsim.api.batch.StartBatch;
 import dev.agentsim.api.error.FieldError;
 import dev.agentsim.api.error.NotFound;
 import dev.agentsim.store.batch.Batch;
-import dev.agentsim.store.definition.DefinitionRepository;
 import dev.agentsim.store.definition.AgentSpec;
+import dev.agentsim.store.definition.DefinitionRepository;
 import dev.agentsim.store.definition.Kind;
 import dev.agentsim.store.definition.ModelSpec;
 import dev.agentsim.store.definition.ScenarioSpec;
@@ -37,12 +37,15 @@ public class Schedules {
 
   public static final long MIN_INTERVAL_SECONDS = 60;
   public static final long MAX_INTERVAL_SECONDS = 366L * 24 * 3600;
+
   /** The label each scheduled batch carries, its value the schedule's id. */
   public static final String LABEL = "schedule";
 
   private static final Logger log = LoggerFactory.getLogger(Schedules.class);
+
   /** Five fields, as Temporal reads them. */
-  private static final CronParser CRON = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
+  private static final CronParser CRON =
+      new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
 
   private final ScheduleRepository schedules;
   private final Batches batches;
@@ -50,7 +53,11 @@ public class Schedules {
   private final ScheduledBatches temporal;
   private final JsonMapper json;
 
-  Schedules(ScheduleRepository schedules, Batches batches, DefinitionRepository definitions, WorkflowClient client,
+  Schedules(
+      ScheduleRepository schedules,
+      Batches batches,
+      DefinitionRepository definitions,
+      WorkflowClient client,
       JsonMapper json) {
     this.schedules = schedules;
     this.batches = batches;
@@ -69,15 +76,22 @@ public class Schedules {
       throw new FieldError("batch", "REQUIRED", "batch is required: the body of POST /v1/batches");
     }
     if ((request.cron() == null) == (request.intervalSeconds() == null)) {
-      throw new FieldError("cron", "INVALID_VALUE", "Exactly one of cron and intervalSeconds is required");
+      throw new FieldError(
+          "cron", "INVALID_VALUE", "Exactly one of cron and intervalSeconds is required");
     }
     if (request.cron() != null) {
       checkCron(request.cron());
     }
     if (request.intervalSeconds() != null
-        && (request.intervalSeconds() < MIN_INTERVAL_SECONDS || request.intervalSeconds() > MAX_INTERVAL_SECONDS)) {
-      throw new FieldError("intervalSeconds", "OUT_OF_RANGE",
-          "intervalSeconds must be between " + MIN_INTERVAL_SECONDS + " and " + MAX_INTERVAL_SECONDS);
+        && (request.intervalSeconds() < MIN_INTERVAL_SECONDS
+            || request.intervalSeconds() > MAX_INTERVAL_SECONDS)) {
+      throw new FieldError(
+          "intervalSeconds",
+          "OUT_OF_RANGE",
+          "intervalSeconds must be between "
+              + MIN_INTERVAL_SECONDS
+              + " and "
+              + MAX_INTERVAL_SECONDS);
     }
     if (request.name() != null && request.name().isBlank()) {
       throw new FieldError("name", "INVALID_VALUE", "name must not be blank");
@@ -85,10 +99,17 @@ public class Schedules {
     StartBatch command = checkedBatch(projectId, request.batch());
     String name = request.name() == null ? command.name() : request.name();
     boolean paused = Boolean.TRUE.equals(request.paused());
-    Schedule schedule = schedules.insert(projectId, name, request.cron() == null ? null : request.cron().trim(),
-        request.intervalSeconds(), json.writeValueAsString(request.batch()), paused);
+    Schedule schedule =
+        schedules.insert(
+            projectId,
+            name,
+            request.cron() == null ? null : request.cron().trim(),
+            request.intervalSeconds(),
+            json.writeValueAsString(request.batch()),
+            paused);
     try {
-      temporal.create(schedule.id().toString(), schedule.cron(), schedule.intervalSeconds(), paused);
+      temporal.create(
+          schedule.id().toString(), schedule.cron(), schedule.intervalSeconds(), paused);
     } catch (RuntimeException e) {
       schedules.delete(projectId, schedule.id());
       throw e;
@@ -134,20 +155,30 @@ public class Schedules {
       return new ScheduledBatch(null, "The schedule is paused");
     }
     try {
-      StartBatch command = batches.command(schedule.projectId(), json.readValue(schedule.batch(), BatchRequest.class));
+      StartBatch command =
+          batches.command(
+              schedule.projectId(), json.readValue(schedule.batch(), BatchRequest.class));
       Batch batch = batches.start(command.withLabel(LABEL, id.toString()));
       log.info("Schedule {} started batch {}", id, batch.id());
       return new ScheduledBatch(batch.id().toString(), null);
     } catch (NotFound | FieldError e) {
-      log.warn("Schedule {} of project {} could not start its batch: {}", id, schedule.projectId(), e.getMessage());
+      log.warn(
+          "Schedule {} of project {} could not start its batch: {}",
+          id,
+          schedule.projectId(),
+          e.getMessage());
       return new ScheduledBatch(null, e.getMessage());
     }
   }
 
-  /** Creates in Temporal whatever of the stored schedules it lacks: an in-process server starts empty. */
+  /**
+   * Creates in Temporal whatever of the stored schedules it lacks: an in-process server starts
+   * empty.
+   */
   public void ensureAll() {
     for (Schedule schedule : schedules.all()) {
-      temporal.create(schedule.id().toString(), schedule.cron(), schedule.intervalSeconds(), schedule.paused());
+      temporal.create(
+          schedule.id().toString(), schedule.cron(), schedule.intervalSeconds(), schedule.paused());
     }
   }
 
@@ -155,7 +186,9 @@ public class Schedules {
     try {
       CRON.parse(cron.trim()).validate();
     } catch (IllegalArgumentException e) {
-      throw new FieldError("cron", "INVALID_VALUE",
+      throw new FieldError(
+          "cron",
+          "INVALID_VALUE",
           "cron must be five fields (minute hour day-of-month month day-of-week), e.g. '0 6 * * 1-5': "
               + e.getMessage());
     }
@@ -167,19 +200,23 @@ public class Schedules {
     try {
       command = batches.command(projectId, request);
     } catch (FieldError e) {
-      String message = e.getMessage().startsWith(e.field()) ? "batch." + e.getMessage() : e.getMessage();
+      String message =
+          e.getMessage().startsWith(e.field()) ? "batch." + e.getMessage() : e.getMessage();
       throw new FieldError("batch." + e.field(), e.code(), message);
     }
     exists(projectId, Kind.SCENARIO, ScenarioSpec.class, command.scenarioId(), "batch.scenarioId");
     exists(projectId, Kind.AGENT, AgentSpec.class, command.agentId(), "batch.agentId");
     exists(projectId, Kind.MODEL, ModelSpec.class, command.modelId(), "batch.modelId");
-    exists(projectId, Kind.AGENT, AgentSpec.class, command.counterAgentId(), "batch.counterAgentId");
+    exists(
+        projectId, Kind.AGENT, AgentSpec.class, command.counterAgentId(), "batch.counterAgentId");
     return command;
   }
 
   private void exists(String projectId, Kind kind, Class<?> type, UUID id, String field) {
     if (id != null && definitions.find(projectId, kind, id, type).isEmpty()) {
-      throw new FieldError(field, "NOT_FOUND",
+      throw new FieldError(
+          field,
+          "NOT_FOUND",
           field + " names no " + kind.name().toLowerCase(Locale.ROOT) + " of the project");
     }
   }

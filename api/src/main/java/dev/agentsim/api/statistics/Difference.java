@@ -10,7 +10,8 @@ import dev.agentsim.api.statistics.Proportions.Interval;
  * @param pValue two-sided, of the hypothesis that the two rates are equal
  * @param test which test gave {@code pValue}: {@code fisher-exact} or {@code two-proportion-z}
  */
-public record Difference(double estimate, Interval interval, String intervalMethod, double pValue, String test) {
+public record Difference(
+    double estimate, Interval interval, String intervalMethod, double pValue, String test) {
 
   /** The difference of two pass rates; null when either side judged nothing. */
   public static Difference of(PassRate a, PassRate b) {
@@ -18,8 +19,11 @@ public record Difference(double estimate, Interval interval, String intervalMeth
       return null;
     }
     Proportions.Test test = Proportions.test(a.passes(), a.judged(), b.passes(), b.judged());
-    return new Difference(b.passRate() - a.passRate(),
-        Proportions.newcombe(a.passes(), a.judged(), b.passes(), b.judged()), Proportions.NEWCOMBE_HYBRID_SCORE,
-        test.pValue(), test.name());
+    return new Difference(
+        b.passRate() - a.passRate(),
+        Proportions.newcombe(a.passes(), a.judged(), b.passes(), b.judged()),
+        Proportions.NEWCOMBE_HYBRID_SCORE,
+        test.pValue(),
+        test.name());
   }
 }

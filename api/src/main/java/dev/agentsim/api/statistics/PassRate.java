@@ -12,7 +12,9 @@ import dev.agentsim.api.statistics.Proportions.Interval;
 public record PassRate(int judged, int passes, Double passRate, Interval interval) {
 
   public static PassRate of(int passes, int judged) {
-    return judged == 0 ? new PassRate(0, 0, null, null)
-        : new PassRate(judged, passes, (double) passes / judged, Proportions.wilson(passes, judged));
+    return judged == 0
+        ? new PassRate(0, 0, null, null)
+        : new PassRate(
+            judged, passes, (double) passes / judged, Proportions.wilson(passes, judged));
   }
 }

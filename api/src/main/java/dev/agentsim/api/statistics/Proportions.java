@@ -10,9 +10,13 @@ import org.apache.commons.statistics.inference.FisherExactTest;
 public final class Proportions {
 
   private static final NormalDistribution STANDARD_NORMAL = NormalDistribution.of(0, 1);
+
   /** The two-sided 95% quantile, 1.959964. */
   private static final double Z = STANDARD_NORMAL.inverseSurvivalProbability(0.025);
-  /** Below this expected count in any cell the normal approximation is not trusted (Cochran's rule). */
+
+  /**
+   * Below this expected count in any cell the normal approximation is not trusted (Cochran's rule).
+   */
   private static final double MIN_EXPECTED_COUNT = 5;
 
   public static final String FISHER_EXACT = "fisher-exact";
@@ -24,7 +28,10 @@ public final class Proportions {
   /** A 95% confidence interval. */
   public record Interval(double low, double high) {}
 
-  /** A two-sided test's p-value and which test gave it: {@link #FISHER_EXACT} or {@link #TWO_PROPORTION_Z}. */
+  /**
+   * A two-sided test's p-value and which test gave it: {@link #FISHER_EXACT} or {@link
+   * #TWO_PROPORTION_Z}.
+   */
   public record Test(String name, double pValue) {}
 
   /**
@@ -42,8 +49,8 @@ public final class Proportions {
 
   /**
    * pass^k, the chance that k tries all pass, estimated without bias from {@code passes} out of
-   * {@code n} tries as τ²-bench does: C(passes, k) / C(n, k), computed as the product of
-   * (passes − i) / (n − i) for i below k, which is the same ratio without its large factorials.
+   * {@code n} tries as τ²-bench does: C(passes, k) / C(n, k), computed as the product of (passes −
+   * i) / (n − i) for i below k, which is the same ratio without its large factorials.
    */
   public static double passHatK(int passes, int n, int k) {
     requireCounts(passes, n);
@@ -73,8 +80,8 @@ public final class Proportions {
   }
 
   /**
-   * Whether the pass rates of A and B differ, two-sided: Fisher's exact test when a cell of the
-   * 2×2 table is expected to hold fewer than 5 runs, else the pooled two-proportion z-test.
+   * Whether the pass rates of A and B differ, two-sided: Fisher's exact test when a cell of the 2×2
+   * table is expected to hold fewer than 5 runs, else the pooled two-proportion z-test.
    */
   public static Test test(int passesA, int nA, int passesB, int nB) {
     requireCounts(passesA, nA);
@@ -86,9 +93,11 @@ public final class Proportions {
       return new Test(FISHER_EXACT, fisher(passesA, nA, passesB, nB));
     }
     double pooled = (double) passes / total;
-    double z = ((double) passesB / nB - (double) passesA / nA)
-        / Math.sqrt(pooled * (1 - pooled) * (1.0 / nA + 1.0 / nB));
-    return new Test(TWO_PROPORTION_Z, Math.min(1, 2 * STANDARD_NORMAL.survivalProbability(Math.abs(z))));
+    double z =
+        ((double) passesB / nB - (double) passesA / nA)
+            / Math.sqrt(pooled * (1 - pooled) * (1.0 / nA + 1.0 / nB));
+    return new Test(
+        TWO_PROPORTION_Z, Math.min(1, 2 * STANDARD_NORMAL.survivalProbability(Math.abs(z))));
   }
 
   /** Fisher's exact test, two-sided, of the 2×2 table of passes and failures. */
@@ -99,7 +108,8 @@ public final class Proportions {
 
   private static void requireCounts(int passes, int n) {
     if (n < 1 || passes < 0 || passes > n) {
-      throw new IllegalArgumentException("need 0 <= passes <= n and n >= 1, was " + passes + " of " + n);
+      throw new IllegalArgumentException(
+          "need 0 <= passes <= n and n >= 1, was " + passes + " of " + n);
     }
   }
 

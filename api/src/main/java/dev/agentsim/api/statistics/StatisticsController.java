@@ -29,13 +29,17 @@ public class StatisticsController {
   }
 
   /**
-   * Batch {@code b} against batch {@code a}, both of the project: whether their pass rates
-   * differ, overall and per criterion, and the runs whose verdicts differ.
+   * Batch {@code b} against batch {@code a}, both of the project: whether their pass rates differ,
+   * overall and per criterion, and the runs whose verdicts differ.
    */
-  @Operation(summary = "Compare two batches", description = "Whether batch b's pass rate differs from batch a's, "
-      + "overall and per criterion, and the runs whose verdicts differ")
+  @Operation(
+      summary = "Compare two batches",
+      description =
+          "Whether batch b's pass rate differs from batch a's, "
+              + "overall and per criterion, and the runs whose verdicts differ")
   @GetMapping("/v1/batches/compare")
-  public Comparison compare(@RequestParam String projectId, @RequestParam UUID a, @RequestParam UUID b) {
+  public Comparison compare(
+      @RequestParam String projectId, @RequestParam UUID a, @RequestParam UUID b) {
     if (a.equals(b)) {
       throw new FieldError("b", "INVALID_VALUE", "b must be another batch than a");
     }
@@ -45,8 +49,9 @@ public class StatisticsController {
   }
 
   /** Whether the scenario's verdicts disagree across runs of the same agent revision. */
-  @Operation(summary = "A scenario's flakiness", description = "Whether its verdicts disagree across runs of the "
-      + "same agent revision")
+  @Operation(
+      summary = "A scenario's flakiness",
+      description = "Whether its verdicts disagree across runs of the " + "same agent revision")
   @GetMapping("/v1/scenarios/{scenarioId}/flakiness")
   public Flakiness flakiness(@RequestParam String projectId, @PathVariable UUID scenarioId) {
     if (definitions.find(projectId, Kind.SCENARIO, scenarioId, ScenarioSpec.class).isEmpty()) {
@@ -56,6 +61,8 @@ public class StatisticsController {
   }
 
   private Batch batch(String projectId, UUID batchId) {
-    return batches.find(projectId, batchId).orElseThrow(() -> new NotFound("Batch " + batchId + " not found"));
+    return batches
+        .find(projectId, batchId)
+        .orElseThrow(() -> new NotFound("Batch " + batchId + " not found"));
   }
 }

@@ -2,8 +2,8 @@ package dev.agentsim.api.viewer;
 
 import dev.agentsim.api.batch.Batches;
 import dev.agentsim.api.error.FieldError;
-import java.util.UUID;
 import dev.agentsim.store.settings.SimulatorSettings;
+import java.util.UUID;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -38,27 +38,36 @@ public class ViewerController {
 
   /** The project's batches, newest first; without a project, the form that picks one. */
   @GetMapping("/")
-  public String batches(@RequestParam(required = false) String projectId,
+  public String batches(
+      @RequestParam(required = false) String projectId,
       @RequestParam(required = false) String status,
       @RequestParam(required = false) String scenarioId,
       @RequestParam(required = false) String agentId,
-      @RequestParam(required = false) String label, Model model) {
+      @RequestParam(required = false) String label,
+      Model model) {
     if (projectId == null || projectId.isBlank()) {
       return "viewer/projects";
     }
-    model.addAttribute("page", pages.batches(projectId.strip(),
-        new ViewerPages.BatchFilter(status, scenarioId, agentId, label)));
+    model.addAttribute(
+        "page",
+        pages.batches(
+            projectId.strip(), new ViewerPages.BatchFilter(status, scenarioId, agentId, label)));
     return "viewer/batches";
   }
 
   @GetMapping("/ui/batches/{batchId}")
-  public String batch(@RequestParam String projectId, @PathVariable UUID batchId,
+  public String batch(
+      @RequestParam String projectId,
+      @PathVariable UUID batchId,
       @RequestParam(required = false) String verdict,
       @RequestParam(required = false) String termination,
       @RequestParam(required = false) String sort,
-      @RequestParam(required = false) String direction, Model model) {
-    model.addAttribute("page", pages.batch(projectId, batchId,
-        new ViewerPages.RunFilter(verdict, termination, sort, direction)));
+      @RequestParam(required = false) String direction,
+      Model model) {
+    model.addAttribute(
+        "page",
+        pages.batch(
+            projectId, batchId, new ViewerPages.RunFilter(verdict, termination, sort, direction)));
     return "viewer/batch";
   }
 
@@ -69,8 +78,11 @@ public class ViewerController {
   }
 
   @GetMapping("/ui/compare")
-  public String compare(@RequestParam String projectId, @RequestParam(required = false) String a,
-      @RequestParam(required = false) String b, Model model) {
+  public String compare(
+      @RequestParam String projectId,
+      @RequestParam(required = false) String a,
+      @RequestParam(required = false) String b,
+      Model model) {
     model.addAttribute("page", pages.compare(projectId, a, b));
     return "viewer/compare";
   }
@@ -92,7 +104,11 @@ public class ViewerController {
     if (projectId.isBlank()) {
       throw new FieldError("projectId", "REQUIRED", "projectId is required");
     }
-    return "redirect:" + UriComponentsBuilder.fromPath("/ui/batches/{id}").queryParam("projectId", projectId)
-        .buildAndExpand(batchId).encode().toUriString();
+    return "redirect:"
+        + UriComponentsBuilder.fromPath("/ui/batches/{id}")
+            .queryParam("projectId", projectId)
+            .buildAndExpand(batchId)
+            .encode()
+            .toUriString();
   }
 }

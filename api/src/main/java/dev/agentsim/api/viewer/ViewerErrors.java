@@ -13,7 +13,10 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.ModelAndView;
 
-/** The viewer's errors as a page a person reads, naming the field at fault, with the status the API would give. */
+/**
+ * The viewer's errors as a page a person reads, naming the field at fault, with the status the API
+ * would give.
+ */
 @ControllerAdvice(assignableTypes = ViewerController.class)
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class ViewerErrors {
@@ -25,12 +28,19 @@ class ViewerErrors {
 
   @ExceptionHandler(MissingServletRequestParameterException.class)
   ModelAndView missing(MissingServletRequestParameterException e, HttpServletRequest request) {
-    return page(request, HttpStatus.BAD_REQUEST, e.getParameterName() + " is required", e.getParameterName());
+    return page(
+        request,
+        HttpStatus.BAD_REQUEST,
+        e.getParameterName() + " is required",
+        e.getParameterName());
   }
 
   @ExceptionHandler(MethodArgumentTypeMismatchException.class)
   ModelAndView mismatch(MethodArgumentTypeMismatchException e, HttpServletRequest request) {
-    return page(request, HttpStatus.BAD_REQUEST, e.getName() + " is not a valid " + e.getRequiredType().getSimpleName(),
+    return page(
+        request,
+        HttpStatus.BAD_REQUEST,
+        e.getName() + " is not a valid " + e.getRequiredType().getSimpleName(),
         e.getName());
   }
 
@@ -44,7 +54,8 @@ class ViewerErrors {
     return page(request, HttpStatus.CONFLICT, e.getMessage(), null);
   }
 
-  private static ModelAndView page(HttpServletRequest request, HttpStatus status, String message, String field) {
+  private static ModelAndView page(
+      HttpServletRequest request, HttpStatus status, String message, String field) {
     ModelAndView page = new ModelAndView("viewer/error", status);
     page.addObject("projectId", request.getParameter("projectId"));
     page.addObject("status", status.value());

@@ -28,8 +28,8 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 /**
- * A project's webhooks: URLs told when one of its batches finishes, and what was delivered to
- * them. The signing secret is in the answer to the creation only.
+ * A project's webhooks: URLs told when one of its batches finishes, and what was delivered to them.
+ * The signing secret is in the answer to the creation only.
  */
 @RestController
 @RequestMapping("/v1/webhooks")
@@ -46,48 +46,81 @@ public class WebhookController {
 
   /** A webhook as the API document shows it; {@code secret} only in the answer to its creation. */
   @Schema(name = "Webhook")
-  record WebhookView(UUID id, String projectId, String url, List<String> events, String description,
-      String createdAt, @Schema(description = "The signing secret: in the answer to the creation only") String secret) {}
+  record WebhookView(
+      UUID id,
+      String projectId,
+      String url,
+      List<String> events,
+      String description,
+      String createdAt,
+      @Schema(description = "The signing secret: in the answer to the creation only")
+          String secret) {}
 
   record WebhookPage(List<WebhookView> data, Pagination pagination) {}
 
   @Schema(name = "WebhookDelivery")
-  record DeliveryView(UUID id, UUID webhookId, UUID batchId, String event,
-      @Schema(description = "pending, delivered or failed") String status, int attempts, Integer lastStatusCode,
-      String lastError, String createdAt, String lastAttemptAt, String deliveredAt) {}
+  record DeliveryView(
+      UUID id,
+      UUID webhookId,
+      UUID batchId,
+      String event,
+      @Schema(description = "pending, delivered or failed") String status,
+      int attempts,
+      Integer lastStatusCode,
+      String lastError,
+      String createdAt,
+      String lastAttemptAt,
+      String deliveredAt) {}
 
   record DeliveryPage(List<DeliveryView> data, Pagination pagination) {}
 
   /** 201 with the webhook and its {@code secret}, which is never shown again. */
   @Operation(summary = "Create a webhook")
-  @ApiResponse(responseCode = "201", description = "The webhook with its secret, which is never shown again",
+  @ApiResponse(
+      responseCode = "201",
+      description = "The webhook with its secret, which is never shown again",
       content = @Content(schema = @Schema(implementation = WebhookView.class)))
   @PostMapping
-  public ResponseEntity<Map<String, Object>> create(@RequestParam String projectId,
-      @RequestBody WebhookRequest body) {
+  public ResponseEntity<Map<String, Object>> create(
+      @RequestParam String projectId, @RequestBody WebhookRequest body) {
     Webhooks.Created created = webhooks.create(projectId, body);
     Map<String, Object> view = view(created.webhook());
     view.put("secret", created.secret());
-    URI location = ServletUriComponentsBuilder.fromCurrentRequestUri().path("/{id}")
-        .queryParam("projectId", projectId).buildAndExpand(created.webhook().id()).toUri();
+    URI location =
+        ServletUriComponentsBuilder.fromCurrentRequestUri()
+            .path("/{id}")
+            .queryParam("projectId", projectId)
+            .buildAndExpand(created.webhook().id())
+            .toUri();
     return ResponseEntity.created(location).body(view);
   }
 
   /** The project's webhooks, oldest first, without their secrets. */
-  @Operation(summary = "List webhooks", description = "The project's webhooks, oldest first, without their secrets")
-  @ApiResponse(responseCode = "200", description = "One page of webhooks",
+  @Operation(
+      summary = "List webhooks",
+      description = "The project's webhooks, oldest first, without their secrets")
+  @ApiResponse(
+      responseCode = "200",
+      description = "One page of webhooks",
       content = @Content(schema = @Schema(implementation = WebhookPage.class)))
   @GetMapping
-  public Map<String, Object> list(@RequestParam String projectId,
-      @RequestParam(defaultValue = "20") int limit, @RequestParam(defaultValue = "0") int skip) {
+  public Map<String, Object> list(
+      @RequestParam String projectId,
+      @RequestParam(defaultValue = "20") int limit,
+      @RequestParam(defaultValue = "0") int skip) {
     checkPage(limit, skip);
     List<Webhook> page = webhooks.list(projectId, limit + 1, skip);
-    return page(page.stream().limit(limit).map(WebhookController::view).toList(), limit, skip,
+    return page(
+        page.stream().limit(limit).map(WebhookController::view).toList(),
+        limit,
+        skip,
         page.size() > limit);
   }
 
   @Operation(summary = "Read a webhook", description = "Without its secret")
-  @ApiResponse(responseCode = "200", description = "The webhook",
+  @ApiResponse(
+      responseCode = "200",
+      description = "The webhook",
       content = @Content(schema = @Schema(implementation = WebhookView.class)))
   @GetMapping("/{id}")
   public Map<String, Object> get(@RequestParam String projectId, @PathVariable UUID id) {
@@ -95,7 +128,9 @@ public class WebhookController {
   }
 
   /** Deletes the webhook and its deliveries (204); a delivery still being retried stops. */
-  @Operation(summary = "Delete a webhook", description = "With its deliveries; one still being retried stops")
+  @Operation(
+      summary = "Delete a webhook",
+      description = "With its deliveries; one still being retried stops")
   @ApiResponse(responseCode = "204", description = "Deleted")
   @DeleteMapping("/{id}")
   public ResponseEntity<Void> delete(@RequestParam String projectId, @PathVariable UUID id) {
@@ -106,16 +141,25 @@ public class WebhookController {
   }
 
   /** The webhook's deliveries, newest first, with their status and how their last attempt went. */
-  @Operation(summary = "List a webhook's deliveries", description = "Newest first, with their status and how their "
-      + "last attempt went")
-  @ApiResponse(responseCode = "200", description = "One page of deliveries",
+  @Operation(
+      summary = "List a webhook's deliveries",
+      description = "Newest first, with their status and how their " + "last attempt went")
+  @ApiResponse(
+      responseCode = "200",
+      description = "One page of deliveries",
       content = @Content(schema = @Schema(implementation = DeliveryPage.class)))
   @GetMapping("/{id}/deliveries")
-  public Map<String, Object> deliveries(@RequestParam String projectId, @PathVariable UUID id,
-      @RequestParam(defaultValue = "20") int limit, @RequestParam(defaultValue = "0") int skip) {
+  public Map<String, Object> deliveries(
+      @RequestParam String projectId,
+      @PathVariable UUID id,
+      @RequestParam(defaultValue = "20") int limit,
+      @RequestParam(defaultValue = "0") int skip) {
     checkPage(limit, skip);
     List<Delivery> page = webhooks.deliveries(projectId, id, limit + 1, skip);
-    return page(page.stream().limit(limit).map(WebhookController::view).toList(), limit, skip,
+    return page(
+        page.stream().limit(limit).map(WebhookController::view).toList(),
+        limit,
+        skip,
         page.size() > limit);
   }
 
@@ -128,8 +172,10 @@ public class WebhookController {
     }
   }
 
-  private static Map<String, Object> page(List<Map<String, Object>> data, int limit, int skip, boolean hasNext) {
-    return Map.of("data", data, "pagination", Map.of("limit", limit, "skip", skip, "hasNext", hasNext));
+  private static Map<String, Object> page(
+      List<Map<String, Object>> data, int limit, int skip, boolean hasNext) {
+    return Map.of(
+        "data", data, "pagination", Map.of("limit", limit, "skip", skip, "hasNext", hasNext));
   }
 
   private static Map<String, Object> view(Webhook webhook) {

@@ -18,8 +18,8 @@ import java.util.UUID;
 import org.springframework.stereotype.Service;
 
 /**
- * A project's webhooks: created with a generated signing secret (shown once), listed, deleted,
- * and their deliveries read.
+ * A project's webhooks: created with a generated signing secret (shown once), listed, deleted, and
+ * their deliveries read.
  */
 @Service
 public class Webhooks {
@@ -40,12 +40,16 @@ public class Webhooks {
   /** A new webhook with its signing secret, which is not shown again. */
   public record Created(Webhook webhook, String secret) {}
 
-  /** @throws FieldError naming the first field at fault */
+  /**
+   * @throws FieldError naming the first field at fault
+   */
   public Created create(String projectId, WebhookRequest request) {
     String url = checkedUrl(request.url());
     List<String> events = checkedEvents(request.events());
-    String description = request.description() == null || request.description().isBlank() ? null
-        : request.description().strip();
+    String description =
+        request.description() == null || request.description().isBlank()
+            ? null
+            : request.description().strip();
     String secret = newSecret();
     return new Created(repository.insert(projectId, url, events, description, secret), secret);
   }
@@ -58,7 +62,9 @@ public class Webhooks {
     return repository.find(projectId, id);
   }
 
-  /** @return false when the project has no such webhook */
+  /**
+   * @return false when the project has no such webhook
+   */
   public boolean delete(String projectId, UUID id) {
     return repository.delete(projectId, id);
   }
@@ -84,8 +90,12 @@ public class Webhooks {
     try {
       WebhookUrls.checkSaved(outbound, url.strip());
     } catch (OutboundPolicy.Refused e) {
-      throw new FieldError("url", "NOT_ALLOWED", "url " + e.getMessage()
-          + "; simulator.outbound.allow lists what may be called beyond public addresses");
+      throw new FieldError(
+          "url",
+          "NOT_ALLOWED",
+          "url "
+              + e.getMessage()
+              + "; simulator.outbound.allow lists what may be called beyond public addresses");
     } catch (IllegalArgumentException e) {
       throw new FieldError("url", "INVALID_VALUE", "url " + e.getMessage());
     }
@@ -98,14 +108,16 @@ public class Webhooks {
       return all;
     }
     if (events.isEmpty()) {
-      throw new FieldError("events", "REQUIRED", "events must name at least one of " + String.join(", ", all));
+      throw new FieldError(
+          "events", "REQUIRED", "events must name at least one of " + String.join(", ", all));
     }
     List<String> checked = new ArrayList<>();
     for (int i = 0; i < events.size(); i++) {
       String event = events.get(i);
       String field = "events[" + i + "]";
       if (event == null || WebhookEvent.of(event).isEmpty()) {
-        throw new FieldError(field, "INVALID_VALUE", field + " must be one of " + String.join(", ", all));
+        throw new FieldError(
+            field, "INVALID_VALUE", field + " must be one of " + String.join(", ", all));
       }
       if (!checked.contains(event)) {
         checked.add(event);

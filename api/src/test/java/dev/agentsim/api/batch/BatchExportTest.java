@@ -9,7 +9,9 @@ class BatchExportTest {
 
   @Test
   void aJunitTimestampKeepsItsSecondsEvenOnTheMinute() {
-    assertThat(BatchExport.junitTimestamp(Instant.parse("2026-12-06T18:28:00.123Z"))).isEqualTo("2026-12-06T18:28:00");
-    assertThat(BatchExport.junitTimestamp(Instant.parse("2026-12-06T18:28:41Z"))).isEqualTo("2026-12-06T18:28:41");
+    assertThat(BatchExport.junitTimestamp(Instant.parse("2026-12-06T18:28:00.123Z")))
+        .isEqualTo("2026-12-06T18:28:00");
+    assertThat(BatchExport.junitTimestamp(Instant.parse("2026-12-06T18:28:41Z")))
+        .isEqualTo("2026-12-06T18:28:41");
   }
 }

@@ -24,9 +24,15 @@ class ComparisonTest {
   @Test
   void passRatesDifferenceAndCriteriaOfTwoBatchesOfOneScenario() {
     // A: the tea-tasting table's first row, 3 of 4 pass; B: 1 of 4 pass, and one run in ERROR
-    List<RunVerdict> a = List.of(run(1, true, true), run(2, true, true), run(3, true, true), run(4, false, true));
-    List<RunVerdict> b = List.of(run(1, true, true), run(2, false, true), run(3, false, false), run(4, false, true),
-        error(5));
+    List<RunVerdict> a =
+        List.of(run(1, true, true), run(2, true, true), run(3, true, true), run(4, false, true));
+    List<RunVerdict> b =
+        List.of(
+            run(1, true, true),
+            run(2, false, true),
+            run(3, false, false),
+            run(4, false, true),
+            error(5));
 
     Comparison comparison = Comparison.of(batch(SCENARIO), a, batch(SCENARIO), b);
 
@@ -40,7 +46,9 @@ class ComparisonTest {
     assertThat(comparison.difference().interval().low()).isLessThan(-0.5);
     assertThat(comparison.difference().interval().high()).isBetween(-0.5, 1.0);
 
-    assertThat(comparison.criteria()).extracting(CriterionComparison::type).containsExactly("contains", "max_turns");
+    assertThat(comparison.criteria())
+        .extracting(CriterionComparison::type)
+        .containsExactly("contains", "max_turns");
     CriterionComparison contains = comparison.criteria().get(0);
     assertThat(contains.params()).isEqualTo(CONFIRMED);
     assertThat(contains.a().passes()).isEqualTo(3);
@@ -51,7 +59,9 @@ class ComparisonTest {
     assertThat(turns.b().passRate()).isEqualTo(0.75);
     assertThat(turns.difference().test()).isEqualTo("fisher-exact");
 
-    assertThat(comparison.differingRuns()).extracting(Comparison.DifferingRun::sequence).containsExactly(2, 3);
+    assertThat(comparison.differingRuns())
+        .extracting(Comparison.DifferingRun::sequence)
+        .containsExactly(2, 3);
     assertThat(comparison.differingRuns().get(0).a().verdict()).isEqualTo(Verdict.SUCCESS);
     assertThat(comparison.differingRuns().get(0).b().verdict()).isEqualTo(Verdict.FAILED);
     assertThat(comparison.differingNote()).isNull();
@@ -59,8 +69,13 @@ class ComparisonTest {
 
   @Test
   void criteriaOfOneBatchOnlyAreNotCompared() {
-    List<RunVerdict> a = List.of(new RunVerdict(UUID.randomUUID(), 1, Verdict.SUCCESS,
-        List.of(new CriterionResult("contains", Map.of("value", "other"), true, "ok"))));
+    List<RunVerdict> a =
+        List.of(
+            new RunVerdict(
+                UUID.randomUUID(),
+                1,
+                Verdict.SUCCESS,
+                List.of(new CriterionResult("contains", Map.of("value", "other"), true, "ok"))));
     List<RunVerdict> b = List.of(run(1, true, true));
 
     assertThat(Comparison.of(batch(SCENARIO), a, batch(SCENARIO), b).criteria()).isEmpty();
@@ -79,7 +94,9 @@ class ComparisonTest {
 
   @Test
   void aBatchWithNothingJudgedHasNoDifference() {
-    Comparison comparison = Comparison.of(batch(SCENARIO), List.of(error(1)), batch(SCENARIO), List.of(run(1, true, true)));
+    Comparison comparison =
+        Comparison.of(
+            batch(SCENARIO), List.of(error(1)), batch(SCENARIO), List.of(run(1, true, true)));
 
     assertThat(comparison.difference()).isNull();
     assertThat(comparison.a().statistics().passRate()).isNull();
@@ -90,7 +107,10 @@ class ComparisonTest {
     List<CriterionResult> results = new ArrayList<>();
     results.add(new CriterionResult("contains", CONFIRMED, confirmed, "checked"));
     results.add(new CriterionResult("max_turns", SHORT, shortEnough, "checked"));
-    return new RunVerdict(UUID.randomUUID(), sequence, confirmed && shortEnough ? Verdict.SUCCESS : Verdict.FAILED,
+    return new RunVerdict(
+        UUID.randomUUID(),
+        sequence,
+        confirmed && shortEnough ? Verdict.SUCCESS : Verdict.FAILED,
         results);
   }
 
@@ -99,7 +119,27 @@ class ComparisonTest {
   }
 
   private static Batch batch(UUID scenarioId) {
-    return new Batch(UUID.randomUUID(), "p", scenarioId, UUID.randomUUID(), null, "batch", 5, BatchStatus.COMPLETED,
-        null, "native", Map.of(), null, null, null, null, new Batch.Tally(0, 0, 0, 0, 0), 1, false, null, Map.of(), false);
+    return new Batch(
+        UUID.randomUUID(),
+        "p",
+        scenarioId,
+        UUID.randomUUID(),
+        null,
+        "batch",
+        5,
+        BatchStatus.COMPLETED,
+        null,
+        "native",
+        Map.of(),
+        null,
+        null,
+        null,
+        null,
+        new Batch.Tally(0, 0, 0, 0, 0),
+        1,
+        false,
+        null,
+        Map.of(),
+        false);
   }
 }

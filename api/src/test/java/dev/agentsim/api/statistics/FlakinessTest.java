@@ -26,9 +26,12 @@ class FlakinessTest {
     UUID steady = UUID.randomUUID();
     UUID shaky = UUID.randomUUID();
 
-    Flakiness flakiness = Flakiness.of(UUID.randomUUID(), List.of(
-        new RevisionVerdicts(agent, steady, 2, 4, 0, 1),
-        new RevisionVerdicts(agent, shaky, 1, 3, 2, 0)));
+    Flakiness flakiness =
+        Flakiness.of(
+            UUID.randomUUID(),
+            List.of(
+                new RevisionVerdicts(agent, steady, 2, 4, 0, 1),
+                new RevisionVerdicts(agent, shaky, 1, 3, 2, 0)));
 
     assertThat(flakiness.flaky()).isTrue();
     assertThat(flakiness.revisions().get(0).flaky()).isFalse();
@@ -41,8 +44,10 @@ class FlakinessTest {
 
   @Test
   void aScenarioWhoseRunsAgreeIsNotFlaky() {
-    Flakiness flakiness = Flakiness.of(UUID.randomUUID(), List.of(
-        new RevisionVerdicts(UUID.randomUUID(), UUID.randomUUID(), 1, 0, 3, 0)));
+    Flakiness flakiness =
+        Flakiness.of(
+            UUID.randomUUID(),
+            List.of(new RevisionVerdicts(UUID.randomUUID(), UUID.randomUUID(), 1, 0, 3, 0)));
 
     assertThat(flakiness.flaky()).isFalse();
   }

@@ -53,7 +53,8 @@ class ProportionsTest {
 
   @org.junit.jupiter.api.Test
   void largeCountsUseTheTwoProportionZTest() {
-    // 56/70 against 48/80: pooled 104/150, z = 2.6500, two-sided p = 0.00805 (R: prop.test(correct = FALSE))
+    // 56/70 against 48/80: pooled 104/150, z = 2.6500, two-sided p = 0.00805 (R: prop.test(correct
+    // = FALSE))
     Test test = Proportions.test(56, 70, 48, 80);
     assertThat(test.name()).isEqualTo(Proportions.TWO_PROPORTION_Z);
     assertThat(test.pValue()).isCloseTo(0.00805, within(0.000005));
@@ -70,7 +71,8 @@ class ProportionsTest {
 
   @org.junit.jupiter.api.Test
   void newcombeHybridScoreIntervalsOfHisTableII() {
-    // Newcombe (1998, difference), table II, method 10, for θ = p1 − p2; ours is B − A, so A is his second sample
+    // Newcombe (1998, difference), table II, method 10, for θ = p1 − p2; ours is B − A, so A is his
+    // second sample
     assertInterval(Proportions.newcombe(48, 80, 56, 70), 0.0524, 0.3339);
     assertInterval(Proportions.newcombe(3, 10, 9, 10), 0.1705, 0.8090);
     assertInterval(Proportions.newcombe(0, 29, 5, 56), -0.0381, 0.1926);

@@ -17,7 +17,8 @@ class StatisticsTest {
     assertThat(statistics.errorRuns()).isEqualTo(4);
     assertThat(statistics.passRate()).isEqualTo(0.6);
     assertThat(statistics.passHatK()).extracting(PassHatK::k).containsExactly(1, 2, 3, 4, 5);
-    assertThat(statistics.passHatK()).extracting(PassHatK::estimate)
+    assertThat(statistics.passHatK())
+        .extracting(PassHatK::estimate)
         .usingElementComparator((x, y) -> Math.abs(x - y) < 1e-12 ? 0 : Double.compare(x, y))
         .containsExactly(0.6, 0.3, 0.1, 0.0, 0.0);
   }

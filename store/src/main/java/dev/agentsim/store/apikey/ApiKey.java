@@ -12,5 +12,11 @@ import java.util.UUID;
  * @param expiresAt null: it never expires
  * @param revokedAt null: not revoked
  */
-public record ApiKey(UUID id, String projectId, String name, List<String> scopes, Instant expiresAt,
-    Instant createdAt, Instant revokedAt) {}
+public record ApiKey(
+    UUID id,
+    String projectId,
+    String name,
+    List<String> scopes,
+    Instant expiresAt,
+    Instant createdAt,
+    Instant revokedAt) {}

@@ -31,11 +31,19 @@ public class ApiKeyRepository {
     this.transaction = new TransactionTemplate(transactions);
   }
 
-  public ApiKey insert(String projectId, String name, List<String> scopes, Instant expiresAt, byte[] secretHash) {
-    ApiKey key = new ApiKey(UUID.randomUUID(), projectId, name, List.copyOf(scopes),
-        expiresAt == null ? null : expiresAt.truncatedTo(ChronoUnit.MICROS),
-        Instant.now().truncatedTo(ChronoUnit.MICROS), null);
-    jdbc.sql("""
+  public ApiKey insert(
+      String projectId, String name, List<String> scopes, Instant expiresAt, byte[] secretHash) {
+    ApiKey key =
+        new ApiKey(
+            UUID.randomUUID(),
+            projectId,
+            name,
+            List.copyOf(scopes),
+            expiresAt == null ? null : expiresAt.truncatedTo(ChronoUnit.MICROS),
+            Instant.now().truncatedTo(ChronoUnit.MICROS),
+            null);
+    jdbc.sql(
+            """
             insert into api_keys (id, project_id, name, scopes, secret_hash, expires_at, created_at)
             values (:id, :project, :name, :scopes, :hash, :expires, :created)""")
         .param("id", key.id())
@@ -50,17 +58,21 @@ public class ApiKeyRepository {
   }
 
   /**
-   * Inserts the key only when the table has never held one, also against other processes doing
-   * the same at the same time.
+   * Inserts the key only when the table has never held one, also against other processes doing the
+   * same at the same time.
    */
   public Optional<ApiKey> insertFirst(String name, List<String> scopes, byte[] secretHash) {
-    return transaction.execute(status -> {
-      jdbc.sql("select pg_advisory_xact_lock(:lock)").param("lock", FIRST_KEY_LOCK).query().singleRow();
-      if (jdbc.sql("select exists (select 1 from api_keys)").query(Boolean.class).single()) {
-        return Optional.empty();
-      }
-      return Optional.of(insert(null, name, scopes, null, secretHash));
-    });
+    return transaction.execute(
+        status -> {
+          jdbc.sql("select pg_advisory_xact_lock(:lock)")
+              .param("lock", FIRST_KEY_LOCK)
+              .query()
+              .singleRow();
+          if (jdbc.sql("select exists (select 1 from api_keys)").query(Boolean.class).single()) {
+            return Optional.empty();
+          }
+          return Optional.of(insert(null, name, scopes, null, secretHash));
+        });
   }
 
   public Optional<ApiKey> findBySecretHash(byte[] secretHash) {
@@ -70,9 +82,13 @@ public class ApiKeyRepository {
         .optional();
   }
 
-  /** Keys not revoked, oldest first: of one project, or of every project when {@code projectId} is null. */
+  /**
+   * Keys not revoked, oldest first: of one project, or of every project when {@code projectId} is
+   * null.
+   */
   public List<ApiKey> list(String projectId, int limit, int skip) {
-    return jdbc.sql("""
+    return jdbc.sql(
+            """
             select * from api_keys where revoked_at is null and (cast(:project as text) is null or project_id = :project)
             order by created_at, id limit :limit offset :skip""")
         .param("project", projectId)
@@ -88,18 +104,25 @@ public class ApiKeyRepository {
    * @return whether there was such a key
    */
   public boolean revoke(String projectId, UUID id) {
-    return jdbc.sql("""
+    return jdbc.sql(
+                """
             update api_keys set revoked_at = now()
             where id = :id and revoked_at is null and (cast(:project as text) is null or project_id = :project)""")
-        .param("id", id)
-        .param("project", projectId)
-        .update() == 1;
+            .param("id", id)
+            .param("project", projectId)
+            .update()
+        == 1;
   }
 
   private static ApiKey map(ResultSet rs, int row) throws SQLException {
     Array scopes = rs.getArray("scopes");
-    return new ApiKey(rs.getObject("id", UUID.class), rs.getString("project_id"), rs.getString("name"),
-        Arrays.asList((String[]) scopes.getArray()), Rows.instant(rs, "expires_at"), Rows.instant(rs, "created_at"),
+    return new ApiKey(
+        rs.getObject("id", UUID.class),
+        rs.getString("project_id"),
+        rs.getString("name"),
+        Arrays.asList((String[]) scopes.getArray()),
+        Rows.instant(rs, "expires_at"),
+        Rows.instant(rs, "created_at"),
         Rows.instant(rs, "revoked_at"));
   }
 }

@@ -13,8 +13,8 @@ import java.util.UUID;
  * @param evaluation the latest evaluation of its runs: 1, and one more for each rejudge
  * @param rejudging a rejudge is under way
  * @param labels free key/values the client gave the batch, e.g. a git commit; empty for none
- * @param stopDetail why the batch was ended for its workflow, which Temporal says is gone or
- *     ended without recording the batch's end; null for a batch its workflow ended
+ * @param stopDetail why the batch was ended for its workflow, which Temporal says is gone or ended
+ *     without recording the batch's end; null for a batch its workflow ended
  * @param paused no new run starts until the batch is resumed
  */
 public record Batch(

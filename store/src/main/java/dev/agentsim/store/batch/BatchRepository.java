@@ -2,14 +2,14 @@ package dev.agentsim.store.batch;
 
 import dev.agentsim.store.Rows;
 import dev.agentsim.store.definition.ScenarioSpec.Criterion;
-import dev.agentsim.workflows.ErrorCategory;
+import dev.agentsim.store.run.Run;
+import dev.agentsim.store.run.RunStatus;
 import dev.agentsim.workflows.BatchStatus;
+import dev.agentsim.workflows.ErrorCategory;
 import dev.agentsim.workflows.StopReason;
 import dev.agentsim.workflows.Verdict;
 import dev.agentsim.workflows.batch.BatchInput;
 import dev.agentsim.workflows.run.RunOutcome;
-import dev.agentsim.store.run.Run;
-import dev.agentsim.store.run.RunStatus;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -34,7 +34,8 @@ public class BatchRepository {
   private static final TypeReference<List<Criterion>> CRITERIA = new TypeReference<>() {};
   private static final TypeReference<Map<String, String>> LABELS = new TypeReference<>() {};
 
-  private static final String SELECT = """
+  private static final String SELECT =
+      """
       select b.*,
              count(r.id) filter (where r.verdict = 'SUCCESS') as succeeded,
              count(r.id) filter (where r.verdict = 'FAILED') as failed,
@@ -54,10 +55,21 @@ public class BatchRepository {
     this.json = json;
   }
 
-  public Batch insert(UUID id, String projectId, UUID scenarioId, UUID agentId, UUID modelId, String name,
-      int runs, String endPointType, Map<String, Object> runConfig, String createdBy, Map<String, String> labels) {
+  public Batch insert(
+      UUID id,
+      String projectId,
+      UUID scenarioId,
+      UUID agentId,
+      UUID modelId,
+      String name,
+      int runs,
+      String endPointType,
+      Map<String, Object> runConfig,
+      String createdBy,
+      Map<String, String> labels) {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    jdbc.sql("""
+    jdbc.sql(
+            """
             insert into batches (id, project_id, scenario_id, agent_id, model_id, name, runs, status,
                                  end_point_type, run_config, created_by, created_at, labels)
             values (:id, :project, :scenario, :agent, :model, :name, :runs, :status,
@@ -76,8 +88,28 @@ public class BatchRepository {
         .param("now", Timestamp.from(now))
         .param("labels", json.writeValueAsString(labels))
         .update();
-    return new Batch(id, projectId, scenarioId, agentId, modelId, name, runs, BatchStatus.PENDING, null,
-        endPointType, runConfig, createdBy, now, null, null, new Batch.Tally(0, 0, 0, 0, 0), 1, false, null, labels, false);
+    return new Batch(
+        id,
+        projectId,
+        scenarioId,
+        agentId,
+        modelId,
+        name,
+        runs,
+        BatchStatus.PENDING,
+        null,
+        endPointType,
+        runConfig,
+        createdBy,
+        now,
+        null,
+        null,
+        new Batch.Tally(0, 0, 0, 0, 0),
+        1,
+        false,
+        null,
+        labels,
+        false);
   }
 
   public Optional<Batch> find(String projectId, UUID id) {
@@ -98,14 +130,16 @@ public class BatchRepository {
 
   /** Pending → running; a repeated call changes nothing. */
   public void markRunning(UUID id) {
-    jdbc.sql("update batches set status = 'RUNNING', started_at = :now where id = :id and status = 'PENDING'")
+    jdbc.sql(
+            "update batches set status = 'RUNNING', started_at = :now where id = :id and status = 'PENDING'")
         .param("id", id)
         .param("now", Timestamp.from(Instant.now()))
         .update();
   }
 
   public void finish(UUID id, BatchStatus status, StopReason stopReason) {
-    jdbc.sql("""
+    jdbc.sql(
+            """
             update batches set status = :status, stop_reason = :reason,
                    started_at = coalesce(started_at, :now), completed_at = coalesce(completed_at, :now)
             where id = :id""")
@@ -121,7 +155,8 @@ public class BatchRepository {
    * workflow input its run count, window and pause too, so a restart carries on as changed.
    */
   public void recordControl(UUID id, int runs, int concurrency, boolean paused) {
-    jdbc.sql("""
+    jdbc.sql(
+            """
             update batches set runs = :runs, paused = :paused,
                    workflow_input = workflow_input
                        || jsonb_build_object('runs', :runs, 'concurrency', :concurrency, 'paused', :paused)
@@ -133,7 +168,9 @@ public class BatchRepository {
         .update();
   }
 
-  /** Keeps what the batch's workflow is started with, so it can be started again after a restart. */
+  /**
+   * Keeps what the batch's workflow is started with, so it can be started again after a restart.
+   */
   public void recordWorkflowInput(UUID id, BatchInput input) {
     jdbc.sql("update batches set workflow_input = :input::jsonb where id = :id")
         .param("id", id)
@@ -146,10 +183,15 @@ public class BatchRepository {
    *
    * @param workflowInput what its workflow was started with; null for a batch scheduled before
    *     inputs were kept
-   * @param runs its recorded runs: sequence, status ({@code RUNNING}, {@code COMPLETED},
-   *     {@code STOPPED}) and verdict
+   * @param runs its recorded runs: sequence, status ({@code RUNNING}, {@code COMPLETED}, {@code
+   *     STOPPED}) and verdict
    */
-  public record Unfinished(UUID id, String name, BatchStatus status, Instant startedAt, BatchInput workflowInput,
+  public record Unfinished(
+      UUID id,
+      String name,
+      BatchStatus status,
+      Instant startedAt,
+      BatchInput workflowInput,
       List<RecordedRun> runs) {}
 
   public record RecordedRun(int sequence, RunStatus status, Verdict verdict) {
@@ -161,27 +203,47 @@ public class BatchRepository {
 
   /** Batches pending or running, in every project. */
   public int countInFlight() {
-    return jdbc.sql("select count(*) from batches where status in ('PENDING', 'RUNNING')").query(Integer.class).single();
+    return jdbc.sql("select count(*) from batches where status in ('PENDING', 'RUNNING')")
+        .query(Integer.class)
+        .single();
   }
 
   public List<Unfinished> unfinished() {
-    List<UUID> ids = jdbc.sql("select id from batches where status in ('PENDING', 'RUNNING') order by created_at")
-        .query(UUID.class)
-        .list();
+    List<UUID> ids =
+        jdbc.sql(
+                "select id from batches where status in ('PENDING', 'RUNNING') order by created_at")
+            .query(UUID.class)
+            .list();
     return ids.stream().map(this::unfinished).toList();
   }
 
   private Unfinished unfinished(UUID id) {
-    List<RecordedRun> runs = jdbc.sql("select sequence, status, verdict from runs where batch_id = :id order by sequence")
-        .param("id", id)
-        .query((rs, n) -> new RecordedRun(rs.getInt("sequence"), RunStatus.valueOf(rs.getString("status")),
-            rs.getString("verdict") == null ? null : Verdict.valueOf(rs.getString("verdict"))))
-        .list();
+    List<RecordedRun> runs =
+        jdbc.sql(
+                "select sequence, status, verdict from runs where batch_id = :id order by sequence")
+            .param("id", id)
+            .query(
+                (rs, n) ->
+                    new RecordedRun(
+                        rs.getInt("sequence"),
+                        RunStatus.valueOf(rs.getString("status")),
+                        rs.getString("verdict") == null
+                            ? null
+                            : Verdict.valueOf(rs.getString("verdict"))))
+            .list();
     return jdbc.sql("select name, status, started_at, workflow_input from batches where id = :id")
         .param("id", id)
-        .query((rs, n) -> new Unfinished(id, rs.getString("name"), BatchStatus.valueOf(rs.getString("status")),
-            Rows.instant(rs, "started_at"), rs.getString("workflow_input") == null ? null
-                : json.readValue(rs.getString("workflow_input"), BatchInput.class), runs))
+        .query(
+            (rs, n) ->
+                new Unfinished(
+                    id,
+                    rs.getString("name"),
+                    BatchStatus.valueOf(rs.getString("status")),
+                    Rows.instant(rs, "started_at"),
+                    rs.getString("workflow_input") == null
+                        ? null
+                        : json.readValue(rs.getString("workflow_input"), BatchInput.class),
+                    runs))
         .single();
   }
 
@@ -191,14 +253,16 @@ public class BatchRepository {
    */
   public void failLost(UUID id, StopReason reason) {
     Timestamp now = Timestamp.from(Instant.now());
-    jdbc.sql("""
+    jdbc.sql(
+            """
             update runs set status = 'STOPPED', termination_reason = 'CANCELLED', is_batch_stopped = true,
                    completed_at = coalesce(completed_at, :now)
             where status = 'RUNNING' and batch_id = :id""")
         .param("id", id)
         .param("now", now)
         .update();
-    jdbc.sql("""
+    jdbc.sql(
+            """
             update batches set status = 'FAILED', stop_reason = :reason, completed_at = :now
             where id = :id and status in ('PENDING', 'RUNNING')""")
         .param("id", id)
@@ -216,7 +280,8 @@ public class BatchRepository {
 
   /** Batches not finished that were created before {@code createdBefore}. */
   public List<Open> openSince(Instant createdBefore) {
-    return jdbc.sql("""
+    return jdbc.sql(
+            """
             select id, coalesce((workflow_input -> 'settings' ->> 'maxTurns')::int, 0) as max_turns
             from batches where status in ('PENDING', 'RUNNING') and created_at < :before order by created_at""")
         .param("before", Timestamp.from(createdBefore))
@@ -230,7 +295,8 @@ public class BatchRepository {
    */
   public void endForItsWorkflow(UUID id, BatchStatus status, StopReason reason, String detail) {
     Timestamp now = Timestamp.from(Instant.now());
-    jdbc.sql("""
+    jdbc.sql(
+            """
             update batches set status = :status, stop_reason = :reason, stop_detail = :detail,
                    started_at = coalesce(started_at, :now), completed_at = :now
             where id = :id and status in ('PENDING', 'RUNNING')""")
@@ -247,20 +313,26 @@ public class BatchRepository {
 
   /** Rejudges under way that were started before {@code startedBefore}. */
   public List<RejudgeUnderWay> rejudgesUnderWaySince(Instant startedBefore) {
-    return jdbc.sql("select batch_id, number from rejudges where status = 'RUNNING' and created_at < :before")
+    return jdbc.sql(
+            "select batch_id, number from rejudges where status = 'RUNNING' and created_at < :before")
         .param("before", Timestamp.from(startedBefore))
-        .query((rs, row) -> new RejudgeUnderWay(rs.getObject("batch_id", UUID.class), rs.getInt("number")))
+        .query(
+            (rs, row) ->
+                new RejudgeUnderWay(rs.getObject("batch_id", UUID.class), rs.getInt("number")))
         .list();
   }
 
-  /** Marks one rejudge failed, so the batch can be rejudged again; one already ended stays as it is. */
+  /**
+   * Marks one rejudge failed, so the batch can be rejudged again; one already ended stays as it is.
+   */
   public void failRejudge(UUID batchId, int number) {
     endRejudge(batchId, number, "FAILED");
   }
 
   /** Fails every rejudge under way: for an engine whose workflows did not survive a restart. */
   public int failUnfinishedRejudges() {
-    return jdbc.sql("update rejudges set status = 'FAILED', completed_at = :now where status = 'RUNNING'")
+    return jdbc.sql(
+            "update rejudges set status = 'FAILED', completed_at = :now where status = 'RUNNING'")
         .param("now", Timestamp.from(Instant.now()))
         .update();
   }
@@ -268,14 +340,19 @@ public class BatchRepository {
   /** How many of the batch's runs ended in ERROR, by error category. */
   public Map<ErrorCategory, Integer> errorsByCategory(UUID batchId) {
     Map<ErrorCategory, Integer> errors = new EnumMap<>(ErrorCategory.class);
-    jdbc.sql("""
+    jdbc.sql(
+            """
             select error_category, count(*) as runs from runs
             where batch_id = :batch and verdict = 'ERROR' group by error_category""")
         .param("batch", batchId)
-        .query(rs -> {
-          ErrorCategory category = Rows.enumValue(rs, "error_category", ErrorCategory.class);
-          errors.merge(category == null ? ErrorCategory.UNKNOWN : category, rs.getInt("runs"), Integer::sum);
-        });
+        .query(
+            rs -> {
+              ErrorCategory category = Rows.enumValue(rs, "error_category", ErrorCategory.class);
+              errors.merge(
+                  category == null ? ErrorCategory.UNKNOWN : category,
+                  rs.getInt("runs"),
+                  Integer::sum);
+            });
     return errors;
   }
 
@@ -287,7 +364,8 @@ public class BatchRepository {
    */
   public OptionalInt startRejudge(UUID batchId, List<Criterion> criteria) {
     try {
-      return jdbc.sql("""
+      return jdbc.sql(
+              """
               insert into rejudges (batch_id, number, criteria, status, created_at)
               select b.id, coalesce((select max(j.number) from rejudges j where j.batch_id = b.id), 1) + 1,
                      :criteria::jsonb, 'RUNNING', :now
@@ -309,11 +387,13 @@ public class BatchRepository {
 
   /** The criteria an evaluation judges with. */
   public List<Criterion> rejudgeCriteria(UUID batchId, int number) {
-    return json.readValue(jdbc.sql("select criteria from rejudges where batch_id = :id and number = :number")
-        .param("id", batchId)
-        .param("number", number)
-        .query(String.class)
-        .single(), CRITERIA);
+    return json.readValue(
+        jdbc.sql("select criteria from rejudges where batch_id = :id and number = :number")
+            .param("id", batchId)
+            .param("number", number)
+            .query(String.class)
+            .single(),
+        CRITERIA);
   }
 
   /** Marks a rejudge done; repeating it changes nothing. */
@@ -322,7 +402,8 @@ public class BatchRepository {
   }
 
   private void endRejudge(UUID batchId, int number, String status) {
-    jdbc.sql("""
+    jdbc.sql(
+            """
             update rejudges set status = :status, completed_at = :now
             where batch_id = :id and number = :number and status = 'RUNNING'""")
         .param("id", batchId)
@@ -348,9 +429,12 @@ public class BatchRepository {
         .update();
   }
 
-  /** The agent revision the batch's runs test; empty for batches scheduled before revisions existed. */
+  /**
+   * The agent revision the batch's runs test; empty for batches scheduled before revisions existed.
+   */
   public Optional<UUID> agentRevisionId(UUID batchId) {
-    return jdbc.sql("select agent_revision_id from batches where id = :id and agent_revision_id is not null")
+    return jdbc.sql(
+            "select agent_revision_id from batches where id = :id and agent_revision_id is not null")
         .param("id", batchId)
         .query(UUID.class)
         .optional();
@@ -358,7 +442,9 @@ public class BatchRepository {
 
   /** A project's batches scheduled through one endpoint type (a dialect), newest first. */
   public List<Batch> page(String projectId, String endPointType, int limit, int skip) {
-    return jdbc.sql(SELECT + """
+    return jdbc.sql(
+            SELECT
+                + """
             where b.project_id = :project and b.end_point_type = :endPointType
             group by b.id order by b.created_at desc, b.id limit :limit offset :skip""")
         .param("project", projectId)
@@ -370,7 +456,8 @@ public class BatchRepository {
   }
 
   public int count(String projectId, String endPointType) {
-    return jdbc.sql("select count(*) from batches where project_id = :project and end_point_type = :endPointType")
+    return jdbc.sql(
+            "select count(*) from batches where project_id = :project and end_point_type = :endPointType")
         .param("project", projectId)
         .param("endPointType", endPointType)
         .query(Integer.class)
@@ -382,8 +469,14 @@ public class BatchRepository {
    *
    * @param after the last batch of the previous page; null for the first page
    */
-  public record Query(String projectId, BatchStatus status, UUID scenarioId, UUID agentId,
-      Map<String, String> labels, Position after, int limit) {}
+  public record Query(
+      String projectId,
+      BatchStatus status,
+      UUID scenarioId,
+      UUID agentId,
+      Map<String, String> labels,
+      Position after,
+      int limit) {}
 
   /** Where a batch stands in the newest-first order. */
   public record Position(Instant createdAt, UUID id) {}
@@ -406,13 +499,16 @@ public class BatchRepository {
     if (query.after() != null) {
       where.append(" and (b.created_at, b.id) < (:afterCreatedAt, :afterId)");
     }
-    return jdbc.sql(SELECT + where + " group by b.id order by b.created_at desc, b.id desc limit :limit")
+    return jdbc.sql(
+            SELECT + where + " group by b.id order by b.created_at desc, b.id desc limit :limit")
         .param("project", query.projectId())
         .param("status", query.status() == null ? null : query.status().name(), Types.VARCHAR)
         .param("scenario", query.scenarioId())
         .param("agent", query.agentId())
         .param("labels", json.writeValueAsString(query.labels()))
-        .param("afterCreatedAt", query.after() == null ? null : Timestamp.from(query.after().createdAt()),
+        .param(
+            "afterCreatedAt",
+            query.after() == null ? null : Timestamp.from(query.after().createdAt()),
             Types.TIMESTAMP)
         .param("afterId", query.after() == null ? null : query.after().id())
         .param("limit", query.limit())
@@ -421,7 +517,12 @@ public class BatchRepository {
   }
 
   /** What became of a request to delete a batch. */
-  public enum Deletion { DELETED, NOT_FOUND, NOT_FINISHED, REJUDGING }
+  public enum Deletion {
+    DELETED,
+    NOT_FOUND,
+    NOT_FINISHED,
+    REJUDGING
+  }
 
   /**
    * Deletes a finished batch of the project with everything recorded for it: its runs, their turns,
@@ -429,13 +530,15 @@ public class BatchRepository {
    * rejudged stays: its workflow still writes to it.
    */
   public Deletion deleteFinished(String projectId, UUID id) {
-    int deleted = jdbc.sql("""
+    int deleted =
+        jdbc.sql(
+                """
             delete from batches b where b.id = :id and b.project_id = :project
               and b.status in ('COMPLETED', 'FAILED', 'STOPPED')
               and not exists (select 1 from rejudges j where j.batch_id = b.id and j.status = 'RUNNING')""")
-        .param("id", id)
-        .param("project", projectId)
-        .update();
+            .param("id", id)
+            .param("project", projectId)
+            .update();
     if (deleted > 0) {
       return Deletion.DELETED;
     }
@@ -466,13 +569,16 @@ public class BatchRepository {
         Rows.instant(rs, "created_at"),
         Rows.instant(rs, "started_at"),
         Rows.instant(rs, "completed_at"),
-        new Batch.Tally(rs.getInt("succeeded"), rs.getInt("failed"), rs.getInt("errored"),
-            rs.getInt("stopped"), rs.getInt("running")),
+        new Batch.Tally(
+            rs.getInt("succeeded"),
+            rs.getInt("failed"),
+            rs.getInt("errored"),
+            rs.getInt("stopped"),
+            rs.getInt("running")),
         rs.getInt("evaluation"),
         rs.getBoolean("rejudging"),
         rs.getString("stop_detail"),
         json.readValue(rs.getString("labels"), LABELS),
         rs.getBoolean("paused"));
   }
-
 }

@@ -15,4 +15,5 @@ import java.util.Map;
 public record CognigyRestAgentConfig(
     @NotBlank @Pattern(regexp = "https?://.+", message = "must be an http or https URL") String url,
     Map<String, String> headers,
-    @Min(1) @Max(600_000) Integer timeoutMs) implements AgentConfig {}
+    @Min(1) @Max(600_000) Integer timeoutMs)
+    implements AgentConfig {}

@@ -14,9 +14,9 @@ import org.springframework.stereotype.Repository;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Agents, models, personas, scenarios and suites, each a JSON document scoped to a project. Secrets (an agent's
- * header values, a model's key) are sealed as they are written, and read sealed: only the code
- * that sends them unseals them, see {@link SecretBox}.
+ * Agents, models, personas, scenarios and suites, each a JSON document scoped to a project. Secrets
+ * (an agent's header values, a model's key) are sealed as they are written, and read sealed: only
+ * the code that sends them unseals them, see {@link SecretBox}.
  */
 @Repository
 public class DefinitionRepository {
@@ -39,7 +39,8 @@ public class DefinitionRepository {
   public <T extends Named> Stored<T> insert(UUID id, String projectId, Kind kind, T given) {
     T spec = sealed(given);
     Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-    jdbc.sql("""
+    jdbc.sql(
+            """
             insert into definitions (id, project_id, kind, name, body, created_at, updated_at)
             values (:id, :project, :kind, :name, :body::jsonb, :now, :now)""")
         .param("id", id)
@@ -53,7 +54,8 @@ public class DefinitionRepository {
   }
 
   public <T> Optional<Stored<T>> find(String projectId, Kind kind, UUID id, Class<T> type) {
-    return jdbc.sql("select * from definitions where id = :id and project_id = :project and kind = :kind")
+    return jdbc.sql(
+            "select * from definitions where id = :id and project_id = :project and kind = :kind")
         .param("id", id)
         .param("project", projectId)
         .param("kind", kind.name())
@@ -61,7 +63,9 @@ public class DefinitionRepository {
         .optional();
   }
 
-  /** Finds by id alone: activities act on ids that were checked against the project when scheduled. */
+  /**
+   * Finds by id alone: activities act on ids that were checked against the project when scheduled.
+   */
   public <T> T get(Kind kind, UUID id, Class<T> type) {
     return jdbc.sql("select * from definitions where id = :id and kind = :kind")
         .param("id", id)
@@ -74,8 +78,8 @@ public class DefinitionRepository {
 
   /**
    * Holds off, until the current transaction ends, every other transaction that asks the same for
-   * this project: two applications of one file at once (parallel CI jobs) would otherwise both
-   * find no object of a name and both create one.
+   * this project: two applications of one file at once (parallel CI jobs) would otherwise both find
+   * no object of a name and both create one.
    */
   public void lockProject(String projectId) {
     jdbc.sql("select pg_advisory_xact_lock(hashtext('definitions'), hashtext(:project))")
@@ -84,9 +88,13 @@ public class DefinitionRepository {
         .singleRow();
   }
 
-  /** The objects of this kind with this name, oldest first: names are not unique, though apply matches by them. */
+  /**
+   * The objects of this kind with this name, oldest first: names are not unique, though apply
+   * matches by them.
+   */
   public <T> List<Stored<T>> findByName(String projectId, Kind kind, String name, Class<T> type) {
-    return jdbc.sql("""
+    return jdbc.sql(
+            """
             select * from definitions where project_id = :project and kind = :kind and name = :name
             order by created_at, id""")
         .param("project", projectId)
@@ -97,7 +105,8 @@ public class DefinitionRepository {
   }
 
   public <T> List<Stored<T>> list(String projectId, Kind kind, Class<T> type, int limit, int skip) {
-    return jdbc.sql("""
+    return jdbc.sql(
+            """
             select * from definitions where project_id = :project and kind = :kind
             order by created_at, id limit :limit offset :skip""")
         .param("project", projectId)
@@ -112,9 +121,10 @@ public class DefinitionRepository {
    * The project's scenarios, but those made for the batches of one API dialect: scenarios such a
    * dialect creates implicitly, one per batch, belong to the batch rather than to the project.
    */
-  public List<Stored<ScenarioSpec>> listScenariosExceptImplicit(String projectId, String implicitFor, int limit,
-      int skip) {
-    return jdbc.sql("""
+  public List<Stored<ScenarioSpec>> listScenariosExceptImplicit(
+      String projectId, String implicitFor, int limit, int skip) {
+    return jdbc.sql(
+            """
             select * from definitions d where project_id = :project and kind = 'SCENARIO'
               and not exists (select 1 from batches b where b.scenario_id = d.id and b.end_point_type = :implicitFor)
             order by created_at, id limit :limit offset :skip""")
@@ -126,19 +136,22 @@ public class DefinitionRepository {
         .list();
   }
 
-  public <T extends Named> Optional<Stored<T>> update(String projectId, Kind kind, UUID id, T given) {
+  public <T extends Named> Optional<Stored<T>> update(
+      String projectId, Kind kind, UUID id, T given) {
     T spec = sealed(given);
     Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-    int updated = jdbc.sql("""
+    int updated =
+        jdbc.sql(
+                """
             update definitions set name = :name, body = :body::jsonb, updated_at = :now
             where id = :id and project_id = :project and kind = :kind""")
-        .param("id", id)
-        .param("project", projectId)
-        .param("kind", kind.name())
-        .param("name", spec.name())
-        .param("body", json.writeValueAsString(spec))
-        .param("now", Timestamp.from(now))
-        .update();
+            .param("id", id)
+            .param("project", projectId)
+            .param("kind", kind.name())
+            .param("name", spec.name())
+            .param("body", json.writeValueAsString(spec))
+            .param("now", Timestamp.from(now))
+            .update();
     if (updated == 0) {
       return Optional.empty();
     }
@@ -148,16 +161,19 @@ public class DefinitionRepository {
   }
 
   public boolean delete(String projectId, Kind kind, UUID id) {
-    return jdbc.sql("delete from definitions where id = :id and project_id = :project and kind = :kind")
-        .param("id", id)
-        .param("project", projectId)
-        .param("kind", kind.name())
-        .update() > 0;
+    return jdbc.sql(
+                "delete from definitions where id = :id and project_id = :project and kind = :kind")
+            .param("id", id)
+            .param("project", projectId)
+            .param("kind", kind.name())
+            .update()
+        > 0;
   }
 
   /** The agent's newest revision; empty when the agent does not exist. */
   public Optional<AgentRevision> latestAgentRevision(UUID agentId) {
-    return jdbc.sql("select * from agent_revisions where agent_id = :agent order by number desc limit 1")
+    return jdbc.sql(
+            "select * from agent_revisions where agent_id = :agent order by number desc limit 1")
         .param("agent", agentId)
         .query((rs, n) -> revision(rs))
         .optional();
@@ -174,7 +190,8 @@ public class DefinitionRepository {
 
   /** The agent's revisions, newest first. */
   public List<AgentRevision> agentRevisions(UUID agentId, int limit, int skip) {
-    return jdbc.sql("""
+    return jdbc.sql(
+            """
             select * from agent_revisions where agent_id = :agent
             order by number desc limit :limit offset :skip""")
         .param("agent", agentId)
@@ -195,8 +212,10 @@ public class DefinitionRepository {
         .query(String.class)
         .optional()
         .map(body -> json.readValue(body, type))
-        .orElseThrow(() -> new IllegalStateException(
-            "Revision " + revisionId + " of agent " + agentId + " no longer exists"));
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "Revision " + revisionId + " of agent " + agentId + " no longer exists"));
   }
 
   /**
@@ -209,15 +228,25 @@ public class DefinitionRepository {
    */
   public int sealStoredSecrets() {
     int sealed = 0;
-    for (Row row : jdbc.sql("select id, kind, body::text as body from definitions where kind in ('AGENT', 'MODEL')")
-        .query((rs, n) -> new Row(rs.getObject("id", UUID.class), rs.getString("kind"), rs.getString("body")))
-        .list()) {
-      sealed += reseal("definitions", row.id(), row.body(), Kind.valueOf(row.kind()) == Kind.AGENT
-          ? AgentSpec.class : ModelSpec.class);
+    for (Row row :
+        jdbc.sql(
+                "select id, kind, body::text as body from definitions where kind in ('AGENT', 'MODEL')")
+            .query(
+                (rs, n) ->
+                    new Row(
+                        rs.getObject("id", UUID.class), rs.getString("kind"), rs.getString("body")))
+            .list()) {
+      sealed +=
+          reseal(
+              "definitions",
+              row.id(),
+              row.body(),
+              Kind.valueOf(row.kind()) == Kind.AGENT ? AgentSpec.class : ModelSpec.class);
     }
-    for (Row row : jdbc.sql("select id, body::text as body from agent_revisions")
-        .query((rs, n) -> new Row(rs.getObject("id", UUID.class), null, rs.getString("body")))
-        .list()) {
+    for (Row row :
+        jdbc.sql("select id, body::text as body from agent_revisions")
+            .query((rs, n) -> new Row(rs.getObject("id", UUID.class), null, rs.getString("body")))
+            .list()) {
       sealed += reseal("agent_revisions", row.id(), row.body(), AgentSpec.class);
     }
     return sealed;
@@ -231,7 +260,8 @@ public class DefinitionRepository {
     if (resealed.equals(spec)) {
       return 0;
     }
-    return jdbc.sql("update " + table + " set body = :sealed::jsonb where id = :id and body = :body::jsonb")
+    return jdbc.sql(
+            "update " + table + " set body = :sealed::jsonb where id = :id and body = :body::jsonb")
         .param("id", id)
         .param("body", body)
         .param("sealed", json.writeValueAsString(resealed))
@@ -250,8 +280,11 @@ public class DefinitionRepository {
   }
 
   private static AgentRevision revision(ResultSet rs) throws SQLException {
-    return new AgentRevision(rs.getObject("id", UUID.class), rs.getObject("agent_id", UUID.class),
-        rs.getInt("number"), rs.getTimestamp("created_at").toInstant());
+    return new AgentRevision(
+        rs.getObject("id", UUID.class),
+        rs.getObject("agent_id", UUID.class),
+        rs.getInt("number"),
+        rs.getTimestamp("created_at").toInstant());
   }
 
   private <T> Stored<T> map(ResultSet rs, Class<T> type) throws SQLException {

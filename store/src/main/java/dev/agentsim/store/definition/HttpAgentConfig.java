@@ -12,8 +12,8 @@ import java.util.regex.Matcher;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A generic JSON webhook agent. Without a template the request is
- * {@code {"sessionId","userId","text","data","turn"}} and the reply {@code {"text","data","ended"}}.
+ * A generic JSON webhook agent. Without a template the request is {@code
+ * {"sessionId","userId","text","data","turn"}} and the reply {@code {"text","data","ended"}}.
  *
  * @param headers sent with every request; their values are secrets
  * @param requestTemplate the request body with {@link #PLACEHOLDERS placeholders}: a JSON object
@@ -28,7 +28,8 @@ public record HttpAgentConfig(
     Object requestTemplate,
     String replyTextPath,
     String replyDataPath,
-    String endedPath) implements AgentConfig {
+    String endedPath)
+    implements AgentConfig {
 
   public static final int DEFAULT_TIMEOUT_MS = 30_000;
 
@@ -36,7 +37,8 @@ public record HttpAgentConfig(
   public static final Set<String> PLACEHOLDERS =
       Set.of("text", "sessionId", "userId", "turn", "data", "entrypoint", "locale", "mocking");
 
-  public static final java.util.regex.Pattern PLACEHOLDER = java.util.regex.Pattern.compile("\\{\\{\\s*([A-Za-z]+)\\s*}}");
+  public static final java.util.regex.Pattern PLACEHOLDER =
+      java.util.regex.Pattern.compile("\\{\\{\\s*([A-Za-z]+)\\s*}}");
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -50,14 +52,16 @@ public record HttpAgentConfig(
 
   /** Whether the template is one of the forms it may take: a string, a JSON object or an array. */
   public boolean templateHasValidType() {
-    return requestTemplate == null || requestTemplate instanceof String
-        || requestTemplate instanceof Map || requestTemplate instanceof List;
+    return requestTemplate == null
+        || requestTemplate instanceof String
+        || requestTemplate instanceof Map
+        || requestTemplate instanceof List;
   }
 
   /**
-   * The template as text, or null when there is none. A template given as JSON is written out
-   * with each string that is nothing but one placeholder ({@code "turn": "{{turn}}"}) turned into
-   * the bare placeholder, so it becomes the value itself (a number, an object) rather than its text.
+   * The template as text, or null when there is none. A template given as JSON is written out with
+   * each string that is nothing but one placeholder ({@code "turn": "{{turn}}"}) turned into the
+   * bare placeholder, so it becomes the value itself (a number, an object) rather than its text.
    */
   public String templateText() {
     if (requestTemplate instanceof String text) {
@@ -91,7 +95,9 @@ public record HttpAgentConfig(
       out.append('{');
       String separator = "";
       for (Map.Entry<?, ?> entry : map.entrySet()) {
-        out.append(separator).append(JSON.writeValueAsString(String.valueOf(entry.getKey()))).append(':');
+        out.append(separator)
+            .append(JSON.writeValueAsString(String.valueOf(entry.getKey())))
+            .append(':');
         write(entry.getValue(), out);
         separator = ",";
       }

@@ -2,5 +2,9 @@ package dev.agentsim.store.definition;
 
 /** The kinds of user-defined objects a project holds. */
 public enum Kind {
-  AGENT, MODEL, SCENARIO, PERSONA, SUITE
+  AGENT,
+  MODEL,
+  SCENARIO,
+  PERSONA,
+  SUITE
 }

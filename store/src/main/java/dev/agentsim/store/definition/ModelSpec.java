@@ -14,9 +14,10 @@ import java.util.function.UnaryOperator;
 /**
  * An LLM configuration, for the simulated user and the judge.
  *
- * @param provider {@code openai} (any OpenAI-compatible server), {@code azure-openai},
- *     {@code anthropic} or {@code ollama}
- * @param baseUrl the provider's endpoint; its public default when absent (Azure: the resource endpoint)
+ * @param provider {@code openai} (any OpenAI-compatible server), {@code azure-openai}, {@code
+ *     anthropic} or {@code ollama}
+ * @param baseUrl the provider's endpoint; its public default when absent (Azure: the resource
+ *     endpoint)
  * @param model the model name (Azure: the deployment name)
  * @param apiKey a secret: stored, never returned
  * @param seed asks the provider for reproducible sampling, where it honours one
@@ -28,8 +29,11 @@ import java.util.function.UnaryOperator;
  */
 public record ModelSpec(
     @NotBlank String name,
-    @NotNull @Pattern(regexp = "openai|azure-openai|anthropic|ollama",
-        message = "must be one of: openai, azure-openai, anthropic, ollama") String provider,
+    @NotNull
+        @Pattern(
+            regexp = "openai|azure-openai|anthropic|ollama",
+            message = "must be one of: openai, azure-openai, anthropic, ollama")
+        String provider,
     @Pattern(regexp = "https?://.+", message = "must be an http or https URL") String baseUrl,
     @NotBlank String model,
     String apiKey,
@@ -39,25 +43,34 @@ public record ModelSpec(
     @Min(1) @Max(1_000_000) Integer maxTokens,
     @Min(1) @Max(10_000) Integer maxConcurrency,
     @DecimalMin("0.0") Double inputPricePerMillion,
-    @DecimalMin("0.0") Double outputPricePerMillion) implements Named {
+    @DecimalMin("0.0") Double outputPricePerMillion)
+    implements Named {
 
   public static final String OPENAI_BASE_URL = "https://api.openai.com/v1";
   public static final String ANTHROPIC_BASE_URL = "https://api.anthropic.com/v1";
   public static final String OLLAMA_BASE_URL = "http://localhost:11434";
 
   /**
-   * Decimal places a cost is kept to: prices are in any currency and a call costs fractions of
-   * its smallest coin (a token at 0.15 per million is 0.00000015), so costs are not rounded to
-   * cents but kept to a billionth, as exact as the prices that make them.
+   * Decimal places a cost is kept to: prices are in any currency and a call costs fractions of its
+   * smallest coin (a token at 0.15 per million is 0.00000015), so costs are not rounded to cents
+   * but kept to a billionth, as exact as the prices that make them.
    */
   public static final int COST_SCALE = 9;
 
   /** The common fields; the others take their defaults. */
-  public ModelSpec(String name, String provider, String baseUrl, String model, String apiKey, Double temperature) {
+  public ModelSpec(
+      String name,
+      String provider,
+      String baseUrl,
+      String model,
+      String apiKey,
+      Double temperature) {
     this(name, provider, baseUrl, model, apiKey, temperature, null, null, null, null, null, null);
   }
 
-  /** The endpoint called: {@code baseUrl}, else the provider's default; null for Azure without one. */
+  /**
+   * The endpoint called: {@code baseUrl}, else the provider's default; null for Azure without one.
+   */
   public String baseUrlOrDefault() {
     if (baseUrl != null || provider == null) {
       return baseUrl;
@@ -71,8 +84,19 @@ public record ModelSpec(
   }
 
   public ModelSpec withApiKey(String key) {
-    return new ModelSpec(name, provider, baseUrl, model, key, temperature, seed, timeoutMs, maxTokens,
-        maxConcurrency, inputPricePerMillion, outputPricePerMillion);
+    return new ModelSpec(
+        name,
+        provider,
+        baseUrl,
+        model,
+        key,
+        temperature,
+        seed,
+        timeoutMs,
+        maxTokens,
+        maxConcurrency,
+        inputPricePerMillion,
+        outputPricePerMillion);
   }
 
   /** The same model with its key passed through {@code each}: sealed, or unsealed. */
@@ -88,13 +112,16 @@ public record ModelSpec(
     if (inputPricePerMillion == null && outputPricePerMillion == null) {
       return null;
     }
-    return price(inputTokens, inputPricePerMillion).add(price(outputTokens, outputPricePerMillion))
-        .movePointLeft(6).setScale(COST_SCALE, RoundingMode.HALF_EVEN);
+    return price(inputTokens, inputPricePerMillion)
+        .add(price(outputTokens, outputPricePerMillion))
+        .movePointLeft(6)
+        .setScale(COST_SCALE, RoundingMode.HALF_EVEN);
   }
 
   private static BigDecimal price(Integer tokens, Double perMillion) {
     // valueOf reads the price as it was written (0.15), not as the binary double nearest to it.
-    return tokens == null || perMillion == null ? BigDecimal.ZERO
+    return tokens == null || perMillion == null
+        ? BigDecimal.ZERO
         : BigDecimal.valueOf(perMillion).multiply(BigDecimal.valueOf(tokens));
   }
 }

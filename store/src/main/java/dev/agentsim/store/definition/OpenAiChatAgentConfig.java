@@ -15,9 +15,8 @@ import java.util.UUID;
  * batch's mocking.
  */
 public record OpenAiChatAgentConfig(
-    @NotNull UUID modelId,
-    @NotBlank String systemPrompt,
-    List<@NotNull @Valid Tool> tools) implements AgentConfig {
+    @NotNull UUID modelId, @NotBlank String systemPrompt, List<@NotNull @Valid Tool> tools)
+    implements AgentConfig {
 
   /**
    * A tool the model may call.
@@ -25,8 +24,11 @@ public record OpenAiChatAgentConfig(
    * @param parameters the JSON schema of its arguments; null for none
    */
   public record Tool(
-      @NotBlank @jakarta.validation.constraints.Pattern(regexp = "[A-Za-z0-9_-]{1,64}",
-          message = "must be 1 to 64 letters, digits, _ or -") String name,
+      @NotBlank
+          @jakarta.validation.constraints.Pattern(
+              regexp = "[A-Za-z0-9_-]{1,64}",
+              message = "must be 1 to 64 letters, digits, _ or -")
+          String name,
       String description,
       Map<String, Object> parameters) {
 
@@ -36,14 +38,18 @@ public record OpenAiChatAgentConfig(
      * OpenAI's documentation.
      */
     @JsonCreator
-    static Tool fromJson(@JsonProperty("name") String name, @JsonProperty("description") String description,
-        @JsonProperty("parameters") Map<String, Object> parameters, @JsonProperty("type") String type,
+    static Tool fromJson(
+        @JsonProperty("name") String name,
+        @JsonProperty("description") String description,
+        @JsonProperty("parameters") Map<String, Object> parameters,
+        @JsonProperty("type") String type,
         @JsonProperty("function") Function function) {
       if (type == null && function == null) {
         return new Tool(name, description, parameters);
       }
       if (!"function".equals(type) || function == null) {
-        throw new IllegalArgumentException("a tool in OpenAI's shape is {\"type\": \"function\", \"function\": {...}}");
+        throw new IllegalArgumentException(
+            "a tool in OpenAI's shape is {\"type\": \"function\", \"function\": {...}}");
       }
       if (name != null || description != null || parameters != null) {
         throw new IllegalArgumentException("a tool is either flat or in OpenAI's shape, not both");

@@ -19,7 +19,8 @@ public record PersonaSpec(
     Map<String, String> traits,
     String language,
     Map<String, String> knownInfo,
-    String style) implements Named {
+    String style)
+    implements Named {
 
   /** The same persona, as a scenario embeds it. */
   public ScenarioSpec.Persona embedded() {

@@ -17,8 +17,8 @@ import java.util.UUID;
  * @param persona the simulated user, embedded; exactly one of {@code persona} and {@code personaId}
  * @param personaId a stored persona of the same project
  * @param script when present, the simulated user says these lines in order instead of asking an LLM
- * @param dynamicVariables values for {@code {{name}}} placeholders in the persona, mission,
- *     {@code firstMessage} and script; a batch's own override them
+ * @param dynamicVariables values for {@code {{name}}} placeholders in the persona, mission, {@code
+ *     firstMessage} and script; a batch's own override them
  * @param firstMessage the simulated user's first message, said as it is instead of asking the LLM
  * @param minTurns exchanges before the simulated user may end the conversation
  */
@@ -33,15 +33,33 @@ public record ScenarioSpec(
     UUID personaId,
     Map<String, String> dynamicVariables,
     String firstMessage,
-    @Min(1) @Max(200) Integer minTurns) implements Named {
+    @Min(1) @Max(200) Integer minTurns)
+    implements Named {
 
   public static final int DEFAULT_MAX_TURNS = 10;
   public static final int DEFAULT_MIN_TURNS = 1;
 
   /** A scenario with an embedded persona and none of the later options. */
-  public ScenarioSpec(String name, Persona persona, String mission, List<Criterion> successCriteria,
-      Integer maxTurns, String firstSpeaker, List<String> script) {
-    this(name, persona, mission, successCriteria, maxTurns, firstSpeaker, script, null, null, null, null);
+  public ScenarioSpec(
+      String name,
+      Persona persona,
+      String mission,
+      List<Criterion> successCriteria,
+      Integer maxTurns,
+      String firstSpeaker,
+      List<String> script) {
+    this(
+        name,
+        persona,
+        mission,
+        successCriteria,
+        maxTurns,
+        firstSpeaker,
+        script,
+        null,
+        null,
+        null,
+        null);
   }
 
   /** The simulated user as a scenario embeds it; the fields are those of {@link PersonaSpec}. */
@@ -61,9 +79,13 @@ public record ScenarioSpec(
 
   /** One success criterion, as Cognigy spells it: {@code {"type": "text", "params": {...}}}. */
   public record Criterion(
-      @NotNull @Pattern(regexp = "text|contains|not_contains|regex|max_turns|conversation_ended|tool_called|json_path",
-          message = "must be one of: text, contains, not_contains, regex, max_turns, conversation_ended, tool_called, json_path")
-      String type,
+      @NotNull
+          @Pattern(
+              regexp =
+                  "text|contains|not_contains|regex|max_turns|conversation_ended|tool_called|json_path",
+              message =
+                  "must be one of: text, contains, not_contains, regex, max_turns, conversation_ended, tool_called, json_path")
+          String type,
       Map<String, Object> params) {}
 
   public int maxTurnsOrDefault() {

@@ -14,12 +14,15 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Which scenarios run against which agent, how often, and what result passes: the unit a test
- * command runs and gates a build on. It names the other objects of its project, as a suite file does.
+ * command runs and gates a build on. It names the other objects of its project, as a suite file
+ * does.
  *
- * @param model the simulated user's and the judge's model; none for scripted scenarios without judged criteria
+ * @param model the simulated user's and the judge's model; none for scripted scenarios without
+ *     judged criteria
  * @param runs runs of each scenario
  * @param concurrency runs of one batch in flight at once
- * @param mocking canned tool results for every batch of the suite, as a batch's own {@code mocking}; null for none
+ * @param mocking canned tool results for every batch of the suite, as a batch's own {@code
+ *     mocking}; null for none
  */
 public record SuiteSpec(
     @NotBlank String name,
@@ -29,7 +32,8 @@ public record SuiteSpec(
     @Min(1) @Max(10_000) Integer runs,
     @Min(1) @Max(500) Integer concurrency,
     @Valid Thresholds thresholds,
-    @Valid Mocking mocking) implements Named {
+    @Valid Mocking mocking)
+    implements Named {
 
   /** The longest a mocked tool may take to answer, as for a batch's own mocking. */
   public static final int MAX_DELAY_MS = 60_000;
@@ -41,8 +45,7 @@ public record SuiteSpec(
    * @param maxErrors runs ending in ERROR (the agent or a provider failing) that are tolerated
    */
   public record Thresholds(
-      @DecimalMin("0.0") @DecimalMax("1.0") Double minPassRate,
-      @Min(0) Integer maxErrors) {}
+      @DecimalMin("0.0") @DecimalMax("1.0") Double minPassRate, @Min(0) Integer maxErrors) {}
 
   /**
    * What the agent's tools answer in the suite's runs.
@@ -58,5 +61,6 @@ public record SuiteSpec(
    * {@code error}, after {@code delayMs}.
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record ToolOverride(JsonNode output, String error, @Min(0) @Max(MAX_DELAY_MS) Integer delayMs) {}
+  public record ToolOverride(
+      JsonNode output, String error, @Min(0) @Max(MAX_DELAY_MS) Integer delayMs) {}
 }

@@ -10,5 +10,12 @@ import java.util.UUID;
  * @param promptTokens as the provider reported; null when it did not
  * @param cost from the model's prices; null when it has none
  */
-public record LlmCall(UUID runId, LlmRole role, UUID modelId, Integer promptTokens, Integer completionTokens,
-    long latencyMs, BigDecimal cost, Instant createdAt) {}
+public record LlmCall(
+    UUID runId,
+    LlmRole role,
+    UUID modelId,
+    Integer promptTokens,
+    Integer completionTokens,
+    long latencyMs,
+    BigDecimal cost,
+    Instant createdAt) {}

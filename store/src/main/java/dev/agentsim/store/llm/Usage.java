@@ -21,8 +21,11 @@ public record Usage(Map<LlmRole, Tokens> byRole) {
 
     Tokens plus(Tokens other) {
       BigDecimal sum = cost == null ? other.cost : other.cost == null ? cost : cost.add(other.cost);
-      return new Tokens(promptTokens + other.promptTokens, completionTokens + other.completionTokens,
-          calls + other.calls, sum);
+      return new Tokens(
+          promptTokens + other.promptTokens,
+          completionTokens + other.completionTokens,
+          calls + other.calls,
+          sum);
     }
   }
 

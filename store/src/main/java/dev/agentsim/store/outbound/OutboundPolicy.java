@@ -1,7 +1,6 @@
 package dev.agentsim.store.outbound;
 
 import dev.agentsim.store.settings.SimulatorSettings;
-import org.springframework.beans.factory.annotation.Autowired;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -17,46 +16,55 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
  * Which addresses the service may call: agents, counter agents and models are URLs a user gives,
- * and the service calls them from inside its network. Refused unless {@code simulator.outbound.allow}
- * (CIDRs and host names, comma-separated) allows them: the unspecified address ({@code 0.0.0.0},
- * {@code ::}), loopback, link-local (where the cloud metadata services live), private and shared
- * ranges, multicast and reserved ones, the cloud metadata services' names, and every address of
- * this host itself (the service's own port, its database beside it).
+ * and the service calls them from inside its network. Refused unless {@code
+ * simulator.outbound.allow} (CIDRs and host names, comma-separated) allows them: the unspecified
+ * address ({@code 0.0.0.0}, {@code ::}), loopback, link-local (where the cloud metadata services
+ * live), private and shared ranges, multicast and reserved ones, the cloud metadata services'
+ * names, and every address of this host itself (the service's own port, its database beside it).
  *
- * <p>A URL is checked when it is saved ({@link #checkSaved}) and again right before each
- * connection ({@link #checkConnection}), against every address its host resolves to. An allowed
- * host name is trusted whatever it resolves to; an allowed CIDR lifts every refusal for the
- * addresses in it.
+ * <p>A URL is checked when it is saved ({@link #checkSaved}) and again right before each connection
+ * ({@link #checkConnection}), against every address its host resolves to. An allowed host name is
+ * trusted whatever it resolves to; an allowed CIDR lifts every refusal for the addresses in it.
  */
 @Component
 public class OutboundPolicy {
 
   /** Names of cloud metadata services, refused whatever they resolve to. */
-  private static final Set<String> METADATA_NAMES = Set.of("metadata.google.internal", "metadata.goog", "metadata",
-      "instance-data", "instance-data.ec2.internal");
+  private static final Set<String> METADATA_NAMES =
+      Set.of(
+          "metadata.google.internal",
+          "metadata.goog",
+          "metadata",
+          "instance-data",
+          "instance-data.ec2.internal");
+
   private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
-  private static final List<Range> REFUSED = List.of(
-      Range.of("0.0.0.0/8", "an unspecified address"),
-      Range.of("127.0.0.0/8", "a loopback address"),
-      Range.of("169.254.0.0/16", "a link-local address (cloud metadata services live there)"),
-      Range.of("10.0.0.0/8", "a private address"),
-      Range.of("172.16.0.0/12", "a private address"),
-      Range.of("192.168.0.0/16", "a private address"),
-      Range.of("100.64.0.0/10", "a shared (carrier-grade NAT) address"),
-      Range.of("192.0.0.0/24", "a reserved address (a cloud metadata service lives there)"),
-      Range.of("224.0.0.0/4", "a multicast address"),
-      Range.of("240.0.0.0/4", "a reserved address"),
-      Range.of("::/128", "an unspecified address"),
-      Range.of("::1/128", "a loopback address"),
-      Range.of("fe80::/10", "a link-local address"),
-      Range.of("fc00::/7", "a unique local (private) address (a cloud metadata service lives there)"),
-      Range.of("fec0::/10", "a site-local (private) address"),
-      Range.of("ff00::/8", "a multicast address"));
+  private static final List<Range> REFUSED =
+      List.of(
+          Range.of("0.0.0.0/8", "an unspecified address"),
+          Range.of("127.0.0.0/8", "a loopback address"),
+          Range.of("169.254.0.0/16", "a link-local address (cloud metadata services live there)"),
+          Range.of("10.0.0.0/8", "a private address"),
+          Range.of("172.16.0.0/12", "a private address"),
+          Range.of("192.168.0.0/16", "a private address"),
+          Range.of("100.64.0.0/10", "a shared (carrier-grade NAT) address"),
+          Range.of("192.0.0.0/24", "a reserved address (a cloud metadata service lives there)"),
+          Range.of("224.0.0.0/4", "a multicast address"),
+          Range.of("240.0.0.0/4", "a reserved address"),
+          Range.of("::/128", "an unspecified address"),
+          Range.of("::1/128", "a loopback address"),
+          Range.of("fe80::/10", "a link-local address"),
+          Range.of(
+              "fc00::/7",
+              "a unique local (private) address (a cloud metadata service lives there)"),
+          Range.of("fec0::/10", "a site-local (private) address"),
+          Range.of("ff00::/8", "a multicast address"));
 
   private final List<Range> allowedRanges = new ArrayList<>();
   private final Set<String> allowedNames = new HashSet<>();
@@ -76,8 +84,11 @@ public class OutboundPolicy {
       if (trimmed.isEmpty()) {
         continue;
       }
-      if (trimmed.contains("/") || trimmed.contains(":") || IPV4_LITERAL.matcher(trimmed).matches()) {
-        String cidr = trimmed.contains("/") ? trimmed : trimmed + (trimmed.contains(":") ? "/128" : "/32");
+      if (trimmed.contains("/")
+          || trimmed.contains(":")
+          || IPV4_LITERAL.matcher(trimmed).matches()) {
+        String cidr =
+            trimmed.contains("/") ? trimmed : trimmed + (trimmed.contains(":") ? "/128" : "/32");
         allowedRanges.add(Range.parse(cidr, "allowed", "simulator.outbound.allow"));
       } else {
         allowedNames.add(name(trimmed));
@@ -92,8 +103,8 @@ public class OutboundPolicy {
 
   /**
    * Checks a URL being saved: an absolute http(s) URL naming a host, without user info (secrets
-   * belong in headers), whose host is not refused. A host that does not resolve yet is accepted:
-   * it is checked again at every connection.
+   * belong in headers), whose host is not refused. A host that does not resolve yet is accepted: it
+   * is checked again at every connection.
    *
    * @throws IllegalArgumentException saying what is wrong with the URL itself
    * @throws Refused saying why its host may not be called
@@ -103,14 +114,16 @@ public class OutboundPolicy {
     try {
       uri = new URI(url);
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("is not a valid URL: " + e.getReason() + " at index " + e.getIndex());
+      throw new IllegalArgumentException(
+          "is not a valid URL: " + e.getReason() + " at index " + e.getIndex());
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https")) {
       throw new IllegalArgumentException("must be an http or https URL");
     }
     if (uri.getRawUserInfo() != null) {
-      throw new IllegalArgumentException("must not hold a user name or password: send credentials in headers");
+      throw new IllegalArgumentException(
+          "must not hold a user name or password: send credentials in headers");
     }
     if (uri.getHost() == null || uri.getHost().isBlank()) {
       throw new IllegalArgumentException("must name a host");
@@ -118,7 +131,8 @@ public class OutboundPolicy {
     try {
       checkConnection(uri);
     } catch (UnknownHostException e) {
-      // Not resolvable now, perhaps later: each connection is checked against what it resolves to then.
+      // Not resolvable now, perhaps later: each connection is checked against what it resolves to
+      // then.
     }
   }
 
@@ -127,11 +141,11 @@ public class OutboundPolicy {
    *
    * <p>Why this closes the DNS-rebinding gap on Java 17, where the JDK HTTP client cannot be told
    * which address to connect to: the client resolves the host with {@link InetAddress} too, whose
-   * cache keeps a successful look-up for {@code networkaddress.cache.ttl} (30 s by default), so
-   * the connection made right after this check gets the very addresses checked here, even from a
-   * name server that answers differently each time. Every address of the answer is checked, so
-   * whichever the client picks is one of them. Leaving that cache at its default (or longer) is
-   * what this relies on; a TTL of 0 would reopen the gap.
+   * cache keeps a successful look-up for {@code networkaddress.cache.ttl} (30 s by default), so the
+   * connection made right after this check gets the very addresses checked here, even from a name
+   * server that answers differently each time. Every address of the answer is checked, so whichever
+   * the client picks is one of them. Leaving that cache at its default (or longer) is what this
+   * relies on; a TTL of 0 would reopen the gap.
    *
    * @throws Refused when the host or one of its addresses is refused
    * @throws UnknownHostException when the host does not resolve (the connection would fail too)
@@ -141,7 +155,8 @@ public class OutboundPolicy {
     if (host == null) {
       throw new Refused("names no host");
     }
-    String literal = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    String literal =
+        host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     String name = name(literal);
     if (allowedNames.contains(name)) {
       return;
@@ -152,23 +167,30 @@ public class OutboundPolicy {
     for (InetAddress address : InetAddress.getAllByName(literal)) {
       String why = refusal(address);
       if (why != null) {
-        throw new Refused(literal.contains(":") || IPV4_LITERAL.matcher(literal).matches()
-            ? "points at " + literal + ", " + why
-            : "names " + literal + ", which resolves to " + address.getHostAddress() + ", " + why);
+        throw new Refused(
+            literal.contains(":") || IPV4_LITERAL.matcher(literal).matches()
+                ? "points at " + literal + ", " + why
+                : "names "
+                    + literal
+                    + ", which resolves to "
+                    + address.getHostAddress()
+                    + ", "
+                    + why);
       }
     }
   }
 
   /**
-   * Whether {@code simulator.outbound.allow} itself covers the URL's host: a listed host name, or
-   * a host whose every address lies in a listed range. False for a host that does not resolve.
+   * Whether {@code simulator.outbound.allow} itself covers the URL's host: a listed host name, or a
+   * host whose every address lies in a listed range. False for a host that does not resolve.
    */
   public boolean listed(URI uri) {
     String host = uri.getHost();
     if (host == null) {
       return false;
     }
-    String literal = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    String literal =
+        host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     if (allowedNames.contains(name(literal))) {
       return true;
     }
@@ -211,9 +233,9 @@ public class OutboundPolicy {
   }
 
   /**
-   * The IPv4 address an IPv6 one carries and would reach: IPv4-compatible {@code ::a.b.c.d},
-   * NAT64 {@code 64:ff9b::a.b.c.d} and 6to4 {@code 2002:aabb:ccdd::}. IPv4-mapped addresses
-   * already come as IPv4 from {@link InetAddress}.
+   * The IPv4 address an IPv6 one carries and would reach: IPv4-compatible {@code ::a.b.c.d}, NAT64
+   * {@code 64:ff9b::a.b.c.d} and 6to4 {@code 2002:aabb:ccdd::}. IPv4-mapped addresses already come
+   * as IPv4 from {@link InetAddress}.
    */
   private static InetAddress embeddedIpv4(InetAddress address) {
     if (!(address instanceof Inet6Address)) {
@@ -223,7 +245,11 @@ public class OutboundPolicy {
     byte[] v4 = null;
     if (allZero(b, 0, 12)) {
       v4 = Arrays.copyOfRange(b, 12, 16);
-    } else if (b[0] == 0 && b[1] == 0x64 && b[2] == (byte) 0xff && b[3] == (byte) 0x9b && allZero(b, 4, 12)) {
+    } else if (b[0] == 0
+        && b[1] == 0x64
+        && b[2] == (byte) 0xff
+        && b[3] == (byte) 0x9b
+        && allZero(b, 4, 12)) {
       v4 = Arrays.copyOfRange(b, 12, 16);
     } else if (b[0] == 0x20 && b[1] == 0x02) {
       v4 = Arrays.copyOfRange(b, 2, 6);

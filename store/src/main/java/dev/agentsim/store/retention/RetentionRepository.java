@@ -17,20 +17,24 @@ import org.springframework.stereotype.Repository;
 public class RetentionRepository {
 
   /** What belongs to a run, deleted before the run itself: the largest first. */
-  public static final List<String> RUN_TABLES = List.of("turns", "llm_calls", "judgements", "evaluations",
-      "turn_results", "remote_failures");
+  public static final List<String> RUN_TABLES =
+      List.of("turns", "llm_calls", "judgements", "evaluations", "turn_results", "remote_failures");
 
-  private static final String CUTOFF = """
+  private static final String CUTOFF =
+      """
       cast(:now as timestamptz) - make_interval(days => coalesce(
           (select s.retention_days from project_settings s where s.project_id = b.project_id), :days))""";
 
-  private static final String FINISHED = """
+  private static final String FINISHED =
+      """
       b.status in ('COMPLETED', 'FAILED', 'STOPPED')
       and not exists (select 1 from rejudges j where j.batch_id = b.id and j.status = 'RUNNING')""";
 
-  private static final String EXPIRED_RUNS = """
+  private static final String EXPIRED_RUNS =
+      """
       select r.id from runs r join batches b on b.id = r.batch_id
-      where r.created_at < %s and %s""".formatted(CUTOFF, FINISHED);
+      where r.created_at < %s and %s"""
+          .formatted(CUTOFF, FINISHED);
 
   private final JdbcClient jdbc;
 
@@ -49,7 +53,8 @@ public class RetentionRepository {
   }
 
   public void setRetentionDays(String projectId, int days) {
-    jdbc.sql("""
+    jdbc.sql(
+            """
             insert into project_settings (project_id, retention_days, updated_at) values (:project, :days, :now)
             on conflict (project_id) do update set retention_days = excluded.retention_days, updated_at = excluded.updated_at""")
         .param("project", projectId)
@@ -68,8 +73,14 @@ public class RetentionRepository {
     if (!RUN_TABLES.contains(table)) {
       throw new IllegalArgumentException("Not a table of runs: " + table);
     }
-    return jdbc.sql("delete from " + table + " where ctid = any(array(select t.ctid from " + table
-            + " t where t.run_id in (" + EXPIRED_RUNS + ") limit :limit))")
+    return jdbc.sql(
+            "delete from "
+                + table
+                + " where ctid = any(array(select t.ctid from "
+                + table
+                + " t where t.run_id in ("
+                + EXPIRED_RUNS
+                + ") limit :limit))")
         .param("now", Timestamp.from(now))
         .param("days", defaultDays)
         .param("limit", limit)
@@ -87,12 +98,14 @@ public class RetentionRepository {
 
   /** Deletes up to {@code limit} finished batches past retention that have no runs left. */
   public int deleteEmptyExpiredBatches(Instant now, int defaultDays, int limit) {
-    return jdbc.sql("""
+    return jdbc.sql(
+            """
             delete from batches where id = any(array(
                 select b.id from batches b
                 where b.created_at < %s and %s
                   and not exists (select 1 from runs r where r.batch_id = b.id)
-                limit :limit))""".formatted(CUTOFF, FINISHED))
+                limit :limit))"""
+                .formatted(CUTOFF, FINISHED))
         .param("now", Timestamp.from(now))
         .param("days", defaultDays)
         .param("limit", limit)

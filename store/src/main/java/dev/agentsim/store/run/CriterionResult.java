@@ -12,8 +12,13 @@ import java.util.Map;
  *     run's {@code turns[]} show them; null for criteria judged by rule
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record CriterionResult(String type, Map<String, Object> params, boolean passed, String reason,
-    Double confidence, List<Integer> turns) {
+public record CriterionResult(
+    String type,
+    Map<String, Object> params,
+    boolean passed,
+    String reason,
+    Double confidence,
+    List<Integer> turns) {
 
   /** A result judged by rule, which is certain and cites no turn. */
   public CriterionResult(String type, Map<String, Object> params, boolean passed, String reason) {

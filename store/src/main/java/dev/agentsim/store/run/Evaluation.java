@@ -9,20 +9,29 @@ import java.util.List;
  * simulated user's experience.
  *
  * @param category {@code NONE} unless the verdict is ERROR
- * @param sentiment {@code positive}, {@code neutral} or {@code negative}; null when no model read the run
+ * @param sentiment {@code positive}, {@code neutral} or {@code negative}; null when no model read
+ *     the run
  * @param summary two or three sentences from the model; null when no model read the run
  */
-public record Evaluation(Verdict verdict, ErrorCategory category, String errorMessage, String technicalDetails,
-    List<CriterionResult> results, String sentiment, String summary) {
+public record Evaluation(
+    Verdict verdict,
+    ErrorCategory category,
+    String errorMessage,
+    String technicalDetails,
+    List<CriterionResult> results,
+    String sentiment,
+    String summary) {
 
   /** A run judged: SUCCESS when every criterion passed, FAILED otherwise. */
   public static Evaluation judged(List<CriterionResult> results, String sentiment, String summary) {
-    Verdict verdict = results.stream().allMatch(CriterionResult::passed) ? Verdict.SUCCESS : Verdict.FAILED;
+    Verdict verdict =
+        results.stream().allMatch(CriterionResult::passed) ? Verdict.SUCCESS : Verdict.FAILED;
     return new Evaluation(verdict, ErrorCategory.NONE, null, null, results, sentiment, summary);
   }
 
   /** A run that could not be judged. */
   public static Evaluation error(ErrorCategory category, String message, String technicalDetails) {
-    return new Evaluation(Verdict.ERROR, category, message, technicalDetails, List.of(), null, null);
+    return new Evaluation(
+        Verdict.ERROR, category, message, technicalDetails, List.of(), null, null);
   }
 }

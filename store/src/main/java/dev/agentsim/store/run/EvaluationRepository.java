@@ -17,8 +17,8 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A run's evaluations and the model judgements they are made of. Every write is idempotent,
- * because activities that write are retried.
+ * A run's evaluations and the model judgements they are made of. Every write is idempotent, because
+ * activities that write are retried.
  */
 @Repository
 public class EvaluationRepository {
@@ -40,7 +40,8 @@ public class EvaluationRepository {
    * other than its latest.
    */
   public void reevaluate(UUID runId, int number, Evaluation evaluation) {
-    jdbc.sql("""
+    jdbc.sql(
+            """
             with saved as (
               insert into evaluations (run_id, number, verdict, error_category, error_message, technical_details,
                                        results, sentiment, summary, created_at)
@@ -73,23 +74,27 @@ public class EvaluationRepository {
 
   /**
    * A model judgement of evaluation {@code number} of a run, made once: the first stored is kept
-   * and returned, so an evaluation retried after a partial failure asks the model only for the rest.
+   * and returned, so an evaluation retried after a partial failure asks the model only for the
+   * rest.
    *
    * @param item what was judged, e.g. {@code criterion:2} or {@code summary}
    */
   public <T> T judgement(UUID runId, int number, String item, Class<T> type, Supplier<T> judge) {
-    Optional<String> stored = jdbc.sql("""
+    Optional<String> stored =
+        jdbc.sql(
+                """
             select result from judgements where run_id = :run and evaluation = :number and item = :item""")
-        .param("run", runId)
-        .param("number", number)
-        .param("item", item)
-        .query(String.class)
-        .optional();
+            .param("run", runId)
+            .param("number", number)
+            .param("item", item)
+            .query(String.class)
+            .optional();
     if (stored.isPresent()) {
       return json.readValue(stored.get(), type);
     }
     T result = judge.get();
-    jdbc.sql("""
+    jdbc.sql(
+            """
             insert into judgements (run_id, evaluation, item, result, created_at)
             values (:run, :number, :item, :result::jsonb, :now)
             on conflict do nothing""")
@@ -102,7 +107,10 @@ public class EvaluationRepository {
     return result;
   }
 
-  /** The items of evaluation {@code number} of a run judged and kept already, see {@link #judgement}. */
+  /**
+   * The items of evaluation {@code number} of a run judged and kept already, see {@link
+   * #judgement}.
+   */
   public List<String> judgedItems(UUID runId, int number) {
     return jdbc.sql("select item from judgements where run_id = :run and evaluation = :number")
         .param("run", runId)
@@ -115,14 +123,16 @@ public class EvaluationRepository {
   public List<Evaluation> evaluations(UUID runId) {
     return jdbc.sql("select * from evaluations where run_id = :run order by number")
         .param("run", runId)
-        .query((rs, n) -> new Evaluation(
-            Verdict.valueOf(rs.getString("verdict")),
-            Rows.enumValue(rs, "error_category", ErrorCategory.class),
-            rs.getString("error_message"),
-            rs.getString("technical_details"),
-            json.readValue(rs.getString("results"), RESULTS),
-            rs.getString("sentiment"),
-            rs.getString("summary")))
+        .query(
+            (rs, n) ->
+                new Evaluation(
+                    Verdict.valueOf(rs.getString("verdict")),
+                    Rows.enumValue(rs, "error_category", ErrorCategory.class),
+                    rs.getString("error_message"),
+                    rs.getString("technical_details"),
+                    json.readValue(rs.getString("results"), RESULTS),
+                    rs.getString("sentiment"),
+                    rs.getString("summary")))
         .list();
   }
 }

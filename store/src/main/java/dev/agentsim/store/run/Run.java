@@ -13,8 +13,10 @@ import java.util.UUID;
 /**
  * A run as stored: its lifecycle, its latest evaluation once judged, and its transcript.
  *
- * @param successCriteria the criteria the run started with; a rejudged run's results may answer newer ones
- * @param sentiment the simulated user's experience as the model read it; null when no model read the run
+ * @param successCriteria the criteria the run started with; a rejudged run's results may answer
+ *     newer ones
+ * @param sentiment the simulated user's experience as the model read it; null when no model read
+ *     the run
  * @param evaluation which evaluation the verdict and results come from: 1 when the run ended, more
  *     after rejudging; null while running
  * @param userPromptVersion the version of the simulated user's instructions, for an LLM persona
@@ -51,15 +53,42 @@ public record Run(
   }
 
   /** As {@link #outcome()}, from the columns that tell it: a stopped run has no verdict. */
-  public static RunOutcome outcome(int sequence, RunStatus status, Verdict verdict, TerminationReason reason,
+  public static RunOutcome outcome(
+      int sequence,
+      RunStatus status,
+      Verdict verdict,
+      TerminationReason reason,
       ErrorCategory category) {
-    return new RunOutcome(sequence, status == RunStatus.STOPPED ? null : verdict, reason,
+    return new RunOutcome(
+        sequence,
+        status == RunStatus.STOPPED ? null : verdict,
+        reason,
         category == null ? ErrorCategory.NONE : category);
   }
 
   public Run withTurns(List<Turn> turns) {
-    return new Run(id, batchId, sequence, status, verdict, terminationReason, errorCategory, errorMessage,
-        technicalDetails, results, successCriteria, maxTurns, batchStopped, createdAt, completedAt, sentiment,
-        summary, evaluation, userPromptVersion, userEndSignal, forkedFrom, turns);
+    return new Run(
+        id,
+        batchId,
+        sequence,
+        status,
+        verdict,
+        terminationReason,
+        errorCategory,
+        errorMessage,
+        technicalDetails,
+        results,
+        successCriteria,
+        maxTurns,
+        batchStopped,
+        createdAt,
+        completedAt,
+        sentiment,
+        summary,
+        evaluation,
+        userPromptVersion,
+        userEndSignal,
+        forkedFrom,
+        turns);
   }
 }

@@ -39,7 +39,10 @@ public class RunRepository {
   private final TransactionTemplate transaction;
   private final TurnRepository turns;
 
-  public RunRepository(JdbcClient jdbc, JsonMapper json, PlatformTransactionManager transactions,
+  public RunRepository(
+      JdbcClient jdbc,
+      JsonMapper json,
+      PlatformTransactionManager transactions,
       TurnRepository turns) {
     this.jdbc = jdbc;
     this.json = json;
@@ -47,10 +50,18 @@ public class RunRepository {
     this.turns = turns;
   }
 
-  /** Records a run as running with the criteria it will be judged by and its settings; idempotent. */
-  public void start(UUID runId, UUID batchId, int sequence, List<Criterion> criteria, int maxTurns,
+  /**
+   * Records a run as running with the criteria it will be judged by and its settings; idempotent.
+   */
+  public void start(
+      UUID runId,
+      UUID batchId,
+      int sequence,
+      List<Criterion> criteria,
+      int maxTurns,
       RunSettings settings) {
-    jdbc.sql("""
+    jdbc.sql(
+            """
             insert into runs (id, batch_id, sequence, status, success_criteria, max_turns, settings, created_at)
             values (:id, :batch, :sequence, 'RUNNING', :criteria::jsonb, :maxTurns, :settings::jsonb, :now)
             on conflict (id) do nothing""")
@@ -64,7 +75,10 @@ public class RunRepository {
         .update();
   }
 
-  /** The settings the run started with; empty for a run that is not recorded or started without them. */
+  /**
+   * The settings the run started with; empty for a run that is not recorded or started without
+   * them.
+   */
   public Optional<RunSettings> settings(UUID runId) {
     return jdbc.sql("select settings from runs where id = :id")
         .param("id", runId)
@@ -93,13 +107,15 @@ public class RunRepository {
    * @return whether this call made the run final
    */
   private boolean finish(UUID runId, Integer endSequence, IntSupplier finalize) {
-    return Boolean.TRUE.equals(transaction.execute(status -> {
-      String runStatus = lockedStatus(runId);
-      if (endSequence != null && "RUNNING".equals(runStatus)) {
-        turns.dropFrom(runId, endSequence);
-      }
-      return finalize.getAsInt() > 0;
-    }));
+    return Boolean.TRUE.equals(
+        transaction.execute(
+            status -> {
+              String runStatus = lockedStatus(runId);
+              if (endSequence != null && "RUNNING".equals(runStatus)) {
+                turns.dropFrom(runId, endSequence);
+              }
+              return finalize.getAsInt() > 0;
+            }));
   }
 
   /**
@@ -110,8 +126,14 @@ public class RunRepository {
    * @param endSequence where the transcript ends, see {@link #finish}
    * @return whether this call completed the run, false when it was final already
    */
-  public boolean complete(UUID runId, TerminationReason reason, Evaluation evaluation, Integer endSequence) {
-    return finish(runId, endSequence, () -> jdbc.sql("""
+  public boolean complete(
+      UUID runId, TerminationReason reason, Evaluation evaluation, Integer endSequence) {
+    return finish(
+        runId,
+        endSequence,
+        () ->
+            jdbc.sql(
+                    """
             with completed as (
               update runs set status = 'COMPLETED', verdict = :verdict, termination_reason = :reason,
                      error_category = :category, error_message = :message, technical_details = :details,
@@ -124,10 +146,10 @@ public class RunRepository {
             select id, 1, :verdict::text, :category::text, :message::text, :details::text, :results::jsonb,
                    :sentiment::text, :summary::text, :now
             from completed""")
-        .param("id", runId)
-        .param("reason", reason == null ? null : reason.name(), Types.VARCHAR)
-        .params(EvaluationRepository.params(evaluation, json))
-        .update());
+                .param("id", runId)
+                .param("reason", reason == null ? null : reason.name(), Types.VARCHAR)
+                .params(EvaluationRepository.params(evaluation, json))
+                .update());
   }
 
   /**
@@ -138,7 +160,8 @@ public class RunRepository {
    * @return the run as it now stands
    */
   public Run settle(UUID runId, UUID batchId, int sequence, int maxTurns, String message) {
-    jdbc.sql("""
+    jdbc.sql(
+            """
             insert into runs (id, batch_id, sequence, status, success_criteria, max_turns, created_at)
             values (:id, :batch, :sequence, 'RUNNING', '[]'::jsonb, :maxTurns, :now)
             on conflict do nothing""")
@@ -166,7 +189,8 @@ public class RunRepository {
    * whose agent or simulated user failed has a transcript that cannot be judged fairly.
    */
   public List<RunRef> rejudgeable(UUID batchId, int afterSequence, int limit) {
-    return jdbc.sql("""
+    return jdbc.sql(
+            """
             select id, sequence from runs
             where batch_id = :batch and sequence > :after and status = 'COMPLETED' and verdict is not null
               and not (verdict = 'ERROR' and termination_reason in ('AGENT_ERROR', 'USER_ERROR'))
@@ -189,33 +213,39 @@ public class RunRepository {
   }
 
   /**
-   * Marks a run stopped by its batch; what it said so far stays. A run stopped before its start
-   * was recorded (the start may still be on its way, abandoned) is recorded as stopped, so the
-   * late start finds it and changes nothing.
+   * Marks a run stopped by its batch; what it said so far stays. A run stopped before its start was
+   * recorded (the start may still be on its way, abandoned) is recorded as stopped, so the late
+   * start finds it and changes nothing.
    *
    * @param endSequence where the transcript ends, see {@link #finish}
    * @return whether this call stopped the run, false when it was final already
    */
   public boolean stop(UUID runId, UUID batchId, int sequence, int maxTurns, Integer endSequence) {
     Timestamp now = Timestamp.from(Instant.now());
-    return finish(runId, endSequence, () -> jdbc.sql("""
+    return finish(
+        runId,
+        endSequence,
+        () ->
+            jdbc.sql(
+                    """
             insert into runs (id, batch_id, sequence, status, termination_reason, is_batch_stopped,
                               success_criteria, max_turns, created_at, completed_at)
             values (:id, :batch, :sequence, 'STOPPED', 'CANCELLED', true, '[]'::jsonb, :maxTurns, :now, :now)
             on conflict (id) do update set status = 'STOPPED', termination_reason = 'CANCELLED',
                    is_batch_stopped = true, completed_at = coalesce(runs.completed_at, excluded.completed_at)
             where runs.status = 'RUNNING'""")
-        .param("id", runId)
-        .param("batch", batchId)
-        .param("sequence", sequence)
-        .param("maxTurns", maxTurns)
-        .param("now", now)
-        .update());
+                .param("id", runId)
+                .param("batch", batchId)
+                .param("sequence", sequence)
+                .param("maxTurns", maxTurns)
+                .param("now", now)
+                .update());
   }
 
   /** The sequences of the batch's runs recorded as running. */
   public List<Integer> runningSequences(UUID batchId) {
-    return jdbc.sql("select sequence from runs where batch_id = :batch and status = 'RUNNING' order by sequence")
+    return jdbc.sql(
+            "select sequence from runs where batch_id = :batch and status = 'RUNNING' order by sequence")
         .param("batch", batchId)
         .query(Integer.class)
         .list();
@@ -232,7 +262,8 @@ public class RunRepository {
 
   /** A run of one of the project's batches, with its turns. */
   public Optional<Run> find(String projectId, UUID runId) {
-    return jdbc.sql("select r.* from runs r join batches b on b.id = r.batch_id where r.id = :id and b.project_id = :project")
+    return jdbc.sql(
+            "select r.* from runs r join batches b on b.id = r.batch_id where r.id = :id and b.project_id = :project")
         .param("id", runId)
         .param("project", projectId)
         .query((rs, n) -> run(rs))
@@ -243,18 +274,27 @@ public class RunRepository {
   /**
    * One page of a batch's runs with their turns.
    *
-   * @param status a verdict (SUCCESS, FAILED, ERROR) or lifecycle (RUNNING, COMPLETED, STOPPED); null for all
+   * @param status a verdict (SUCCESS, FAILED, ERROR) or lifecycle (RUNNING, COMPLETED, STOPPED);
+   *     null for all
    */
-  public List<Run> page(UUID batchId, String status, RunSort sort, boolean ascending, int limit, int skip) {
-    return withTurns(jdbc.sql("select * from runs where batch_id = :batch" + statusClause(status)
-            + " order by " + sort.column() + (ascending ? " asc" : " desc") + " nulls last, sequence"
-            + (ascending ? " asc" : " desc") + " limit :limit offset :skip")
-        .param("batch", batchId)
-        .param("status", status)
-        .param("limit", limit)
-        .param("skip", skip)
-        .query((rs, n) -> run(rs))
-        .list());
+  public List<Run> page(
+      UUID batchId, String status, RunSort sort, boolean ascending, int limit, int skip) {
+    return withTurns(
+        jdbc.sql(
+                "select * from runs where batch_id = :batch"
+                    + statusClause(status)
+                    + " order by "
+                    + sort.column()
+                    + (ascending ? " asc" : " desc")
+                    + " nulls last, sequence"
+                    + (ascending ? " asc" : " desc")
+                    + " limit :limit offset :skip")
+            .param("batch", batchId)
+            .param("status", status)
+            .param("limit", limit)
+            .param("skip", skip)
+            .query((rs, n) -> run(rs))
+            .list());
   }
 
   public int count(UUID batchId, String status) {
@@ -267,20 +307,27 @@ public class RunRepository {
 
   /** The verdicts of a batch's runs, in sequence order. */
   public List<RunVerdict> verdicts(UUID batchId) {
-    return jdbc.sql("select id, sequence, status, verdict, results from runs where batch_id = :batch order by sequence")
+    return jdbc.sql(
+            "select id, sequence, status, verdict, results from runs where batch_id = :batch order by sequence")
         .param("batch", batchId)
-        .query((rs, n) -> {
-          String results = rs.getString("results");
-          return new RunVerdict(rs.getObject("id", UUID.class), rs.getInt("sequence"),
-              "STOPPED".equals(rs.getString("status")) ? null : Rows.enumValue(rs, "verdict", Verdict.class),
-              results == null ? List.of() : json.readValue(results, RESULTS));
-        })
+        .query(
+            (rs, n) -> {
+              String results = rs.getString("results");
+              return new RunVerdict(
+                  rs.getObject("id", UUID.class),
+                  rs.getInt("sequence"),
+                  "STOPPED".equals(rs.getString("status"))
+                      ? null
+                      : Rows.enumValue(rs, "verdict", Verdict.class),
+                  results == null ? List.of() : json.readValue(results, RESULTS));
+            })
         .list();
   }
 
   /** The verdicts of the scenario's runs in the project's batches, by agent and agent revision. */
   public List<RevisionVerdicts> verdictsByAgentRevision(String projectId, UUID scenarioId) {
-    return jdbc.sql("""
+    return jdbc.sql(
+            """
             select b.agent_id, b.agent_revision_id, v.number,
                    count(*) filter (where r.verdict = 'SUCCESS') as succeeded,
                    count(*) filter (where r.verdict = 'FAILED') as failed,
@@ -292,9 +339,15 @@ public class RunRepository {
             order by b.agent_id, v.number desc nulls last""")
         .param("project", projectId)
         .param("scenario", scenarioId)
-        .query((rs, n) -> new RevisionVerdicts(rs.getObject("agent_id", UUID.class),
-            rs.getObject("agent_revision_id", UUID.class), rs.getObject("number", Integer.class),
-            rs.getInt("succeeded"), rs.getInt("failed"), rs.getInt("errored")))
+        .query(
+            (rs, n) ->
+                new RevisionVerdicts(
+                    rs.getObject("agent_id", UUID.class),
+                    rs.getObject("agent_revision_id", UUID.class),
+                    rs.getObject("number", Integer.class),
+                    rs.getInt("succeeded"),
+                    rs.getInt("failed"),
+                    rs.getInt("errored")))
         .list();
   }
 

@@ -46,7 +46,8 @@ public class TurnRepository {
   public record TurnStart(TurnOutcome done, String lastUserText) {}
 
   public TurnStart turnStart(UUID runId, int sequence, String party) {
-    return jdbc.sql("""
+    return jdbc.sql(
+            """
             select r.status, t.next_sequence, t.ended, t.wait_millis,
                    (select u.text from turns u where u.run_id = k.id and u.sequence < :sequence and u.role = 'user'
                     order by u.sequence desc limit 1) as last_user_text
@@ -56,18 +57,21 @@ public class TurnRepository {
         .param("run", runId)
         .param("sequence", sequence)
         .param("party", party)
-        .query((rs, n) -> {
-          String lastUserText = rs.getString("last_user_text");
-          if (!"RUNNING".equals(rs.getString("status"))) {
-            return new TurnStart(TurnOutcome.runIsFinal(sequence), lastUserText);
-          }
-          return new TurnStart(rs.getObject("next_sequence") == null ? null : turnOutcome(rs), lastUserText);
-        })
+        .query(
+            (rs, n) -> {
+              String lastUserText = rs.getString("last_user_text");
+              if (!"RUNNING".equals(rs.getString("status"))) {
+                return new TurnStart(TurnOutcome.runIsFinal(sequence), lastUserText);
+              }
+              return new TurnStart(
+                  rs.getObject("next_sequence") == null ? null : turnOutcome(rs), lastUserText);
+            })
         .single();
   }
 
   private Optional<TurnOutcome> storedTurn(UUID runId, int sequence, String party) {
-    return jdbc.sql("""
+    return jdbc.sql(
+            """
             select next_sequence, ended, wait_millis from turn_results
             where run_id = :run and sequence = :sequence and party = :party""")
         .param("run", runId)
@@ -82,11 +86,17 @@ public class TurnRepository {
    * one statement (so one transaction and one round trip) and at most once per run, sequence and
    * party. The first attempt to get here wins; any other (a retry, or an attempt its retry
    * overtook) stores nothing and gets what the first stored. A run that is already final stores
-   * nothing at all: its row is locked first, as {@link RunRepository} locks it to make the run final.
+   * nothing at all: its row is locked first, as {@link RunRepository} locks it to make the run
+   * final.
    *
    * @param endSignal how the simulated user ended the conversation; null for none
    */
-  public StoredTurn storeTurn(UUID runId, int sequence, String party, List<Turn> turns, TurnOutcome outcome,
+  public StoredTurn storeTurn(
+      UUID runId,
+      int sequence,
+      String party,
+      List<Turn> turns,
+      TurnOutcome outcome,
       String endSignal) {
     Integer[] sequences = new Integer[turns.size()];
     String[] roles = new String[turns.size()];
@@ -106,7 +116,9 @@ public class TurnRepository {
     // The result first: a turn stored already keeps its row, and this attempt stores nothing.
     // The run's row is written here too: the turn must be refused once the run is final, and the
     // end signal belongs to the turn that gave it, so both go in the turn's one statement.
-    Stored stored = jdbc.sql("""
+    Stored stored =
+        jdbc.sql(
+                """
             with running as (
               select id from runs where id = :run and status = 'RUNNING' for update
             ), result as (
@@ -125,26 +137,27 @@ public class TurnRepository {
               from result where runs.id = result.run_id and cast(:signal as text) is not null
             )
             select exists (select 1 from running) as running, exists (select 1 from result) as stored""")
-        .param("run", runId)
-        .param("sequence", sequence)
-        .param("party", party)
-        .param("next", outcome.nextSequence())
-        .param("ended", outcome.ended())
-        .param("wait", outcome.waitMillis())
-        .param("now", Timestamp.from(Instant.now()))
-        .param("sequences", sequences)
-        .param("roles", roles)
-        .param("texts", texts)
-        .param("data", data)
-        .param("latencies", latencies)
-        .param("createdAt", createdAt)
-        .param("signal", endSignal, Types.VARCHAR)
-        .query((rs, n) -> new Stored(rs.getBoolean("running"), rs.getBoolean("stored")))
-        .single();
+            .param("run", runId)
+            .param("sequence", sequence)
+            .param("party", party)
+            .param("next", outcome.nextSequence())
+            .param("ended", outcome.ended())
+            .param("wait", outcome.waitMillis())
+            .param("now", Timestamp.from(Instant.now()))
+            .param("sequences", sequences)
+            .param("roles", roles)
+            .param("texts", texts)
+            .param("data", data)
+            .param("latencies", latencies)
+            .param("createdAt", createdAt)
+            .param("signal", endSignal, Types.VARCHAR)
+            .query((rs, n) -> new Stored(rs.getBoolean("running"), rs.getBoolean("stored")))
+            .single();
     if (!stored.running()) {
       return new StoredTurn(TurnOutcome.runIsFinal(sequence), false);
     }
-    return stored.byThisCall() ? new StoredTurn(outcome, true)
+    return stored.byThisCall()
+        ? new StoredTurn(outcome, true)
         : new StoredTurn(storedTurn(runId, sequence, party).orElseThrow(), false);
   }
 
@@ -159,7 +172,8 @@ public class TurnRepository {
   public record StoredTurn(TurnOutcome outcome, boolean byThisCall) {}
 
   private static TurnOutcome turnOutcome(ResultSet rs) throws SQLException {
-    return new TurnOutcome(rs.getInt("next_sequence"), rs.getBoolean("ended"), rs.getLong("wait_millis"));
+    return new TurnOutcome(
+        rs.getInt("next_sequence"), rs.getBoolean("ended"), rs.getLong("wait_millis"));
   }
 
   /**
@@ -168,7 +182,8 @@ public class TurnRepository {
    * @return the failures counted for that turn so far, this one included
    */
   public int countRemoteFailure(UUID runId, int sequence, String party) {
-    return jdbc.sql("""
+    return jdbc.sql(
+            """
             insert into remote_failures (run_id, sequence, party, failures) values (:run, :sequence, :party, 1)
             on conflict (run_id, sequence, party) do update set failures = remote_failures.failures + 1
             returning failures""")
@@ -181,7 +196,8 @@ public class TurnRepository {
 
   /** Stores one message; a retried activity that stores it again changes nothing. */
   public void addTurn(UUID runId, Turn turn) {
-    jdbc.sql("""
+    jdbc.sql(
+            """
             insert into turns (run_id, sequence, role, text, data, latency_ms, created_at)
             values (:run, :sequence, :role, :text, :data::jsonb, :latency, :createdAt)
             on conflict (run_id, sequence) do nothing""")
@@ -202,9 +218,13 @@ public class TurnRepository {
         .list();
   }
 
-  /** The messages a turn at {@code sequence} follows: never those a later turn (or a late attempt) stored. */
+  /**
+   * The messages a turn at {@code sequence} follows: never those a later turn (or a late attempt)
+   * stored.
+   */
   public List<Turn> turnsBefore(UUID runId, int sequence) {
-    return jdbc.sql("select * from turns where run_id = :run and sequence < :sequence order by sequence")
+    return jdbc.sql(
+            "select * from turns where run_id = :run and sequence < :sequence order by sequence")
         .param("run", runId)
         .param("sequence", sequence)
         .query((rs, n) -> turn(rs))
@@ -220,15 +240,16 @@ public class TurnRepository {
     }
     jdbc.sql("select * from turns where run_id in (:ids) order by run_id, sequence")
         .param("ids", runIds)
-        .query(rs -> {
-          byRun.get(rs.getObject("run_id", UUID.class)).add(turn(rs));
-        });
+        .query(
+            rs -> {
+              byRun.get(rs.getObject("run_id", UUID.class)).add(turn(rs));
+            });
     return byRun;
   }
 
   /**
-   * Drops the messages and turn results stored at or after {@code endSequence}; only
-   * {@link RunRepository} calls it, in the transaction that makes the run final with its row locked.
+   * Drops the messages and turn results stored at or after {@code endSequence}; only {@link
+   * RunRepository} calls it, in the transaction that makes the run final with its row locked.
    */
   void dropFrom(UUID runId, int endSequence) {
     for (String table : List.of("turns", "turn_results")) {
@@ -245,12 +266,16 @@ public class TurnRepository {
    */
   public Map<String, MessageTotals> messageTotals(UUID batchId) {
     Map<String, MessageTotals> totals = new LinkedHashMap<>();
-    jdbc.sql("""
+    jdbc.sql(
+            """
             select t.role, count(*) as messages, coalesce(sum(t.latency_ms), 0) as latency
             from turns t join runs r on r.id = t.run_id where r.batch_id = :batch group by t.role""")
         .param("batch", batchId)
-        .query((rs, n) -> totals.put(rs.getString("role"),
-            new MessageTotals(rs.getInt("messages"), rs.getLong("latency"))))
+        .query(
+            (rs, n) ->
+                totals.put(
+                    rs.getString("role"),
+                    new MessageTotals(rs.getInt("messages"), rs.getLong("latency"))))
         .list();
     return totals;
   }

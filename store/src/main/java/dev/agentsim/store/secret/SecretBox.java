@@ -70,12 +70,17 @@ public final class SecretBox {
     try {
       key = Base64.getDecoder().decode(base64.strip());
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(setting + " is not base64: give the base64 of 32 random bytes, "
-          + "e.g. the output of `openssl rand -base64 32`");
+      throw new IllegalArgumentException(
+          setting
+              + " is not base64: give the base64 of 32 random bytes, "
+              + "e.g. the output of `openssl rand -base64 32`");
     }
     if (key.length != KEY_BYTES) {
-      throw new IllegalArgumentException(setting + " must be the base64 of 32 bytes, not of " + key.length
-          + ": e.g. the output of `openssl rand -base64 32`");
+      throw new IllegalArgumentException(
+          setting
+              + " must be the base64 of 32 bytes, not of "
+              + key.length
+              + ": e.g. the output of `openssl rand -base64 32`");
     }
     return key;
   }
@@ -95,7 +100,8 @@ public final class SecretBox {
     try {
       Cipher cipher = cipher(Cipher.ENCRYPT_MODE, keys.get(currentId), nonce, header);
       byte[] sealed = cipher.doFinal(plain.getBytes(StandardCharsets.UTF_8));
-      byte[] stored = ByteBuffer.allocate(NONCE_BYTES + sealed.length).put(nonce).put(sealed).array();
+      byte[] stored =
+          ByteBuffer.allocate(NONCE_BYTES + sealed.length).put(nonce).put(sealed).array();
       return header + Base64.getEncoder().encodeToString(stored);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM is not available", e);
@@ -105,7 +111,8 @@ public final class SecretBox {
   /**
    * The secret a stored value holds; a value stored before sealing reads as it is.
    *
-   * @throws SecretUnreadable when the value was sealed with a key this box does not have, or was altered
+   * @throws SecretUnreadable when the value was sealed with a key this box does not have, or was
+   *     altered
    */
   public String unseal(String stored) {
     if (!isSealed(stored)) {
@@ -117,8 +124,11 @@ public final class SecretBox {
     }
     SecretKeySpec key = keys.get(parts[2]);
     if (key == null) {
-      throw new SecretUnreadable("a secret is sealed with key " + parts[2] + ", which this service does not have: "
-          + "give it in simulator.secrets.previous-keys (SIMULATOR_SECRETS_PREVIOUS_KEYS)");
+      throw new SecretUnreadable(
+          "a secret is sealed with key "
+              + parts[2]
+              + ", which this service does not have: "
+              + "give it in simulator.secrets.previous-keys (SIMULATOR_SECRETS_PREVIOUS_KEYS)");
     }
     try {
       byte[] data = Base64.getDecoder().decode(parts[3]);
@@ -127,15 +137,18 @@ public final class SecretBox {
       }
       byte[] nonce = Arrays.copyOf(data, NONCE_BYTES);
       Cipher cipher = cipher(Cipher.DECRYPT_MODE, key, nonce, SEALED + parts[2] + ":");
-      return new String(cipher.doFinal(data, NONCE_BYTES, data.length - NONCE_BYTES), StandardCharsets.UTF_8);
+      return new String(
+          cipher.doFinal(data, NONCE_BYTES, data.length - NONCE_BYTES), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException | GeneralSecurityException e) {
-      throw new SecretUnreadable("a sealed secret cannot be read with key " + parts[2] + ": it was altered");
+      throw new SecretUnreadable(
+          "a sealed secret cannot be read with key " + parts[2] + ": it was altered");
     }
   }
 
   /**
    * The value as it should be stored: sealed with the current key. A value sealed with the current
-   * key is returned as it is; one stored before sealing, or sealed with a previous key, is sealed anew.
+   * key is returned as it is; one stored before sealing, or sealed with a previous key, is sealed
+   * anew.
    */
   public String reseal(String value) {
     if (value == null || value.startsWith(SEALED + currentId + ":")) {
@@ -161,7 +174,9 @@ public final class SecretBox {
     }
   }
 
-  /** The stored form's header is authenticated too: a value cannot be passed off as another key's. */
+  /**
+   * The stored form's header is authenticated too: a value cannot be passed off as another key's.
+   */
   private static Cipher cipher(int mode, SecretKeySpec key, byte[] nonce, String header)
       throws GeneralSecurityException {
     Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");

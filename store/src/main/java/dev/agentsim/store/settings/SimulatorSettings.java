@@ -17,9 +17,9 @@ import org.springframework.util.unit.DataSize;
  * {@code 1MB} or {@code 512KB} (binary units), a bare number being bytes.
  *
  * @param runTimeoutSeconds longest a run may take before it ends in ERROR
- * @param temporalUiUrl the Temporal Web UI's address of the service's namespace, e.g.
- *     {@code http://localhost:8233/namespaces/default}: the results viewer links each batch and run
- *     to its workflow there; blank for no links
+ * @param temporalUiUrl the Temporal Web UI's address of the service's namespace, e.g. {@code
+ *     http://localhost:8233/namespaces/default}: the results viewer links each batch and run to its
+ *     workflow there; blank for no links
  */
 @ConfigurationProperties("simulator")
 public record SimulatorSettings(
@@ -44,14 +44,17 @@ public record SimulatorSettings(
     @DefaultValue EmbeddedPostgres embeddedPostgres,
     @DefaultValue("") String temporalUiUrl) {
 
-  /** The settings a context's environment gives, for code that runs before the context has beans. */
+  /**
+   * The settings a context's environment gives, for code that runs before the context has beans.
+   */
   public static SimulatorSettings of(Environment environment) {
     return Binder.get(environment).bindOrCreate("simulator", SimulatorSettings.class);
   }
 
   /** The settings the given properties ({@code simulator.retry.max-attempts} and so on) give. */
   public static SimulatorSettings of(Map<String, String> properties) {
-    return new Binder(new MapConfigurationPropertySource(properties)).bindOrCreate("simulator", SimulatorSettings.class);
+    return new Binder(new MapConfigurationPropertySource(properties))
+        .bindOrCreate("simulator", SimulatorSettings.class);
   }
 
   /** How activities are retried: attempts, the first back-off, and each attempt's time limits. */
@@ -62,7 +65,8 @@ public record SimulatorSettings(
       @DefaultValue("10") long heartbeatTimeoutSeconds) {
 
     public RetrySettings settings() {
-      return new RetrySettings(maxAttempts, initialIntervalMs, attemptTimeoutSeconds, heartbeatTimeoutSeconds);
+      return new RetrySettings(
+          maxAttempts, initialIntervalMs, attemptTimeoutSeconds, heartbeatTimeoutSeconds);
     }
   }
 
@@ -70,8 +74,8 @@ public record SimulatorSettings(
    * Model calls.
    *
    * @param timeout one call's longest wait for its answer
-   * @param slotWait how long a call waits for one of its model's {@code maxConcurrency} slots before it
-   *     fails retryably
+   * @param slotWait how long a call waits for one of its model's {@code maxConcurrency} slots
+   *     before it fails retryably
    * @param baseUrl, apiKey, model the demo model's provider, when the demo is seeded
    */
   public record Llm(
@@ -90,7 +94,10 @@ public record SimulatorSettings(
   /** Runs one rejudge judges at once. */
   public record Rejudge(@DefaultValue("10") int concurrency) {}
 
-  /** How often batches and rejudges under way are checked against Temporal, and how old they must be. */
+  /**
+   * How often batches and rejudges under way are checked against Temporal, and how old they must
+   * be.
+   */
   public record Sweep(@DefaultValue("5m") Duration every, @DefaultValue("10m") Duration after) {}
 
   /**
@@ -106,9 +113,9 @@ public record SimulatorSettings(
   public record Outbound(@DefaultValue List<String> allow) {}
 
   /**
-   * Webhook deliveries: a delivery is retried until its receiver answers 2xx, at most
-   * {@code maxAttempts} requests, the first retry {@code initialInterval} after the first failure,
-   * each wait twice the last, none longer than {@code maxInterval}.
+   * Webhook deliveries: a delivery is retried until its receiver answers 2xx, at most {@code
+   * maxAttempts} requests, the first retry {@code initialInterval} after the first failure, each
+   * wait twice the last, none longer than {@code maxInterval}.
    *
    * @param timeout one request's limit, the receiver's whole answer included
    */
@@ -118,8 +125,11 @@ public record SimulatorSettings(
       @DefaultValue("1h") Duration maxInterval,
       @DefaultValue("10s") Duration timeout) {}
 
-  /** The largest request body (413 beyond), and the time its whole body has to arrive (408 after). */
-  public record Api(@DefaultValue("5MB") DataSize maxBodyBytes, @DefaultValue("30s") Duration bodyReadTimeout) {}
+  /**
+   * The largest request body (413 beyond), and the time its whole body has to arrive (408 after).
+   */
+  public record Api(
+      @DefaultValue("5MB") DataSize maxBodyBytes, @DefaultValue("30s") Duration bodyReadTimeout) {}
 
   /**
    * Who may call the API.
@@ -127,7 +137,10 @@ public record SimulatorSettings(
    * @param adminKey a key for every project, not stored; at least 16 characters
    * @param jwt the claim naming the projects a JWT may use
    */
-  public record Auth(@DefaultValue("true") boolean required, @DefaultValue("") String adminKey, @DefaultValue Jwt jwt) {
+  public record Auth(
+      @DefaultValue("true") boolean required,
+      @DefaultValue("") String adminKey,
+      @DefaultValue Jwt jwt) {
 
     public record Jwt(@DefaultValue("projects") String projectsClaim) {}
   }
@@ -145,9 +158,12 @@ public record SimulatorSettings(
    * This process's workers.
    *
    * @param stickyQueues whether a workflow's next tasks go to the worker that has it cached
-   * @param startWhenReachable start the workers once an external Temporal answers, rather than with the application
+   * @param startWhenReachable start the workers once an external Temporal answers, rather than with
+   *     the application
    */
-  public record Worker(@DefaultValue("true") boolean stickyQueues, @DefaultValue("false") boolean startWhenReachable) {}
+  public record Worker(
+      @DefaultValue("true") boolean stickyQueues,
+      @DefaultValue("false") boolean startWhenReachable) {}
 
   /**
    * What the service reports to Prometheus.
@@ -160,6 +176,10 @@ public record SimulatorSettings(
   /** How long the in-process Temporal keeps a closed workflow. */
   public record EmbeddedTemporal(@DefaultValue("15s") Duration keepClosed) {}
 
-  /** The embedded PostgreSQL: the directory that keeps its data (blank: a fresh database on every start), its port (0: any free one). */
-  public record EmbeddedPostgres(@DefaultValue("") String dataDirectory, @DefaultValue("0") int port) {}
+  /**
+   * The embedded PostgreSQL: the directory that keeps its data (blank: a fresh database on every
+   * start), its port (0: any free one).
+   */
+  public record EmbeddedPostgres(
+      @DefaultValue("") String dataDirectory, @DefaultValue("0") int port) {}
 }

@@ -11,9 +11,26 @@ import java.util.UUID;
  * @param lastStatusCode the receiver's status code at the last attempt; null when it gave none
  * @param lastError why the last attempt failed; null when it succeeded or none was made
  */
-public record Delivery(UUID id, UUID webhookId, UUID batchId, String event, Status status, int attempts,
-    Integer lastStatusCode, String lastError, Instant createdAt, Instant lastAttemptAt, Instant deliveredAt) {
+public record Delivery(
+    UUID id,
+    UUID webhookId,
+    UUID batchId,
+    String event,
+    Status status,
+    int attempts,
+    Integer lastStatusCode,
+    String lastError,
+    Instant createdAt,
+    Instant lastAttemptAt,
+    Instant deliveredAt) {
 
-  /** Pending while attempts go on; delivered at the first 2xx; failed when attempts ran out or the URL was refused. */
-  public enum Status { PENDING, DELIVERED, FAILED }
+  /**
+   * Pending while attempts go on; delivered at the first 2xx; failed when attempts ran out or the
+   * URL was refused.
+   */
+  public enum Status {
+    PENDING,
+    DELIVERED,
+    FAILED
+  }
 }

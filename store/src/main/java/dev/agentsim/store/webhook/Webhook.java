@@ -10,5 +10,10 @@ import java.util.UUID;
  * @param events the events it is told of, as {@link WebhookEvent#wire()} names them
  * @param description free text, null for none
  */
-public record Webhook(UUID id, String projectId, String url, List<String> events, String description,
+public record Webhook(
+    UUID id,
+    String projectId,
+    String url,
+    List<String> events,
+    String description,
     Instant createdAt) {}

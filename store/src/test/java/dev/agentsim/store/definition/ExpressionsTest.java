@@ -13,7 +13,9 @@ class ExpressionsTest {
   void patternsRunInLinearTime() {
     var pattern = Expressions.regex("(.*a){30}x", true);
 
-    assertThat(assertTimeoutPreemptively(Duration.ofSeconds(1), () -> pattern.matcher("a".repeat(50)).find()))
+    assertThat(
+            assertTimeoutPreemptively(
+                Duration.ofSeconds(1), () -> pattern.matcher("a".repeat(50)).find()))
         .isFalse();
   }
 
@@ -25,8 +27,10 @@ class ExpressionsTest {
 
   @Test
   void backReferencesAndLookAroundsAreRefused() {
-    assertThatThrownBy(() -> Expressions.regex("(a)\\1", true)).hasMessageContaining("no back-references");
-    assertThatThrownBy(() -> Expressions.regex("a(?=b)", true)).hasMessageContaining("is not a valid regular expression");
+    assertThatThrownBy(() -> Expressions.regex("(a)\\1", true))
+        .hasMessageContaining("no back-references");
+    assertThatThrownBy(() -> Expressions.regex("a(?=b)", true))
+        .hasMessageContaining("is not a valid regular expression");
   }
 
   @Test
@@ -36,6 +40,7 @@ class ExpressionsTest {
         .hasMessageContaining("uses a regex filter (=~)");
     assertThatThrownBy(() -> Expressions.jsonPath("$.outputs[?(@.text=~/a/i)]"))
         .hasMessageContaining("uses a regex filter (=~)");
-    assertThatThrownBy(() -> Expressions.jsonPath("$.[")).hasMessageContaining("is not a valid JsonPath expression");
+    assertThatThrownBy(() -> Expressions.jsonPath("$.["))
+        .hasMessageContaining("is not a valid JsonPath expression");
   }
 }

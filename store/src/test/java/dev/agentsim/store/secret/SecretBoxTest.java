@@ -32,7 +32,8 @@ class SecretBoxTest {
     String sealed = box.seal("sk-live-1");
     byte[] data = Base64.getDecoder().decode(sealed.substring(sealed.lastIndexOf(':') + 1));
     data[data.length - 1] ^= 1;
-    String altered = sealed.substring(0, sealed.lastIndexOf(':') + 1) + Base64.getEncoder().encodeToString(data);
+    String altered =
+        sealed.substring(0, sealed.lastIndexOf(':') + 1) + Base64.getEncoder().encodeToString(data);
 
     assertThatThrownBy(() -> box.unseal(altered)).isInstanceOf(SecretBox.SecretUnreadable.class);
   }
@@ -54,10 +55,14 @@ class SecretBoxTest {
 
   @Test
   void aKeyMustBeTheBase64OfThirtyTwoBytes() {
-    assertThatThrownBy(() -> SecretBox.decodeKey(Base64.getEncoder().encodeToString(new byte[16]), "SIMULATOR_SECRETS_KEY"))
+    assertThatThrownBy(
+            () ->
+                SecretBox.decodeKey(
+                    Base64.getEncoder().encodeToString(new byte[16]), "SIMULATOR_SECRETS_KEY"))
         .hasMessageStartingWith("SIMULATOR_SECRETS_KEY must be the base64 of 32 bytes");
     assertThatThrownBy(() -> SecretBox.decodeKey("not base64!", "SIMULATOR_SECRETS_KEY"))
         .hasMessageStartingWith("SIMULATOR_SECRETS_KEY is not base64");
-    assertThat(SecretBox.decodeKey(Base64.getEncoder().encodeToString(newKey), "x")).isEqualTo(newKey);
+    assertThat(SecretBox.decodeKey(Base64.getEncoder().encodeToString(newKey), "x"))
+        .isEqualTo(newKey);
   }
 }

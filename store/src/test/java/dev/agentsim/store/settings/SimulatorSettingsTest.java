@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.agentsim.workflows.RetrySettings;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.BindException;
@@ -43,14 +42,15 @@ class SimulatorSettingsTest {
 
   @Test
   void valuesAreReadInEveryFormTheReadmeGives() {
-    MockEnvironment environment = new MockEnvironment()
-        .withProperty("simulator.retry.max-attempts", "2")
-        .withProperty("simulator.llm.timeout", "PT90S")
-        .withProperty("simulator.llm.slot-wait", "1500")
-        .withProperty("simulator.agent.max-reply-bytes", "512KB")
-        .withProperty("simulator.api.max-body-bytes", "1048576")
-        .withProperty("simulator.outbound.allow", "10.0.0.0/8, agents.internal")
-        .withProperty("simulator.secrets.previous-keys", "a2V5MQ==,a2V5Mg==");
+    MockEnvironment environment =
+        new MockEnvironment()
+            .withProperty("simulator.retry.max-attempts", "2")
+            .withProperty("simulator.llm.timeout", "PT90S")
+            .withProperty("simulator.llm.slot-wait", "1500")
+            .withProperty("simulator.agent.max-reply-bytes", "512KB")
+            .withProperty("simulator.api.max-body-bytes", "1048576")
+            .withProperty("simulator.outbound.allow", "10.0.0.0/8, agents.internal")
+            .withProperty("simulator.secrets.previous-keys", "a2V5MQ==,a2V5Mg==");
 
     SimulatorSettings settings = SimulatorSettings.of(environment);
 

@@ -1,7 +1,7 @@
 package dev.agentsim.worker.auth;
 
-import dev.agentsim.store.settings.SimulatorSettings;
 import dev.agentsim.api.auth.ApiKeys;
+import dev.agentsim.store.settings.SimulatorSettings;
 import dev.agentsim.worker.SimulatorEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,19 +35,31 @@ class AuthStartup implements ApplicationRunner {
     if (!SimulatorEnvironment.roles(environment).contains("api")) {
       return;
     }
-    String address = environment.getProperty("server.address", "all interfaces") + ":"
-        + environment.getProperty("local.server.port", environment.getProperty("server.port", "8080"));
+    String address =
+        environment.getProperty("server.address", "all interfaces")
+            + ":"
+            + environment.getProperty(
+                "local.server.port", environment.getProperty("server.port", "8080"));
     if (!settings.auth().required()) {
-      log.info("Authentication is off: the API answers without a credential, listening on {}"
-          + " (simulator.auth.required=true asks for API keys or JWTs)", address);
+      log.info(
+          "Authentication is off: the API answers without a credential, listening on {}"
+              + " (simulator.auth.required=true asks for API keys or JWTs)",
+          address);
       return;
     }
-    log.info("Authentication is on: every request needs an API key (X-API-Key or Authorization: Bearer) or a JWT;"
-        + " listening on {}", address);
+    log.info(
+        "Authentication is on: every request needs an API key (X-API-Key or Authorization: Bearer) or a JWT;"
+            + " listening on {}",
+        address);
     if (!keys.adminKeyConfigured()) {
-      keys.createFirst().ifPresent(created -> log.warn("No API key existed: created the admin key '{}' (id {},"
-          + " every project, every scope). It is shown this once; create project keys with it at POST /v1/api-keys",
-          created.secret(), created.key().id()));
+      keys.createFirst()
+          .ifPresent(
+              created ->
+                  log.warn(
+                      "No API key existed: created the admin key '{}' (id {},"
+                          + " every project, every scope). It is shown this once; create project keys with it at POST /v1/api-keys",
+                      created.secret(),
+                      created.key().id()));
     }
   }
 }

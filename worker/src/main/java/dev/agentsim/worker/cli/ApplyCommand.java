@@ -8,7 +8,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import tools.jackson.databind.JsonNode;
 
-@Command(name = "apply", mixinStandardHelpOptions = true, description = "Applies suite files: creates or updates the objects they define, by name.")
+@Command(
+    name = "apply",
+    mixinStandardHelpOptions = true,
+    description = "Applies suite files: creates or updates the objects they define, by name.")
 final class ApplyCommand implements Callable<Integer> {
 
   static final List<String> OUTCOMES = List.of("created", "updated", "unchanged");
@@ -16,8 +19,7 @@ final class ApplyCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "FILE", description = "Suite files (YAML)")
   List<Path> files;
 
-  @Mixin
-  ServerOptions server;
+  @Mixin ServerOptions server;
 
   private final Cli.Context context;
 
@@ -46,8 +48,14 @@ final class ApplyCommand implements Callable<Integer> {
   private void print(JsonNode result) {
     for (String outcome : OUTCOMES) {
       for (JsonNode object : result.path(outcome)) {
-        context.out().printf("%-9s %-8s %s (%s)%n", outcome, object.path("kind").asString(),
-            object.path("name").asString(), object.path("id").asString());
+        context
+            .out()
+            .printf(
+                "%-9s %-8s %s (%s)%n",
+                outcome,
+                object.path("kind").asString(),
+                object.path("name").asString(),
+                object.path("id").asString());
       }
     }
   }

@@ -13,7 +13,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import tools.jackson.databind.JsonNode;
 
-@Command(name = "batches", mixinStandardHelpOptions = true, description = "Lists, shows, stops and exports batches.")
+@Command(
+    name = "batches",
+    mixinStandardHelpOptions = true,
+    description = "Lists, shows, stops and exports batches.")
 final class BatchesCommand {
 
   /** The most batches the server gives in one page. */
@@ -30,28 +33,42 @@ final class BatchesCommand {
   }
 
   static int done(JsonNode batch) {
-    return batch.path("succeededRuns").asInt() + batch.path("failedRuns").asInt()
-        + batch.path("erroredRuns").asInt() + batch.path("stoppedRuns").asInt();
+    return batch.path("succeededRuns").asInt()
+        + batch.path("failedRuns").asInt()
+        + batch.path("erroredRuns").asInt()
+        + batch.path("stoppedRuns").asInt();
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the project's batches, newest first.")
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = "Lists the project's batches, newest first.")
   static final class ListCommand implements Callable<Integer> {
 
-    @Option(names = "--status", paramLabel = "S", description = "Only batches in this status, e.g. running, completed")
+    @Option(
+        names = "--status",
+        paramLabel = "S",
+        description = "Only batches in this status, e.g. running, completed")
     String status;
 
-    @Option(names = "--label", paramLabel = "KEY:VALUE", description = "Only batches with this label; repeatable, all must match")
+    @Option(
+        names = "--label",
+        paramLabel = "KEY:VALUE",
+        description = "Only batches with this label; repeatable, all must match")
     List<String> labels = new ArrayList<>();
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "20",
-        description = "How many batches at most, following the server's pages; default: ${DEFAULT-VALUE}")
+    @Option(
+        names = "--limit",
+        paramLabel = "N",
+        defaultValue = "20",
+        description =
+            "How many batches at most, following the server's pages; default: ${DEFAULT-VALUE}")
     int limit;
 
     @Option(names = "--all", description = "Every batch, however many pages they take")
     boolean all;
 
-    @Mixin
-    ServerOptions server;
+    @Mixin ServerOptions server;
 
     private final Cli.Context context;
 
@@ -73,9 +90,17 @@ final class BatchesCommand {
         int wanted = all ? PAGE_MAX : Math.min(limit - shown, PAGE_MAX);
         JsonNode page = client.batches(status, labels, wanted, cursor);
         for (JsonNode batch : page.path("data")) {
-          context.out().printf(row, batch.path("id").asString(), batch.path("status").asString(),
-              done(batch) + "/" + batch.path("runs").asInt(), batch.path("succeededRuns").asInt(),
-              batch.path("failedRuns").asInt(), batch.path("erroredRuns").asInt(), batch.path("createdAt").asString());
+          context
+              .out()
+              .printf(
+                  row,
+                  batch.path("id").asString(),
+                  batch.path("status").asString(),
+                  done(batch) + "/" + batch.path("runs").asInt(),
+                  batch.path("succeededRuns").asInt(),
+                  batch.path("failedRuns").asInt(),
+                  batch.path("erroredRuns").asInt(),
+                  batch.path("createdAt").asString());
           shown++;
         }
         cursor = page.path("nextCursor").asString(null);
@@ -87,14 +112,16 @@ final class BatchesCommand {
     }
   }
 
-  @Command(name = "get", mixinStandardHelpOptions = true, description = "Shows a batch's state and counts of runs.")
+  @Command(
+      name = "get",
+      mixinStandardHelpOptions = true,
+      description = "Shows a batch's state and counts of runs.")
   static final class GetCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "ID", description = "The batch's id")
     String id;
 
-    @Mixin
-    ServerOptions server;
+    @Mixin ServerOptions server;
 
     private final Cli.Context context;
 
@@ -108,8 +135,12 @@ final class BatchesCommand {
       Map<String, String> lines = new LinkedHashMap<>();
       lines.put("id", batch.path("id").asString());
       lines.put("name", batch.path("name").asString());
-      lines.put("status", batch.path("status").asString()
-          + (batch.hasNonNull("stopReason") ? " (" + batch.path("stopReason").asString() + ")" : ""));
+      lines.put(
+          "status",
+          batch.path("status").asString()
+              + (batch.hasNonNull("stopReason")
+                  ? " (" + batch.path("stopReason").asString() + ")"
+                  : ""));
       lines.put("runs", done(batch) + "/" + batch.path("runs").asInt() + " done");
       lines.put("passed", batch.path("succeededRuns").asString());
       lines.put("failed", batch.path("failedRuns").asString());
@@ -117,7 +148,10 @@ final class BatchesCommand {
       lines.put("stopped", batch.path("stoppedRuns").asString());
       lines.put("running", batch.path("runningRuns").asString());
       List<String> labels = new ArrayList<>();
-      batch.path("labels").properties().forEach(label -> labels.add(label.getKey() + ":" + label.getValue().asString()));
+      batch
+          .path("labels")
+          .properties()
+          .forEach(label -> labels.add(label.getKey() + ":" + label.getValue().asString()));
       lines.put("labels", String.join(", ", labels));
       lines.put("created", batch.path("createdAt").asString());
       lines.put("completed", batch.path("completedAt").asString(""));
@@ -126,14 +160,16 @@ final class BatchesCommand {
     }
   }
 
-  @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stops a batch; its runs in flight keep their partial transcripts.")
+  @Command(
+      name = "stop",
+      mixinStandardHelpOptions = true,
+      description = "Stops a batch; its runs in flight keep their partial transcripts.")
   static final class StopCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "ID", description = "The batch's id")
     String id;
 
-    @Mixin
-    ServerOptions server;
+    @Mixin ServerOptions server;
 
     private final Cli.Context context;
 
@@ -144,26 +180,38 @@ final class BatchesCommand {
     @Override
     public Integer call() {
       JsonNode batch = server.connect(context).stopBatch(id);
-      context.out().printf("stop requested for batch %s (status: %s)%n", batch.path("id").asString(),
-          batch.path("status").asString());
+      context
+          .out()
+          .printf(
+              "stop requested for batch %s (status: %s)%n",
+              batch.path("id").asString(), batch.path("status").asString());
       return 0;
     }
   }
 
-  @Command(name = "export", mixinStandardHelpOptions = true, description = "Downloads a batch's runs: one per line, row or test case.")
+  @Command(
+      name = "export",
+      mixinStandardHelpOptions = true,
+      description = "Downloads a batch's runs: one per line, row or test case.")
   static final class ExportCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "ID", description = "The batch's id")
     String id;
 
-    @Option(names = "--format", required = true, paramLabel = "F", description = "jsonl, csv or junit")
+    @Option(
+        names = "--format",
+        required = true,
+        paramLabel = "F",
+        description = "jsonl, csv or junit")
     String format;
 
-    @Option(names = "--output", paramLabel = "FILE", description = "Where to write it; default: standard output")
+    @Option(
+        names = "--output",
+        paramLabel = "FILE",
+        description = "Where to write it; default: standard output")
     Path output;
 
-    @Mixin
-    ServerOptions server;
+    @Mixin ServerOptions server;
 
     private final Cli.Context context;
 

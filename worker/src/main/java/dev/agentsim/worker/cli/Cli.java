@@ -21,11 +21,17 @@ import picocli.CommandLine.RunLast;
  * <p>Exit codes: 0 success, 1 a suite's thresholds not met, 2 the command could not be carried out
  * (a bad file or option, the server unreachable, errors beyond what a suite tolerates).
  */
-@Command(name = "agentsim", mixinStandardHelpOptions = true,
-    description = "Tests conversational AI agents by simulation, against an AgentSim server or one started for the command.")
+@Command(
+    name = "agentsim",
+    mixinStandardHelpOptions = true,
+    description =
+        "Tests conversational AI agents by simulation, against an AgentSim server or one started for the command.")
 public final class Cli {
 
-  /** The first arguments that make {@code java -jar agentsim.jar} a command line rather than the server. */
+  /**
+   * The first arguments that make {@code java -jar agentsim.jar} a command line rather than the
+   * server.
+   */
   public static final Set<String> COMMANDS = Set.of("test", "apply", "batches", "runs", "export");
 
   /** The commands that make sense on a server with a fresh database, started for them alone. */
@@ -44,32 +50,42 @@ public final class Cli {
 
   private Cli() {}
 
-  /** Runs a command on the process's standard output, a terminal if picocli's ANSI detection says so. */
-  public static int execute(Map<String, String> environment, PrintStream out, PrintStream err, String... args) {
+  /**
+   * Runs a command on the process's standard output, a terminal if picocli's ANSI detection says
+   * so.
+   */
+  public static int execute(
+      Map<String, String> environment, PrintStream out, PrintStream err, String... args) {
     return execute(environment, CommandLine.Help.Ansi.AUTO.enabled(), out, err, args);
   }
 
-  public static int execute(Map<String, String> environment, boolean terminal, PrintStream out, PrintStream err,
+  public static int execute(
+      Map<String, String> environment,
+      boolean terminal,
+      PrintStream out,
+      PrintStream err,
       String... args) {
     PrintWriter outWriter = new PrintWriter(out, true, StandardCharsets.UTF_8);
     PrintWriter errWriter = new PrintWriter(err, true, StandardCharsets.UTF_8);
     Context context = new Context(environment, outWriter, terminal);
-    CommandLine commandLine = new CommandLine(new Cli())
-        .addSubcommand("test", new TestCommand(context))
-        .addSubcommand("apply", new ApplyCommand(context))
-        .addSubcommand("batches", BatchesCommand.commandLine(context))
-        .addSubcommand("runs", RunsCommand.commandLine(context))
-        .addSubcommand("export", new ExportCommand(context))
-        .setExecutionStrategy(Cli::onServer)
-        .setOut(outWriter)
-        .setErr(errWriter)
-        .setExecutionExceptionHandler((e, line, parsed) -> {
-          if (!(e instanceof Failure)) {
-            throw e;
-          }
-          line.getErr().println("error: " + e.getMessage());
-          return NOT_DONE;
-        });
+    CommandLine commandLine =
+        new CommandLine(new Cli())
+            .addSubcommand("test", new TestCommand(context))
+            .addSubcommand("apply", new ApplyCommand(context))
+            .addSubcommand("batches", BatchesCommand.commandLine(context))
+            .addSubcommand("runs", RunsCommand.commandLine(context))
+            .addSubcommand("export", new ExportCommand(context))
+            .setExecutionStrategy(Cli::onServer)
+            .setOut(outWriter)
+            .setErr(errWriter)
+            .setExecutionExceptionHandler(
+                (e, line, parsed) -> {
+                  if (!(e instanceof Failure)) {
+                    throw e;
+                  }
+                  line.getErr().println("error: " + e.getMessage());
+                  return NOT_DONE;
+                });
     try {
       return commandLine.execute(args);
     } finally {
@@ -78,7 +94,10 @@ public final class Cli {
     }
   }
 
-  /** Runs the command against its {@code --server}, or else against the embedded server, stopped after it. */
+  /**
+   * Runs the command against its {@code --server}, or else against the embedded server, stopped
+   * after it.
+   */
   private static int onServer(ParseResult parsed) {
     Integer help = CommandLine.executeHelpRequest(parsed);
     if (help != null) {
@@ -94,14 +113,20 @@ public final class Cli {
     }
     CommandLine line = command.commandSpec().commandLine();
     if (!LOCAL.contains(parsed.subcommand().commandSpec().name())) {
-      throw new ExecutionException(line, "", new Failure(
-          command.commandSpec().qualifiedName() + " needs --server: it reads what ran on a server,"
-              + " and one started for this command alone has run nothing"));
+      throw new ExecutionException(
+          line,
+          "",
+          new Failure(
+              command.commandSpec().qualifiedName()
+                  + " needs --server: it reads what ran on a server,"
+                  + " and one started for this command alone has run nothing"));
     }
     long started = System.nanoTime();
     try (LocalStack stack = startLocal(line)) {
-      line.getErr().printf("Started an embedded AgentSim at %s for this command in %.1f s%n", stack.url(),
-          (System.nanoTime() - started) / 1e9);
+      line.getErr()
+          .printf(
+              "Started an embedded AgentSim at %s for this command in %.1f s%n",
+              stack.url(), (System.nanoTime() - started) / 1e9);
       options.local(stack.url());
       return new RunLast().execute(parsed);
     }
@@ -120,6 +145,7 @@ public final class Cli {
         .map(CommandSpec::userObject)
         .filter(ServerOptions.class::isInstance)
         .map(ServerOptions.class::cast)
-        .findFirst().orElse(null);
+        .findFirst()
+        .orElse(null);
   }
 }

@@ -23,8 +23,11 @@ final class Download {
         Files.copy(body, output, StandardCopyOption.REPLACE_EXISTING);
       }
     } catch (IOException e) {
-      throw new Failure((output == null ? "cannot read the download" : output + ": cannot write the file")
-          + ": " + e.getMessage(), e);
+      throw new Failure(
+          (output == null ? "cannot read the download" : output + ": cannot write the file")
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 }

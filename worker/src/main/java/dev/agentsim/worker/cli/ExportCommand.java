@@ -6,14 +6,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "export", mixinStandardHelpOptions = true, description = "Writes the project as a suite file.")
+@Command(
+    name = "export",
+    mixinStandardHelpOptions = true,
+    description = "Writes the project as a suite file.")
 final class ExportCommand implements Callable<Integer> {
 
-  @Option(names = "--output", paramLabel = "FILE", description = "Where to write it; default: standard output")
+  @Option(
+      names = "--output",
+      paramLabel = "FILE",
+      description = "Where to write it; default: standard output")
   Path output;
 
-  @Mixin
-  ServerOptions server;
+  @Mixin ServerOptions server;
 
   private final Cli.Context context;
 

@@ -13,7 +13,10 @@ import javax.xml.transform.stream.StreamResult;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
-/** The batches' JUnit exports as one report: a {@code <testsuites>} holding each batch's {@code <testsuite>}. */
+/**
+ * The batches' JUnit exports as one report: a {@code <testsuites>} holding each batch's {@code
+ * <testsuite>}.
+ */
 final class JunitReport {
 
   /** One batch's export and the suite it ran for. */
@@ -35,11 +38,15 @@ final class JunitReport {
       long[] totals = new long[TOTALS.size()];
       for (int id = 0; id < parts.size(); id++) {
         Part part = parts.get(id);
-        Element suite = factory.newDocumentBuilder()
-            .parse(new ByteArrayInputStream(part.xml().getBytes(StandardCharsets.UTF_8))).getDocumentElement();
+        Element suite =
+            factory
+                .newDocumentBuilder()
+                .parse(new ByteArrayInputStream(part.xml().getBytes(StandardCharsets.UTF_8)))
+                .getDocumentElement();
         // a scenario may run in several suites: the suite's name keeps their test suites apart
         suite.setAttribute("name", part.suite() + " / " + suite.getAttribute("name"));
-        // what Ant's aggregated reports give each test suite, and the schema CI servers read requires
+        // what Ant's aggregated reports give each test suite, and the schema CI servers read
+        // requires
         suite.setAttribute("package", part.suite());
         suite.setAttribute("id", Integer.toString(id));
         for (int i = 0; i < totals.length; i++) {

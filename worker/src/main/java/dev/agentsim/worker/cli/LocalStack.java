@@ -26,11 +26,12 @@ final class LocalStack implements AutoCloseable {
     try {
       // As arguments, these win over the environment and any application.yml: a fresh database,
       // and a server on port 8080 is no obstacle.
-      return new LocalStack(application.run(
-          "--server.port=0",
-          "--server.address=127.0.0.1",
-          "--simulator.roles=api,worker",
-          "--simulator.embedded-postgres.data-directory="));
+      return new LocalStack(
+          application.run(
+              "--server.port=0",
+              "--server.address=127.0.0.1",
+              "--simulator.roles=api,worker",
+              "--simulator.embedded-postgres.data-directory="));
     } catch (RuntimeException e) {
       throw new Failure("the embedded server did not start: " + e.getMessage(), e);
     }

@@ -22,8 +22,10 @@ final class Progress {
   private final LongSupplier nanoTime;
   private final long start;
   private final Map<String, String> printed = new HashMap<>();
+
   /** When each finished suite was first seen finished: its time stays put while others run on. */
   private final Map<String, Duration> tookTime = new HashMap<>();
+
   private int drawnLines;
 
   Progress(PrintWriter out, boolean redraw, LongSupplier nanoTime) {
@@ -47,7 +49,10 @@ final class Progress {
     out.flush();
   }
 
-  /** Moves the cursor back over the bars drawn last time and draws them again, each line cleared first. */
+  /**
+   * Moves the cursor back over the bars drawn last time and draws them again, each line cleared
+   * first.
+   */
   private void draw(List<TestCommand.Suite> suites) {
     if (drawnLines > 0) {
       out.print(ESC + drawnLines + "F");
@@ -64,9 +69,17 @@ final class Progress {
     int total = suite.count("runs");
     int done = suite.done();
     int filled = total == 0 ? 0 : (int) ((long) BAR_WIDTH * done / total);
-    return ("%-" + nameWidth + "s [%s%s] %d/%d  %d passed  %d failed  %d errors  %s").formatted(suite.spec().name(),
-        "#".repeat(filled), ".".repeat(BAR_WIDTH - filled), done, total, suite.passed(), suite.failed(),
-        suite.errors(), eta(suite, done, total, elapsed));
+    return ("%-" + nameWidth + "s [%s%s] %d/%d  %d passed  %d failed  %d errors  %s")
+        .formatted(
+            suite.spec().name(),
+            "#".repeat(filled),
+            ".".repeat(BAR_WIDTH - filled),
+            done,
+            total,
+            suite.passed(),
+            suite.failed(),
+            suite.errors(),
+            eta(suite, done, total, elapsed));
   }
 
   /** The time the suite's remaining runs take at the rate of those done so far. */
@@ -82,7 +95,8 @@ final class Progress {
 
   private static String clock(Duration duration) {
     long seconds = (duration.toMillis() + 999) / 1000;
-    return seconds >= 3600 ? "%d:%02d:%02d".formatted(seconds / 3600, seconds / 60 % 60, seconds % 60)
+    return seconds >= 3600
+        ? "%d:%02d:%02d".formatted(seconds / 3600, seconds / 60 % 60, seconds % 60)
         : "%d:%02d".formatted(seconds / 60, seconds % 60);
   }
 }

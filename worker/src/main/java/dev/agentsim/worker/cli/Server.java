@@ -20,7 +20,8 @@ final class Server {
 
   static final JsonMapper JSON = JsonMapper.builder().build();
 
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private final String base;
   private final String apiKey;
   private final String project;
@@ -64,20 +65,44 @@ final class Server {
     return json(send(get(query.toString())));
   }
 
-  /** {@code GET /v1/batches/{id}/runs}: the first page of a batch's runs with this verdict, criteria results included. */
+  /**
+   * {@code GET /v1/batches/{id}/runs}: the first page of a batch's runs with this verdict, criteria
+   * results included.
+   */
   JsonNode runs(String batchId, String verdict, int limit) {
-    return json(send(get("/v1/batches/" + encode(batchId) + "/runs?status=" + encode(verdict) + "&limit=" + limit
-        + "&projectId=" + project)));
+    return json(
+        send(
+            get(
+                "/v1/batches/"
+                    + encode(batchId)
+                    + "/runs?status="
+                    + encode(verdict)
+                    + "&limit="
+                    + limit
+                    + "&projectId="
+                    + project)));
   }
 
   JsonNode stopBatch(String id) {
-    return json(send(request("/v1/batches/" + encode(id) + "/stop?projectId=" + project)
-        .POST(HttpRequest.BodyPublishers.noBody())));
+    return json(
+        send(
+            request("/v1/batches/" + encode(id) + "/stop?projectId=" + project)
+                .POST(HttpRequest.BodyPublishers.noBody())));
   }
 
-  /** A batch's runs as {@code jsonl}, {@code csv} or {@code junit}, streamed as the server writes them. */
+  /**
+   * A batch's runs as {@code jsonl}, {@code csv} or {@code junit}, streamed as the server writes
+   * them.
+   */
   InputStream exportBatch(String id, String format) {
-    return stream(get("/v1/batches/" + encode(id) + "/export?format=" + encode(format) + "&projectId=" + project));
+    return stream(
+        get(
+            "/v1/batches/"
+                + encode(id)
+                + "/export?format="
+                + encode(format)
+                + "&projectId="
+                + project));
   }
 
   /** {@code GET /v1/export}: the project as a suite file. */
@@ -90,10 +115,15 @@ final class Server {
     return json(send(get("/v1/runs/" + encode(id) + "?projectId=" + project)));
   }
 
-  /** The id of the object of this kind ({@code agents}, {@code models}, {@code scenarios}) with this name. */
+  /**
+   * The id of the object of this kind ({@code agents}, {@code models}, {@code scenarios}) with this
+   * name.
+   */
   Optional<String> idByName(String collection, String name) {
     for (int skip = 0; ; skip += 100) {
-      JsonNode page = json(send(get("/v1/" + collection + "?limit=100&skip=" + skip + "&projectId=" + project)));
+      JsonNode page =
+          json(
+              send(get("/v1/" + collection + "?limit=100&skip=" + skip + "&projectId=" + project)));
       for (JsonNode object : page.path("data")) {
         if (name.equals(object.path("name").asString(null))) {
           return Optional.of(object.path("id").asString());
@@ -110,7 +140,8 @@ final class Server {
   }
 
   private HttpRequest.Builder post(String path, JsonNode body) {
-    return request(path).header("Content-Type", "application/json")
+    return request(path)
+        .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
   }
 
@@ -125,7 +156,8 @@ final class Server {
   }
 
   private String send(HttpRequest.Builder request) {
-    HttpResponse<String> response = exchange(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    HttpResponse<String> response =
+        exchange(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     if (response.statusCode() / 100 != 2) {
       throw new Failure(problem(response.statusCode(), response.body()));
     }
@@ -133,10 +165,13 @@ final class Server {
   }
 
   private InputStream stream(HttpRequest.Builder request) {
-    HttpResponse<InputStream> response = exchange(request, HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<InputStream> response =
+        exchange(request, HttpResponse.BodyHandlers.ofInputStream());
     if (response.statusCode() / 100 != 2) {
       try (InputStream body = response.body()) {
-        throw new Failure(problem(response.statusCode(), new String(body.readAllBytes(), StandardCharsets.UTF_8)));
+        throw new Failure(
+            problem(
+                response.statusCode(), new String(body.readAllBytes(), StandardCharsets.UTF_8)));
       } catch (IOException e) {
         throw new Failure("server answered " + response.statusCode(), e);
       }
@@ -144,11 +179,17 @@ final class Server {
     return response.body();
   }
 
-  private <T> HttpResponse<T> exchange(HttpRequest.Builder request, HttpResponse.BodyHandler<T> handler) {
+  private <T> HttpResponse<T> exchange(
+      HttpRequest.Builder request, HttpResponse.BodyHandler<T> handler) {
     try {
       return client.send(request.build(), handler);
     } catch (IOException e) {
-      throw new Failure("cannot reach the server at " + base + ": " + (e.getMessage() == null ? e : e.getMessage()), e);
+      throw new Failure(
+          "cannot reach the server at "
+              + base
+              + ": "
+              + (e.getMessage() == null ? e : e.getMessage()),
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new Failure("interrupted");

@@ -24,10 +24,10 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  */
 record SuiteFile(Path path, JsonNode document) {
 
-  private static final Pattern REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
-  private static final YAMLMapper YAML = YAMLMapper.builder()
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .build();
+  private static final Pattern REFERENCE =
+      Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
+  private static final YAMLMapper YAML =
+      YAMLMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
   /**
    * Reads a file and resolves the references in its string values. {@code ${VAR:-default}} takes
@@ -43,12 +43,19 @@ record SuiteFile(Path path, JsonNode document) {
     } catch (IOException e) {
       throw new Failure(path + ": cannot read the file: " + e.getMessage());
     } catch (JacksonException e) {
-      String where = e.getLocation() == null ? ""
-          : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+      String where =
+          e.getLocation() == null
+              ? ""
+              : " at line "
+                  + e.getLocation().getLineNr()
+                  + ", column "
+                  + e.getLocation().getColumnNr();
       throw new Failure(path + ": not valid YAML" + where + ": " + e.getOriginalMessage());
     }
     if (!(document instanceof ObjectNode)) {
-      throw new Failure(path + ": a suite file is a mapping of the sections models, personas, agents, scenarios, suites");
+      throw new Failure(
+          path
+              + ": a suite file is a mapping of the sections models, personas, agents, scenarios, suites");
     }
     return new SuiteFile(path, resolve(document, environment));
   }
@@ -79,7 +86,8 @@ record SuiteFile(Path path, JsonNode document) {
       }
     } else if (node.isString()) {
       Matcher reference = REFERENCE.matcher(node.asString());
-      return StringNode.valueOf(reference.replaceAll(match -> Matcher.quoteReplacement(value(match, environment))));
+      return StringNode.valueOf(
+          reference.replaceAll(match -> Matcher.quoteReplacement(value(match, environment))));
     }
     return node;
   }

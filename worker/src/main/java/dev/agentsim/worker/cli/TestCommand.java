@@ -17,9 +17,13 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
-@Command(name = "test", mixinStandardHelpOptions = true, description = {
-    "Applies suite files, runs every suite in them and checks the suites' thresholds.",
-    "Exit code 0 when every suite passes, 1 when one fails its thresholds, 2 when the run could not be done."})
+@Command(
+    name = "test",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Applies suite files, runs every suite in them and checks the suites' thresholds.",
+      "Exit code 0 when every suite passes, 1 when one fails its thresholds, 2 when the run could not be done."
+    })
 final class TestCommand implements Callable<Integer> {
 
   private static final List<String> UNFINISHED = List.of("pending", "running");
@@ -28,21 +32,30 @@ final class TestCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "FILE", description = "Suite files (YAML)")
   List<Path> files;
 
-  @Mixin
-  ServerOptions server;
+  @Mixin ServerOptions server;
 
-  @Option(names = "--junit", paramLabel = "FILE", description = "Writes a JUnit XML report, one test case per run")
+  @Option(
+      names = "--junit",
+      paramLabel = "FILE",
+      description = "Writes a JUnit XML report, one test case per run")
   Path junit;
 
   @Option(names = "--json", paramLabel = "FILE", description = "Writes a JSON summary")
   Path json;
 
-  @Option(names = "--markdown", paramLabel = "FILE",
-      description = "Writes a Markdown summary for a pull-request comment, with the failing runs' reasons")
+  @Option(
+      names = "--markdown",
+      paramLabel = "FILE",
+      description =
+          "Writes a Markdown summary for a pull-request comment, with the failing runs' reasons")
   Path markdown;
 
-  @Option(names = "--no-progress", description = {"Prints a line per suite when its counts change instead of "
-      + "progress bars; also when the output is not a terminal or the variable CI is set"})
+  @Option(
+      names = "--no-progress",
+      description = {
+        "Prints a line per suite when its counts change instead of "
+            + "progress bars; also when the output is not a terminal or the variable CI is set"
+      })
   boolean noProgress;
 
   private final Cli.Context context;
@@ -89,18 +102,24 @@ final class TestCommand implements Callable<Integer> {
       return passed() + failed() + errors() + count("stoppedRuns");
     }
 
-    /** SUCCESS among the runs that were judged: an ERROR run says nothing of the agent's answers. */
+    /**
+     * SUCCESS among the runs that were judged: an ERROR run says nothing of the agent's answers.
+     */
     double passRate() {
       int judged = passed() + failed();
       return judged == 0 ? 0 : (double) passed() / judged;
     }
 
     double minPassRate() {
-      return spec.thresholds() == null || spec.thresholds().minPassRate() == null ? 1 : spec.thresholds().minPassRate();
+      return spec.thresholds() == null || spec.thresholds().minPassRate() == null
+          ? 1
+          : spec.thresholds().minPassRate();
     }
 
     int maxErrors() {
-      return spec.thresholds() == null || spec.thresholds().maxErrors() == null ? 0 : spec.thresholds().maxErrors();
+      return spec.thresholds() == null || spec.thresholds().maxErrors() == null
+          ? 0
+          : spec.thresholds().maxErrors();
     }
 
     String result() {
@@ -111,8 +130,8 @@ final class TestCommand implements Callable<Integer> {
     }
 
     String progress() {
-      return "%s: %d/%d runs done, %d passed, %d failed, %d errors".formatted(
-          spec.name(), done(), count("runs"), passed(), failed(), errors());
+      return "%s: %d/%d runs done, %d passed, %d failed, %d errors"
+          .formatted(spec.name(), done(), count("runs"), passed(), failed(), errors());
     }
   }
 
@@ -125,8 +144,13 @@ final class TestCommand implements Callable<Integer> {
       SuiteFile file = SuiteFile.read(path, context.environment());
       JsonNode applied = ApplyCommand.apply(client, file);
       for (String outcome : ApplyCommand.OUTCOMES) {
-        applied.path(outcome).forEach(object -> ids.put(
-            object.path("kind").asString() + "/" + object.path("name").asString(), object.path("id").asString()));
+        applied
+            .path(outcome)
+            .forEach(
+                object ->
+                    ids.put(
+                        object.path("kind").asString() + "/" + object.path("name").asString(),
+                        object.path("id").asString()));
       }
       specs.addAll(file.suites());
     }
@@ -140,12 +164,24 @@ final class TestCommand implements Callable<Integer> {
     await(client, suites);
     summary(suites);
     if (junit != null) {
-      write(junit, JunitReport.merge(suites.stream().flatMap(suite -> suite.batches().stream()
-          .map(batch -> new JunitReport.Part(suite.spec().name(), client.junit(batch.state.path("id").asString()))))
-          .toList()));
+      write(
+          junit,
+          JunitReport.merge(
+              suites.stream()
+                  .flatMap(
+                      suite ->
+                          suite.batches().stream()
+                              .map(
+                                  batch ->
+                                      new JunitReport.Part(
+                                          suite.spec().name(),
+                                          client.junit(batch.state.path("id").asString()))))
+                  .toList()));
     }
     if (json != null) {
-      write(json, Server.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(jsonSummary(suites)));
+      write(
+          json,
+          Server.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(jsonSummary(suites)));
     }
     if (markdown != null) {
       write(markdown, MarkdownReport.of(suites, client));
@@ -161,9 +197,11 @@ final class TestCommand implements Callable<Integer> {
     String modelId = spec.model() == null ? null : id(client, ids, "model", spec.model());
     List<Batch> batches = new ArrayList<>();
     for (String scenario : spec.scenarios()) {
-      ObjectNode body = Server.JSON.createObjectNode()
-          .put("scenarioId", id(client, ids, "scenario", scenario))
-          .put("agentId", agentId);
+      ObjectNode body =
+          Server.JSON
+              .createObjectNode()
+              .put("scenarioId", id(client, ids, "scenario", scenario))
+              .put("agentId", agentId);
       if (modelId != null) {
         body.put("modelId", modelId);
       }
@@ -180,16 +218,24 @@ final class TestCommand implements Callable<Integer> {
       try {
         batches.add(new Batch(scenario, client.createBatch(body)));
       } catch (Failure e) {
-        throw new Failure("suite " + spec.name() + ", scenario " + scenario + ": " + e.getMessage(), e);
+        throw new Failure(
+            "suite " + spec.name() + ", scenario " + scenario + ": " + e.getMessage(), e);
       }
     }
     return batches;
   }
 
-  /** The id of an object a suite names: one the files applied, else one the project already holds. */
+  /**
+   * The id of an object a suite names: one the files applied, else one the project already holds.
+   */
   private static String id(Server client, Map<String, String> ids, String kind, String name) {
-    return ids.computeIfAbsent(kind + "/" + name, key -> client.idByName(kind + "s", name)
-        .orElseThrow(() -> new Failure("no " + kind + " named " + name + " in the project")));
+    return ids.computeIfAbsent(
+        kind + "/" + name,
+        key ->
+            client
+                .idByName(kind + "s", name)
+                .orElseThrow(
+                    () -> new Failure("no " + kind + " named " + name + " in the project")));
   }
 
   /** Polls the batches until all are finished, showing the suites' progress each time. */
@@ -211,10 +257,15 @@ final class TestCommand implements Callable<Integer> {
     }
   }
 
-  /** Progress bars only where someone watches them: CI services set {@code CI}, and their logs keep every redraw. */
+  /**
+   * Progress bars only where someone watches them: CI services set {@code CI}, and their logs keep
+   * every redraw.
+   */
   private boolean redraw() {
     String ci = context.environment().get("CI");
-    return context.terminal() && !noProgress && (ci == null || ci.isEmpty() || ci.equalsIgnoreCase("false"));
+    return context.terminal()
+        && !noProgress
+        && (ci == null || ci.isEmpty() || ci.equalsIgnoreCase("false"));
   }
 
   private void summary(List<Suite> suites) {
@@ -222,16 +273,31 @@ final class TestCommand implements Callable<Integer> {
     context.out().println();
     context.out().printf(row, "SUITE", "RUNS", "PASSED", "FAILED", "ERRORS", "PASS RATE", "RESULT");
     for (Suite suite : suites) {
-      context.out().printf(row, suite.spec().name(), suite.count("runs"), suite.passed(), suite.failed(), suite.errors(),
-          "%.0f%%".formatted(suite.passRate() * 100), suite.result());
+      context
+          .out()
+          .printf(
+              row,
+              suite.spec().name(),
+              suite.count("runs"),
+              suite.passed(),
+              suite.failed(),
+              suite.errors(),
+              "%.0f%%".formatted(suite.passRate() * 100),
+              suite.result());
     }
     for (Suite suite : suites) {
       if (suite.result().equals("FAILED")) {
-        context.out().printf("%s: pass rate %.0f%% is below minPassRate %.0f%%%n", suite.spec().name(),
-            suite.passRate() * 100, suite.minPassRate() * 100);
+        context
+            .out()
+            .printf(
+                "%s: pass rate %.0f%% is below minPassRate %.0f%%%n",
+                suite.spec().name(), suite.passRate() * 100, suite.minPassRate() * 100);
       } else if (suite.result().equals("ERROR")) {
-        context.out().printf("%s: %d runs ended in error, more than maxErrors %d%n", suite.spec().name(),
-            suite.errors(), suite.maxErrors());
+        context
+            .out()
+            .printf(
+                "%s: %d runs ended in error, more than maxErrors %d%n",
+                suite.spec().name(), suite.errors(), suite.maxErrors());
       }
     }
   }
@@ -240,22 +306,29 @@ final class TestCommand implements Callable<Integer> {
     ObjectNode summary = Server.JSON.createObjectNode();
     ArrayNode items = summary.putArray("suites");
     for (Suite suite : suites) {
-      ObjectNode item = items.addObject()
-          .put("name", suite.spec().name())
-          .put("result", suite.result())
-          .put("runs", suite.count("runs"))
-          .put("passed", suite.passed())
-          .put("failed", suite.failed())
-          .put("errors", suite.errors())
-          .put("passRate", suite.passRate())
-          .put("minPassRate", suite.minPassRate())
-          .put("maxErrors", suite.maxErrors());
+      ObjectNode item =
+          items
+              .addObject()
+              .put("name", suite.spec().name())
+              .put("result", suite.result())
+              .put("runs", suite.count("runs"))
+              .put("passed", suite.passed())
+              .put("failed", suite.failed())
+              .put("errors", suite.errors())
+              .put("passRate", suite.passRate())
+              .put("minPassRate", suite.minPassRate())
+              .put("maxErrors", suite.maxErrors());
       ArrayNode batches = item.putArray("batches");
-      suite.batches().forEach(batch -> batches.addObject()
-          .put("scenario", batch.scenario)
-          .put("id", batch.state.path("id").asString())
-          .put("status", batch.state.path("status").asString())
-          .set("statistics", batch.state.path("statistics").deepCopy()));
+      suite
+          .batches()
+          .forEach(
+              batch ->
+                  batches
+                      .addObject()
+                      .put("scenario", batch.scenario)
+                      .put("id", batch.state.path("id").asString())
+                      .put("status", batch.state.path("status").asString())
+                      .set("statistics", batch.state.path("statistics").deepCopy()));
     }
     return summary;
   }

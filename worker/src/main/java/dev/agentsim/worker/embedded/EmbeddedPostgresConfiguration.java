@@ -1,7 +1,7 @@
 package dev.agentsim.worker.embedded;
 
-import dev.agentsim.store.settings.SimulatorSettings;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.agentsim.store.settings.SimulatorSettings;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,9 +13,9 @@ import org.springframework.core.env.Environment;
 
 /**
  * A real PostgreSQL started by the application itself when no database is configured. Its data
- * lives in a temporary directory unless {@code simulator.embedded-postgres.data-directory} keeps
- * it across restarts. It requires a password, generated and kept in the data directory, see
- * {@link PasswordAuthentication}.
+ * lives in a temporary directory unless {@code simulator.embedded-postgres.data-directory} keeps it
+ * across restarts. It requires a password, generated and kept in the data directory, see {@link
+ * PasswordAuthentication}.
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(EmbeddedDatabase.class)
@@ -28,10 +28,14 @@ public class EmbeddedPostgresConfiguration {
    * otherwise (not by {@code SpringApplication}) starts it here.
    */
   @Bean(destroyMethod = "close")
-  RunningPostgres embeddedPostgres(ObjectProvider<StartingPostgres> starting, Environment environment) {
-    RunningPostgres postgres = starting.getIfAvailable(() -> StartingPostgres.start(environment)).await();
+  RunningPostgres embeddedPostgres(
+      ObjectProvider<StartingPostgres> starting, Environment environment) {
+    RunningPostgres postgres =
+        starting.getIfAvailable(() -> StartingPostgres.start(environment)).await();
     String dataDirectory = SimulatorSettings.of(environment).embeddedPostgres().dataDirectory();
-    log.info("Embedded PostgreSQL on port {}{}", postgres.server().getPort(),
+    log.info(
+        "Embedded PostgreSQL on port {}{}",
+        postgres.server().getPort(),
         dataDirectory.isBlank() ? " (data is discarded on exit)" : ", data in " + dataDirectory);
     return postgres;
   }

@@ -11,9 +11,9 @@ import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
  * Starts the embedded PostgreSQL as soon as the configuration is known, before the context even
- * exists: initdb and the server's start take a second or more, which then passes while Spring
- * reads its configuration classes and creates the web server instead of adding to the start-up.
- * The {@code embeddedPostgres} bean waits for it.
+ * exists: initdb and the server's start take a second or more, which then passes while Spring reads
+ * its configuration classes and creates the web server instead of adding to the start-up. The
+ * {@code embeddedPostgres} bean waits for it.
  */
 public class EmbeddedPostgresStartup implements SpringApplicationRunListener {
 
@@ -22,7 +22,8 @@ public class EmbeddedPostgresStartup implements SpringApplicationRunListener {
   private StartingPostgres starting;
 
   @Override
-  public void environmentPrepared(ConfigurableBootstrapContext bootstrapContext, ConfigurableEnvironment environment) {
+  public void environmentPrepared(
+      ConfigurableBootstrapContext bootstrapContext, ConfigurableEnvironment environment) {
     if (EmbeddedDatabase.isEmbedded(environment)) {
       starting = StartingPostgres.start(environment);
     }
@@ -36,7 +37,8 @@ public class EmbeddedPostgresStartup implements SpringApplicationRunListener {
     }
     if (context instanceof BeanDefinitionRegistry registry) {
       StartingPostgres server = starting;
-      registry.registerBeanDefinition("startingEmbeddedPostgres", new RootBeanDefinition(StartingPostgres.class, () -> server));
+      registry.registerBeanDefinition(
+          "startingEmbeddedPostgres", new RootBeanDefinition(StartingPostgres.class, () -> server));
     } else {
       stop();
     }

@@ -25,10 +25,10 @@ import org.springframework.stereotype.Component;
 /**
  * The in-process Temporal server keeps workflows in memory, so a restart loses every batch in
  * flight while a kept embedded database still says they run. Each is started again where its runs
- * left off: the runs it finished are counted, and those it had in flight start again and go
- * through their stored turns without asking any party again (each turn is stored once), then
- * carry on. A batch that cannot go on (scheduled before its workflow's input was kept, or one that
- * had already failed a run with stop on failure) is failed, so none waits forever.
+ * left off: the runs it finished are counted, and those it had in flight start again and go through
+ * their stored turns without asking any party again (each turn is stored once), then carry on. A
+ * batch that cannot go on (scheduled before its workflow's input was kept, or one that had already
+ * failed a run with stop on failure) is failed, so none waits forever.
  */
 @Component
 @ConditionalOnProperty(name = "spring.temporal.test-server.enabled", havingValue = "true")
@@ -48,21 +48,28 @@ public class InProcessTemporalRestart {
   public void resumeBatchesOfThePreviousProcess() {
     int rejudges = batches.failUnfinishedRejudges();
     if (rejudges > 0) {
-      log.warn("{} rejudges were under way when the in-process Temporal server last stopped: marked failed; "
-          + "rejudge those batches again", rejudges);
+      log.warn(
+          "{} rejudges were under way when the in-process Temporal server last stopped: marked failed; "
+              + "rejudge those batches again",
+          rejudges);
     }
     for (Unfinished batch : batches.unfinished()) {
       BatchInput input = batch.workflowInput();
       if (input == null) {
         batches.failLost(batch.id(), StopReason.ERROR);
-        log.warn("Batch {} was in flight when the in-process Temporal server last stopped and cannot be resumed "
-            + "(scheduled by an older version): marked failed", batch.id());
+        log.warn(
+            "Batch {} was in flight when the in-process Temporal server last stopped and cannot be resumed "
+                + "(scheduled by an older version): marked failed",
+            batch.id());
         continue;
       }
       BatchState state = stateOf(batch, input);
-      if (input.stopOnFailure() && state != null && state.counts().failed() + state.counts().errored() > 0) {
+      if (input.stopOnFailure()
+          && state != null
+          && state.counts().failed() + state.counts().errored() > 0) {
         batches.failLost(batch.id(), StopReason.STOP_ON_FAILURE);
-        log.warn("Batch {} had failed a run when the in-process Temporal server last stopped: marked failed",
+        log.warn(
+            "Batch {} had failed a run when the in-process Temporal server last stopped: marked failed",
             batch.id());
         continue;
       }
@@ -71,8 +78,11 @@ public class InProcessTemporalRestart {
           batches.markRunning(batch.id());
         }
         service.resume(batch.name(), input.withState(state));
-        log.info("Batch {} resumed after a restart: {} runs to carry on, {} finished before", batch.id(),
-            state == null ? 0 : state.restart().size(), state == null ? 0 : state.counts().finished());
+        log.info(
+            "Batch {} resumed after a restart: {} runs to carry on, {} finished before",
+            batch.id(),
+            state == null ? 0 : state.restart().size(),
+            state == null ? 0 : state.counts().finished());
       } catch (RuntimeException e) {
         batches.failLost(batch.id(), StopReason.ERROR);
         log.warn("Batch {} could not be resumed after a restart: marked failed", batch.id(), e);
@@ -81,8 +91,8 @@ public class InProcessTemporalRestart {
   }
 
   /**
-   * Where a batch's runs left off: those finished counted, those in flight (recorded as running,
-   * or started and not yet recorded) to be started again. Null for a batch whose workflow never
+   * Where a batch's runs left off: those finished counted, those in flight (recorded as running, or
+   * started and not yet recorded) to be started again. Null for a batch whose workflow never
    * started, which starts afresh.
    */
   static BatchState stateOf(Unfinished batch, BatchInput input) {

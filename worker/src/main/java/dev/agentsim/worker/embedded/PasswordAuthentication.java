@@ -29,11 +29,13 @@ final class PasswordAuthentication implements Consumer<File> {
 
   static final String PASSWORD_FILE = "agentsim-db.password";
   private static final String SUPERUSER = "postgres";
-  private static final List<String> HBA = List.of(
-      "# Written by AgentSim on every start: every connection gives the password kept in " + PASSWORD_FILE,
-      "local all all scram-sha-256",
-      "host all all 127.0.0.1/32 scram-sha-256",
-      "host all all ::1/128 scram-sha-256");
+  private static final List<String> HBA =
+      List.of(
+          "# Written by AgentSim on every start: every connection gives the password kept in "
+              + PASSWORD_FILE,
+          "local all all scram-sha-256",
+          "host all all 127.0.0.1/32 scram-sha-256",
+          "host all all ::1/128 scram-sha-256");
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final String password;
@@ -54,7 +56,8 @@ final class PasswordAuthentication implements Consumer<File> {
     }
     byte[] random = new byte[24];
     RANDOM.nextBytes(random);
-    return new PasswordAuthentication(Base64.getUrlEncoder().withoutPadding().encodeToString(random));
+    return new PasswordAuthentication(
+        Base64.getUrlEncoder().withoutPadding().encodeToString(random));
   }
 
   String user() {
@@ -84,34 +87,50 @@ final class PasswordAuthentication implements Consumer<File> {
   private void setPassword(Path dataDirectory) throws IOException {
     List<String> command = new ArrayList<>();
     if (LinuxUtils.isUnshareAvailable()) {
-      // As zonky runs its commands: the server refuses to run as root, and in a user namespace it is not.
+      // As zonky runs its commands: the server refuses to run as root, and in a user namespace it
+      // is not.
       command.addAll(List.of("unshare", "-U"));
     }
-    command.addAll(List.of(PostgresBinaries.INSTANCE.server().toString(), "--single", "-D", dataDirectory.toString(),
-        // A failed statement must not be echoed with the password in it.
-        "-c", "log_min_error_statement=panic", "-c", "exit_on_error=true",
-        // The password is 24 random bytes: SCRAM's 4,096 rounds of key stretching, meant for
-        // passwords people choose, protect nothing here and cost every new connection of the pool
-        // some 10 ms of CPU on each side (seen in a profile of a batch as 14% of the service's CPU).
-        "-c", "scram_iterations=1", SUPERUSER));
-    Process backend = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .start();
+    command.addAll(
+        List.of(
+            PostgresBinaries.INSTANCE.server().toString(),
+            "--single",
+            "-D",
+            dataDirectory.toString(),
+            // A failed statement must not be echoed with the password in it.
+            "-c",
+            "log_min_error_statement=panic",
+            "-c",
+            "exit_on_error=true",
+            // The password is 24 random bytes: SCRAM's 4,096 rounds of key stretching, meant for
+            // passwords people choose, protect nothing here and cost every new connection of the
+            // pool
+            // some 10 ms of CPU on each side (seen in a profile of a batch as 14% of the service's
+            // CPU).
+            "-c",
+            "scram_iterations=1",
+            SUPERUSER));
+    Process backend =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
     try (Writer in = backend.outputWriter(StandardCharsets.UTF_8)) {
       in.write("ALTER ROLE " + SUPERUSER + " PASSWORD '" + password + "';\n");
     }
     try {
       if (!backend.waitFor(60, TimeUnit.SECONDS)) {
         backend.destroyForcibly();
-        throw new IOException("Setting the embedded PostgreSQL's password did not finish within 60 s");
+        throw new IOException(
+            "Setting the embedded PostgreSQL's password did not finish within 60 s");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("Interrupted while setting the embedded PostgreSQL's password", e);
     }
     if (backend.exitValue() != 0) {
-      throw new IOException("Setting the embedded PostgreSQL's password failed (exit " + backend.exitValue() + ")");
+      throw new IOException(
+          "Setting the embedded PostgreSQL's password failed (exit " + backend.exitValue() + ")");
     }
   }
 

@@ -4,7 +4,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 
 /** The embedded PostgreSQL once started, and the credentials it requires. */
-public record RunningPostgres(EmbeddedPostgres server, String user, String password) implements AutoCloseable {
+public record RunningPostgres(EmbeddedPostgres server, String user, String password)
+    implements AutoCloseable {
 
   public String jdbcUrl() {
     return "jdbc:postgresql://localhost:" + server.getPort() + "/postgres";

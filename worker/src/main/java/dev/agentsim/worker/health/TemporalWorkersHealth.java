@@ -6,14 +6,16 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
  * Down until this process's Temporal workers poll: against a Temporal server of its own they start
- * only once that server answers (see ExternalTemporalStart), and until then the process does no work
- * however healthy it is otherwise.
+ * only once that server answers (see ExternalTemporalStart), and until then the process does no
+ * work however healthy it is otherwise.
  */
-record TemporalWorkersHealth(WorkerFactory workers, String target, String namespace) implements HealthIndicator {
+record TemporalWorkersHealth(WorkerFactory workers, String target, String namespace)
+    implements HealthIndicator {
 
   @Override
   public Health health() {
-    Health.Builder health = workers.isStarted() && !workers.isShutdown() ? Health.up() : Health.down();
+    Health.Builder health =
+        workers.isStarted() && !workers.isShutdown() ? Health.up() : Health.down();
     return health.withDetail("target", target).withDetail("namespace", namespace).build();
   }
 }

@@ -20,7 +20,12 @@ class LlmModelTester implements ModelTester {
   @Override
   public Result test(UUID modelId, ModelSpec spec) {
     ModelCheck check = llm.check(modelId, spec);
-    return new Result(check.ok(), check.latencyMs(), check.reply(), check.error(), check.category(),
+    return new Result(
+        check.ok(),
+        check.latencyMs(),
+        check.reply(),
+        check.error(),
+        check.category(),
         check.technicalDetails());
   }
 }

@@ -6,8 +6,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.context.event.EventListener;
-import org.springframework.core.annotation.Order;
 import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
@@ -33,7 +33,9 @@ public class StoredSecretsSealing {
   public void sealStoredSecrets() {
     int sealed = definitions.sealStoredSecrets();
     if (sealed > 0) {
-      log.info("Sealed the secrets of {} stored agents, agent revisions and models with the current key", sealed);
+      log.info(
+          "Sealed the secrets of {} stored agents, agent revisions and models with the current key",
+          sealed);
     }
     int webhookSecrets = webhooks.resealSecrets();
     if (webhookSecrets > 0) {

@@ -19,9 +19,9 @@ import org.slf4j.LoggerFactory;
  * The in-process Temporal server keeps every workflow it ran, closed or not, with its whole
  * history, for as long as the process lives: a 10,000-run batch left 538 MB of heap behind (about
  * 50 KB per run) and slowed down by a quarter as the server's maps grew. The store holds every
- * result, and nothing in the service reads a workflow long after it closed, so a sweep forgets
- * the workflows that were closed already at the sweep before: each stays between one and two
- * periods after it closes.
+ * result, and nothing in the service reads a workflow long after it closed, so a sweep forgets the
+ * workflows that were closed already at the sweep before: each stays between one and two periods
+ * after it closes.
  *
  * <p>Like {@link TimeLockLog}, this reaches into the server's internals (its maps and their locks),
  * so it is installed only where the server is the one it was made for.
@@ -30,11 +30,13 @@ final class ClosedWorkflowRetention implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ClosedWorkflowRetention.class);
 
-  private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(task -> {
-    Thread thread = new Thread(task, "in-process-temporal-retention");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ScheduledExecutorService sweeper =
+      Executors.newSingleThreadScheduledExecutor(
+          task -> {
+            Thread thread = new Thread(task, "in-process-temporal-retention");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   private final Lock serviceLock;
   private final Lock storeLock;
@@ -50,8 +52,10 @@ final class ClosedWorkflowRetention implements AutoCloseable {
   private ClosedWorkflowRetention(Object service) throws ReflectiveOperationException {
     serviceLock = (Lock) TimeLockLog.read(service, "lock");
     executions = (Map<Object, Object>) TimeLockLog.read(service, "executions");
-    executionsByWorkflowId = (Map<Object, Object>) TimeLockLog.read(service, "executionsByWorkflowId");
-    executionsByFirstRunId = (Map<Object, Object>) TimeLockLog.read(service, "executionsByFirstExecutionRunId");
+    executionsByWorkflowId =
+        (Map<Object, Object>) TimeLockLog.read(service, "executionsByWorkflowId");
+    executionsByFirstRunId =
+        (Map<Object, Object>) TimeLockLog.read(service, "executionsByFirstExecutionRunId");
     Object store = TimeLockLog.read(service, "store");
     storeLock = (Lock) TimeLockLog.read(store, "lock");
     histories = (Map<Object, Object>) TimeLockLog.read(store, "histories");
@@ -70,19 +74,24 @@ final class ClosedWorkflowRetention implements AutoCloseable {
     try {
       return new ClosedWorkflowRetention(TimeLockLog.read(environment, "service"));
     } catch (ReflectiveOperationException | ClassCastException e) {
-      throw new IllegalStateException("The in-process Temporal server is not the one this sweep was made for", e);
+      throw new IllegalStateException(
+          "The in-process Temporal server is not the one this sweep was made for", e);
     }
   }
 
   /** Sweeps every {@code period} from now on. */
   ClosedWorkflowRetention every(Duration period) {
-    sweeper.scheduleWithFixedDelay(() -> {
-      try {
-        sweep();
-      } catch (RuntimeException e) {
-        log.warn("The in-process Temporal server's closed workflows could not be swept", e);
-      }
-    }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+    sweeper.scheduleWithFixedDelay(
+        () -> {
+          try {
+            sweep();
+          } catch (RuntimeException e) {
+            log.warn("The in-process Temporal server's closed workflows could not be swept", e);
+          }
+        },
+        period.toMillis(),
+        period.toMillis(),
+        TimeUnit.MILLISECONDS);
     return this;
   }
 
@@ -116,7 +125,8 @@ final class ClosedWorkflowRetention implements AutoCloseable {
       closedAtLastSweep = closed;
       return forgotten.size();
     } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("The in-process Temporal server is not the one this sweep was made for", e);
+      throw new IllegalStateException(
+          "The in-process Temporal server is not the one this sweep was made for", e);
     } finally {
       storeLock.unlock();
       serviceLock.unlock();

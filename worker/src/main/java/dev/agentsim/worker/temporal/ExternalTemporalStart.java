@@ -20,14 +20,15 @@ import org.springframework.stereotype.Component;
 /**
  * Prepares a Temporal server of the service's own once it answers, and starts this process's
  * workers on it: a process started before its Temporal server (both coming up together, or the
- * server restarting) keeps trying, every second at first and at most every 30 s, instead of
- * ending. The search attributes the namespace lacks are registered first (see
- * {@link SearchAttributeRegistration}), by an api process too: whichever process of a fresh
- * cluster comes first, a batch scheduled there carries attributes the namespace knows.
+ * server restarting) keeps trying, every second at first and at most every 30 s, instead of ending.
+ * The search attributes the namespace lacks are registered first (see {@link
+ * SearchAttributeRegistration}), by an api process too: whichever process of a fresh cluster comes
+ * first, a batch scheduled there carries attributes the namespace knows.
  */
 @Component
 @ConditionalOnProperty(name = "spring.temporal.test-server.enabled", havingValue = "false")
-public class ExternalTemporalStart implements ApplicationListener<ApplicationReadyEvent>, DisposableBean {
+public class ExternalTemporalStart
+    implements ApplicationListener<ApplicationReadyEvent>, DisposableBean {
 
   private static final Logger log = LoggerFactory.getLogger(ExternalTemporalStart.class);
   private static final Duration FIRST_WAIT = Duration.ofSeconds(1);
@@ -42,10 +43,14 @@ public class ExternalTemporalStart implements ApplicationListener<ApplicationRea
   private final boolean startWorkers;
   private volatile Thread starting;
 
-  public ExternalTemporalStart(WorkerFactory workers, WorkflowServiceStubs service,
+  public ExternalTemporalStart(
+      WorkerFactory workers,
+      WorkflowServiceStubs service,
       @Value("${spring.temporal.namespace:default}") String namespace,
-      @Value("${spring.temporal.connection.target:}") String target, ObjectProvider<SweepSchedule> sweep,
-      ObjectProvider<RecurringSchedules> recurring, SimulatorSettings settings) {
+      @Value("${spring.temporal.connection.target:}") String target,
+      ObjectProvider<SweepSchedule> sweep,
+      ObjectProvider<RecurringSchedules> recurring,
+      SimulatorSettings settings) {
     this.workers = workers;
     this.service = service;
     this.namespace = namespace;
@@ -57,7 +62,8 @@ public class ExternalTemporalStart implements ApplicationListener<ApplicationRea
 
   @Override
   public void onApplicationEvent(ApplicationReadyEvent event) {
-    // Not a daemon: in a worker-only process nothing else keeps the JVM alive until the workers poll.
+    // Not a daemon: in a worker-only process nothing else keeps the JVM alive until the workers
+    // poll.
     Thread thread = new Thread(this::startWhenReachable, "temporal-start");
     starting = thread;
     thread.start();
@@ -76,7 +82,10 @@ public class ExternalTemporalStart implements ApplicationListener<ApplicationRea
         }
         return;
       } catch (RuntimeException e) {
-        log.warn("Temporal at {} does not answer yet ({}): trying again in {} s", target, e.getMessage(),
+        log.warn(
+            "Temporal at {} does not answer yet ({}): trying again in {} s",
+            target,
+            e.getMessage(),
             wait.toSeconds());
       }
       try {
@@ -88,12 +97,16 @@ public class ExternalTemporalStart implements ApplicationListener<ApplicationRea
     }
   }
 
-  /** Registers the search attributes; a server that answers but refuses is explained, and the workers start anyway. */
+  /**
+   * Registers the search attributes; a server that answers but refuses is explained, and the
+   * workers start anyway.
+   */
   private void register() {
     try {
       List<String> registered = SearchAttributeRegistration.registerMissing(service, namespace);
       if (!registered.isEmpty()) {
-        log.info("Registered the search attributes {} in Temporal namespace {}", registered, namespace);
+        log.info(
+            "Registered the search attributes {} in Temporal namespace {}", registered, namespace);
       }
     } catch (StatusRuntimeException e) {
       Status.Code code = e.getStatus().getCode();
@@ -108,7 +121,9 @@ public class ExternalTemporalStart implements ApplicationListener<ApplicationRea
     try {
       sweep.getObject().ensure();
     } catch (RuntimeException e) {
-      log.warn("The sweep could not be scheduled: batches whose workflow ends unrecorded stay running", e);
+      log.warn(
+          "The sweep could not be scheduled: batches whose workflow ends unrecorded stay running",
+          e);
     }
   }
 

@@ -28,24 +28,29 @@ class RunLogContext extends WorkerInterceptorBase {
   static final String BATCH = "batchId";
   static final String RUN = "runId";
 
-  private static final Pattern IDS = Pattern.compile(
-      "(?:batch|rejudge|webhook)-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:-run-(\\d+)$)?.*");
+  private static final Pattern IDS =
+      Pattern.compile(
+          "(?:batch|rejudge|webhook)-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:-run-(\\d+)$)?.*");
 
   @Override
   public WorkflowInboundCallsInterceptor interceptWorkflow(WorkflowInboundCallsInterceptor next) {
     return new WorkflowInboundCallsInterceptorBase(next) {
       @Override
       public void init(WorkflowOutboundCallsInterceptor outbound) {
-        super.init(new WorkflowOutboundCallsInterceptorBase(outbound) {
-          @Override
-          public Object newChildThread(Runnable runnable, boolean detached, String name) {
-            String workflowId = Workflow.getInfo().getWorkflowId();
-            return super.newChildThread(() -> {
-              put(workflowId);
-              runnable.run();
-            }, detached, name);
-          }
-        });
+        super.init(
+            new WorkflowOutboundCallsInterceptorBase(outbound) {
+              @Override
+              public Object newChildThread(Runnable runnable, boolean detached, String name) {
+                String workflowId = Workflow.getInfo().getWorkflowId();
+                return super.newChildThread(
+                    () -> {
+                      put(workflowId);
+                      runnable.run();
+                    },
+                    detached,
+                    name);
+              }
+            });
       }
 
       @Override
@@ -94,7 +99,9 @@ class RunLogContext extends WorkerInterceptorBase {
     };
   }
 
-  /** @return whether the workflow id named a batch */
+  /**
+   * @return whether the workflow id named a batch
+   */
   private static boolean put(String workflowId) {
     Matcher ids = IDS.matcher(workflowId);
     if (!ids.matches()) {

@@ -27,9 +27,9 @@ public class TemporalWorkerConfiguration {
   private static final boolean VIRTUAL_THREADS = Runtime.version().feature() >= 21;
 
   /**
-   * Virtual threads for activities on Java 21+; and, when {@code simulator.worker.sticky-queues}
-   * is false, no sticky queues: needed when several workers share a standalone test server, where
-   * a workflow cached on a killed worker would otherwise never move. Keep them on a real cluster.
+   * Virtual threads for activities on Java 21+; and, when {@code simulator.worker.sticky-queues} is
+   * false, no sticky queues: needed when several workers share a standalone test server, where a
+   * workflow cached on a killed worker would otherwise never move. Keep them on a real cluster.
    */
   @Bean
   WorkerOptionsCustomizer simulatorWorkerOptions(SimulatorSettings settings) {
@@ -62,46 +62,60 @@ public class TemporalWorkerConfiguration {
 
   /**
    * The in-process test server knows no custom search attributes until told; a real cluster gets
-   * them from its setup (see docker-compose.yml). Its lock log is replaced, see {@link TimeLockLog},
-   * and it forgets closed workflows a while after they close, see {@link ClosedWorkflowRetention}.
+   * them from its setup (see docker-compose.yml). Its lock log is replaced, see {@link
+   * TimeLockLog}, and it forgets closed workflows a while after they close, see {@link
+   * ClosedWorkflowRetention}.
    */
   @Bean
-  InProcessServerPreparation prepareInProcessServer(ObjectProvider<TestWorkflowEnvironment> testServer,
-      SimulatorSettings settings) {
+  InProcessServerPreparation prepareInProcessServer(
+      ObjectProvider<TestWorkflowEnvironment> testServer, SimulatorSettings settings) {
     return new InProcessServerPreparation(testServer, settings.embeddedTemporal().keepClosed());
   }
 
-  static final class InProcessServerPreparation implements SmartInitializingSingleton, DisposableBean {
+  static final class InProcessServerPreparation
+      implements SmartInitializingSingleton, DisposableBean {
 
     private final ObjectProvider<TestWorkflowEnvironment> testServer;
     private final Duration keepClosed;
     private ClosedWorkflowRetention retention;
 
-    InProcessServerPreparation(ObjectProvider<TestWorkflowEnvironment> testServer, Duration keepClosed) {
+    InProcessServerPreparation(
+        ObjectProvider<TestWorkflowEnvironment> testServer, Duration keepClosed) {
       this.testServer = testServer;
       this.keepClosed = keepClosed;
     }
 
     @Override
     public void afterSingletonsInstantiated() {
-      testServer.ifAvailable(environment -> {
-        for (SearchAttributeKey<String> key : List.of(SimulationSearchAttributes.PROJECT,
-            SimulationSearchAttributes.BATCH, SimulationSearchAttributes.SCENARIO, SimulationSearchAttributes.STATUS)) {
-          environment.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
-        }
-        try {
-          TimeLockLog.install(environment);
-        } catch (IllegalStateException e) {
-          log.warn("The in-process Temporal server keeps its slow lock log: {}", e.getMessage());
-        }
-        try {
-          retention = ClosedWorkflowRetention.of(environment).every(keepClosed);
-          log.info("The in-process Temporal server forgets a workflow {} to {} after it closes (its results stay "
-              + "in the database)", keepClosed, keepClosed.multipliedBy(2));
-        } catch (IllegalStateException e) {
-          log.warn("The in-process Temporal server keeps its closed workflows: {}", e.getMessage());
-        }
-      });
+      testServer.ifAvailable(
+          environment -> {
+            for (SearchAttributeKey<String> key :
+                List.of(
+                    SimulationSearchAttributes.PROJECT,
+                    SimulationSearchAttributes.BATCH,
+                    SimulationSearchAttributes.SCENARIO,
+                    SimulationSearchAttributes.STATUS)) {
+              environment.registerSearchAttribute(
+                  key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+            }
+            try {
+              TimeLockLog.install(environment);
+            } catch (IllegalStateException e) {
+              log.warn(
+                  "The in-process Temporal server keeps its slow lock log: {}", e.getMessage());
+            }
+            try {
+              retention = ClosedWorkflowRetention.of(environment).every(keepClosed);
+              log.info(
+                  "The in-process Temporal server forgets a workflow {} to {} after it closes (its results stay "
+                      + "in the database)",
+                  keepClosed,
+                  keepClosed.multipliedBy(2));
+            } catch (IllegalStateException e) {
+              log.warn(
+                  "The in-process Temporal server keeps its closed workflows: {}", e.getMessage());
+            }
+          });
     }
 
     @Override

@@ -17,17 +17,19 @@ import java.util.concurrent.locks.Lock;
  * The in-process Temporal server logs every time-skipping lock and unlock in a linked list that
  * only diagnostics read. Unlocks by name are appended and never removed, and every unlock by handle
  * searches the list from its head: the list grows by two entries per task and the search became the
- * hottest frame of a batch (34% of CPU samples in 500 runs) and a leak that slows long batches down.
+ * hottest frame of a batch (34% of CPU samples in 500 runs) and a leak that slows long batches
+ * down.
  *
- * <p>This log keeps only the locks still held, pairing an unlock by name with the oldest lock of that
- * name, so it stays as long as the locks in flight and a removal costs O(1). It is installed in place
- * of the server's list; what the server's diagnostics print is then the locks held, which is what
- * they are read for.
+ * <p>This log keeps only the locks still held, pairing an unlock by name with the oldest lock of
+ * that name, so it stays as long as the locks in flight and a removal costs O(1). It is installed
+ * in place of the server's list; what the server's diagnostics print is then the locks held, which
+ * is what they are read for.
  */
 final class TimeLockLog extends LinkedList<Object> {
 
   /** Lock events compare by identity (the server's class does not override equals). */
   private final Set<Object> held = new LinkedHashSet<>();
+
   private final Map<String, Deque<Object>> heldByCaller = new HashMap<>();
   private final Field caller;
   private final Field type;
@@ -66,7 +68,8 @@ final class TimeLockLog extends LinkedList<Object> {
         lock.unlock();
       }
     } catch (ReflectiveOperationException | ClassCastException e) {
-      throw new IllegalStateException("The in-process Temporal server is not the one this fix was made for", e);
+      throw new IllegalStateException(
+          "The in-process Temporal server is not the one this fix was made for", e);
     }
   }
 

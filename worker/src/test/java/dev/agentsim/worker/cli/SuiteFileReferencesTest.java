@@ -9,10 +9,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
-/** How the client fills a suite file's {@code ${VAR}} references from its environment before sending it. */
+/**
+ * How the client fills a suite file's {@code ${VAR}} references from its environment before sending
+ * it.
+ */
 class SuiteFileReferencesTest {
 
-  private static final String FILE = """
+  private static final String FILE =
+      """
       models:
         - name: gpt
           provider: openai
@@ -21,15 +25,16 @@ class SuiteFileReferencesTest {
           apiKey: ${OPENAI_API_KEY}
       """;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void aReferenceTakesTheVariableItsDefaultOrStaysForTheServer() throws Exception {
     Path file = dir.resolve("suite.yaml");
     Files.writeString(file, FILE);
 
-    JsonNode set = model(file, Map.of("OPENAI_BASE_URL", "http://localhost:9999/v1", "OPENAI_API_KEY", "sk-1"));
+    JsonNode set =
+        model(
+            file, Map.of("OPENAI_BASE_URL", "http://localhost:9999/v1", "OPENAI_API_KEY", "sk-1"));
     JsonNode unset = model(file, Map.of());
     JsonNode empty = model(file, Map.of("OPENAI_BASE_URL", ""));
 

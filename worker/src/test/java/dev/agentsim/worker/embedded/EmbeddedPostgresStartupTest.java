@@ -21,8 +21,10 @@ class EmbeddedPostgresStartupTest {
 
   @Test
   void aServerThatCannotStartFailsWithItsCause() throws IOException {
-    StartingPostgres starting = StartingPostgres.start(
-        new MockEnvironment().withProperty("simulator.embedded-postgres.data-directory", "/proc/no-such-place"));
+    StartingPostgres starting =
+        StartingPostgres.start(
+            new MockEnvironment()
+                .withProperty("simulator.embedded-postgres.data-directory", "/proc/no-such-place"));
 
     assertThatThrownBy(starting::await)
         .isInstanceOf(IllegalStateException.class)
@@ -36,14 +38,17 @@ class EmbeddedPostgresStartupTest {
     EmbeddedPostgresStartup startup = new EmbeddedPostgresStartup();
     GenericApplicationContext context = new GenericApplicationContext();
 
-    startup.environmentPrepared(null, new MockEnvironment().withProperty("spring.datasource.url", "jdbc:postgresql://db/x"));
+    startup.environmentPrepared(
+        null,
+        new MockEnvironment().withProperty("spring.datasource.url", "jdbc:postgresql://db/x"));
     startup.contextPrepared(context);
 
     assertThat(context.getBeanDefinitionNames()).isEmpty();
   }
 
   @Test
-  void anApplicationThatFailsBeforeAnyBeanStopsTheServer() throws IOException, InterruptedException {
+  void anApplicationThatFailsBeforeAnyBeanStopsTheServer()
+      throws IOException, InterruptedException {
     int port = freePort();
     SpringApplication application = new SpringApplication(FailsEarly.class);
     application.setWebApplicationType(WebApplicationType.NONE);

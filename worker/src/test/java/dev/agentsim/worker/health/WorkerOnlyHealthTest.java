@@ -34,10 +34,14 @@ class WorkerOnlyHealthTest {
   void readyOnceItsTemporalServerAnswersAndServesNothingButHealth() throws Exception {
     int temporalPort = freePort();
     TestServer.PortBoundTestServer temporal = null;
-    try (ConfigurableApplicationContext worker = new SpringApplicationBuilder(AgentSimApplication.class).run(
-        "--simulator.roles=worker", "--simulator.worker.health-port=0",
-        "--spring.temporal.connection.target=127.0.0.1:" + temporalPort, "--simulator.demo.enabled=false",
-        "--simulator.auth.admin-key=" + ADMIN_KEY)) {
+    try (ConfigurableApplicationContext worker =
+        new SpringApplicationBuilder(AgentSimApplication.class)
+            .run(
+                "--simulator.roles=worker",
+                "--simulator.worker.health-port=0",
+                "--spring.temporal.connection.target=127.0.0.1:" + temporalPort,
+                "--simulator.demo.enabled=false",
+                "--simulator.auth.admin-key=" + ADMIN_KEY)) {
       int port = ((WebServerApplicationContext) worker).getWebServer().getPort();
 
       assertThat(status(port, "/actuator/health/readiness")).isEqualTo(503);
@@ -49,16 +53,23 @@ class WorkerOnlyHealthTest {
       assertThat(status(port, "/actuator")).isEqualTo(404);
 
       temporal = TestServer.createPortBoundServer(temporalPort, true);
-      Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200))
           .until(() -> status(port, "/actuator/health/readiness") == 200);
       assertThat(status(port, "/actuator/health")).isEqualTo(200);
       assertThat(status(port, "/actuator/health/liveness")).isEqualTo(200);
       assertThat(status(port, "/v1/agents?projectId=health")).isEqualTo(404);
       // Operators scrape workers where they probe them, with a credential as for the API.
       assertThat(status(port, "/actuator/prometheus")).isEqualTo(401);
-      HttpResponse<String> scrape = client.send(HttpRequest.newBuilder(
-          URI.create("http://localhost:" + port + "/actuator/prometheus")).header("Authorization", "Bearer " + ADMIN_KEY)
-          .GET().build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> scrape =
+          client.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://localhost:" + port + "/actuator/prometheus"))
+                  .header("Authorization", "Bearer " + ADMIN_KEY)
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(scrape.statusCode()).isEqualTo(200);
       assertThat(scrape.body()).contains("agentsim_batches_in_flight", "jvm_memory_used_bytes");
     } finally {
@@ -69,8 +80,11 @@ class WorkerOnlyHealthTest {
   }
 
   private int status(int port, String path) throws IOException, InterruptedException {
-    return client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET().build(),
-        HttpResponse.BodyHandlers.discarding()).statusCode();
+    return client
+        .send(
+            HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET().build(),
+            HttpResponse.BodyHandlers.discarding())
+        .statusCode();
   }
 
   private static int freePort() throws IOException {

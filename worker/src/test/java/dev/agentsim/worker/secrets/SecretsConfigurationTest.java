@@ -20,8 +20,9 @@ class SecretsConfigurationTest {
 
   @Test
   void aServiceOnItsOwnDatabaseDoesNotStartWithoutAKey() {
-    MockEnvironment environment = new MockEnvironment()
-        .withProperty("spring.datasource.url", "jdbc:postgresql://db:5432/agentsim");
+    MockEnvironment environment =
+        new MockEnvironment()
+            .withProperty("spring.datasource.url", "jdbc:postgresql://db:5432/agentsim");
 
     assertThatThrownBy(() -> secretBox(environment))
         .isInstanceOf(IllegalStateException.class)
@@ -33,10 +34,12 @@ class SecretsConfigurationTest {
     byte[] current = SecretBox.newKey();
     byte[] previous = SecretBox.newKey();
     String sealedBefore = new SecretBox(previous, List.of()).seal("sk-old");
-    MockEnvironment environment = new MockEnvironment()
-        .withProperty("spring.datasource.url", "jdbc:postgresql://db:5432/agentsim")
-        .withProperty("simulator.secrets.key", Base64.getEncoder().encodeToString(current))
-        .withProperty("simulator.secrets.previous-keys", Base64.getEncoder().encodeToString(previous));
+    MockEnvironment environment =
+        new MockEnvironment()
+            .withProperty("spring.datasource.url", "jdbc:postgresql://db:5432/agentsim")
+            .withProperty("simulator.secrets.key", Base64.getEncoder().encodeToString(current))
+            .withProperty(
+                "simulator.secrets.previous-keys", Base64.getEncoder().encodeToString(previous));
 
     SecretBox box = secretBox(environment);
 
@@ -46,13 +49,16 @@ class SecretsConfigurationTest {
 
   @Test
   void aKeyThatIsNoKeyIsNamed() {
-    MockEnvironment environment = new MockEnvironment().withProperty("simulator.secrets.key", "c2hvcnQ=");
+    MockEnvironment environment =
+        new MockEnvironment().withProperty("simulator.secrets.key", "c2hvcnQ=");
 
     assertThatThrownBy(() -> secretBox(environment))
-        .hasMessageStartingWith("SIMULATOR_SECRETS_KEY (simulator.secrets.key) must be the base64 of 32 bytes");
+        .hasMessageStartingWith(
+            "SIMULATOR_SECRETS_KEY (simulator.secrets.key) must be the base64 of 32 bytes");
   }
 
   private SecretBox secretBox(MockEnvironment environment) {
-    return new SecretsConfiguration().secretBox(SimulatorSettings.of(environment), environment, noEmbeddedDatabase);
+    return new SecretsConfiguration()
+        .secretBox(SimulatorSettings.of(environment), environment, noEmbeddedDatabase);
   }
 }

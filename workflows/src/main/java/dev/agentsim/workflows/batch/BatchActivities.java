@@ -26,8 +26,8 @@ public interface BatchActivities {
   void batchFinished(String batchId, BatchStatus status, StopReason stopReason);
 
   /**
-   * Delivers a run's outcome to its batch by signal. An activity rather than a workflow signal,
-   * so that the delivery is retried while the batch is between two continue-as-new executions.
+   * Delivers a run's outcome to its batch by signal. An activity rather than a workflow signal, so
+   * that the delivery is retried while the batch is between two continue-as-new executions.
    */
   @ActivityMethod
   void reportRun(String batchWorkflowId, RunOutcome outcome);

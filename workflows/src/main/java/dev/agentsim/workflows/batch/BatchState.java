@@ -10,7 +10,8 @@ import java.util.List;
  * @param deadlineMillis workflow time at which the batch times out; 0 means none
  * @param restart runs in flight whose workflows were lost with an earlier in-process Temporal
  *     server: this execution starts them again first; null or empty for none
- * @param precisionReached the batch asked for a precision and has reached it: it starts no more runs
+ * @param precisionReached the batch asked for a precision and has reached it: it starts no more
+ *     runs
  */
 public record BatchState(
     int nextSequence,
@@ -20,12 +21,17 @@ public record BatchState(
     List<Integer> restart,
     boolean precisionReached) {
 
-  public BatchState(int nextSequence, List<Integer> inFlight, RunCounts counts, long deadlineMillis,
+  public BatchState(
+      int nextSequence,
+      List<Integer> inFlight,
+      RunCounts counts,
+      long deadlineMillis,
       List<Integer> restart) {
     this(nextSequence, inFlight, counts, deadlineMillis, restart, false);
   }
 
-  public BatchState(int nextSequence, List<Integer> inFlight, RunCounts counts, long deadlineMillis) {
+  public BatchState(
+      int nextSequence, List<Integer> inFlight, RunCounts counts, long deadlineMillis) {
     this(nextSequence, inFlight, counts, deadlineMillis, List.of());
   }
 }

@@ -25,7 +25,8 @@ public interface BatchWorkflow {
 
   /** Run ids are derived, so the batch can hand them out deterministically and idempotently. */
   static String runId(String batchId, int sequence) {
-    return UUID.nameUUIDFromBytes((batchId + "/" + sequence).getBytes(StandardCharsets.UTF_8)).toString();
+    return UUID.nameUUIDFromBytes((batchId + "/" + sequence).getBytes(StandardCharsets.UTF_8))
+        .toString();
   }
 
   @WorkflowMethod
@@ -50,8 +51,8 @@ public interface BatchWorkflow {
   void validateStopBatch(String reason);
 
   /**
-   * The control updates below are refused with a {@link ControlRefusal} when the batch has finished,
-   * is stopping or has reached its precision, or when the value asked for cannot be.
+   * The control updates below are refused with a {@link ControlRefusal} when the batch has
+   * finished, is stopping or has reached its precision, or when the value asked for cannot be.
    *
    * <p>Sets how many runs the batch starts in all (with adaptive sampling, the most it may start):
    * more runs, or fewer, down to those started already.
@@ -72,7 +73,10 @@ public interface BatchWorkflow {
   @UpdateValidatorMethod(updateName = "changeConcurrency")
   void validateChangeConcurrency(int concurrency);
 
-  /** No new run starts until {@link #resumeRuns}; runs in flight finish. Pausing a paused batch changes nothing. */
+  /**
+   * No new run starts until {@link #resumeRuns}; runs in flight finish. Pausing a paused batch
+   * changes nothing.
+   */
   @UpdateMethod
   void pauseRuns();
 

@@ -36,14 +36,14 @@ import java.util.TreeSet;
  *
  * <p>Since version 1 of {@value #SELF_HEALING} the batch does not rely on reports alone: a run
  * started by this execution is also counted when its workflow ends (a terminated or failed run
- * never reports); a window that hears nothing for a while asks Temporal about every run in
- * flight; a run id is never started twice (a reset does not bill a finished run again); and a
- * cancellation from Temporal itself (its UI, its CLI) stops the batch as our stop does.
+ * never reports); a window that hears nothing for a while asks Temporal about every run in flight;
+ * a run id is never started twice (a reset does not bill a finished run again); and a cancellation
+ * from Temporal itself (its UI, its CLI) stops the batch as our stop does.
  *
- * <p>Since version 1 of {@value #LIVE_CONTROL} a batch that asks for a precision ({@link Precision})
- * starts no more runs once its counters show it; the runs in flight finish and are counted. Its
- * runs, window and pause can be changed while it runs, by updates that record the change before
- * they answer.
+ * <p>Since version 1 of {@value #LIVE_CONTROL} a batch that asks for a precision ({@link
+ * Precision}) starts no more runs once its counters show it; the runs in flight finish and are
+ * counted. Its runs, window and pause can be changed while it runs, by updates that record the
+ * change before they answer.
  */
 public class BatchWorkflowImpl implements BatchWorkflow {
 
@@ -52,23 +52,32 @@ public class BatchWorkflowImpl implements BatchWorkflow {
 
   private static final String STOP_WITHOUT_WAITING = "stop-without-waiting-for-cancellations";
 
-  /** Version 1 starts every run that fits in the window at once, then waits for their starts together. */
+  /**
+   * Version 1 starts every run that fits in the window at once, then waits for their starts
+   * together.
+   */
   private static final String START_WINDOW_AT_ONCE = "start-window-at-once";
 
   /** Since version 1: the batch heals itself, see the class comment. */
   private static final String SELF_HEALING = "self-healing";
 
-  /** Since version 1: adaptive sampling, and a batch that waits for its control updates before it ends. */
+  /**
+   * Since version 1: adaptive sampling, and a batch that waits for its control updates before it
+   * ends.
+   */
   private static final String LIVE_CONTROL = "live-control";
 
   /** How long a stopping batch waits for its cancelled runs to record their partial transcripts. */
   private static final Duration STOP_GRACE = Duration.ofMinutes(2);
 
-  private final BatchActivities activities = Workflow.newActivityStub(BatchActivities.class,
-      ActivityOptions.newBuilder()
-          .setStartToCloseTimeout(Duration.ofSeconds(30))
-          .setRetryOptions(RetryOptions.newBuilder().setMaximumInterval(Duration.ofSeconds(30)).build())
-          .build());
+  private final BatchActivities activities =
+      Workflow.newActivityStub(
+          BatchActivities.class,
+          ActivityOptions.newBuilder()
+              .setStartToCloseTimeout(Duration.ofSeconds(30))
+              .setRetryOptions(
+                  RetryOptions.newBuilder().setMaximumInterval(Duration.ofSeconds(30)).build())
+              .build());
 
   private final BatchInput input;
   private final Set<Integer> inFlight = new TreeSet<>();
@@ -80,16 +89,24 @@ public class BatchWorkflowImpl implements BatchWorkflow {
   private StopReason stopReason;
   private boolean startWindowAtOnce;
   private boolean selfHealing;
+
   /** Runs of this execution whose workflows ended without their outcome: to be settled. */
   private final Set<Integer> ended = new TreeSet<>();
-  /** Runs this execution started: Temporal cancels them itself when the batch is cancelled in Temporal. */
+
+  /**
+   * Runs this execution started: Temporal cancels them itself when the batch is cancelled in
+   * Temporal.
+   */
   private final Set<Integer> startedHere = new TreeSet<>();
+
   private boolean cancelledInTemporal;
   private long lastHeardMillis;
   private Promise<Void> stallCheck;
   private boolean liveControl;
+
   /** The live control's settings, the input's until changed. */
   private int runs;
+
   private int concurrency;
   private boolean paused;
   private boolean precisionReached;
@@ -144,20 +161,24 @@ public class BatchWorkflowImpl implements BatchWorkflow {
       }
       activities.batchStarted(input.batchId());
       status = BatchStatus.RUNNING;
-      Workflow.upsertTypedSearchAttributes(SimulationSearchAttributes.STATUS.valueSet(status.wire()));
+      Workflow.upsertTypedSearchAttributes(
+          SimulationSearchAttributes.STATUS.valueSet(status.wire()));
     }
     if (deadlineMillis > 0) {
       Duration left = Duration.ofMillis(Math.max(0, deadlineMillis - Workflow.currentTimeMillis()));
-      Workflow.newTimer(left).thenApply(fired -> {
-        requestStop(BatchStatus.FAILED, StopReason.TIMEOUT);
-        return null;
-      });
+      Workflow.newTimer(left)
+          .thenApply(
+              fired -> {
+                requestStop(BatchStatus.FAILED, StopReason.TIMEOUT);
+                return null;
+              });
     }
     showDetails();
     lastHeardMillis = Workflow.currentTimeMillis();
     List<Integer> restart = input.state() == null ? null : input.state().restart();
     if (restart != null && !restart.isEmpty()) {
-      // Resumed after a restart that lost these runs' workflows: each carries on from its stored turns.
+      // Resumed after a restart that lost these runs' workflows: each carries on from its stored
+      // turns.
       List<Started> started = new ArrayList<>();
       for (int sequence : restart) {
         started.add(startRun(sequence));
@@ -181,7 +202,8 @@ public class BatchWorkflowImpl implements BatchWorkflow {
           Workflow.await(Workflow::isEveryHandlerFinished);
           continue;
         }
-        return finish(BatchStatus.COMPLETED, precisionReached ? StopReason.PRECISION_REACHED : null);
+        return finish(
+            BatchStatus.COMPLETED, precisionReached ? StopReason.PRECISION_REACHED : null);
       }
       if (!ended.isEmpty()) {
         settle(List.copyOf(ended));
@@ -189,7 +211,8 @@ public class BatchWorkflowImpl implements BatchWorkflow {
       }
       if (stallCheck != null && stallCheck.isCompleted()) {
         stallCheck = null;
-        if (!inFlight.isEmpty() && Workflow.currentTimeMillis() - lastHeardMillis >= stallCheckMillis()) {
+        if (!inFlight.isEmpty()
+            && Workflow.currentTimeMillis() - lastHeardMillis >= stallCheckMillis()) {
           // No run has been heard of for a while: ask Temporal what became of each in flight.
           settle(List.copyOf(inFlight));
         }
@@ -197,8 +220,17 @@ public class BatchWorkflowImpl implements BatchWorkflow {
       }
       if (shouldContinueAsNew()) {
         Workflow.await(Workflow::isEveryHandlerFinished);
-        Workflow.continueAsNew(input.withControl(runs, concurrency, paused).withState(
-            new BatchState(nextSequence, List.copyOf(inFlight), counts, deadlineMillis, List.of(), precisionReached)));
+        Workflow.continueAsNew(
+            input
+                .withControl(runs, concurrency, paused)
+                .withState(
+                    new BatchState(
+                        nextSequence,
+                        List.copyOf(inFlight),
+                        counts,
+                        deadlineMillis,
+                        List.of(),
+                        precisionReached)));
       }
       if (canStartMore()) {
         if (!startWindowAtOnce) {
@@ -216,8 +248,14 @@ public class BatchWorkflowImpl implements BatchWorkflow {
         // One timer per period, however many reports arrive in it.
         stallCheck = Workflow.newTimer(Duration.ofMillis(stallCheckMillis()));
       }
-      Workflow.await(() -> stopStatus != null || canStartMore() || allRunsFinished() || precisionJustReached()
-          || !ended.isEmpty() || (stallCheck != null && stallCheck.isCompleted()));
+      Workflow.await(
+          () ->
+              stopStatus != null
+                  || canStartMore()
+                  || allRunsFinished()
+                  || precisionJustReached()
+                  || !ended.isEmpty()
+                  || (stallCheck != null && stallCheck.isCompleted()));
     }
   }
 
@@ -227,7 +265,10 @@ public class BatchWorkflowImpl implements BatchWorkflow {
 
   /** Runs are still to start, and the runs counted so far pin the pass rate down as asked. */
   private boolean precisionJustReached() {
-    return liveControl && input.until() != null && !precisionReached && nextSequence < runs
+    return liveControl
+        && input.until() != null
+        && !precisionReached
+        && nextSequence < runs
         && input.until().isReachedBy(counts);
   }
 
@@ -243,7 +284,8 @@ public class BatchWorkflowImpl implements BatchWorkflow {
   /** Counts the runs among {@code sequences} that have ended, as their records say. */
   private void settle(List<Integer> sequences) {
     ended.removeAll(sequences);
-    for (RunOutcome outcome : activities.settleRuns(input.batchId(), input.runSettings().maxTurns(), sequences)) {
+    for (RunOutcome outcome :
+        activities.settleRuns(input.batchId(), input.runSettings().maxTurns(), sequences)) {
       runFinished(outcome);
     }
   }
@@ -278,7 +320,8 @@ public class BatchWorkflowImpl implements BatchWorkflow {
   public void validateRaiseRuns(int runs) {
     requireStartingRuns();
     if (runs < nextSequence) {
-      throw ControlRefusal.failure(Reason.RUNS_BELOW_STARTED,
+      throw ControlRefusal.failure(
+          Reason.RUNS_BELOW_STARTED,
           "runs must be at least the " + nextSequence + " runs started already");
     }
   }
@@ -322,13 +365,15 @@ public class BatchWorkflowImpl implements BatchWorkflow {
   /** Only a batch that may still start runs can be controlled. */
   private void requireStartingRuns() {
     if (status.isFinal()) {
-      throw ControlRefusal.failure(Reason.BATCH_FINISHED, "The batch has finished: " + status.wire());
+      throw ControlRefusal.failure(
+          Reason.BATCH_FINISHED, "The batch has finished: " + status.wire());
     }
     if (stopStatus != null) {
       throw ControlRefusal.failure(Reason.BATCH_ENDING, "The batch is stopping");
     }
     if (precisionReached) {
-      throw ControlRefusal.failure(Reason.BATCH_ENDING, "The batch has reached its precision and starts no more runs");
+      throw ControlRefusal.failure(
+          Reason.BATCH_ENDING, "The batch has reached its precision and starts no more runs");
     }
   }
 
@@ -371,23 +416,35 @@ public class BatchWorkflowImpl implements BatchWorkflow {
 
   private Started startRun(int sequence) {
     String batchId = input.batchId();
-    ChildWorkflowOptions.Builder options = ChildWorkflowOptions.newBuilder()
-        .setWorkflowId(BatchWorkflow.runWorkflowId(batchId, sequence))
-        .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
-        .setTypedSearchAttributes(SearchAttributes.newBuilder()
-            .set(SimulationSearchAttributes.PROJECT, input.projectId())
-            .set(SimulationSearchAttributes.BATCH, batchId)
-            .set(SimulationSearchAttributes.SCENARIO, input.scenarioId())
-            .build())
-        .setStaticSummary("Run " + (sequence + 1) + " of " + runs + " in batch " + batchId);
+    ChildWorkflowOptions.Builder options =
+        ChildWorkflowOptions.newBuilder()
+            .setWorkflowId(BatchWorkflow.runWorkflowId(batchId, sequence))
+            .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
+            .setTypedSearchAttributes(
+                SearchAttributes.newBuilder()
+                    .set(SimulationSearchAttributes.PROJECT, input.projectId())
+                    .set(SimulationSearchAttributes.BATCH, batchId)
+                    .set(SimulationSearchAttributes.SCENARIO, input.scenarioId())
+                    .build())
+            .setStaticSummary("Run " + (sequence + 1) + " of " + runs + " in batch " + batchId);
     if (selfHealing) {
       // A run that exists already, running or not (after a reset, say), is not started again.
-      options.setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE);
+      options.setWorkflowIdReusePolicy(
+          WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE);
     }
-    ConversationWorkflow child = Workflow.newChildWorkflowStub(ConversationWorkflow.class, options.build());
-    RunInput runInput = new RunInput(Workflow.getInfo().getWorkflowId(), batchId, BatchWorkflow.runId(batchId, sequence),
-        sequence, input.projectId(), input.scenarioId(), input.agentId(), input.modelId(),
-        input.runSettings());
+    ConversationWorkflow child =
+        Workflow.newChildWorkflowStub(ConversationWorkflow.class, options.build());
+    RunInput runInput =
+        new RunInput(
+            Workflow.getInfo().getWorkflowId(),
+            batchId,
+            BatchWorkflow.runId(batchId, sequence),
+            sequence,
+            input.projectId(),
+            input.scenarioId(),
+            input.agentId(),
+            input.modelId(),
+            input.runSettings());
     // In flight before it starts: a quick run may report back while we wait for the start.
     inFlight.add(sequence);
     startedHere.add(sequence);
@@ -395,14 +452,15 @@ public class BatchWorkflowImpl implements BatchWorkflow {
     if (selfHealing) {
       // A run that ends without reporting (terminated, failed, or one that existed already) is
       // settled from its record; one that reports is counted either way, once.
-      result.handle((outcome, failure) -> {
-        if (failure == null) {
-          runFinished(outcome);
-        } else if (inFlight.contains(sequence)) {
-          ended.add(sequence);
-        }
-        return null;
-      });
+      result.handle(
+          (outcome, failure) -> {
+            if (failure == null) {
+              runFinished(outcome);
+            } else if (inFlight.contains(sequence)) {
+              ended.add(sequence);
+            }
+            return null;
+          });
     }
     return new Started(sequence, Workflow.getWorkflowExecution(child));
   }
@@ -422,16 +480,18 @@ public class BatchWorkflowImpl implements BatchWorkflow {
   private BatchStatus stop() {
     // Version 1 does not wait for the cancellation requests to be answered: a run that finished
     // meanwhile may never answer on the in-process test server, and its report is what counts.
-    boolean awaitAnswers = Workflow.getVersion(STOP_WITHOUT_WAITING, Workflow.DEFAULT_VERSION, 1)
-        == Workflow.DEFAULT_VERSION;
+    boolean awaitAnswers =
+        Workflow.getVersion(STOP_WITHOUT_WAITING, Workflow.DEFAULT_VERSION, 1)
+            == Workflow.DEFAULT_VERSION;
     List<Promise<Void>> cancellations = new ArrayList<>();
     for (int sequence : inFlight) {
       if (cancelledInTemporal && startedHere.contains(sequence)) {
         continue; // cancelled already, with the batch
       }
       String id = BatchWorkflow.runWorkflowId(input.batchId(), sequence);
-      cancellations.add(Async.procedure(Workflow.newUntypedExternalWorkflowStub(id)::cancel)
-          .handle((cancelled, failure) -> null));
+      cancellations.add(
+          Async.procedure(Workflow.newUntypedExternalWorkflowStub(id)::cancel)
+              .handle((cancelled, failure) -> null));
     }
     if (awaitAnswers) {
       cancellations.forEach(Promise::get);
@@ -447,7 +507,9 @@ public class BatchWorkflowImpl implements BatchWorkflow {
         continue;
       }
       long left = graceEnds - Workflow.currentTimeMillis();
-      if (left <= 0 || !Workflow.await(Duration.ofMillis(left), () -> inFlight.isEmpty() || !ended.isEmpty())) {
+      if (left <= 0
+          || !Workflow.await(
+              Duration.ofMillis(left), () -> inFlight.isEmpty() || !ended.isEmpty())) {
         // Runs that have not answered the stop: count those that ended without a word.
         settle(List.copyOf(inFlight));
         break;
@@ -455,7 +517,6 @@ public class BatchWorkflowImpl implements BatchWorkflow {
     }
     return finish(stopStatus, stopReason);
   }
-
 
   private BatchStatus finish(BatchStatus finalStatus, StopReason reason) {
     activities.batchFinished(input.batchId(), finalStatus, reason);
@@ -467,10 +528,18 @@ public class BatchWorkflowImpl implements BatchWorkflow {
   }
 
   private void showDetails() {
-    Workflow.setCurrentDetails(String.format(
-        "**%s**%s%s  %n%d of %d runs finished, %d in flight: %d passed, %d failed, %d errors, %d stopped",
-        status.wire(), stopReason == null ? "" : " (" + stopReason + ")", paused ? " paused" : "",
-        counts.finished(), runs,
-        inFlight.size(), counts.succeeded(), counts.failed(), counts.errored(), counts.stopped()));
+    Workflow.setCurrentDetails(
+        String.format(
+            "**%s**%s%s  %n%d of %d runs finished, %d in flight: %d passed, %d failed, %d errors, %d stopped",
+            status.wire(),
+            stopReason == null ? "" : " (" + stopReason + ")",
+            paused ? " paused" : "",
+            counts.finished(),
+            runs,
+            inFlight.size(),
+            counts.succeeded(),
+            counts.failed(),
+            counts.errored(),
+            counts.stopped()));
   }
 }

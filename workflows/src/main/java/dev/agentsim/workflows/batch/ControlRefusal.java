@@ -28,7 +28,8 @@ public record ControlRefusal(Reason reason, String message) {
   private static final String SEPARATOR = ": ";
 
   static ApplicationFailure failure(Reason reason, String message) {
-    return ApplicationFailure.newNonRetryableFailure(reason.name() + SEPARATOR + message, reason.name());
+    return ApplicationFailure.newNonRetryableFailure(
+        reason.name() + SEPARATOR + message, reason.name());
   }
 
   /** The refusal among an update's failure and its causes; empty for any other failure. */
@@ -36,10 +37,14 @@ public record ControlRefusal(Reason reason, String message) {
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
       if (cause instanceof ApplicationFailure application) {
         String text = application.getOriginalMessage();
-        Optional<ControlRefusal> refusal = Arrays.stream(Reason.values())
-            .filter(reason -> text.startsWith(reason.name() + SEPARATOR))
-            .findFirst()
-            .map(reason -> new ControlRefusal(reason, text.substring(reason.name().length() + SEPARATOR.length())));
+        Optional<ControlRefusal> refusal =
+            Arrays.stream(Reason.values())
+                .filter(reason -> text.startsWith(reason.name() + SEPARATOR))
+                .findFirst()
+                .map(
+                    reason ->
+                        new ControlRefusal(
+                            reason, text.substring(reason.name().length() + SEPARATOR.length())));
         if (refusal.isPresent()) {
           return refusal;
         }

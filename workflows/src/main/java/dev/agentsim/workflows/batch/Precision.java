@@ -19,7 +19,9 @@ public record Precision(double halfWidth, int minRuns) {
   /** Whether these outcomes pin the pass rate down as precisely as asked. */
   public boolean isReachedBy(RunCounts counts) {
     int judged = counts.succeeded() + counts.failed();
-    return judged > 0 && judged >= minRuns && wilsonHalfWidth(counts.succeeded(), judged) <= halfWidth;
+    return judged > 0
+        && judged >= minRuns
+        && wilsonHalfWidth(counts.succeeded(), judged) <= halfWidth;
   }
 
   /**

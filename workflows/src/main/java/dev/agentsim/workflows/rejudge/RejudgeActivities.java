@@ -9,9 +9,9 @@ import java.util.List;
 public interface RejudgeActivities {
 
   /**
-   * The batch's next runs to judge again as evaluation {@code evaluation}, in sequence order after {@code afterSequence}, at most
-   * {@code limit}: those judged and those whose judge failed. Runs stopped by the batch, and runs
-   * whose agent or simulated user failed, keep what they have.
+   * The batch's next runs to judge again as evaluation {@code evaluation}, in sequence order after
+   * {@code afterSequence}, at most {@code limit}: those judged and those whose judge failed. Runs
+   * stopped by the batch, and runs whose agent or simulated user failed, keep what they have.
    */
   @ActivityMethod
   List<RunToRejudge> runsToRejudge(String batchId, int evaluation, int afterSequence, int limit);

@@ -4,8 +4,8 @@ import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
 /**
- * Judges the stored transcripts of a finished batch again, as a new evaluation of its runs,
- * without running any conversation again.
+ * Judges the stored transcripts of a finished batch again, as a new evaluation of its runs, without
+ * running any conversation again.
  */
 @WorkflowInterface
 public interface RejudgeWorkflow {

@@ -21,10 +21,12 @@ public class RejudgeWorkflowImpl implements RejudgeWorkflow {
 
   static final int PAGE_SIZE = 100;
 
-  private static final ActivityOptions STORE_OPTIONS = ActivityOptions.newBuilder()
-      .setStartToCloseTimeout(Duration.ofSeconds(30))
-      .setRetryOptions(RetryOptions.newBuilder().setMaximumInterval(Duration.ofSeconds(30)).build())
-      .build();
+  private static final ActivityOptions STORE_OPTIONS =
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofSeconds(30))
+          .setRetryOptions(
+              RetryOptions.newBuilder().setMaximumInterval(Duration.ofSeconds(30)).build())
+          .build();
 
   private int judged;
 
@@ -33,10 +35,12 @@ public class RejudgeWorkflowImpl implements RejudgeWorkflow {
     RejudgeActivities store = Workflow.newActivityStub(RejudgeActivities.class, STORE_OPTIONS);
     // The judging activity counts the model's failures itself, as a conversation's do: Temporal
     // retries it without a limit, so waiting for a model slot uses no attempt.
-    RejudgeActivities judge = Workflow.newActivityStub(RejudgeActivities.class, input.retry().turnOptions());
+    RejudgeActivities judge =
+        Workflow.newActivityStub(RejudgeActivities.class, input.retry().turnOptions());
     int after = input.afterSequence();
     while (true) {
-      List<RunToRejudge> page = store.runsToRejudge(input.batchId(), input.evaluation(), after, PAGE_SIZE);
+      List<RunToRejudge> page =
+          store.runsToRejudge(input.batchId(), input.evaluation(), after, PAGE_SIZE);
       if (page.isEmpty()) {
         break;
       }
@@ -50,8 +54,12 @@ public class RejudgeWorkflowImpl implements RejudgeWorkflow {
       }
       Promise.allOf(inFlight).get();
       after = page.get(page.size() - 1).sequence();
-      Workflow.setCurrentDetails("evaluation " + input.evaluation() + ": judged the runs up to sequence "
-          + (after + 1) + (judged > 0 ? ", " + judged + " in this execution" : ""));
+      Workflow.setCurrentDetails(
+          "evaluation "
+              + input.evaluation()
+              + ": judged the runs up to sequence "
+              + (after + 1)
+              + (judged > 0 ? ", " + judged + " in this execution" : ""));
       if (Workflow.getInfo().isContinueAsNewSuggested()) {
         Workflow.continueAsNew(input.after(after));
       }
@@ -65,13 +73,19 @@ public class RejudgeWorkflowImpl implements RejudgeWorkflow {
     } catch (ActivityFailure e) {
       // As in a conversation: a judge that keeps failing makes the run ERROR, never a verdict.
       try {
-        store.recordRejudgeError(run, "The success criteria could not be judged: " + RemoteFailures.message(e),
+        store.recordRejudgeError(
+            run,
+            "The success criteria could not be judged: " + RemoteFailures.message(e),
             RemoteFailures.technicalDetails(e));
       } catch (ActivityFailure unrecordable) {
         // The store retries until it recovers, so this run cannot be recorded at all (deleted,
         // say). Failing here would leave the batch's rejudge in progress for good.
-        Workflow.getLogger(RejudgeWorkflowImpl.class).warn("Run {} of batch {}: its rejudge error could not be "
-            + "recorded: {}", run.sequence(), run.batchId(), RemoteFailures.message(unrecordable));
+        Workflow.getLogger(RejudgeWorkflowImpl.class)
+            .warn(
+                "Run {} of batch {}: its rejudge error could not be " + "recorded: {}",
+                run.sequence(),
+                run.batchId(),
+                RemoteFailures.message(unrecordable));
       }
     }
     judged++;

@@ -5,6 +5,8 @@ import io.temporal.activity.ActivityInterface;
 @ActivityInterface
 public interface RetentionActivities {
 
-  /** Deletes everything past its project's retention, a chunk at a time, heartbeating after each. */
+  /**
+   * Deletes everything past its project's retention, a chunk at a time, heartbeating after each.
+   */
   RetentionReport deleteExpired();
 }

@@ -4,8 +4,8 @@ import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
 /**
- * Deletes the results past their project's retention, once a day: started by a Temporal Schedule
- * (a cron workflow on a server without schedules).
+ * Deletes the results past their project's retention, once a day: started by a Temporal Schedule (a
+ * cron workflow on a server without schedules).
  */
 @WorkflowInterface
 public interface RetentionWorkflow {

@@ -8,9 +8,9 @@ import io.temporal.activity.ActivityMethod;
 public interface AgentActivities {
 
   /**
-   * Sends the latest user message (none when the agent speaks first) and stores the agent's
-   * reply. Throws an {@code ApplicationFailure} of type {@code AI_AGENT_ERROR} or
-   * {@code AI_AGENT_TIMEOUT}.
+   * Sends the latest user message (none when the agent speaks first) and stores the agent's reply.
+   * Throws an {@code ApplicationFailure} of type {@code AI_AGENT_ERROR} or {@code
+   * AI_AGENT_TIMEOUT}.
    */
   @ActivityMethod
   TurnResult agentTurn(TurnRequest request);

@@ -25,8 +25,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The turn loop. Each turn is two activities, one per remote party, so each is retried on its
- * own; the transcript lives in the store, never in workflow history.
+ * The turn loop. Each turn is two activities, one per remote party, so each is retried on its own;
+ * the transcript lives in the store, never in workflow history.
  *
  * <p>Since version 1 of {@value #EXACTLY_ONCE_TURNS}: turn activities take ids, not settings; each
  * stores its party's turn exactly once and counts the party's failures itself, so Temporal retries
@@ -35,7 +35,8 @@ import java.util.List;
  * store, the report to the batch and a scripted user's lines are local activities. Since version 3,
  * every turn and the judging are local activities too (see {@link #take}): a turn then costs no
  * round trip through Temporal, which was most of a conversation's CPU; a script's line is said in
- * the activity of the agent's answer to it; and each judgement of the model is an activity of its own.
+ * the activity of the agent's answer to it; and each judgement of the model is an activity of its
+ * own.
  */
 public class ConversationWorkflowImpl implements ConversationWorkflow {
 
@@ -58,46 +59,55 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
   private static final RetryOptions STORE_RETRY =
       RetryOptions.newBuilder().setMaximumInterval(Duration.ofSeconds(30)).build();
 
-  /** Before version 2: a batch that is gone for good (finished, or stopped) must not keep its runs retrying. */
-  private static final RetryOptions REPORT_RETRY = RetryOptions.newBuilder()
-      .setInitialInterval(Duration.ofMillis(200))
-      .setMaximumInterval(Duration.ofSeconds(5))
-      .setMaximumAttempts(20)
-      .build();
+  /**
+   * Before version 2: a batch that is gone for good (finished, or stopped) must not keep its runs
+   * retrying.
+   */
+  private static final RetryOptions REPORT_RETRY =
+      RetryOptions.newBuilder()
+          .setInitialInterval(Duration.ofMillis(200))
+          .setMaximumInterval(Duration.ofSeconds(5))
+          .setMaximumAttempts(20)
+          .build();
 
   /** Abandoned on cancellation for the reason given at {@link RetrySettings#activityOptions()}. */
-  private static final ActivityOptions STORE_OPTIONS = ActivityOptions.newBuilder()
-      .setCancellationType(ActivityCancellationType.ABANDON)
-      .setStartToCloseTimeout(Duration.ofSeconds(30))
-      .setRetryOptions(STORE_RETRY)
-      .build();
+  private static final ActivityOptions STORE_OPTIONS =
+      ActivityOptions.newBuilder()
+          .setCancellationType(ActivityCancellationType.ABANDON)
+          .setStartToCloseTimeout(Duration.ofSeconds(30))
+          .setRetryOptions(STORE_RETRY)
+          .build();
 
-  private static final ActivityOptions REPORT_OPTIONS = ActivityOptions.newBuilder()
-      .setStartToCloseTimeout(Duration.ofSeconds(10))
-      .setRetryOptions(REPORT_RETRY)
-      .build();
+  private static final ActivityOptions REPORT_OPTIONS =
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofSeconds(10))
+          .setRetryOptions(REPORT_RETRY)
+          .build();
 
   /**
    * Bookkeeping in the store and the report to the batch, since version 2: no remote party, so
-   * local activities, run by the workflow's own worker without a round trip through Temporal.
-   * Both are retried until they succeed: the store until it recovers, the report until it is
-   * delivered (a batch that has ended takes it as delivered). A local activity retries without an
-   * attempt limit only within a schedule-to-close limit (with neither, Temporal's local activity
-   * worker does not retry it at all), so these count on attempts that do not run out. Waits
-   * between attempts longer than a second are workflow timers: a long outage holds no workflow
-   * task open.
+   * local activities, run by the workflow's own worker without a round trip through Temporal. Both
+   * are retried until they succeed: the store until it recovers, the report until it is delivered
+   * (a batch that has ended takes it as delivered). A local activity retries without an attempt
+   * limit only within a schedule-to-close limit (with neither, Temporal's local activity worker
+   * does not retry it at all), so these count on attempts that do not run out. Waits between
+   * attempts longer than a second are workflow timers: a long outage holds no workflow task open.
    */
-  private static final LocalActivityOptions LOCAL_OPTIONS = LocalActivityOptions.newBuilder()
-      .setStartToCloseTimeout(Duration.ofSeconds(30))
-      .setLocalRetryThreshold(Duration.ofSeconds(1))
-      .setRetryOptions(RetryOptions.newBuilder(STORE_RETRY).setMaximumAttempts(Integer.MAX_VALUE).build())
-      .build();
+  private static final LocalActivityOptions LOCAL_OPTIONS =
+      LocalActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofSeconds(30))
+          .setLocalRetryThreshold(Duration.ofSeconds(1))
+          .setRetryOptions(
+              RetryOptions.newBuilder(STORE_RETRY).setMaximumAttempts(Integer.MAX_VALUE).build())
+          .build();
 
-  private static final LocalActivityOptions LOCAL_REPORT_OPTIONS = LocalActivityOptions.newBuilder()
-      .setStartToCloseTimeout(Duration.ofSeconds(10))
-      .setLocalRetryThreshold(Duration.ofSeconds(1))
-      .setRetryOptions(RetryOptions.newBuilder(REPORT_RETRY).setMaximumAttempts(Integer.MAX_VALUE).build())
-      .build();
+  private static final LocalActivityOptions LOCAL_REPORT_OPTIONS =
+      LocalActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofSeconds(10))
+          .setLocalRetryThreshold(Duration.ofSeconds(1))
+          .setRetryOptions(
+              RetryOptions.newBuilder(REPORT_RETRY).setMaximumAttempts(Integer.MAX_VALUE).build())
+          .build();
 
   private RunInput input;
   private boolean timedOut;
@@ -116,9 +126,10 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
     exactlyOnce = version >= 1;
     localBookkeeping = version >= 2;
     localTurns = version >= 3;
-    RunActivities store = localBookkeeping
-        ? Workflow.newLocalActivityStub(RunActivities.class, LOCAL_OPTIONS)
-        : Workflow.newActivityStub(RunActivities.class, STORE_OPTIONS);
+    RunActivities store =
+        localBookkeeping
+            ? Workflow.newLocalActivityStub(RunActivities.class, LOCAL_OPTIONS)
+            : Workflow.newActivityStub(RunActivities.class, STORE_OPTIONS);
     RunOutcome outcome;
     try {
       ConversationState state = input.state();
@@ -138,9 +149,11 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
         throw e;
       }
       // The batch stopped this run: record what happened so far, whatever cancelled us.
-      outcome = new RunOutcome(input.sequence(), null, TerminationReason.CANCELLED, ErrorCategory.NONE);
-      Conclusion stopped = new Conclusion(input, TerminationReason.CANCELLED, ErrorCategory.NONE, null, null,
-          endSequence());
+      outcome =
+          new RunOutcome(input.sequence(), null, TerminationReason.CANCELLED, ErrorCategory.NONE);
+      Conclusion stopped =
+          new Conclusion(
+              input, TerminationReason.CANCELLED, ErrorCategory.NONE, null, null, endSequence());
       Workflow.newDetachedCancellationScope(() -> store.recordStopped(stopped)).run();
     }
     RunOutcome reported = outcome;
@@ -157,17 +170,23 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
     if (input.state() == null) {
       deadlineMillis = Workflow.currentTimeMillis() + timeout * 1000;
     }
-    Duration left = input.state() == null ? Duration.ofSeconds(timeout)
-        : Duration.ofMillis(Math.max(0, deadlineMillis - Workflow.currentTimeMillis()));
+    Duration left =
+        input.state() == null
+            ? Duration.ofSeconds(timeout)
+            : Duration.ofMillis(Math.max(0, deadlineMillis - Workflow.currentTimeMillis()));
     Conclusion[] result = new Conclusion[1];
-    CancellationScope loop = Workflow.newCancellationScope(() -> {
-      result[0] = turnLoop();
-    });
-    Workflow.newTimer(left).thenApply(fired -> {
-      timedOut = true;
-      loop.cancel();
-      return null;
-    });
+    CancellationScope loop =
+        Workflow.newCancellationScope(
+            () -> {
+              result[0] = turnLoop();
+            });
+    Workflow.newTimer(left)
+        .thenApply(
+            fired -> {
+              timedOut = true;
+              loop.cancel();
+              return null;
+            });
     try {
       loop.run();
       return result[0];
@@ -181,7 +200,8 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
 
   private Conclusion turnLoop() {
     RunSettings settings = input.settings();
-    ActivityOptions remote = exactlyOnce ? settings.retry().turnOptions() : settings.retry().activityOptions();
+    ActivityOptions remote =
+        exactlyOnce ? settings.retry().turnOptions() : settings.retry().activityOptions();
     SimulatedUserActivities user;
     AgentActivities agent;
     if (localTurns) {
@@ -189,9 +209,10 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
       user = Workflow.newLocalActivityStub(SimulatedUserActivities.class, local);
       agent = Workflow.newLocalActivityStub(AgentActivities.class, local);
     } else {
-      user = localBookkeeping && settings.scriptedUser()
-          ? Workflow.newLocalActivityStub(SimulatedUserActivities.class, LOCAL_OPTIONS)
-          : Workflow.newActivityStub(SimulatedUserActivities.class, remote);
+      user =
+          localBookkeeping && settings.scriptedUser()
+              ? Workflow.newLocalActivityStub(SimulatedUserActivities.class, LOCAL_OPTIONS)
+              : Workflow.newActivityStub(SimulatedUserActivities.class, remote);
       agent = Workflow.newActivityStub(AgentActivities.class, remote);
     }
 
@@ -200,7 +221,11 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
       try {
         greeting = agentTurn(agent, sequence);
       } catch (ActivityFailure e) {
-        return failure(TerminationReason.AGENT_ERROR, ErrorCategory.AI_AGENT_ERROR, ErrorCategory.AI_AGENT_TIMEOUT, e);
+        return failure(
+            TerminationReason.AGENT_ERROR,
+            ErrorCategory.AI_AGENT_ERROR,
+            ErrorCategory.AI_AGENT_TIMEOUT,
+            e);
       }
       sequence = greeting.nextSequence();
       if (greeting.ended()) {
@@ -217,7 +242,8 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
         return conclusion(TerminationReason.MAX_EVENTS);
       }
       if (exactlyOnce && shouldContinueAsNew()) {
-        Workflow.continueAsNew(input.withState(new ConversationState(sequence, exchanges, deadlineMillis)));
+        Workflow.continueAsNew(
+            input.withState(new ConversationState(sequence, exchanges, deadlineMillis)));
       }
       TurnResult said;
       TurnResult answer = null;
@@ -234,10 +260,17 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
           // The agent is asked only once the line is stored, and the line at this sequence is the
           // same whichever attempt stored it: the transcript keeps it.
           sequence++;
-          return failure(TerminationReason.AGENT_ERROR, ErrorCategory.AI_AGENT_ERROR, ErrorCategory.AI_AGENT_TIMEOUT,
+          return failure(
+              TerminationReason.AGENT_ERROR,
+              ErrorCategory.AI_AGENT_ERROR,
+              ErrorCategory.AI_AGENT_TIMEOUT,
               e);
         }
-        return failure(TerminationReason.USER_ERROR, ErrorCategory.LLM_PROVIDER_ERROR, ErrorCategory.LLM_PROVIDER_ERROR, e);
+        return failure(
+            TerminationReason.USER_ERROR,
+            ErrorCategory.LLM_PROVIDER_ERROR,
+            ErrorCategory.LLM_PROVIDER_ERROR,
+            e);
       }
       sequence = said.nextSequence();
       if (said.ended()) {
@@ -251,7 +284,11 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
       try {
         answered = answer == null ? agentTurn(agent, sequence) : waitedOut(agent, answer);
       } catch (ActivityFailure e) {
-        return failure(TerminationReason.AGENT_ERROR, ErrorCategory.AI_AGENT_ERROR, ErrorCategory.AI_AGENT_TIMEOUT, e);
+        return failure(
+            TerminationReason.AGENT_ERROR,
+            ErrorCategory.AI_AGENT_ERROR,
+            ErrorCategory.AI_AGENT_TIMEOUT,
+            e);
       }
       sequence = answered.nextSequence();
       if (answered.ended()) {
@@ -262,8 +299,8 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
   }
 
   /**
-   * One agent turn, however many calls it takes: a turn that must wait (a mocked tool's delay)
-   * is continued after a durable timer. Histories of turns that never waited replay unchanged.
+   * One agent turn, however many calls it takes: a turn that must wait (a mocked tool's delay) is
+   * continued after a durable timer. Histories of turns that never waited replay unchanged.
    */
   private TurnResult agentTurn(AgentActivities agent, int from) {
     return waitedOut(agent, take(agent::agentTurn, request(from)));
@@ -307,8 +344,10 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
    */
   private LocalActivityOptions localTurnOptions(ActivityOptions remote) {
     long runTimeout = input.settings().runTimeoutSeconds();
-    Duration attempts = runTimeout > 0 ? Duration.ofSeconds(runTimeout).plus(remote.getStartToCloseTimeout())
-        : LONGEST_TURN;
+    Duration attempts =
+        runTimeout > 0
+            ? Duration.ofSeconds(runTimeout).plus(remote.getStartToCloseTimeout())
+            : LONGEST_TURN;
     return LocalActivityOptions.newBuilder()
         .setStartToCloseTimeout(remote.getStartToCloseTimeout())
         .setScheduleToCloseTimeout(attempts)
@@ -328,7 +367,9 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
         || turnsTaken >= TURNS_BEFORE_CONTINUE_AS_NEW;
   }
 
-  /** Where the transcript ends as far as this workflow knows; null under the code before version 1. */
+  /**
+   * Where the transcript ends as far as this workflow knows; null under the code before version 1.
+   */
   private Integer endSequence() {
     return exactlyOnce ? sequence : null;
   }
@@ -342,9 +383,10 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
     // Since version 2 the judging activity counts the model's failures itself, as a turn does.
     RetrySettings retry = input.settings().retry();
     ActivityOptions judging = localBookkeeping ? retry.turnOptions() : retry.activityOptions();
-    RunActivities judge = localTurns
-        ? Workflow.newLocalActivityStub(RunActivities.class, localTurnOptions(judging))
-        : Workflow.newActivityStub(RunActivities.class, judging);
+    RunActivities judge =
+        localTurns
+            ? Workflow.newLocalActivityStub(RunActivities.class, localTurnOptions(judging))
+            : Workflow.newActivityStub(RunActivities.class, judging);
     try {
       if (!localTurns) {
         return outcome(judge.evaluate(conclusion), conclusion);
@@ -360,9 +402,14 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
       return outcome(awaitLocal(Async.function(judge::evaluate, conclusion)), conclusion);
     } catch (ActivityFailure e) {
       rethrowIfCancelled(e);
-      Conclusion failed = new Conclusion(input, conclusion.reason(), ErrorCategory.LLM_PROVIDER_ERROR,
-          "The success criteria could not be judged: " + RemoteFailures.message(e), RemoteFailures.technicalDetails(e),
-          conclusion.endSequence());
+      Conclusion failed =
+          new Conclusion(
+              input,
+              conclusion.reason(),
+              ErrorCategory.LLM_PROVIDER_ERROR,
+              "The success criteria could not be judged: " + RemoteFailures.message(e),
+              RemoteFailures.technicalDetails(e),
+              conclusion.endSequence());
       store.recordError(failed);
       return outcome(Verdict.ERROR, failed);
     }
@@ -373,12 +420,14 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
       return;
     }
     try {
-      BatchActivities batch = localBookkeeping
-          ? Workflow.newLocalActivityStub(BatchActivities.class, LOCAL_REPORT_OPTIONS)
-          : Workflow.newActivityStub(BatchActivities.class, REPORT_OPTIONS);
+      BatchActivities batch =
+          localBookkeeping
+              ? Workflow.newLocalActivityStub(BatchActivities.class, LOCAL_REPORT_OPTIONS)
+              : Workflow.newActivityStub(BatchActivities.class, REPORT_OPTIONS);
       batch.reportRun(input.batchWorkflowId(), outcome);
     } catch (ActivityFailure e) {
-      // The batch has finished without us (stopped and gave up waiting); nothing is waiting for this.
+      // The batch has finished without us (stopped and gave up waiting); nothing is waiting for
+      // this.
     }
   }
 
@@ -391,17 +440,26 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
   }
 
   /**
-   * Classifies a remote party's final failure: activities name the category as the failure
-   * type; a Temporal timeout means the party never answered in time.
+   * Classifies a remote party's final failure: activities name the category as the failure type; a
+   * Temporal timeout means the party never answered in time.
    */
-  private Conclusion failure(TerminationReason reason, ErrorCategory fallback, ErrorCategory onTimeout,
+  private Conclusion failure(
+      TerminationReason reason,
+      ErrorCategory fallback,
+      ErrorCategory onTimeout,
       ActivityFailure e) {
     rethrowIfCancelled(e);
-    return new Conclusion(input, reason, categoryOf(e, fallback, onTimeout), RemoteFailures.message(e),
-        RemoteFailures.technicalDetails(e), endSequence());
+    return new Conclusion(
+        input,
+        reason,
+        categoryOf(e, fallback, onTimeout),
+        RemoteFailures.message(e),
+        RemoteFailures.technicalDetails(e),
+        endSequence());
   }
 
-  private static ErrorCategory categoryOf(ActivityFailure e, ErrorCategory fallback, ErrorCategory onTimeout) {
+  private static ErrorCategory categoryOf(
+      ActivityFailure e, ErrorCategory fallback, ErrorCategory onTimeout) {
     if (e.getCause() instanceof ApplicationFailure application) {
       return categoryOf(application.getType(), fallback);
     }

@@ -20,19 +20,55 @@ public record RunInput(
     ConversationState state) {
 
   /** The input of a run's first execution. */
-  public RunInput(String batchWorkflowId, String batchId, String runId, int sequence, String projectId,
-      String scenarioId, String agentId, String modelId, RunSettings settings) {
-    this(batchWorkflowId, batchId, runId, sequence, projectId, scenarioId, agentId, modelId, settings, null);
+  public RunInput(
+      String batchWorkflowId,
+      String batchId,
+      String runId,
+      int sequence,
+      String projectId,
+      String scenarioId,
+      String agentId,
+      String modelId,
+      RunSettings settings) {
+    this(
+        batchWorkflowId,
+        batchId,
+        runId,
+        sequence,
+        projectId,
+        scenarioId,
+        agentId,
+        modelId,
+        settings,
+        null);
   }
 
   /** The ids alone, for activities that load the run's settings from the store, cached per run. */
   public RunInput withoutSettings() {
-    return new RunInput(batchWorkflowId, batchId, runId, sequence, projectId, scenarioId, agentId, modelId, null,
+    return new RunInput(
+        batchWorkflowId,
+        batchId,
+        runId,
+        sequence,
+        projectId,
+        scenarioId,
+        agentId,
+        modelId,
+        null,
         null);
   }
 
   public RunInput withState(ConversationState next) {
-    return new RunInput(batchWorkflowId, batchId, runId, sequence, projectId, scenarioId, agentId, modelId, settings,
+    return new RunInput(
+        batchWorkflowId,
+        batchId,
+        runId,
+        sequence,
+        projectId,
+        scenarioId,
+        agentId,
+        modelId,
+        settings,
         next);
   }
 }

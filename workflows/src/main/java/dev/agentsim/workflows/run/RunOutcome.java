@@ -10,7 +10,8 @@ import dev.agentsim.workflows.Verdict;
  * @param verdict null when the run was stopped before it could be judged
  * @param reason null when the run failed before its conversation could even be recorded
  */
-public record RunOutcome(int sequence, Verdict verdict, TerminationReason reason, ErrorCategory category) {
+public record RunOutcome(
+    int sequence, Verdict verdict, TerminationReason reason, ErrorCategory category) {
 
   public boolean stopped() {
     return reason == TerminationReason.CANCELLED;

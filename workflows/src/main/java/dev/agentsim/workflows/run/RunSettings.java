@@ -14,12 +14,13 @@ import java.util.Map;
  * @param dynamicVariables the batch's values for the scenario's {@code {{name}}} placeholders,
  *     overriding the scenario's own; null in runs scheduled before batches had them
  * @param mocking canned tool results for the agent under test; null for none
- * @param counterAgentId an agent that plays the simulated user instead of the scenario's persona
- *     or script (Interactly's counter workflow); null for none
+ * @param counterAgentId an agent that plays the simulated user instead of the scenario's persona or
+ *     script (Interactly's counter workflow); null for none
  * @param agentRevisionId the revision of the agent under test the batch pinned; null for its latest
- * @param scriptedUser the simulated user says the scenario's script: its turns call no one, so
- *     they run as local activities; false in runs scheduled before batches said
- * @param fork the stored conversation this run replays before its simulated user speaks; null for none
+ * @param scriptedUser the simulated user says the scenario's script: its turns call no one, so they
+ *     run as local activities; false in runs scheduled before batches said
+ * @param fork the stored conversation this run replays before its simulated user speaks; null for
+ *     none
  */
 public record RunSettings(
     boolean agentSpeaksFirst,
@@ -36,31 +37,93 @@ public record RunSettings(
     Fork fork) {
 
   /** Settings of a run that replays no earlier conversation. */
-  public RunSettings(boolean agentSpeaksFirst, int maxTurns, int maxEvents, long runTimeoutSeconds, Session session,
-      RetrySettings retry, Map<String, String> dynamicVariables, Mocking mocking, String counterAgentId,
-      String agentRevisionId, boolean scriptedUser) {
-    this(agentSpeaksFirst, maxTurns, maxEvents, runTimeoutSeconds, session, retry, dynamicVariables, mocking,
-        counterAgentId, agentRevisionId, scriptedUser, null);
+  public RunSettings(
+      boolean agentSpeaksFirst,
+      int maxTurns,
+      int maxEvents,
+      long runTimeoutSeconds,
+      Session session,
+      RetrySettings retry,
+      Map<String, String> dynamicVariables,
+      Mocking mocking,
+      String counterAgentId,
+      String agentRevisionId,
+      boolean scriptedUser) {
+    this(
+        agentSpeaksFirst,
+        maxTurns,
+        maxEvents,
+        runTimeoutSeconds,
+        session,
+        retry,
+        dynamicVariables,
+        mocking,
+        counterAgentId,
+        agentRevisionId,
+        scriptedUser,
+        null);
   }
 
   /** Settings of a user that is not known to be scripted. */
-  public RunSettings(boolean agentSpeaksFirst, int maxTurns, int maxEvents, long runTimeoutSeconds, Session session,
-      RetrySettings retry, Map<String, String> dynamicVariables, Mocking mocking, String counterAgentId,
+  public RunSettings(
+      boolean agentSpeaksFirst,
+      int maxTurns,
+      int maxEvents,
+      long runTimeoutSeconds,
+      Session session,
+      RetrySettings retry,
+      Map<String, String> dynamicVariables,
+      Mocking mocking,
+      String counterAgentId,
       String agentRevisionId) {
-    this(agentSpeaksFirst, maxTurns, maxEvents, runTimeoutSeconds, session, retry, dynamicVariables, mocking,
-        counterAgentId, agentRevisionId, false);
+    this(
+        agentSpeaksFirst,
+        maxTurns,
+        maxEvents,
+        runTimeoutSeconds,
+        session,
+        retry,
+        dynamicVariables,
+        mocking,
+        counterAgentId,
+        agentRevisionId,
+        false);
   }
 
   /** Settings without dynamic variables of the batch's own. */
-  public RunSettings(boolean agentSpeaksFirst, int maxTurns, int maxEvents, long runTimeoutSeconds, Session session,
+  public RunSettings(
+      boolean agentSpeaksFirst,
+      int maxTurns,
+      int maxEvents,
+      long runTimeoutSeconds,
+      Session session,
       RetrySettings retry) {
     this(agentSpeaksFirst, maxTurns, maxEvents, runTimeoutSeconds, session, retry, null);
   }
 
-  /** Settings with the batch's dynamic variables, no mocking, no counter agent, the agent's latest revision. */
-  public RunSettings(boolean agentSpeaksFirst, int maxTurns, int maxEvents, long runTimeoutSeconds, Session session,
-      RetrySettings retry, Map<String, String> dynamicVariables) {
-    this(agentSpeaksFirst, maxTurns, maxEvents, runTimeoutSeconds, session, retry, dynamicVariables, null, null, null);
+  /**
+   * Settings with the batch's dynamic variables, no mocking, no counter agent, the agent's latest
+   * revision.
+   */
+  public RunSettings(
+      boolean agentSpeaksFirst,
+      int maxTurns,
+      int maxEvents,
+      long runTimeoutSeconds,
+      Session session,
+      RetrySettings retry,
+      Map<String, String> dynamicVariables) {
+    this(
+        agentSpeaksFirst,
+        maxTurns,
+        maxEvents,
+        runTimeoutSeconds,
+        session,
+        retry,
+        dynamicVariables,
+        null,
+        null,
+        null);
   }
 
   /**
@@ -72,8 +135,8 @@ public record RunSettings(
   public record Mocking(boolean enabled, Map<String, ToolOverride> toolOverrides) {}
 
   /**
-   * What a mocked tool answers: exactly one of {@code output} and {@code error}, after
-   * {@code delayMs} (waited durably, by a workflow timer).
+   * What a mocked tool answers: exactly one of {@code output} and {@code error}, after {@code
+   * delayMs} (waited durably, by a workflow timer).
    */
   public record ToolOverride(Object output, String error, int delayMs) {}
 
@@ -88,5 +151,6 @@ public record RunSettings(
    */
   public record Fork(String runId, int sequence, int userMessages) {}
 
-  public record Session(String userId, String entrypoint, String locale, Map<String, Object> data) {}
+  public record Session(
+      String userId, String entrypoint, String locale, Map<String, Object> data) {}
 }

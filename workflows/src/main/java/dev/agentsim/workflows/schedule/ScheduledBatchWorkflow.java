@@ -10,7 +10,9 @@ import io.temporal.workflow.WorkflowMethod;
 @WorkflowInterface
 public interface ScheduledBatchWorkflow {
 
-  /** The id of the schedule's Temporal Schedule, and of its workflow on a server without schedules. */
+  /**
+   * The id of the schedule's Temporal Schedule, and of its workflow on a server without schedules.
+   */
   static String workflowId(String scheduleId) {
     return "agentsim-schedule-" + scheduleId;
   }

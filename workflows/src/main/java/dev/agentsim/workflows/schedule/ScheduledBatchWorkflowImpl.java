@@ -11,11 +11,13 @@ public class ScheduledBatchWorkflowImpl implements ScheduledBatchWorkflow {
 
   private static final Logger log = Workflow.getLogger(ScheduledBatchWorkflowImpl.class);
 
-  private final ScheduleActivities activities = Workflow.newActivityStub(ScheduleActivities.class,
-      ActivityOptions.newBuilder()
-          .setStartToCloseTimeout(Duration.ofMinutes(2))
-          .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(3).build())
-          .build());
+  private final ScheduleActivities activities =
+      Workflow.newActivityStub(
+          ScheduleActivities.class,
+          ActivityOptions.newBuilder()
+              .setStartToCloseTimeout(Duration.ofMinutes(2))
+              .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(3).build())
+              .build());
 
   @Override
   public void start(ScheduledBatchInput input) {
@@ -27,7 +29,8 @@ public class ScheduledBatchWorkflowImpl implements ScheduledBatchWorkflow {
     try {
       activities.startBatch(input.scheduleId());
     } catch (ActivityFailure e) {
-      // One batch that could not start does not end the schedule, as a Temporal Schedule goes on too.
+      // One batch that could not start does not end the schedule, as a Temporal Schedule goes on
+      // too.
       log.warn("Schedule {} started no batch this time", input.scheduleId(), e);
     }
     Workflow.continueAsNew(input);

@@ -33,8 +33,12 @@ public final class TemporalSchedules {
 
   public TemporalSchedules(WorkflowClient client) {
     this.client = client;
-    this.schedules = ScheduleClient.newInstance(client.getWorkflowServiceStubs(),
-        ScheduleClientOptions.newBuilder().setNamespace(client.getOptions().getNamespace()).build());
+    this.schedules =
+        ScheduleClient.newInstance(
+            client.getWorkflowServiceStubs(),
+            ScheduleClientOptions.newBuilder()
+                .setNamespace(client.getOptions().getNamespace())
+                .build());
   }
 
   /**
@@ -43,18 +47,26 @@ public final class TemporalSchedules {
    *
    * @return false when this server has no schedules: nothing was created
    */
-  public boolean schedule(String id, ScheduleSpec spec, boolean paused, Class<?> workflowType, Object... arguments) {
+  public boolean schedule(
+      String id, ScheduleSpec spec, boolean paused, Class<?> workflowType, Object... arguments) {
     try {
-      schedules.createSchedule(id, Schedule.newBuilder()
-          .setAction(ScheduleActionStartWorkflow.newBuilder()
-              .setWorkflowType(workflowType)
-              .setArguments(arguments)
-              .setOptions(options(id).build())
-              .build())
-          .setSpec(spec)
-          .setPolicy(SchedulePolicy.newBuilder().setOverlap(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_SKIP).build())
-          .setState(ScheduleState.newBuilder().setPaused(paused).build())
-          .build(), ScheduleOptions.newBuilder().build());
+      schedules.createSchedule(
+          id,
+          Schedule.newBuilder()
+              .setAction(
+                  ScheduleActionStartWorkflow.newBuilder()
+                      .setWorkflowType(workflowType)
+                      .setArguments(arguments)
+                      .setOptions(options(id).build())
+                      .build())
+              .setSpec(spec)
+              .setPolicy(
+                  SchedulePolicy.newBuilder()
+                      .setOverlap(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_SKIP)
+                      .build())
+              .setState(ScheduleState.newBuilder().setPaused(paused).build())
+              .build(),
+          ScheduleOptions.newBuilder().build());
       return true;
     } catch (ScheduleAlreadyRunningException exists) {
       return true;
@@ -76,15 +88,23 @@ public final class TemporalSchedules {
       options.setCronSchedule(cron);
     }
     try {
-      WorkflowStub.fromTyped(client.newWorkflowStub(workflowType, options.build())).start(arguments);
+      WorkflowStub.fromTyped(client.newWorkflowStub(workflowType, options.build()))
+          .start(arguments);
     } catch (WorkflowExecutionAlreadyStarted running) {
       // Started before, by this process or another.
     }
   }
 
-  /** A Temporal Schedule on the cron expression, or a cron workflow of the same id where there are none. */
+  /**
+   * A Temporal Schedule on the cron expression, or a cron workflow of the same id where there are
+   * none.
+   */
   public void onCron(String id, String cron, Class<?> workflowType, Object... arguments) {
-    if (!schedule(id, ScheduleSpec.newBuilder().setCronExpressions(List.of(cron)).build(), false, workflowType,
+    if (!schedule(
+        id,
+        ScheduleSpec.newBuilder().setCronExpressions(List.of(cron)).build(),
+        false,
+        workflowType,
         arguments)) {
       startWorkflow(id, cron, workflowType, arguments);
     }
@@ -109,7 +129,9 @@ public final class TemporalSchedules {
     }
   }
 
-  /** Deletes the Temporal Schedule, or on a server without schedules ends the workflow of its id. */
+  /**
+   * Deletes the Temporal Schedule, or on a server without schedules ends the workflow of its id.
+   */
   public void delete(String id) {
     try {
       schedules.getHandle(id).delete();

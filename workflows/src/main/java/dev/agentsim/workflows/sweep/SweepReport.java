@@ -10,5 +10,5 @@ package dev.agentsim.workflows.sweep;
  *     partial transcripts as a stopped batch's runs do
  * @param rejudgesFailed rejudges marked failed because their workflow had ended or was unknown
  */
-public record SweepReport(int batchesChecked, int batchesEnded, int runsSettled, int runsStopped,
-    int rejudgesFailed) {}
+public record SweepReport(
+    int batchesChecked, int batchesEnded, int runsSettled, int runsStopped, int rejudgesFailed) {}

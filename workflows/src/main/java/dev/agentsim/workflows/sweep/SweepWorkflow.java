@@ -4,9 +4,9 @@ import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
 /**
- * Brings the database in line with Temporal where the two disagree: a batch or rejudge the
- * database says is under way while Temporal says its workflow has ended or is unknown. Started
- * every few minutes by a Temporal Schedule (a cron workflow on a server without schedules).
+ * Brings the database in line with Temporal where the two disagree: a batch or rejudge the database
+ * says is under way while Temporal says its workflow has ended or is unknown. Started every few
+ * minutes by a Temporal Schedule (a cron workflow on a server without schedules).
  */
 @WorkflowInterface
 public interface SweepWorkflow {

@@ -8,11 +8,13 @@ import java.time.Duration;
 public class SweepWorkflowImpl implements SweepWorkflow {
 
   /** A failed sweep is tried a few times; the next scheduled one picks up whatever is left. */
-  private final SweepActivities activities = Workflow.newActivityStub(SweepActivities.class,
-      ActivityOptions.newBuilder()
-          .setStartToCloseTimeout(Duration.ofMinutes(10))
-          .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(3).build())
-          .build());
+  private final SweepActivities activities =
+      Workflow.newActivityStub(
+          SweepActivities.class,
+          ActivityOptions.newBuilder()
+              .setStartToCloseTimeout(Duration.ofMinutes(10))
+              .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(3).build())
+              .build());
 
   @Override
   public SweepReport sweep(SweepInput input) {

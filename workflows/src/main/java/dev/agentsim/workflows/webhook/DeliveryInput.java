@@ -8,5 +8,9 @@ package dev.agentsim.workflows.webhook;
  * @param maxIntervalMillis the longest wait between two attempts
  * @param requestTimeoutMillis one request's limit, the receiver's whole answer included
  */
-public record DeliveryInput(String deliveryId, int maxAttempts, long initialIntervalMillis, long maxIntervalMillis,
+public record DeliveryInput(
+    String deliveryId,
+    int maxAttempts,
+    long initialIntervalMillis,
+    long maxIntervalMillis,
     long requestTimeoutMillis) {}

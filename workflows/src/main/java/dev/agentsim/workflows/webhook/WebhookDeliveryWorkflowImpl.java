@@ -12,23 +12,31 @@ public class WebhookDeliveryWorkflowImpl implements WebhookDeliveryWorkflow {
   private static final Duration MARGIN = Duration.ofSeconds(10);
 
   /** Giving up is our own bookkeeping: retried until it is recorded. */
-  private final WebhookActivities bookkeeping = Workflow.newActivityStub(WebhookActivities.class,
-      ActivityOptions.newBuilder()
-          .setStartToCloseTimeout(Duration.ofSeconds(30))
-          .setRetryOptions(RetryOptions.newBuilder().setMaximumInterval(Duration.ofSeconds(30)).build())
-          .build());
+  private final WebhookActivities bookkeeping =
+      Workflow.newActivityStub(
+          WebhookActivities.class,
+          ActivityOptions.newBuilder()
+              .setStartToCloseTimeout(Duration.ofSeconds(30))
+              .setRetryOptions(
+                  RetryOptions.newBuilder().setMaximumInterval(Duration.ofSeconds(30)).build())
+              .build());
 
   @Override
   public void deliver(DeliveryInput input) {
-    WebhookActivities sending = Workflow.newActivityStub(WebhookActivities.class, ActivityOptions.newBuilder()
-        .setStartToCloseTimeout(Duration.ofMillis(input.requestTimeoutMillis()).plus(MARGIN))
-        .setRetryOptions(RetryOptions.newBuilder()
-            .setMaximumAttempts(input.maxAttempts())
-            .setInitialInterval(Duration.ofMillis(input.initialIntervalMillis()))
-            .setMaximumInterval(Duration.ofMillis(input.maxIntervalMillis()))
-            .setBackoffCoefficient(2)
-            .build())
-        .build());
+    WebhookActivities sending =
+        Workflow.newActivityStub(
+            WebhookActivities.class,
+            ActivityOptions.newBuilder()
+                .setStartToCloseTimeout(
+                    Duration.ofMillis(input.requestTimeoutMillis()).plus(MARGIN))
+                .setRetryOptions(
+                    RetryOptions.newBuilder()
+                        .setMaximumAttempts(input.maxAttempts())
+                        .setInitialInterval(Duration.ofMillis(input.initialIntervalMillis()))
+                        .setMaximumInterval(Duration.ofMillis(input.maxIntervalMillis()))
+                        .setBackoffCoefficient(2)
+                        .build())
+                .build());
     try {
       sending.send(input.deliveryId(), input.requestTimeoutMillis());
     } catch (ActivityFailure e) {

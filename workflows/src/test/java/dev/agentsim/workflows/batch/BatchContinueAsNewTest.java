@@ -47,38 +47,53 @@ class BatchContinueAsNewTest extends WorkflowTestSupport {
     Duration wallTime = Duration.ofNanos(System.nanoTime() - started);
 
     List<String> executions = executionChain(BatchWorkflow.workflowId(input.batchId()), firstRunId);
-    System.out.printf("BatchContinueAsNewTest: %d runs, concurrency %d, maxTurns 1: %.1f s wall time,"
-        + " %d batch executions (%d continue-as-new)%n",
+    System.out.printf(
+        "BatchContinueAsNewTest: %d runs, concurrency %d, maxTurns 1: %.1f s wall time,"
+            + " %d batch executions (%d continue-as-new)%n",
         RUNS, CONCURRENCY, wallTime.toMillis() / 1000.0, executions.size(), executions.size() - 1);
 
     assertThat(status).isEqualTo(BatchStatus.COMPLETED);
     assertThat(executions).as("executions of the batch workflow").hasSizeGreaterThan(1);
     assertThat(describe(input, firstRunId).getStatus())
         .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW);
-    assertThat(describe(input, null).getExecution().getRunId()).isNotEqualTo(firstRunId)
+    assertThat(describe(input, null).getExecution().getRunId())
+        .isNotEqualTo(firstRunId)
         .isEqualTo(executions.get(executions.size() - 1));
-    // What a person filtering the Web UI sees: "running" carried across executions, then "completed".
-    assertThat(describe(input, executions.get(1)).getTypedSearchAttributes().get(SimulationSearchAttributes.STATUS))
+    // What a person filtering the Web UI sees: "running" carried across executions, then
+    // "completed".
+    assertThat(
+            describe(input, executions.get(1))
+                .getTypedSearchAttributes()
+                .get(SimulationSearchAttributes.STATUS))
         .isEqualTo("running");
-    assertThat(describe(input, null).getTypedSearchAttributes().get(SimulationSearchAttributes.STATUS))
+    assertThat(
+            describe(input, null).getTypedSearchAttributes().get(SimulationSearchAttributes.STATUS))
         .isEqualTo("completed");
 
-    assertThat(fakes.startedRuns()).as("every run started exactly once")
-        .hasSize(RUNS).containsExactlyInAnyOrderElementsOf(sequences(0, RUNS));
-    assertThat(fakes.reported()).extracting(RunOutcome::sequence).as("every run reported exactly once")
-        .hasSize(RUNS).containsExactlyInAnyOrderElementsOf(sequences(0, RUNS));
+    assertThat(fakes.startedRuns())
+        .as("every run started exactly once")
+        .hasSize(RUNS)
+        .containsExactlyInAnyOrderElementsOf(sequences(0, RUNS));
+    assertThat(fakes.reported())
+        .extracting(RunOutcome::sequence)
+        .as("every run reported exactly once")
+        .hasSize(RUNS)
+        .containsExactlyInAnyOrderElementsOf(sequences(0, RUNS));
     assertThat(fakes.maxConcurrentRuns()).isLessThanOrEqualTo(CONCURRENCY);
     assertThat(fakes.batchesStarted()).containsExactly(input.batchId());
-    assertThat(fakes.batchesFinished()).containsExactly(new Finished(input.batchId(), BatchStatus.COMPLETED, null));
+    assertThat(fakes.batchesFinished())
+        .containsExactly(new Finished(input.batchId(), BatchStatus.COMPLETED, null));
     assertThat(batch.progress())
-        .isEqualTo(new BatchProgress(BatchStatus.COMPLETED, RUNS, new RunCounts(RUNS, 0, 0, 0), 0, RUNS));
+        .isEqualTo(
+            new BatchProgress(BatchStatus.COMPLETED, RUNS, new RunCounts(RUNS, 0, 0, 0), 0, RUNS));
   }
 
   private WorkflowExecutionDescription describe(BatchInput input, String runId) {
-    WorkflowExecution execution = WorkflowExecution.newBuilder()
-        .setWorkflowId(BatchWorkflow.workflowId(input.batchId()))
-        .setRunId(runId == null ? "" : runId)
-        .build();
+    WorkflowExecution execution =
+        WorkflowExecution.newBuilder()
+            .setWorkflowId(BatchWorkflow.workflowId(input.batchId()))
+            .setRunId(runId == null ? "" : runId)
+            .build();
     return client.newUntypedWorkflowStub(execution, Optional.empty()).describe();
   }
 
@@ -90,10 +105,13 @@ class BatchContinueAsNewTest extends WorkflowTestSupport {
       runIds.add(runId);
       WorkflowExecutionHistory history = client.fetchHistory(workflowId, runId);
       HistoryEvent last = history.getLastEvent();
-      assertThat(history.getEvents()).as("events of execution %d", runIds.size()).hasSizeLessThan(20_000);
-      runId = last.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW
-          ? last.getWorkflowExecutionContinuedAsNewEventAttributes().getNewExecutionRunId()
-          : null;
+      assertThat(history.getEvents())
+          .as("events of execution %d", runIds.size())
+          .hasSizeLessThan(20_000);
+      runId =
+          last.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW
+              ? last.getWorkflowExecutionContinuedAsNewEventAttributes().getNewExecutionRunId()
+              : null;
     }
     return runIds;
   }

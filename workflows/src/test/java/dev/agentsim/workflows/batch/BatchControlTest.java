@@ -27,7 +27,9 @@ import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Adaptive sampling, and the updates that raise, widen, narrow, pause and resume a running batch. */
+/**
+ * Adaptive sampling, and the updates that raise, widen, narrow, pause and resume a running batch.
+ */
 @Timeout(90)
 class BatchControlTest extends WorkflowTestSupport {
 
@@ -42,8 +44,10 @@ class BatchControlTest extends WorkflowTestSupport {
     assertThat(awaitResult(batch)).isEqualTo(BatchStatus.COMPLETED);
     assertThat(fakes.startedRuns()).containsExactlyElementsOf(sequences(0, 35));
     assertThat(fakes.batchesFinished())
-        .containsExactly(new Finished(input.batchId(), BatchStatus.COMPLETED, StopReason.PRECISION_REACHED));
-    assertThat(fakes.batchesControlled()).as("the batch's runs read as the runs started")
+        .containsExactly(
+            new Finished(input.batchId(), BatchStatus.COMPLETED, StopReason.PRECISION_REACHED));
+    assertThat(fakes.batchesControlled())
+        .as("the batch's runs read as the runs started")
         .containsExactly(new Controlled(input.batchId(), 35, 1, false));
     assertThat(batch.progress())
         .isEqualTo(new BatchProgress(BatchStatus.COMPLETED, 35, new RunCounts(35, 0, 0, 0), 0, 35));
@@ -59,17 +63,22 @@ class BatchControlTest extends WorkflowTestSupport {
     assertThat(awaitResult(batch)).isEqualTo(BatchStatus.COMPLETED);
     assertThat(fakes.startedRuns()).containsExactlyElementsOf(sequences(0, 20));
     assertThat(fakes.batchesFinished())
-        .containsExactly(new Finished(input.batchId(), BatchStatus.COMPLETED, StopReason.PRECISION_REACHED));
+        .containsExactly(
+            new Finished(input.batchId(), BatchStatus.COMPLETED, StopReason.PRECISION_REACHED));
   }
 
   @Test
   void runsInErrorAreLeftOutOfThePassRate() {
     // Every fourth run fails, run 2 is an ERROR. Over the 29 judged runs of the first 30 (22
-    // passed, 7 failed) the half-width is 0.1494, the first at most 0.15; at 28 judged it is 0.1534.
-    fakes.judge(conclusion -> conclusion.run().sequence() % 4 == 3 ? Verdict.FAILED : Verdict.SUCCESS);
-    fakes.agent(request -> request.run().sequence() == 2
-        ? FakeActivities.failing(ErrorCategory.AI_AGENT_ERROR).take(request)
-        : FakeActivities.speak(request));
+    // passed, 7 failed) the half-width is 0.1494, the first at most 0.15; at 28 judged it is
+    // 0.1534.
+    fakes.judge(
+        conclusion -> conclusion.run().sequence() % 4 == 3 ? Verdict.FAILED : Verdict.SUCCESS);
+    fakes.agent(
+        request ->
+            request.run().sequence() == 2
+                ? FakeActivities.failing(ErrorCategory.AI_AGENT_ERROR).take(request)
+                : FakeActivities.speak(request));
     BatchInput input = adaptive(500, 1, 0.15, 10);
 
     BatchWorkflow batch = SimulationTesting.startBatch(client, taskQueue, input);
@@ -79,7 +88,8 @@ class BatchControlTest extends WorkflowTestSupport {
     assertThat(batch.progress())
         .isEqualTo(new BatchProgress(BatchStatus.COMPLETED, 30, new RunCounts(22, 7, 1, 0), 0, 30));
     assertThat(fakes.batchesFinished())
-        .containsExactly(new Finished(input.batchId(), BatchStatus.COMPLETED, StopReason.PRECISION_REACHED));
+        .containsExactly(
+            new Finished(input.batchId(), BatchStatus.COMPLETED, StopReason.PRECISION_REACHED));
   }
 
   @Test
@@ -90,18 +100,23 @@ class BatchControlTest extends WorkflowTestSupport {
 
     assertThat(awaitResult(batch)).isEqualTo(BatchStatus.COMPLETED);
     assertThat(fakes.startedRuns()).containsExactlyInAnyOrderElementsOf(sequences(0, 30));
-    assertThat(fakes.batchesFinished()).containsExactly(new Finished(input.batchId(), BatchStatus.COMPLETED, null));
+    assertThat(fakes.batchesFinished())
+        .containsExactly(new Finished(input.batchId(), BatchStatus.COMPLETED, null));
     assertThat(fakes.batchesControlled()).isEmpty();
   }
 
   @Test
   void runsInFlightWhenPrecisionIsReachedFinishAndCountAndNothingCanBeChangedAnyMore() {
-    // Six passes give a half-width of 0.194; runs from the seventh on hang, so one is in flight then.
-    fakes.agent(request -> request.run().sequence() >= 6 ? fakes.hang(request) : FakeActivities.speak(request));
+    // Six passes give a half-width of 0.194; runs from the seventh on hang, so one is in flight
+    // then.
+    fakes.agent(
+        request ->
+            request.run().sequence() >= 6 ? fakes.hang(request) : FakeActivities.speak(request));
     BatchInput input = adaptive(100, 2, 0.2, 1);
 
     BatchWorkflow batch = SimulationTesting.startBatch(client, taskQueue, input);
-    FakeActivities.waitUntil("the precision to be reached", () -> !fakes.batchesControlled().isEmpty());
+    FakeActivities.waitUntil(
+        "the precision to be reached", () -> !fakes.batchesControlled().isEmpty());
     int started = fakes.batchesControlled().get(0).runs();
 
     assertThat(started).isBetween(7, 8);
@@ -113,10 +128,13 @@ class BatchControlTest extends WorkflowTestSupport {
     assertThat(awaitResult(batch)).isEqualTo(BatchStatus.COMPLETED);
     assertThat(fakes.startedRuns()).containsExactlyInAnyOrderElementsOf(sequences(0, started));
     assertThat(fakes.recordedStopped()).isEmpty();
-    assertThat(batch.progress()).isEqualTo(
-        new BatchProgress(BatchStatus.COMPLETED, started, new RunCounts(started, 0, 0, 0), 0, started));
+    assertThat(batch.progress())
+        .isEqualTo(
+            new BatchProgress(
+                BatchStatus.COMPLETED, started, new RunCounts(started, 0, 0, 0), 0, started));
     assertThat(fakes.batchesFinished())
-        .containsExactly(new Finished(input.batchId(), BatchStatus.COMPLETED, StopReason.PRECISION_REACHED));
+        .containsExactly(
+            new Finished(input.batchId(), BatchStatus.COMPLETED, StopReason.PRECISION_REACHED));
   }
 
   @Test
@@ -129,14 +147,17 @@ class BatchControlTest extends WorkflowTestSupport {
     assertRefused(() -> batch.raiseRuns(2), Reason.RUNS_BELOW_STARTED);
     batch.raiseRuns(5);
 
-    assertThat(fakes.batchesControlled()).containsExactly(new Controlled(input.batchId(), 5, 5, false));
+    assertThat(fakes.batchesControlled())
+        .containsExactly(new Controlled(input.batchId(), 5, 5, false));
     FakeActivities.waitUntil("five runs in flight", () -> fakes.hanging() == 5);
     fakes.release();
     assertThat(awaitResult(batch)).isEqualTo(BatchStatus.COMPLETED);
     assertThat(fakes.startedRuns()).containsExactlyInAnyOrderElementsOf(sequences(0, 5));
     assertThat(batch.progress())
         .isEqualTo(new BatchProgress(BatchStatus.COMPLETED, 5, new RunCounts(5, 0, 0, 0), 0, 5));
-    assertThatThrownBy(() -> batch.raiseRuns(10)).as("a finished batch").isInstanceOf(WorkflowException.class);
+    assertThatThrownBy(() -> batch.raiseRuns(10))
+        .as("a finished batch")
+        .isInstanceOf(WorkflowException.class);
   }
 
   @Test
@@ -151,7 +172,8 @@ class BatchControlTest extends WorkflowTestSupport {
 
     FakeActivities.waitUntil("four runs in flight", () -> fakes.hanging() == 4);
     assertThat(fakes.startedRuns()).containsExactlyInAnyOrder(0, 1, 2, 3);
-    assertThat(fakes.batchesControlled()).containsExactly(new Controlled(input.batchId(), 6, 4, false));
+    assertThat(fakes.batchesControlled())
+        .containsExactly(new Controlled(input.batchId(), 6, 4, false));
     fakes.release();
     assertThat(awaitResult(batch)).isEqualTo(BatchStatus.COMPLETED);
     assertThat(fakes.maxConcurrentRuns()).isEqualTo(4);
@@ -169,12 +191,23 @@ class BatchControlTest extends WorkflowTestSupport {
 
     assertThat(awaitResult(batch)).isEqualTo(BatchStatus.COMPLETED);
     assertThat(fakes.recordedStopped()).as("no run was cancelled").isEmpty();
-    assertThat(fakes.reported()).extracting(RunOutcome::verdict).hasSize(8).containsOnly(Verdict.SUCCESS);
+    assertThat(fakes.reported())
+        .extracting(RunOutcome::verdict)
+        .hasSize(8)
+        .containsOnly(Verdict.SUCCESS);
     List<String> log = fakes.log();
     List<String> afterTheFirstFour = log.subList(log.indexOf("startRun 4"), log.size());
-    assertThat(afterTheFirstFour).as("one run at a time").containsExactly(
-        "startRun 4", "reported 4 SUCCESS", "startRun 5", "reported 5 SUCCESS",
-        "startRun 6", "reported 6 SUCCESS", "startRun 7", "reported 7 SUCCESS");
+    assertThat(afterTheFirstFour)
+        .as("one run at a time")
+        .containsExactly(
+            "startRun 4",
+            "reported 4 SUCCESS",
+            "startRun 5",
+            "reported 5 SUCCESS",
+            "startRun 6",
+            "reported 6 SUCCESS",
+            "startRun 7",
+            "reported 7 SUCCESS");
   }
 
   @Test
@@ -187,18 +220,24 @@ class BatchControlTest extends WorkflowTestSupport {
     batch.pauseRuns();
     batch.pauseRuns();
     fakes.release();
-    FakeActivities.waitUntil("the runs in flight to be counted", () -> batch.progress().counts().finished() == 2);
+    FakeActivities.waitUntil(
+        "the runs in flight to be counted", () -> batch.progress().counts().finished() == 2);
 
-    assertThat(batch.progress()).as("the runs in flight finished, no other started")
+    assertThat(batch.progress())
+        .as("the runs in flight finished, no other started")
         .isEqualTo(new BatchProgress(BatchStatus.RUNNING, 6, new RunCounts(2, 0, 0, 0), 0, 2));
     assertThat(fakes.startedRuns()).containsExactlyInAnyOrder(0, 1);
-    assertThat(fakes.batchesControlled()).containsExactly(
-        new Controlled(input.batchId(), 6, 2, true), new Controlled(input.batchId(), 6, 2, true));
+    assertThat(fakes.batchesControlled())
+        .containsExactly(
+            new Controlled(input.batchId(), 6, 2, true),
+            new Controlled(input.batchId(), 6, 2, true));
 
     batch.resumeRuns();
     assertThat(awaitResult(batch)).isEqualTo(BatchStatus.COMPLETED);
     assertThat(fakes.startedRuns()).containsExactlyInAnyOrderElementsOf(sequences(0, 6));
-    assertThat(fakes.batchesControlled()).last().isEqualTo(new Controlled(input.batchId(), 6, 2, false));
+    assertThat(fakes.batchesControlled())
+        .last()
+        .isEqualTo(new Controlled(input.batchId(), 6, 2, false));
   }
 
   @Test
@@ -220,43 +259,69 @@ class BatchControlTest extends WorkflowTestSupport {
 
   @Test
   void aBatchContinuedAsNewKeepsItsRaisedCountAndItsPause() throws InterruptedException {
-    BatchInput input = adaptive(4, 2, 0.01, 1).withControl(6, 2, true)
-        .withState(new BatchState(3, List.of(), new RunCounts(3, 0, 0, 0), 0));
+    BatchInput input =
+        adaptive(4, 2, 0.01, 1)
+            .withControl(6, 2, true)
+            .withState(new BatchState(3, List.of(), new RunCounts(3, 0, 0, 0), 0));
 
     BatchWorkflow batch = SimulationTesting.startBatch(client, taskQueue, input);
     Thread.sleep(500);
 
-    assertThat(batch.progress()).as("paused")
+    assertThat(batch.progress())
+        .as("paused")
         .isEqualTo(new BatchProgress(BatchStatus.RUNNING, 6, new RunCounts(3, 0, 0, 0), 0, 3));
     assertThat(fakes.startedRuns()).isEmpty();
     batch.resumeRuns();
     assertThat(awaitResult(batch)).isEqualTo(BatchStatus.COMPLETED);
     assertThat(fakes.startedRuns()).containsExactlyInAnyOrder(3, 4, 5);
-    assertThat(fakes.batchesFinished()).containsExactly(new Finished(input.batchId(), BatchStatus.COMPLETED, null));
+    assertThat(fakes.batchesFinished())
+        .containsExactly(new Finished(input.batchId(), BatchStatus.COMPLETED, null));
   }
 
   @Test
   void aBatchContinuedAsNewAfterItsPrecisionWasReachedStartsNoMoreRuns() {
-    BatchInput input = adaptive(10, 2, 0.01, 1).withControl(3, 2, false)
-        .withState(new BatchState(3, List.of(), new RunCounts(3, 0, 0, 0), 0, List.of(), true));
+    BatchInput input =
+        adaptive(10, 2, 0.01, 1)
+            .withControl(3, 2, false)
+            .withState(new BatchState(3, List.of(), new RunCounts(3, 0, 0, 0), 0, List.of(), true));
 
     BatchWorkflow batch = SimulationTesting.startBatch(client, taskQueue, input);
 
     assertThat(awaitResult(batch)).isEqualTo(BatchStatus.COMPLETED);
     assertThat(fakes.startedRuns()).isEmpty();
     assertThat(fakes.batchesFinished())
-        .containsExactly(new Finished(input.batchId(), BatchStatus.COMPLETED, StopReason.PRECISION_REACHED));
+        .containsExactly(
+            new Finished(input.batchId(), BatchStatus.COMPLETED, StopReason.PRECISION_REACHED));
   }
 
   private static BatchInput adaptive(int maxRuns, int concurrency, double halfWidth, int minRuns) {
     BatchInput fixed = batch(maxRuns, concurrency, false, 0, runSettings(1));
-    return new BatchInput(fixed.batchId(), fixed.projectId(), fixed.scenarioId(), fixed.agentId(), fixed.modelId(),
-        maxRuns, concurrency, false, 0, fixed.runSettings(), 0, new Precision(halfWidth, minRuns), false, null);
+    return new BatchInput(
+        fixed.batchId(),
+        fixed.projectId(),
+        fixed.scenarioId(),
+        fixed.agentId(),
+        fixed.modelId(),
+        maxRuns,
+        concurrency,
+        false,
+        0,
+        fixed.runSettings(),
+        0,
+        new Precision(halfWidth, minRuns),
+        false,
+        null);
   }
 
   private static void assertRefused(ThrowingCallable update, Reason reason) {
-    assertThatThrownBy(update).isInstanceOfSatisfying(WorkflowUpdateException.class,
-        refused -> assertThat(ControlRefusal.of(refused)).get().extracting(ControlRefusal::reason).isEqualTo(reason));
+    assertThatThrownBy(update)
+        .isInstanceOfSatisfying(
+            WorkflowUpdateException.class,
+            refused ->
+                assertThat(ControlRefusal.of(refused))
+                    .get()
+                    .extracting(ControlRefusal::reason)
+                    .isEqualTo(reason));
   }
 
   private BatchStatus awaitResult(BatchWorkflow batch) {

@@ -11,10 +11,10 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.testing.WorkflowReplayer;
+import io.temporal.worker.Worker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import io.temporal.worker.Worker;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -25,8 +25,8 @@ import java.util.function.Predicate;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The rejudge workflow with a fake store and judge: every run once, bounded, failures per run. */
@@ -37,10 +37,11 @@ class RejudgeWorkflowTest {
   private static final String BATCH = "batch-1";
 
   @RegisterExtension
-  static final TestWorkflowExtension temporal = TestWorkflowExtension.newBuilder()
-      .registerWorkflowImplementationTypes(RejudgeWorkflowImpl.class)
-      .setDoNotStart(true)
-      .build();
+  static final TestWorkflowExtension temporal =
+      TestWorkflowExtension.newBuilder()
+          .registerWorkflowImplementationTypes(RejudgeWorkflowImpl.class)
+          .setDoNotStart(true)
+          .build();
 
   private WorkflowClient client;
   private String taskQueue;
@@ -55,10 +56,13 @@ class RejudgeWorkflowTest {
   }
 
   private void rejudge(int concurrency, int afterSequence) {
-    client.newWorkflowStub(RejudgeWorkflow.class, WorkflowOptions.newBuilder()
-            .setWorkflowId(RejudgeWorkflow.workflowId(BATCH, 2))
-            .setTaskQueue(taskQueue)
-            .build())
+    client
+        .newWorkflowStub(
+            RejudgeWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(RejudgeWorkflow.workflowId(BATCH, 2))
+                .setTaskQueue(taskQueue)
+                .build())
         .run(new RejudgeInput(BATCH, 2, concurrency, FAST_RETRY, afterSequence));
   }
 
@@ -68,7 +72,8 @@ class RejudgeWorkflowTest {
 
     rejudge(4, -1);
 
-    assertThat(fake.judged).containsExactlyInAnyOrderElementsOf(IntStream.range(0, 250).boxed().toList());
+    assertThat(fake.judged)
+        .containsExactlyInAnyOrderElementsOf(IntStream.range(0, 250).boxed().toList());
     assertThat(fake.maxInFlight.get()).isEqualTo(4);
     assertThat(fake.errors).isEmpty();
     assertThat(fake.finished).containsExactly(2);
@@ -81,15 +86,20 @@ class RejudgeWorkflowTest {
     fake.failing = sequence -> sequence == 3;
     rejudge(2, -1);
 
-    WorkflowReplayer.replayWorkflowExecution(client.fetchHistory(RejudgeWorkflow.workflowId(BATCH, 2)),
-        RejudgeWorkflowImpl.class);
+    WorkflowReplayer.replayWorkflowExecution(
+        client.fetchHistory(RejudgeWorkflow.workflowId(BATCH, 2)), RejudgeWorkflowImpl.class);
   }
 
-  /** Not a test: records this code's rejudge into the replay set's {@code histories/<release>/}, on demand only. */
+  /**
+   * Not a test: records this code's rejudge into the replay set's {@code histories/<release>/}, on
+   * demand only.
+   */
   @Test
   @EnabledIfSystemProperty(named = "recordReplaySet", matches = "[\\w.-]+")
   void recordReplaySet() throws Exception {
-    Path file = Path.of("src/test/resources/histories", System.getProperty("recordReplaySet"), "rejudge.json");
+    Path file =
+        Path.of(
+            "src/test/resources/histories", System.getProperty("recordReplaySet"), "rejudge.json");
     if (Files.exists(file)) {
       return;
     }
@@ -97,7 +107,9 @@ class RejudgeWorkflowTest {
     fake.failing = sequence -> sequence == 3;
     rejudge(2, -1);
     Files.createDirectories(file.getParent());
-    Files.writeString(file, client.fetchHistory(RejudgeWorkflow.workflowId(BATCH, 2)).toJson(true),
+    Files.writeString(
+        file,
+        client.fetchHistory(RejudgeWorkflow.workflowId(BATCH, 2)).toJson(true),
         StandardCharsets.UTF_8);
   }
 
@@ -110,8 +122,8 @@ class RejudgeWorkflowTest {
 
     assertThat(fake.judged).containsExactlyInAnyOrder(0, 1, 2, 4);
     assertThat(fake.attempts.get(3)).isEqualTo(FAST_RETRY.maxAttempts());
-    assertThat(fake.errors).containsExactly(
-        "3: The success criteria could not be judged: the model is overloaded");
+    assertThat(fake.errors)
+        .containsExactly("3: The success criteria could not be judged: the model is overloaded");
     assertThat(fake.finished).containsExactly(2);
   }
 
@@ -145,7 +157,8 @@ class RejudgeWorkflowTest {
 
     rejudge(10, 119);
 
-    assertThat(fake.judged).containsExactlyInAnyOrderElementsOf(IntStream.range(120, 150).boxed().toList());
+    assertThat(fake.judged)
+        .containsExactlyInAnyOrderElementsOf(IntStream.range(120, 150).boxed().toList());
     assertThat(fake.finished).containsExactly(2);
   }
 
@@ -175,8 +188,10 @@ class RejudgeWorkflowTest {
     final AtomicInteger maxInFlight = new AtomicInteger();
 
     @Override
-    public List<RunToRejudge> runsToRejudge(String batchId, int evaluation, int afterSequence, int limit) {
-      return IntStream.range(afterSequence + 1, runs).limit(limit)
+    public List<RunToRejudge> runsToRejudge(
+        String batchId, int evaluation, int afterSequence, int limit) {
+      return IntStream.range(afterSequence + 1, runs)
+          .limit(limit)
           .mapToObj(sequence -> new RunToRejudge(batchId, "run-" + sequence, sequence, evaluation))
           .toList();
     }
@@ -195,10 +210,11 @@ class RejudgeWorkflowTest {
         if (failing.test(run.sequence())) {
           // As the real activity does, the model's failures are counted and the last one is final.
           if (attempt >= FAST_RETRY.maxAttempts()) {
-            throw ApplicationFailure.newNonRetryableFailure("the model is overloaded",
-                ErrorCategory.LLM_PROVIDER_ERROR.name());
+            throw ApplicationFailure.newNonRetryableFailure(
+                "the model is overloaded", ErrorCategory.LLM_PROVIDER_ERROR.name());
           }
-          throw ApplicationFailure.newFailure("the model is overloaded", ErrorCategory.LLM_PROVIDER_ERROR.name());
+          throw ApplicationFailure.newFailure(
+              "the model is overloaded", ErrorCategory.LLM_PROVIDER_ERROR.name());
         }
         judged.add(run.sequence());
         evaluations.add(run.evaluation());

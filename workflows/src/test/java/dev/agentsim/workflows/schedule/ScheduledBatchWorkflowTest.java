@@ -34,13 +34,16 @@ class ScheduledBatchWorkflowTest {
     env = TestWorkflowEnvironment.newInstance();
     Worker worker = env.newWorker(TaskQueues.SIMULATION);
     worker.registerWorkflowImplementationTypes(ScheduledBatchWorkflowImpl.class);
-    worker.registerActivitiesImplementations((ScheduleActivities) scheduleId -> {
-      if (failures.getAndDecrement() > 0) {
-        throw ApplicationFailure.newNonRetryableFailure("Temporal refused the batch", "Unavailable");
-      }
-      starts.add(Instant.ofEpochMilli(env.currentTimeMillis()));
-      return new ScheduleActivities.ScheduledBatch("batch-" + starts.size(), null);
-    });
+    worker.registerActivitiesImplementations(
+        (ScheduleActivities)
+            scheduleId -> {
+              if (failures.getAndDecrement() > 0) {
+                throw ApplicationFailure.newNonRetryableFailure(
+                    "Temporal refused the batch", "Unavailable");
+              }
+              starts.add(Instant.ofEpochMilli(env.currentTimeMillis()));
+              return new ScheduleActivities.ScheduledBatch("batch-" + starts.size(), null);
+            });
     env.start();
     schedules = new ScheduledBatches(env.getWorkflowClient());
   }
@@ -60,8 +63,10 @@ class ScheduledBatchWorkflowTest {
     Instant firstHour = created.truncatedTo(ChronoUnit.HOURS).plus(1, ChronoUnit.HOURS);
     assertThat(starts).hasSize(3);
     for (int i = 0; i < 3; i++) {
-      assertThat(starts.get(i)).isBetween(firstHour.plus(i, ChronoUnit.HOURS),
-          firstHour.plus(i, ChronoUnit.HOURS).plusSeconds(5));
+      assertThat(starts.get(i))
+          .isBetween(
+              firstHour.plus(i, ChronoUnit.HOURS),
+              firstHour.plus(i, ChronoUnit.HOURS).plusSeconds(5));
     }
   }
 
