@@ -50,10 +50,13 @@ public class SimulatorEnvironment implements EnvironmentPostProcessor {
     // info shows the build (META-INF/build-info.properties) and the Java it runs on
     defaults.put("management.info.java.enabled", true);
     defaults.put("management.endpoint.health.probes.enabled", true);
-    // A group may name only indicators that exist: temporalWorkers is there with the worker role.
+    // A group may name only indicators that exist: temporalWorkers with the worker role,
+    // temporalConnection without it.
     defaults.put(
         "management.endpoint.health.group.readiness.include",
-        roles.contains("worker") ? "readinessState,db,temporalWorkers" : "readinessState,db");
+        roles.contains("worker")
+            ? "readinessState,db,temporalWorkers"
+            : "readinessState,db,temporalConnection");
     defaults.put("simulator.worker.health-port", 8081);
     // Embedded defaults are for one person on one machine: no credential, and not reachable from
     // another. With a database or Temporal of its own the service is deployed, and locked.

@@ -1,6 +1,7 @@
 package dev.agentsim.worker.health;
 
 import dev.agentsim.worker.SimulatorEnvironment;
+import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.worker.WorkerFactory;
 import java.util.List;
 import java.util.stream.Stream;
@@ -36,6 +37,18 @@ class HealthConfiguration {
     return new TemporalWorkersHealth(workers, target, namespace);
   }
 
+  /**
+   * An api-only process has no workers to report on; it is ready while Temporal answers. The bean
+   * name makes the indicator {@code temporalConnection}, as the readiness group names it.
+   */
+  @Bean
+  @Conditional(ApiOnly.class)
+  TemporalConnectionHealth temporalConnectionHealthIndicator(
+      WorkflowServiceStubs service,
+      @Value("${spring.temporal.connection.target:in-process}") String target) {
+    return new TemporalConnectionHealth(service, target);
+  }
+
   /** First in the chain, so that nothing outside health runs even a filter of its own. */
   @Bean
   @Conditional(WorkerOnly.class)
@@ -60,6 +73,14 @@ class HealthConfiguration {
     @Override
     public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
       return SimulatorEnvironment.roles(context.getEnvironment()).contains("worker");
+    }
+  }
+
+  static final class ApiOnly implements Condition {
+
+    @Override
+    public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+      return !SimulatorEnvironment.roles(context.getEnvironment()).contains("worker");
     }
   }
 
