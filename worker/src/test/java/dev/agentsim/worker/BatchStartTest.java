@@ -62,7 +62,9 @@ class BatchStartTest extends EmbeddedAppTest {
                 null,
                 null,
                 null,
-                Map.of()));
+                Map.of(),
+                null,
+                null));
 
     assertThat(lostAnswers).as("the first start's answer was lost").hasValue(0);
     Map<String, Object> finished = awaitBatch(scenarioId, batch.id().toString(), "completed");
@@ -100,7 +102,9 @@ class BatchStartTest extends EmbeddedAppTest {
                         null,
                         null,
                         null,
-                        Map.of())))
+                        Map.of(),
+                        null,
+                        null)))
         .isInstanceOf(Unavailable.class)
         .hasMessageContaining("Temporal did not start the batch");
     assertThat(refused.get()).as("the start was tried more than once").isLessThan(99);

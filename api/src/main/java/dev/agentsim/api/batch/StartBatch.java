@@ -69,51 +69,6 @@ public record StartBatch(
    */
   public static final int MAX_EVENTS = 10_000;
 
-  /** A batch of {@code runs} runs. */
-  public StartBatch(
-      String projectId,
-      UUID scenarioId,
-      UUID agentId,
-      UUID modelId,
-      String name,
-      int runs,
-      int concurrency,
-      boolean stopOnFailure,
-      long timeoutSeconds,
-      Integer maxEvents,
-      String endPointType,
-      Session session,
-      Map<String, Object> runConfig,
-      String createdBy,
-      Map<String, String> dynamicVariables,
-      Mocking mocking,
-      UUID counterAgentId,
-      UUID agentRevisionId,
-      Map<String, String> labels) {
-    this(
-        projectId,
-        scenarioId,
-        agentId,
-        modelId,
-        name,
-        runs,
-        concurrency,
-        stopOnFailure,
-        timeoutSeconds,
-        maxEvents,
-        endPointType,
-        session,
-        runConfig,
-        createdBy,
-        dynamicVariables,
-        mocking,
-        counterAgentId,
-        agentRevisionId,
-        labels,
-        null,
-        null);
-  }
-
   /** The same command with one more label, replacing any of that key. */
   public StartBatch withLabel(String key, String value) {
     Map<String, String> more = new LinkedHashMap<>(labels);

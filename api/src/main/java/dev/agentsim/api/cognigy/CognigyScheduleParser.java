@@ -85,7 +85,9 @@ final class CognigyScheduleParser {
         Boolean.TRUE.equals(mocking) ? new Mocking(true, Map.of()) : null,
         null,
         null,
-        Map.of());
+        Map.of(),
+        null,
+        null);
   }
 
   private static UUID reference(Map<String, Object> runConfig, String key, String what) {

@@ -112,7 +112,9 @@ class FeatherCommands {
         mocking,
         null,
         revision.id(),
-        Map.of());
+        Map.of(),
+        null,
+        null);
   }
 
   /** The pinned revision, which must be the agent's, or the agent's latest. */

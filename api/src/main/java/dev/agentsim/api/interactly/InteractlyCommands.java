@@ -93,7 +93,9 @@ class InteractlyCommands {
         null,
         counterAgent.map(Stored::id).orElse(null),
         null,
-        Map.of());
+        Map.of(),
+        null,
+        null);
   }
 
   /** Removes the implicit scenario of a command whose batch did not start. */

@@ -34,6 +34,12 @@ public class RunRepository {
   private static final TypeReference<List<CriterionResult>> RESULTS = new TypeReference<>() {};
   private static final TypeReference<List<Criterion>> CRITERIA = new TypeReference<>() {};
 
+  /**
+   * A run's columns, and the fork it continues out of its settings, which are read whole only to
+   * run it.
+   */
+  private static final String RUN = "r.*, r.settings -> 'fork' as fork";
+
   private final JdbcClient jdbc;
   private final JsonMapper json;
   private final TransactionTemplate transaction;
@@ -252,7 +258,7 @@ public class RunRepository {
   }
 
   public Optional<Run> find(UUID batchId, UUID runId) {
-    return jdbc.sql("select * from runs where id = :id and batch_id = :batch")
+    return jdbc.sql("select " + RUN + " from runs r where r.id = :id and r.batch_id = :batch")
         .param("id", runId)
         .param("batch", batchId)
         .query((rs, n) -> run(rs))
@@ -263,7 +269,10 @@ public class RunRepository {
   /** A run of one of the project's batches, with its turns. */
   public Optional<Run> find(String projectId, UUID runId) {
     return jdbc.sql(
-            "select r.* from runs r join batches b on b.id = r.batch_id where r.id = :id and b.project_id = :project")
+            "select "
+                + RUN
+                + " from runs r join batches b on b.id = r.batch_id"
+                + " where r.id = :id and b.project_id = :project")
         .param("id", runId)
         .param("project", projectId)
         .query((rs, n) -> run(rs))
@@ -281,7 +290,9 @@ public class RunRepository {
       UUID batchId, String status, RunSort sort, boolean ascending, int limit, int skip) {
     return withTurns(
         jdbc.sql(
-                "select * from runs where batch_id = :batch"
+                "select "
+                    + RUN
+                    + " from runs r where batch_id = :batch"
                     + statusClause(status)
                     + " order by "
                     + sort.column()
@@ -360,8 +371,8 @@ public class RunRepository {
     return runs.stream().map(run -> run.withTurns(byRun.get(run.id()))).toList();
   }
 
-  private Fork forkedFrom(String settings) {
-    return settings == null ? null : json.readValue(settings, RunSettings.class).fork();
+  private Fork forkedFrom(String fork) {
+    return fork == null ? null : json.readValue(fork, Fork.class);
   }
 
   private Run run(ResultSet rs) throws SQLException {
@@ -387,7 +398,7 @@ public class RunRepository {
         rs.getObject("evaluation", Integer.class),
         rs.getString("user_prompt_version"),
         rs.getString("user_end_signal"),
-        forkedFrom(rs.getString("settings")),
+        forkedFrom(rs.getString("fork")),
         List.of());
   }
 }
