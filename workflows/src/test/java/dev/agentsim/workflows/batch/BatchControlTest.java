@@ -107,11 +107,18 @@ class BatchControlTest extends WorkflowTestSupport {
 
   @Test
   void runsInFlightWhenPrecisionIsReachedFinishAndCountAndNothingCanBeChangedAnyMore() {
-    // Six passes give a half-width of 0.194; runs from the seventh on hang, so one is in flight
-    // then.
+    // Six passes give a half-width of 0.194; runs from the seventh on hang, and the sixth answers
+    // only once the seventh has started, so one is in flight when the sixth pass is counted.
     fakes.agent(
-        request ->
-            request.run().sequence() >= 6 ? fakes.hang(request) : FakeActivities.speak(request));
+        request -> {
+          if (request.run().sequence() >= 6) {
+            return fakes.hang(request);
+          }
+          if (request.run().sequence() == 5) {
+            FakeActivities.waitUntil("the seventh run to start", () -> fakes.hanging() > 0);
+          }
+          return FakeActivities.speak(request);
+        });
     BatchInput input = adaptive(100, 2, 0.2, 1);
 
     BatchWorkflow batch = SimulationTesting.startBatch(client, taskQueue, input);
